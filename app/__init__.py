@@ -1,0 +1,66 @@
+"""qms-crm: the customer processes of an ISO 9001 quality management system."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask
+from flask_appbuilder import AppBuilder
+
+import config as default_config
+from app.extensions import db, migrate
+
+MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
+
+
+def _environment_settings() -> dict:
+    settings = {}
+    for variable, (key, cast) in default_config.ENVIRONMENT.items():
+        value = os.environ.get(variable)
+        if value not in (None, ""):
+            settings[key] = cast(value)
+    return settings
+
+
+def _secret_key(instance_dir: Path) -> str:
+    """Keep a generated key in the instance folder so sessions survive restarts."""
+    path = instance_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    instance_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    """Return the Flask app: config.py, then QMS_* variables, then `overrides`."""
+    app = Flask(__name__, instance_path=str(default_config.INSTANCE_DIR))
+    app.config.from_object(default_config)
+    app.config.update(_environment_settings())
+    app.config.update(overrides or {})
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _secret_key(Path(app.instance_path))
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
+        Path(app.config["SQLALCHEMY_DATABASE_URI"][10:]).parent.mkdir(parents=True, exist_ok=True)
+
+    from app import models  # noqa: F401  (registers the tables on Model.metadata)
+    from app.services import guard
+    from app.views import register_views
+    from app.api import register_apis
+    from app.cli import register_commands
+
+    with app.app_context():
+        db.init_app(app)
+        migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
+        # AppBuilder holds per-app state (view instances, menu, security manager),
+        # so each app gets its own rather than sharing a module-level one.
+        appbuilder = AppBuilder(update_perms=False)
+        appbuilder.init_app(app, db.session)
+        register_views(appbuilder)
+        register_apis(appbuilder)
+    guard.install()
+    register_commands(app)
+    return app

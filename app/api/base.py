@@ -1,0 +1,69 @@
+"""The shared base of every REST resource: field lists from the entity's view, scope, errors."""
+from flask_appbuilder.api import ModelRestApi
+from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_appbuilder.security.sqla.models import User
+
+from app.security.permissions import METHOD_PERMISSIONS
+from app.security.scope import ScopeFilter
+from app.services.errors import DomainError
+from app.views.base import scoped_relations
+from app.views.labels import FIELD_LABELS
+
+
+def _expand(model, columns) -> list[str]:
+    """A relationship is shown as its id and its display field (`owner.username`)."""
+    relationships = model.__mapper__.relationships
+    expanded = []
+    for column in columns:
+        if column in relationships:
+            related = relationships[column].mapper.class_
+            display = "username" if related is User else getattr(related, "display_field", "id")
+            expanded += [f"{column}.id", f"{column}.{display}"] if display != "id" \
+                else [f"{column}.id"]
+        else:
+            expanded.append(column)
+    return expanded
+
+
+class QmsModelRestApi(ModelRestApi):
+    """`/api/v1/<resource>/`, with the same permission name and row scope as the screen."""
+
+    method_permission_name = METHOD_PERMISSIONS
+    base_filters = [["id", ScopeFilter, None]]
+    allow_browser_login = True
+    view = None
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        view = cls.__dict__.get("view")
+        if view is None:
+            return
+        model = view.datamodel.obj
+        cls.datamodel = SQLAInterface(model)
+        cls.class_permission_name = view.class_permission_name
+        cls.list_columns = ["id"] + _expand(model, view.list_columns)
+        cls.show_columns = ["id"] + _expand(model, view.show_columns)
+        cls.add_columns = list(view.add_columns)
+        cls.edit_columns = list(view.edit_columns)
+        cls.search_columns = list(view.search_columns)
+        cls.order_columns = ["id"] + list(view.order_columns or [])
+        cls.base_order = view.base_order
+        cls.label_columns = dict(FIELD_LABELS)
+        cls.add_query_rel_fields = scoped_relations(model)
+        cls.edit_query_rel_fields = scoped_relations(model)
+
+    def _domain_call(self, call, *args):
+        try:
+            return call(*args)
+        except DomainError as error:
+            self.datamodel.session.rollback()
+            return self.response(error.status_code, message=error.messages)
+
+    def post_headless(self):
+        return self._domain_call(super().post_headless)
+
+    def put_headless(self, pk):
+        return self._domain_call(super().put_headless, pk)
+
+    def delete_headless(self, pk):
+        return self._domain_call(super().delete_headless, pk)

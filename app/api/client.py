@@ -1,0 +1,47 @@
+"""REST resource `client`, with the prospect approval of the head of sales."""
+from flask_appbuilder.api import expose, permission_name, protect, safe
+
+from app.api.base import QmsModelRestApi
+from app.services import client as client_service
+from app.views.client import ClientView
+
+
+class ClientApi(QmsModelRestApi):
+    """/api/v1/client/"""
+
+    resource_name = "client"
+    view = ClientView
+
+    @expose("/<int:pk>/approve", methods=["POST"])
+    @protect()
+    @safe
+    @permission_name("approve")
+    def approve(self, pk):
+        """Approve a prospect for work.
+        ---
+        post:
+          parameters:
+          - in: path
+            schema:
+              type: integer
+            name: pk
+          responses:
+            200:
+              description: Approved
+            403:
+              $ref: '#/components/responses/403'
+            404:
+              $ref: '#/components/responses/404'
+            422:
+              $ref: '#/components/responses/422'
+        """
+        item = self.datamodel.get(pk, self._base_filters)
+        if item is None:
+            return self.response_404()
+
+        def approve():
+            client_service.approve(item)
+            self.datamodel.session.commit()
+            return self.response(200, result=self.show_model_schema.dump(item))
+
+        return self._domain_call(approve)

@@ -1,0 +1,124 @@
+"""The `qms` command line: the Flask CLI of the app with qms-crm's own commands."""
+from __future__ import annotations
+
+import json
+import sys
+
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from app.extensions import db
+
+
+@click.command("init")
+@with_appcontext
+def init_command() -> None:
+    """Create or upgrade the database, sync roles, load reference data (idempotent)."""
+    summary = initialise()
+    click.echo(json.dumps(summary, ensure_ascii=False))
+
+
+def initialise() -> dict:
+    from flask_migrate import upgrade
+
+    from app.security.sync import sync_permissions_and_roles
+    from seeds.reference import load_reference_data
+
+    upgrade()
+    roles = sync_permissions_and_roles()
+    added = load_reference_data(db.session)
+    return {"database": "upgraded", "roles_changed": roles, "reference_rows_added": added}
+
+
+@click.group("seed")
+def seed_group() -> None:
+    """Load data."""
+
+
+@seed_group.command("demo")
+@click.option("--clients", default=200, show_default=True, type=click.IntRange(min=0))
+@click.option("--seed", default=1, show_default=True, type=int)
+@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="The day the demo data is anchored to (default: today).")
+@click.option("--password", envvar="QMS_ADMIN_PASSWORD", default=None,
+              help="Password of the demo users (default: QMS_ADMIN_PASSWORD or generated).")
+@with_appcontext
+def seed_demo_command(clients: int, seed: int, as_of, password) -> None:
+    """Deterministic demo data: users of every role and CLIENTS clients with their records."""
+    from app.services.clock import business_today
+    from seeds.demo import seed_demo
+
+    password = password or generated_password()
+    anchor = as_of.date() if as_of else business_today()
+    sm = current_app.appbuilder.sm
+    with click.progressbar(length=clients, label="Seeding clients", file=sys.stderr) as bar:
+        counts = seed_demo(db.session, sm, clients=clients, seed=seed, as_of=anchor,
+                           password=password, progress=bar.update)
+    click.echo(json.dumps({"as_of": anchor.isoformat(), "rows": counts}, ensure_ascii=False))
+
+
+def generated_password() -> str:
+    import secrets
+
+    return secrets.token_urlsafe(12)
+
+
+@click.command("worker")
+@click.option("--burst", is_flag=True, help="Stop when the queues are empty.")
+@click.option("--with-scheduler/--without-scheduler", default=True, show_default=True)
+@with_appcontext
+def worker_command(burst: bool, with_scheduler: bool) -> None:
+    """Run an RQ worker on the configured (or embedded) Redis."""
+    from jobs.worker import run_worker
+
+    run_worker(current_app._get_current_object(), burst=burst, with_scheduler=with_scheduler)
+
+
+@click.command("run")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--demo-clients", default=200, show_default=True, type=int)
+@with_appcontext
+def run_command(host: str, port: int, demo_clients: int) -> None:
+    """Everything on the embedded default: init, demo data once, admin, web + worker."""
+    from app.runner import run_all
+
+    run_all(current_app._get_current_object(), host, port, demo_clients)
+
+
+@click.group("roles")
+def roles_group() -> None:
+    """Roles and permissions."""
+
+
+@roles_group.command("matrix")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None)
+def roles_matrix_command(output) -> None:
+    """Print (or write) the permission matrix, docs/roles.md."""
+    from app.security.roles import matrix_markdown
+
+    text = matrix_markdown()
+    if output:
+        with open(output, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    else:
+        click.echo(text, nl=False)
+
+
+def register_commands(app) -> None:
+    for command in (init_command, seed_group, worker_command, run_command, roles_group):
+        app.cli.add_command(command)
+
+
+def main() -> None:
+    from app import create_app
+
+    FlaskGroup(create_app=create_app, help="qms-crm: the Flask CLI of the app.")(prog_name="qms")
+
+
+if __name__ == "__main__":
+    main()
+
+

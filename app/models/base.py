@@ -1,0 +1,77 @@
+"""Column helpers shared by the entity modules."""
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_appbuilder.security.sqla.models import User
+from sqlalchemy.orm import declared_attr, relationship
+
+
+def choice(enum_class, default=None, nullable=False, **kwargs) -> sa.Column:
+    """A column holding one value of `enum_class`, checked by the database too."""
+    return sa.Column(
+        sa.Enum(
+            enum_class,
+            name=f"ck_{enum_class.__name__.lower()}",
+            native_enum=False,
+            create_constraint=True,
+            length=max(len(member.value) for member in enum_class),
+            values_callable=lambda members: [member.value for member in members],
+        ),
+        default=default,
+        nullable=nullable,
+        **kwargs,
+    )
+
+
+def user_fk(nullable=True, **kwargs) -> sa.Column:
+    return sa.Column(sa.Integer, sa.ForeignKey(User.id), nullable=nullable, index=True, **kwargs)
+
+
+def now() -> datetime:
+    """Business-time 'now' as a naive datetime (naive times are in QMS_TIMEZONE)."""
+    from app.services.clock import business_now
+
+    return business_now()
+
+
+def current_user_id() -> int | None:
+    """The logged-in user's id; None for jobs, seeds and the command line."""
+    from app.services.actor import current_actor_id
+
+    return current_actor_id()
+
+
+class Audited:
+    """Created/changed on and by; the actor is nullable because jobs act as no user."""
+
+    display_field = "id"
+
+    created_on = sa.Column(sa.DateTime, default=now, nullable=False)
+    changed_on = sa.Column(sa.DateTime, default=now, onupdate=now, nullable=False)
+
+    @declared_attr
+    def created_by_id(cls):
+        return sa.Column(sa.Integer, sa.ForeignKey(User.id), default=current_user_id)
+
+    @declared_attr
+    def changed_by_id(cls):
+        return sa.Column(
+            sa.Integer, sa.ForeignKey(User.id), default=current_user_id, onupdate=current_user_id
+        )
+
+    @declared_attr
+    def created_by(cls):
+        return relationship(User, foreign_keys=[cls.created_by_id])
+
+    @declared_attr
+    def changed_by(cls):
+        return relationship(User, foreign_keys=[cls.changed_by_id])
+
+    def __str__(self) -> str:
+        return str(getattr(self, self.display_field, None) or self.id)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.id}>"
+
+
+__all__ = ["sa", "Audited", "User", "choice", "user_fk", "now"]

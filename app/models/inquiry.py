@@ -1,0 +1,30 @@
+"""An inbound request with its answer deadline."""
+from flask_appbuilder import Model
+from sqlalchemy.orm import relationship
+
+from app.models.base import Audited, User, choice, now, sa, user_fk
+from app.models.choices import InquiryChannel, InquiryStatus
+
+
+class Inquiry(Audited, Model):
+    """A request by phone, e-mail, fax, website or in person; answer due in 30 minutes."""
+
+    __tablename__ = "inquiry"
+    display_field = "subject"
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    received_at = sa.Column(sa.DateTime, nullable=False, default=now, index=True)
+    channel = choice(InquiryChannel, default=InquiryChannel.phone)
+    client_id = sa.Column(sa.Integer, sa.ForeignKey("client.id", ondelete="SET NULL"), index=True)
+    client = relationship("Client")
+    contact_name = sa.Column(sa.String(255), nullable=False)
+    contact_details = sa.Column(sa.String(255))
+    subject = sa.Column(sa.String(255), nullable=False)
+    text = sa.Column(sa.Text)
+    nonstandard = sa.Column(sa.Boolean, nullable=False, default=False)
+    assignee_id = user_fk()
+    assignee = relationship(User, foreign_keys=[assignee_id])
+    first_response_at = sa.Column(sa.DateTime)
+    status = choice(InquiryStatus, default=InquiryStatus.open, index=True)
+    sla_due_at = sa.Column(sa.DateTime, index=True)
+    breached_at = sa.Column(sa.DateTime)

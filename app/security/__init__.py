@@ -1,0 +1,1 @@
+"""Roles and permissions as data, and the row-level rules."""

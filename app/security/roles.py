@@ -1,0 +1,80 @@
+"""The roles of qms-crm as data: which entity each may read, write or approve."""
+from app.security.permissions import APPROVE, READ, WRITE
+from app.services.actor import (
+    ADMIN, CUSTOMER_SERVICE, DIRECTOR, HEAD_OF_SALES, MARKETING, QUALITY_OFFICER, SALES_MANAGER,
+)
+
+R = (READ,)
+RW = (READ, WRITE)
+REFERENCE = ("Branch", "Department", "Industry", "Source", "Segment")
+ENTITIES = ("Client", "Contact", "Interaction", "Inquiry", "Invoice", "Payment", "Complaint",
+            "CorrectiveAction", "Survey", "SurveyQuestion", "SurveyResponse", "Task") + REFERENCE
+
+
+def _all(access) -> dict:
+    return {entity: access for entity in ENTITIES}
+
+
+_SALES = {"Client": RW, "Contact": RW, "Interaction": RW, "Invoice": RW, "Payment": RW,
+          "Task": RW, "Inquiry": R, "Complaint": R, "CorrectiveAction": R, "Survey": R,
+          "SurveyQuestion": R, "SurveyResponse": R, **{entity: R for entity in REFERENCE}}
+
+ROLES: dict[str, dict[str, tuple]] = {
+    SALES_MANAGER: _SALES,
+    HEAD_OF_SALES: {**_SALES, "Client": RW + (APPROVE,)},
+    MARKETING: {**_all(R), "Survey": RW, "SurveyQuestion": RW, "SurveyResponse": RW,
+                "Segment": RW, "Task": RW},
+    CUSTOMER_SERVICE: {**_all(R), "Client": RW, "Contact": RW, "Interaction": RW, "Inquiry": RW,
+                       "Complaint": RW, "SurveyResponse": RW, "Task": RW},
+    QUALITY_OFFICER: _all(R),
+    DIRECTOR: {**_all(R), "Interaction": RW, "Task": RW},
+}
+# Row scope per role, for the matrix; the rules themselves are in scope.py.
+SCOPES = {
+    ADMIN: "all records",
+    SALES_MANAGER: "own clients and their records; tasks and requests assigned to them",
+    HEAD_OF_SALES: "clients of the branches they head, and their own",
+    MARKETING: "all records",
+    CUSTOMER_SERVICE: "all records",
+    QUALITY_OFFICER: "all records (read only)",
+    DIRECTOR: "all records",
+}
+
+# What every signed-in user needs: their own profile, password, the menu and the API spec.
+COMMON = [
+    ("can_userinfo", "UserDBModelView"), ("resetmypassword", "UserDBModelView"),
+    ("userinfoedit", "UserDBModelView"),
+    ("can_this_form_get", "ResetMyPasswordView"), ("can_this_form_post", "ResetMyPasswordView"),
+    ("can_this_form_get", "UserInfoEditView"), ("can_this_form_post", "UserInfoEditView"),
+    ("can_get", "MenuApi"), ("can_get", "OpenApi"), ("can_show", "SwaggerView"),
+]
+
+
+def permissions_of(role: str, menu) -> set[tuple[str, str]]:
+    """(permission, view menu) pairs for a role; `menu` is views.MENU for menu access."""
+    pairs = set(COMMON)
+    grants = ROLES[role]
+    for entity, accesses in grants.items():
+        pairs |= {(f"can_{access}", entity) for access in accesses}
+    for view, name, _label, _icon, category in menu:
+        if READ in grants.get(view.class_permission_name, ()):
+            pairs |= {("menu_access", name), ("menu_access", category)}
+    return pairs
+
+
+def matrix_markdown() -> str:
+    """docs/roles.md, generated from ROLES."""
+    roles = [ADMIN] + list(ROLES)
+    lines = ["# Roles and permissions", "",
+             "Generated from `app/security/roles.py` by `qms roles matrix`; do not edit by hand.",
+             "`qms init` syncs these roles into the database (declared permissions are added,",
+             "undeclared ones removed). R = read, W = write (add, edit, delete), A = approve.", "",
+             "| entity | " + " | ".join(roles) + " |", "| --- |" + " --- |" * len(roles)]
+    letters = {READ: "R", WRITE: "W", APPROVE: "A"}
+    for entity in ENTITIES:
+        cells = ["R W A" if entity == "Client" else "R W"]
+        cells += [" ".join(letters[a] for a in ROLES[role].get(entity, ())) or "—" for role in roles[1:]]
+        lines.append(f"| {entity} | " + " | ".join(cells) + " |")
+    lines += ["", "## Row-level scope", "", "| role | sees |", "| --- | --- |"]
+    lines += [f"| {role} | {SCOPES[role]} |" for role in roles]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,25 @@
+"""Brings the database's permissions and roles in line with the declared data; idempotent."""
+from flask import current_app
+
+from app.security.roles import ROLES, permissions_of
+
+
+def sync_permissions_and_roles() -> dict[str, int]:
+    """Create every view's permissions, then set each declared role to exactly its grants."""
+    appbuilder = current_app.appbuilder
+    sm = appbuilder.sm
+    appbuilder.add_permissions(update_perms=True)
+    sm.add_role(sm.auth_role_admin)
+    sm.add_role(sm.auth_role_public)
+    from app.views import MENU
+
+    changes = {}
+    for name in ROLES:
+        role = sm.add_role(name)
+        wanted = {sm.add_permission_view_menu(permission, view_menu)
+                  for permission, view_menu in sorted(permissions_of(name, MENU))}
+        current = set(role.permissions)
+        role.permissions = sorted(wanted, key=lambda pv: pv.id)
+        changes[name] = len(wanted ^ current)
+    sm.session.commit()
+    return changes

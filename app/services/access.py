@@ -1,0 +1,24 @@
+"""Write-side row-level checks: a record may only point at records the actor may see."""
+from flask_babel import lazy_gettext as _
+
+from app.security.scope import is_visible
+from app.services.actor import current_actor
+from app.services.errors import DomainError
+
+
+def ensure_visible(change, model, field: str) -> None:
+    """Refuse a link (e.g. `client`) to a record outside the actor's scope."""
+    actor = current_actor()
+    pk = getattr(change.obj, f"{field}_id")
+    if actor is None or pk is None or not change.changed(f"{field}_id"):
+        return
+    if not is_visible(change.session, model, pk, actor):
+        raise DomainError({field: _("No such record, or it is not yours.")})
+
+
+def ensure_contact_of_client(change, collector) -> None:
+    """A contact named on a record must be a contact of that record's client."""
+    contact = getattr(change.obj, "contact", None)
+    if contact is not None and contact.client_id is not None and change.obj.client_id is not None \
+            and contact.client_id != change.obj.client_id:
+        collector.add("contact", _("This contact belongs to another client."))

@@ -1,0 +1,71 @@
+"""Complaints: registration, investigation, action, resolution, confirmed closure."""
+from flask_babel import lazy_gettext as _
+
+from app.models import Client, Complaint
+from app.models.choices import ComplaintStatus as S, YesNoUnknown
+from app.services import guard
+from app.services.access import ensure_contact_of_client, ensure_visible
+from app.services.clock import business_now
+from app.services.errors import Collector, DomainError
+from app.services.numbering import next_number
+
+TRANSITIONS = {
+    None: {S.registered},
+    S.registered: {S.investigating},
+    S.investigating: {S.action, S.resolved},
+    S.action: {S.resolved, S.investigating},
+    # The follow-up contact may show the client is not satisfied: back to work.
+    S.resolved: {S.closed, S.investigating, S.action},
+    S.closed: set(),
+}
+# What each status needs filled in before a complaint may enter it.
+REQUIRED = {
+    S.investigating: ("department", "investigator"),
+    S.action: ("department", "investigator", "root_cause"),
+    S.resolved: ("resolution",),
+    S.closed: ("resolution",),
+}
+
+
+@guard.checks(Complaint)
+def check_complaint(change: guard.Change) -> None:
+    complaint, errors = change.obj, Collector()
+    errors.require(complaint, "description")
+    if complaint.client_id is None and complaint.client is None:
+        errors.add("client", _("This field is required."))
+    ensure_contact_of_client(change, errors)
+    errors.raise_if_any()
+    ensure_visible(change, Client, "client")
+    if complaint.status is None:
+        complaint.status = S.registered
+    old = change.previous("status")
+    if change.changed("status") and old != complaint.status:
+        _transition(complaint, old)
+    if change.is_new and not complaint.number:
+        year = (complaint.received_at or business_now()).year
+        number = next_number(change.session.connection(), f"complaint-{year}")
+        complaint.number = f"CMP-{year}-{number:05d}"
+
+
+def _filled(record, field: str) -> bool:
+    """A text with something in it, or a link set by object or by id."""
+    value = getattr(record, field)
+    if isinstance(value, str):
+        return bool(value.strip())
+    return value is not None or getattr(record, f"{field}_id", None) is not None
+
+
+def _transition(complaint: Complaint, old) -> None:
+    new, errors = complaint.status, Collector()
+    if new not in TRANSITIONS[old]:
+        raise DomainError({"status": _("A complaint cannot go from %(old)s to %(new)s.",
+                                       old=old.label if old else "—", new=new.label)})
+    for field in REQUIRED.get(new, ()):
+        if not _filled(complaint, field):
+            errors.add(field, _("Needed before the complaint is %(status)s.", status=new.label))
+    if new == S.closed and complaint.client_satisfied != YesNoUnknown.yes:
+        errors.add("client_satisfied", _(
+            "Close a complaint only after the follow-up contact confirms the client is satisfied."))
+    errors.raise_if_any()
+    if new == S.resolved:
+        complaint.resolved_at = business_now()

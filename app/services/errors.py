@@ -1,0 +1,50 @@
+"""Domain errors: what went wrong, per field, in words a user can act on."""
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """A rule of the business was broken; nothing was saved."""
+
+    status_code = 422
+
+    def __init__(self, messages: dict | str, field: str | None = None):
+        if isinstance(messages, dict):
+            self.messages = {key: [str(m) for m in (v if isinstance(v, list) else [v])]
+                             for key, v in messages.items()}
+        else:
+            self.messages = {field or "_schema": [str(messages)]}
+        super().__init__(self.text())
+
+    def text(self) -> str:
+        return "; ".join(
+            (f"{field}: " if field != "_schema" else "") + " ".join(messages)
+            for field, messages in self.messages.items()
+        )
+
+
+class NotAllowed(DomainError):
+    """The actor may not do this, whatever the data."""
+
+    status_code = 403
+
+
+class Collector:
+    """Gathers every problem of one record so the user sees them all at once."""
+
+    def __init__(self):
+        self.messages: dict[str, list[str]] = {}
+
+    def add(self, field: str, message) -> None:
+        self.messages.setdefault(field, []).append(str(message))
+
+    def require(self, obj, *fields: str) -> None:
+        from flask_babel import lazy_gettext as _
+
+        for field in fields:
+            value = getattr(obj, field)
+            if value is None or (isinstance(value, str) and not value.strip()):
+                self.add(field, _("This field is required."))
+
+    def raise_if_any(self) -> None:
+        if self.messages:
+            raise DomainError(self.messages)

@@ -1,0 +1,106 @@
+"""Runs the services' checks on every flush, whichever path (form, API, job, seed) wrote."""
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Callable
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from app.services.errors import DomainError
+
+_CHECKS: dict[type, list[Callable]] = defaultdict(list)
+_DELETE_CHECKS: dict[type, list[Callable]] = defaultdict(list)
+_AFTER: dict[str, Callable] = {}
+_ORDER: dict[type, int] = {}
+PENDING = "qms_pending_recomputes"
+
+
+class Change:
+    """One new or changed record in a flush, with its previous values."""
+
+    def __init__(self, session: Session, obj):
+        self.session = session
+        self.obj = obj
+        self.state = sa.inspect(obj)
+        self.is_new = self.state.pending or self.state.transient
+
+    def previous(self, attribute: str):
+        """The value before this change (None for a new record)."""
+        if self.is_new:
+            return None
+        history = self.state.attrs[attribute].history
+        if history.deleted:
+            return history.deleted[0]
+        return getattr(self.obj, attribute)
+
+    def changed(self, attribute: str) -> bool:
+        return self.is_new or self.state.attrs[attribute].history.has_changes()
+
+    def recompute(self, name: str, key) -> None:
+        """Ask for a set-based recompute after the flush, e.g. client completeness."""
+        schedule(self.session, name, key)
+
+
+def schedule(session: Session, name: str, key) -> None:
+    if key is not None:
+        session.info.setdefault(PENDING, defaultdict(set))[name].add(key)
+
+
+def checks(model, on_delete: bool = False, order: int = 50):
+    """Register a check for new or changed (or deleted) records of `model`; low order runs first."""
+    def register(function):
+        _ORDER.setdefault(model, order)
+        (_DELETE_CHECKS if on_delete else _CHECKS)[model].append(function)
+        return function
+    return register
+
+
+def after_flush(name: str):
+    """Register a set-based recompute run with the keys scheduled during the flush."""
+    def register(function):
+        _AFTER[name] = function
+        return function
+    return register
+
+
+def _before_flush(session: Session, flush_context, instances) -> None:
+    # Checks may load related rows; an autoflush in the middle would recurse.
+    with session.no_autoflush:
+        for obj in list(session.deleted):
+            for check in _DELETE_CHECKS.get(type(obj), ()):
+                check(Change(session, obj))
+        # Checks can dirty further records (a payment pays its invoice): repeat until stable.
+        seen: set[int] = set()
+        while True:
+            pending = [obj for obj in list(session.new) + list(session.dirty)
+                       if id(obj) not in seen and type(obj) in _CHECKS]
+            if not pending:
+                break
+            for obj in sorted(pending, key=lambda o: _ORDER[type(o)]):
+                seen.add(id(obj))
+                if obj in session.dirty and not session.is_modified(obj) and obj not in session.new:
+                    continue
+                for check in _CHECKS[type(obj)]:
+                    check(Change(session, obj))
+
+
+def _after_flush_postexec(session: Session, flush_context) -> None:
+    pending = session.info.pop(PENDING, None)
+    if not pending:
+        return
+    for name, keys in pending.items():
+        _AFTER[name](session, list(keys))
+
+
+def install() -> None:
+    """Listen on every ORM session, once per process."""
+    from app.services import registry  # noqa: F401  (imports the modules that register checks)
+
+    if not event.contains(Session, "before_flush", _before_flush):
+        event.listen(Session, "before_flush", _before_flush)
+        event.listen(Session, "after_flush_postexec", _after_flush_postexec)
+
+
+__all__ = ["Change", "DomainError", "after_flush", "checks", "install", "schedule"]

@@ -1,0 +1,34 @@
+"""Interaction and return-visit records: an uninterested client gets a re-contact date."""
+from datetime import timedelta
+
+from flask_babel import lazy_gettext as _
+
+from app.models import Client, Interaction
+from app.models.choices import YesNoUnknown
+from app.services import guard
+from app.services.access import ensure_contact_of_client, ensure_visible
+from app.services.actor import current_actor
+from app.services.clock import business_now
+from app.services.errors import Collector
+
+
+@guard.checks(Interaction)
+def check_interaction(change: guard.Change) -> None:
+    record, errors = change.obj, Collector()
+    errors.require(record, "summary")
+    if record.client_id is None and record.client is None:
+        errors.add("client", _("This field is required."))
+    if record.occurred_at is None:
+        record.occurred_at = business_now()
+    if record.occurred_at > business_now() + timedelta(minutes=5):
+        errors.add("occurred_at", _("Record what happened, not what is planned: use a task."))
+    if record.interest == YesNoUnknown.no and record.next_contact_on is None:
+        errors.add("next_contact_on", _("No interest: set the date to contact the client again."))
+    if record.next_contact_on and record.next_contact_on < record.occurred_at.date():
+        errors.add("next_contact_on", _("The next contact comes after this one."))
+    ensure_contact_of_client(change, errors)
+    errors.raise_if_any()
+    ensure_visible(change, Client, "client")
+    actor = current_actor()
+    if change.is_new and record.owner_id is None and record.owner is None and actor is not None:
+        record.owner_id = actor.id

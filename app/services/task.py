@@ -1,0 +1,37 @@
+"""SMART tasks: done with a result, cancelled, or reopened."""
+from flask_babel import lazy_gettext as _
+
+from app.models import Client, Task
+from app.models.choices import TaskStatus as S
+from app.services import guard
+from app.services.access import ensure_visible
+from app.services.actor import current_actor
+from app.services.clock import business_now
+from app.services.errors import Collector, DomainError
+
+TRANSITIONS = {None: {S.open}, S.open: {S.done, S.cancelled}, S.done: {S.open}, S.cancelled: {S.open}}
+
+
+@guard.checks(Task)
+def check_task(change: guard.Change) -> None:
+    task, errors = change.obj, Collector()
+    errors.require(task, "title", "due_at")
+    errors.raise_if_any()
+    ensure_visible(change, Client, "client")
+    actor = current_actor()
+    if change.is_new and task.assignee_id is None and task.assignee is None and actor is not None:
+        task.assignee_id = actor.id
+    if task.status is None:
+        task.status = S.open
+    old = change.previous("status")
+    if not change.changed("status") or old == task.status:
+        return
+    if task.status not in TRANSITIONS[old]:
+        raise DomainError({"status": _("A task cannot go from %(old)s to %(new)s.",
+                                       old=old.label if old else "—", new=task.status.label)})
+    if task.status == S.done:
+        if not (task.result or "").strip():
+            raise DomainError({"result": _("Record the result of the task.")})
+        task.done_at = business_now()
+    elif task.status == S.open:
+        task.done_at = None

@@ -1,0 +1,55 @@
+"""Registers every screen with its menu entry, grouped by process."""
+from flask_babel import lazy_gettext as _
+
+from app.views.client import ClientView, MyClientView
+from app.views.complaint import ComplaintView, CorrectiveActionView
+from app.views.contact import ContactView
+from app.views.inquiry import InquiryView
+from app.views.interaction import InteractionView
+from app.views.invoice import InvoiceView, PaymentView
+from app.views.reference import BranchView, DepartmentView, IndustryView, SegmentView, SourceView
+from app.views.survey import SurveyAnswerView, SurveyQuestionView, SurveyResponseView, SurveyView
+from app.views.task import MyTaskView, TaskView
+
+CATEGORIES = {
+    "Clients": (_("Clients"), "fa-address-book"),
+    "Sales": (_("Sales"), "fa-file-invoice"),
+    "Service": (_("Service"), "fa-headset"),
+    "Quality": (_("Quality"), "fa-check-square"),
+    "Surveys": (_("Surveys"), "fa-poll"),
+    "Administration": (_("Administration"), "fa-cogs"),
+}
+
+# (view, menu name, label, icon, category): the menu name is also a permission's view menu.
+MENU = [
+    (MyTaskView, "My tasks", _("My tasks"), "fa-tasks", "Clients"),
+    (MyClientView, "My clients", _("My clients"), "fa-user-tie", "Clients"),
+    (ClientView, "Clients", _("All clients"), "fa-building", "Clients"),
+    (ContactView, "Contacts", _("Contacts"), "fa-id-card", "Clients"),
+    (InteractionView, "Interactions", _("Interactions and visits"), "fa-comments", "Clients"),
+    (TaskView, "Tasks", _("Tasks"), "fa-list-check", "Clients"),
+    (InvoiceView, "Invoices", _("Invoices"), "fa-file-invoice-dollar", "Sales"),
+    (PaymentView, "Payments", _("Payments"), "fa-money-bill", "Sales"),
+    (InquiryView, "Inquiries", _("Inbound requests"), "fa-inbox", "Service"),
+    (ComplaintView, "Complaints", _("Complaints"), "fa-exclamation-triangle", "Service"),
+    (CorrectiveActionView, "Corrective actions", _("Corrective actions"), "fa-wrench", "Quality"),
+    (SurveyView, "Surveys", _("Surveys"), "fa-poll-h", "Surveys"),
+    (SurveyQuestionView, "Survey questions", _("Questions"), "fa-question", "Surveys"),
+    (SurveyResponseView, "Survey responses", _("Responses"), "fa-reply", "Surveys"),
+    (BranchView, "Branches", _("Branches"), "fa-sitemap", "Administration"),
+    (DepartmentView, "Departments", _("Departments"), "fa-users", "Administration"),
+    (IndustryView, "Industries", _("Industries"), "fa-industry", "Administration"),
+    (SourceView, "Sources", _("Sources"), "fa-bullhorn", "Administration"),
+    (SegmentView, "Segments", _("Segments"), "fa-layer-group", "Administration"),
+]
+NO_MENU = [SurveyAnswerView]
+VIEWS = [entry[0] for entry in MENU] + NO_MENU
+
+
+def register_views(appbuilder) -> None:
+    for view, name, label, icon, category in MENU:
+        category_label, category_icon = CATEGORIES[category]
+        appbuilder.add_view(view, name, label=label, icon=icon, category=category,
+                            category_label=category_label, category_icon=category_icon)
+    for view in NO_MENU:
+        appbuilder.add_view_no_menu(view)

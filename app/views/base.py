@@ -1,0 +1,122 @@
+"""The shared base of every entity screen: permissions, row-level scope, labels, errors."""
+from flask import abort, flash, request
+from flask_appbuilder import ModelView
+from flask_appbuilder.urltools import (
+    get_filter_args, get_order_args, get_page_args, get_page_size_args,
+)
+from flask_babel import lazy_gettext as _
+from sqlalchemy.types import Enum as EnumType
+
+from app.security.permissions import METHOD_PERMISSIONS
+from app.security.scope import SCOPED_MODELS, ScopeFilter
+from app.services.errors import DomainError
+from app.views.fields import ChoiceField
+from app.views.labels import FIELD_LABELS
+
+
+def enum_columns(model) -> dict:
+    return {column.key: column for column in model.__table__.columns
+            if isinstance(column.type, EnumType)} | {
+        prop.key: prop.columns[0] for prop in model.__mapper__.column_attrs
+        if isinstance(prop.columns[0].type, EnumType)}
+
+
+def scoped_relations(model) -> dict:
+    """Drop-down filters: a related field lists only the records the user may see."""
+    return {rel.key: [["id", ScopeFilter, None]] for rel in model.__mapper__.relationships
+            if rel.mapper.class_ in SCOPED_MODELS}
+
+
+class QmsModelView(ModelView):
+    """A generated CRUD screen limited to the user's rows, with translated labels."""
+
+    method_permission_name = METHOD_PERMISSIONS
+    page_size = 25
+    base_filters = [["id", ScopeFilter, None]]
+
+    def __init__(self, **kwargs):
+        model = self.datamodel.obj
+        self.label_columns = {**FIELD_LABELS, **(self.label_columns or {})}
+        enums = enum_columns(model)
+        extra = {name: ChoiceField(column.type.enum_class, label=FIELD_LABELS.get(name),
+                                   nullable=column.nullable)
+                 for name, column in enums.items()}
+        self.add_form_extra_fields = {**extra, **(self.add_form_extra_fields or {})}
+        self.edit_form_extra_fields = {**extra, **(self.edit_form_extra_fields or {})}
+        self.formatters_columns = {
+            **{name: (lambda value: value.label if value is not None else "") for name in enums},
+            **(self.formatters_columns or {})}
+        relations = scoped_relations(model)
+        self.add_form_query_rel_fields = {**relations, **(self.add_form_query_rel_fields or {})}
+        self.edit_form_query_rel_fields = {**relations, **(self.edit_form_query_rel_fields or {})}
+        self.search_form_query_rel_fields = {**relations, **(self.search_form_query_rel_fields or {})}
+        super().__init__(**kwargs)
+
+    def _save(self, form, item, exclude_cols, widget_method, save):
+        """Save, or show the domain's objections on the form with everything the user typed."""
+        try:
+            form.populate_obj(item)
+            save(item)
+        except DomainError as error:
+            self.datamodel.session.rollback()
+            for field, messages in error.messages.items():
+                if field in form:
+                    form[field].errors = list(form[field].errors or []) + messages
+                else:
+                    flash(" ".join(messages), "danger")
+            flash(_("Not saved: please correct the marked fields."), "danger")
+            return widget_method(form=form, exclude_cols=exclude_cols)
+        return None
+
+    def _add(self):
+        get_filter_args(self._filters, disallow_if_not_in_search=False)
+        exclude_cols = self._filters.get_relation_cols()
+        form = self.add_form.refresh()
+        if request.method == "POST":
+            self._fill_form_exclude_cols(exclude_cols, form)
+            if form.validate():
+                self.process_form(form, True)
+                item = self.datamodel.obj()
+                failed = self._save(form, item, exclude_cols, self._get_add_widget,
+                                    lambda obj: (self.pre_add(obj), self.datamodel.add(obj)))
+                if failed:
+                    return failed
+                self.post_add(item)
+                flash(str(self.add_row_message), "success")
+                return None
+        else:
+            self.update_redirect()
+        return self._get_add_widget(form=form, exclude_cols=exclude_cols)
+
+    def _edit(self, pk):
+        get_filter_args(self._filters, disallow_if_not_in_search=False)
+        exclude_cols = self._filters.get_relation_cols()
+        item = self.datamodel.get(pk, self._base_filters)
+        if not item:
+            abort(404)
+        pk = self.datamodel.get_pk_value(item)
+        widget = lambda form, exclude_cols: self._get_edit_widget(  # noqa: E731
+            form=form, exclude_cols=exclude_cols)
+        if request.method == "POST":
+            form = self.edit_form.refresh(request.form)
+            self._fill_form_exclude_cols(exclude_cols, form)
+            form._id = pk
+            if form.validate():
+                self.process_form(form, False)
+                failed = self._save(form, item, exclude_cols, widget,
+                                    lambda obj: (self.pre_update(obj), self.datamodel.edit(obj)))
+                if failed:
+                    return self._with_related(failed, item, pk)
+                self.post_update(item)
+                flash(str(self.edit_row_message), "success")
+                return None
+        else:
+            form = self.edit_form.refresh(obj=item)
+            self.prefill_form(form, pk)
+            self.update_redirect()
+        return self._with_related(widget(form=form, exclude_cols=exclude_cols), item, pk)
+
+    def _with_related(self, widgets, item, pk):
+        return self._get_related_views_widgets(
+            item, filters={}, orders=get_order_args(), pages=get_page_args(),
+            page_sizes=get_page_size_args(), widgets=widgets)

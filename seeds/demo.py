@@ -1,0 +1,161 @@
+"""Deterministic demo data: a user of every role and clients with every kind of record.
+
+Rows are generated in memory per chunk and written with bulk INSERTs, so a million clients
+can be seeded; the same seed and as-of date give the same data on an empty database.
+"""
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+
+from app.models import (
+    Branch, Client, Complaint, Contact, CorrectiveAction, Department, Industry, Inquiry,
+    Interaction, Invoice, Payment, Segment, Source, Survey, SurveyAnswer, SurveyQuestion,
+    SurveyResponse, Task,
+)
+from app.models.choices import AnswerType
+from app.services.actor import (
+    CUSTOMER_SERVICE, DIRECTOR, HEAD_OF_SALES, MARKETING, QUALITY_OFFICER, SALES_MANAGER,
+)
+from app.services.client import recompute_completeness
+from app.services.numbering import reserve
+from app.services.survey import recompute_scores
+from seeds.demo_rows import ClientRows
+
+CHUNK = 5_000
+MANAGERS_PER_BRANCH = 2
+SINGLE_ROLE_USERS = [("marketing", MARKETING), ("service", CUSTOMER_SERVICE),
+                     ("quality", QUALITY_OFFICER), ("director", DIRECTOR)]
+QUESTIONS = [("How satisfied are you with our products?", AnswerType.scale),
+             ("How satisfied are you with delivery times?", AnswerType.scale),
+             ("How satisfied are you with your manager?", AnswerType.scale),
+             ("Would you recommend us?", AnswerType.yes_no),
+             ("What should we improve?", AnswerType.text)]
+
+
+def ensure_users(sm, password: str) -> dict:
+    """Demo users: a head and managers per branch, one user of each other role."""
+    session = sm.session
+    branches = session.scalars(sa.select(Branch).order_by(Branch.id)).all()
+    users = {"heads": {}, "managers": {}}
+
+    def user(username, role, first, last):
+        found = sm.find_user(username=username)
+        if found is None:
+            found = sm.add_user(username, first, last, f"{username}@demo.qms-crm.local",
+                                [sm.find_role(role)], password)
+        return found.id
+
+    for number, branch in enumerate(branches, start=1):
+        head_id = user(f"head{number}", HEAD_OF_SALES, "Head", branch.name)
+        if branch.head_id is None:
+            branch.head_id = head_id
+        users["heads"][branch.id] = head_id
+        users["managers"][branch.id] = [
+            user(f"manager{number}{letter}", SALES_MANAGER, "Manager", f"{branch.name} {letter}")
+            for letter in "ab"[:MANAGERS_PER_BRANCH]]
+    for username, role in SINGLE_ROLE_USERS:
+        users[username] = user(username, role, role.split()[0], "Demo")
+    session.commit()
+    return users
+
+
+def _ids(session, model) -> list[int]:
+    return list(session.scalars(sa.select(model.id).order_by(model.id)))
+
+
+def _next_id(session, model) -> int:
+    return (session.execute(sa.select(sa.func.max(model.id))).scalar() or 0) + 1
+
+
+def _quarter(day: date, back: int) -> date:
+    """The first day of the quarter `back` quarters before the one holding `day`."""
+    index = day.year * 4 + (day.month - 1) // 3 - back
+    return date(index // 4, index % 4 * 3 + 1, 1)
+
+
+def _surveys(session, as_of: date, users) -> list[tuple[int, list[tuple[int, AnswerType]]]]:
+    """Four quarterly surveys (the last still open) and one unplanned; with questions."""
+    surveys = []
+    for back in range(3, -1, -1):
+        start, end = _quarter(as_of, back), _quarter(as_of, back - 1) - timedelta(days=1)
+        surveys.append(Survey(title=f"Quarterly satisfaction {start.year} Q{start.month // 3 + 1}",
+                              kind="planned", period_start=start, period_end=end, status="draft"))
+    surveys.append(Survey(title="Unplanned survey: activity drop", kind="unplanned",
+                          reason="Client-base activity fell by more than 10 %",
+                          period_start=as_of - timedelta(days=20), period_end=as_of + timedelta(days=10),
+                          status="draft", scope="manager",
+                          scope_manager_id=next(iter(users["managers"].values()))[0]))
+    session.add_all(surveys)
+    for survey in surveys:
+        for order, (text, answer_type) in enumerate(QUESTIONS, start=1):
+            session.add(SurveyQuestion(survey=survey, text=text, order=order, answer_type=answer_type))
+    session.flush()
+    for survey in surveys:
+        survey.status = "open"
+    session.flush()
+    return [(survey.id, [(q.id, q.answer_type) for q in survey.questions]) for survey in surveys]
+
+
+def seed_demo(session, sm, clients: int, seed: int, as_of: date, password: str,
+              progress=None) -> dict[str, int]:
+    """Add `clients` demo clients with their records; returns the rows added per table."""
+    rng = random.Random(seed)
+    users = ensure_users(sm, password)
+    reference = {model: _ids(session, model) for model in (Industry, Segment, Source, Department)}
+    surveys = _surveys(session, as_of, users)
+    session.commit()
+    tables = (Client, Contact, Invoice, Payment, Interaction, Inquiry, Complaint,
+              CorrectiveAction, SurveyResponse, SurveyAnswer, Task)
+    next_ids = {model: _next_id(session, model) for model in tables}
+    counts = {model.__tablename__: 0 for model in tables}
+    complaint_numbers = {}
+    connection = session.connection()
+    done = 0
+    while done < clients:
+        size = min(CHUNK, clients - done)
+        rows = ClientRows(rng, as_of, users, reference, surveys, next_ids, size).build()
+        for model in tables:
+            batch = rows.get(model, [])
+            if model is Complaint:
+                _number_complaints(connection, batch, complaint_numbers)
+            if batch:
+                connection.execute(sa.insert(model), batch)
+                counts[model.__tablename__] += len(batch)
+                next_ids[model] = batch[-1]["id"] + 1
+        done += size
+        if progress is not None:
+            progress(size)
+    recompute_completeness(connection)
+    recompute_scores(connection)
+    connection.execute(sa.update(Survey).where(
+        Survey.id.in_([survey_id for survey_id, _ in surveys]), Survey.period_end < as_of)
+        .values(status="closed"))
+    _fix_sequences(connection, tables)
+    session.commit()
+    return counts
+
+
+def _number_complaints(connection, batch, reserved) -> None:
+    """Complaint numbers come from the same series as the complaint service's."""
+    by_year = {}
+    for row in batch:
+        by_year.setdefault(row["received_at"].year, []).append(row)
+    for year, rows in sorted(by_year.items()):
+        first = reserve(connection, f"complaint-{year}", len(rows))
+        for offset, row in enumerate(rows):
+            row["number"] = f"CMP-{year}-{first + offset:05d}"
+
+
+def _fix_sequences(connection, tables) -> None:
+    """Explicit ids leave PostgreSQL's sequences behind; move them past the data."""
+    if connection.dialect.name != "postgresql":
+        return
+    for model in tables:
+        table = model.__tablename__
+        connection.execute(sa.text(
+            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+            f"COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"))
+
