@@ -113,9 +113,16 @@ def register_commands(app) -> None:
 
 
 def main() -> None:
+    from flask.cli import routes_command, shell_command
+
     from app import create_app
 
-    FlaskGroup(create_app=create_app, help="qms-crm: the Flask CLI of the app.")(prog_name="qms")
+    # Flask's default `run` (its development server) would shadow `qms run`.
+    group = FlaskGroup(create_app=create_app, add_default_commands=False,
+                       help="qms-crm: the Flask CLI of the app.")
+    group.add_command(shell_command)
+    group.add_command(routes_command)
+    group(prog_name="qms")
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ from app.services.errors import DomainError
 def ensure_visible(change, model, field: str) -> None:
     """Refuse a link (e.g. `client`) to a record outside the actor's scope."""
     actor = current_actor()
-    pk = getattr(change.obj, f"{field}_id")
+    pk = change.current(f"{field}_id")
     if actor is None or pk is None or not change.changed(f"{field}_id"):
         return
     if not is_visible(change.session, model, pk, actor):

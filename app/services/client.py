@@ -38,11 +38,12 @@ def check_client(change: guard.Change) -> None:
             client.owner_id = actor.id
     elif change.changed("owner_id") and not has_role(actor, HEAD_OF_SALES):
         raise NotAllowed({"owner": _("Only a head of sales can reassign a client.")})
-    if change.is_new and client.owner_id not in (None, getattr(actor, "id", None)) \
+    if change.is_new and change.current("owner_id") not in (None, getattr(actor, "id", None)) \
             and not has_role(actor, HEAD_OF_SALES):
         raise NotAllowed({"owner": _("You can only create clients that you own.")})
     if (change.changed("approved_by_id") or change.changed("approved_at")) \
-            and (client.approved_by_id or client.approved_at) and not has_role(actor, HEAD_OF_SALES):
+            and (change.current("approved_by_id") or client.approved_at) \
+            and not has_role(actor, HEAD_OF_SALES):
         raise NotAllowed({"approved_by": _("Only a head of sales approves the prospect base.")})
     # Scheduled as the object: a new client has no id until the flush.
     change.recompute("client_completeness", client)

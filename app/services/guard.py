@@ -18,25 +18,40 @@ PENDING = "qms_pending_recomputes"
 
 
 class Change:
-    """One new or changed record in a flush, with its previous values."""
+    """One new or changed record in a flush: its values now and as stored before."""
 
     def __init__(self, session: Session, obj):
         self.session = session
         self.obj = obj
         self.state = sa.inspect(obj)
         self.is_new = self.state.pending or self.state.transient
+        self._stored = None
 
-    def previous(self, attribute: str):
-        """The value before this change (None for a new record)."""
-        if self.is_new:
-            return None
-        history = self.state.attrs[attribute].history
-        if history.deleted:
-            return history.deleted[0]
+    def _stored_row(self) -> dict:
+        # Attributes expire on commit, so history may not hold the old value: read it.
+        if self._stored is None:
+            table = type(self.obj).__table__
+            self._stored = self.session.execute(
+                sa.select(table).where(table.c.id == self.state.identity[0])
+            ).mappings().first() or {}
+        return self._stored
+
+    def current(self, attribute: str):
+        """The value being saved; for `x_id`, the id of the object set on `x`, if one was."""
+        if attribute.endswith("_id"):
+            relation = attribute[:-3]
+            relationships = self.state.mapper.relationships
+            if relation in relationships and self.state.attrs[relation].history.added:
+                related = self.state.attrs[relation].history.added[0]
+                return None if related is None else sa.inspect(related).identity and related.id
         return getattr(self.obj, attribute)
 
+    def previous(self, attribute: str):
+        """The stored value before this change (None for a new record)."""
+        return None if self.is_new else self._stored_row().get(attribute)
+
     def changed(self, attribute: str) -> bool:
-        return self.is_new or self.state.attrs[attribute].history.has_changes()
+        return self.is_new or self.current(attribute) != self.previous(attribute)
 
     def recompute(self, name: str, key) -> None:
         """Ask for a set-based recompute after the flush, e.g. client completeness."""

@@ -1,0 +1,102 @@
+"""`qms run`: the whole system on one machine, stopped cleanly by Ctrl-C."""
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.models import Client
+
+ADMIN_USERNAME = "admin"
+WORKER_STOP_SECONDS = 10
+
+
+def admin_password(app) -> tuple[str, bool]:
+    """QMS_ADMIN_PASSWORD, else the one generated on the first run (kept in instance/)."""
+    if app.config.get("ADMIN_PASSWORD"):
+        return app.config["ADMIN_PASSWORD"], True
+    path = Path(app.instance_path) / "admin_password"
+    if path.exists():
+        return path.read_text().strip(), False
+    from app.cli import generated_password
+
+    password = generated_password()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(password)
+    path.chmod(0o600)
+    return password, False
+
+
+def ensure_admin(app, password: str, given: bool) -> None:
+    sm = app.appbuilder.sm
+    user = sm.find_user(username=ADMIN_USERNAME)
+    if user is None:
+        sm.add_user(ADMIN_USERNAME, "Admin", "qms-crm", "admin@qms-crm.local",
+                    sm.find_role(sm.auth_role_admin), password)
+    elif given:
+        sm.reset_password(user.id, password)
+
+
+def prepare(app, demo_clients: int) -> str:
+    """Init, demo data once, the admin account; returns the admin password."""
+    from app.cli import initialise
+    from app.services.clock import business_today
+    from seeds.demo import seed_demo
+
+    initialise()
+    password, given = admin_password(app)
+    ensure_admin(app, password, given)
+    if demo_clients and not db.session.execute(sa.select(Client.id).limit(1)).first():
+        with click.progressbar(length=demo_clients, label="Demo data", file=sys.stderr) as bar:
+            seed_demo(db.session, app.appbuilder.sm, demo_clients, seed=1, as_of=business_today(),
+                      password=password, progress=bar.update)
+    return password
+
+
+def start_worker(app) -> subprocess.Popen:
+    from jobs.connection import environment_for_children
+
+    environment = environment_for_children(app.config)
+    environment["QMS_DATABASE_URL"] = app.config["SQLALCHEMY_DATABASE_URI"]
+    environment["QMS_INSTANCE_DIR"] = app.instance_path
+    return subprocess.Popen([sys.executable, "-m", "app.cli", "worker"], env=environment)
+
+
+def stop_worker(worker: subprocess.Popen) -> None:
+    if worker.poll() is None:
+        worker.send_signal(signal.SIGTERM)
+        try:
+            worker.wait(WORKER_STOP_SECONDS)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()
+
+
+def run_all(app, host: str, port: int, demo_clients: int) -> None:
+    from waitress import serve
+
+    from jobs.connection import redis_url, stop_embedded
+
+    password = prepare(app, demo_clients)
+    app.config["REDIS_URL"] = redis_url(app.config)
+    worker = start_worker(app)
+    # SIGTERM (from a service manager) stops us the way Ctrl-C does.
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    click.echo(f"qms-crm is running at http://{host}:{port}/  "
+               f"(log in as {ADMIN_USERNAME} / {password}; demo users share this password)")
+    click.echo("Press Ctrl-C to stop the web server, the worker and the embedded Redis.")
+    try:
+        serve(app, host=host, port=port, threads=8, ident="qms-crm")
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop_worker(worker)
+        stop_embedded()
+        click.echo("qms-crm stopped.")
+
+

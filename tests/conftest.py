@@ -1,0 +1,150 @@
+"""Fixtures: one app per test session on a real database (SQLite file, or PostgreSQL when
+QMS_TEST_DATABASE_URL is set), a user per role, and clean entity tables for every test."""
+from __future__ import annotations
+
+import os
+from datetime import date, datetime, timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from app import create_app
+from app.extensions import db
+from app.security.roles import ROLES
+
+PASSWORD = "test-password-123"
+ROLE_NAMES = ["Admin", *ROLES]
+ENTITY_TABLES = [
+    "survey_answer", "survey_response", "survey_question", "survey", "task",
+    "corrective_action", "complaint", "payment", "invoice", "inquiry", "interaction",
+    "contact", "client", "number_sequence",
+]
+
+
+def username_for(role: str, suffix: str = "") -> str:
+    return role.lower().replace(" ", "_") + suffix
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    instance = tmp_path_factory.mktemp("instance")
+    url = os.environ.get("QMS_TEST_DATABASE_URL") or f"sqlite:///{instance / 'test.db'}"
+    app = create_app({
+        "SQLALCHEMY_DATABASE_URI": url, "TESTING": True, "WTF_CSRF_ENABLED": False,
+        "SECRET_KEY": "test-secret-key-that-is-long-enough-for-jwt-hs256",
+        "REDIS_EMBEDDED_DIR": str(instance / "redis"), "SERVER_NAME": None,
+    })
+    app.instance_path = str(instance)
+    with app.app_context():
+        if url.startswith("postgresql"):
+            _reset_postgres(url)
+        from app.cli import initialise
+
+        initialise()
+        sm = app.appbuilder.sm
+        for role in ROLE_NAMES:
+            for suffix in ("", "_b"):
+                sm.add_user(username_for(role, suffix), role, suffix or "A", f"{username_for(role, suffix)}@test.local",
+                            sm.find_role(role), PASSWORD)
+        db.session.remove()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _reset_postgres(url: str) -> None:
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture
+def ctx(app):
+    """An app context whose entity tables are emptied afterwards."""
+    with app.app_context():
+        yield app
+        db.session.rollback()
+        with db.engine.begin() as connection:
+            for table in ENTITY_TABLES:
+                connection.execute(sa.text(f"DELETE FROM {table}"))
+            connection.execute(sa.text("UPDATE branch SET head_id = NULL"))
+        db.session.remove()
+
+
+@pytest.fixture
+def users(ctx):
+    sm = ctx.appbuilder.sm
+    return {username: sm.find_user(username=username)
+            for role in ROLE_NAMES for username in (username_for(role), username_for(role, "_b"))}
+
+
+def login(client, username: str) -> None:
+    response = client.post("/login/", data={"username": username, "password": PASSWORD})
+    assert response.status_code == 302, response.data[:500]
+
+
+def api_token(client, username: str) -> str:
+    response = client.post("/api/v1/security/login", json={
+        "username": username, "password": PASSWORD, "provider": "db"})
+    assert response.status_code == 200, response.json
+    return response.json["access_token"]
+
+
+@pytest.fixture
+def branch(ctx, users):
+    """A branch headed by `head_of_sales` (the `_b` head has none)."""
+    from app.models import Branch
+
+    record = db.session.query(Branch).order_by(Branch.id).first()
+    record.head_id = users["head_of_sales"].id
+    db.session.commit()
+    return record
+
+
+@pytest.fixture
+def as_user(ctx):
+    """Runs service code as a user, the way a request would: `with as_user(user): ...`."""
+    from contextlib import contextmanager
+
+    from flask import g
+
+    @contextmanager
+    def acting(user):
+        with ctx.test_request_context():
+            g.user = user
+            yield user
+            db.session.rollback()
+
+    return acting
+
+
+@pytest.fixture
+def make(ctx):
+    """Factories for valid records, committed through the services."""
+    from app import models
+
+    def client(owner=None, **fields):
+        record = models.Client(name=fields.pop("name", "Client"), owner_id=owner.id if owner else None,
+                               **fields)
+        db.session.add(record)
+        db.session.commit()
+        return record
+
+    def invoice(client, number="INV-1", amount="1000.00", status="on_approval", **fields):
+        record = models.Invoice(number=number, client_id=client.id, issued_on=date.today(),
+                                amount=amount, currency="RUB", status=status, **fields)
+        db.session.add(record)
+        db.session.commit()
+        return record
+
+    def task(assignee, **fields):
+        record = models.Task(title=fields.pop("title", "Call"), assignee_id=assignee.id,
+                             due_at=datetime.now() + timedelta(days=1), **fields)
+        db.session.add(record)
+        db.session.commit()
+        return record
+
+    return type("Make", (), {"client": staticmethod(client), "invoice": staticmethod(invoice),
+                             "task": staticmethod(task)})

@@ -1,0 +1,83 @@
+"""Complaint lifecycle: numbering, required fields per stage, confirmed closure."""
+import pytest
+
+from app.extensions import db
+from app.models import Complaint, CorrectiveAction, Department
+from app.models.choices import ComplaintStatus as S, CorrectiveActionStatus
+from app.services.errors import DomainError
+
+
+@pytest.fixture
+def complaint(make, users):
+    client = make.client(users["sales_manager"])
+    record = Complaint(client_id=client.id, description="Late delivery")
+    db.session.add(record)
+    db.session.commit()
+    return record
+
+
+def _move(record, status, **fields):
+    for name, value in dict(fields, status=status).items():
+        setattr(record, name, value)
+    db.session.commit()
+
+
+def test_new_complaints_are_registered_with_consecutive_numbers(make, users, complaint):
+    """Each complaint gets the next number of its year's series."""
+    second = Complaint(client_id=complaint.client_id, description="Wrong documents")
+    db.session.add(second)
+    db.session.commit()
+    year = complaint.received_at.year
+    assert complaint.status == S.registered
+    assert (complaint.number, second.number) == (f"CMP-{year}-00001", f"CMP-{year}-00002")
+
+
+def test_investigation_needs_department_and_investigator(complaint, users):
+    """Investigating without an investigator and a department names both fields."""
+    complaint.status = S.investigating
+    with pytest.raises(DomainError) as error:
+        db.session.commit()
+    assert {"department", "investigator"} <= set(error.value.messages)
+
+
+def test_full_lifecycle_to_closure(complaint, users):
+    """A complaint walks registered → investigating → action → resolved → closed."""
+    department = db.session.query(Department).first()
+    _move(complaint, S.investigating, department_id=department.id,
+          investigator_id=users["quality_officer"].id)
+    _move(complaint, S.action, root_cause="Carrier overbooked")
+    _move(complaint, S.resolved, resolution="Second carrier contracted")
+    assert complaint.resolved_at is not None
+    _move(complaint, S.closed, client_satisfied="yes")
+    assert complaint.status == S.closed
+
+
+def test_cannot_close_without_confirmed_satisfaction(complaint, users):
+    """Closure needs the follow-up contact to confirm the client is satisfied."""
+    department = db.session.query(Department).first()
+    _move(complaint, S.investigating, department=department, investigator=users["quality_officer"])
+    _move(complaint, S.resolved, resolution="Refund")
+    complaint.status = S.closed
+    with pytest.raises(DomainError) as error:
+        db.session.commit()
+    assert "client_satisfied" in error.value.messages
+
+
+def test_cannot_skip_stages(complaint):
+    """Registered cannot jump straight to resolved."""
+    complaint.status, complaint.resolution = S.resolved, "Fixed"
+    with pytest.raises(DomainError, match="cannot go from"):
+        db.session.commit()
+
+
+def test_corrective_action_verification_needs_the_check(complaint):
+    """Verifying an action needs the effectiveness check date and outcome."""
+    action = CorrectiveAction(complaint_id=complaint.id, description="Second carrier")
+    db.session.add(action)
+    db.session.commit()
+    _move(action, CorrectiveActionStatus.done)
+    assert action.done_on is not None
+    action.status = CorrectiveActionStatus.verified
+    with pytest.raises(DomainError) as error:
+        db.session.commit()
+    assert {"effectiveness_checked_on", "effective"} <= set(error.value.messages)
