@@ -8,9 +8,11 @@ def sync_permissions_and_roles() -> dict[str, int]:
     """Create every view's permissions, then set each declared role to exactly its grants."""
     appbuilder = current_app.appbuilder
     sm = appbuilder.sm
-    appbuilder.add_permissions(update_perms=True)
-    sm.add_role(sm.auth_role_admin)
+    # FAB grants Admin each permission as it creates it, so Admin must exist first.
+    admin = sm.add_role(sm.auth_role_admin)
     sm.add_role(sm.auth_role_public)
+    appbuilder.add_permissions(update_perms=True)
+    admin.permissions = sm.session.query(sm.permissionview_model).all()
     from app.views import MENU
 
     changes = {}

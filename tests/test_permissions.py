@@ -1,0 +1,101 @@
+"""Every screen endpoint and API method, for every role and for anonymous users: the role
+data in app/security/roles.py is what the server enforces."""
+import pytest
+
+from app.api import APIS
+from app.security.permissions import METHOD_PERMISSIONS, READ, WRITE
+from app.security.roles import ROLES
+from app.views import VIEWS
+from conftest import ROLE_NAMES, api_token, login, username_for
+
+MISSING = 999_999
+# (FAB method, HTTP method, path under the view's route base)
+VIEW_ENDPOINTS = [("list", "GET", "/list/"), ("show", "GET", f"/show/{MISSING}"),
+                  ("add", "GET", "/add"), ("edit", "GET", f"/edit/{MISSING}"),
+                  ("delete", "POST", f"/delete/{MISSING}")]
+API_ENDPOINTS = [("get_list", "GET", "/"), ("get", "GET", f"/{MISSING}"), ("info", "GET", "/_info"),
+                 ("post", "POST", "/"), ("put", "PUT", f"/{MISSING}"), ("delete", "DELETE", f"/{MISSING}")]
+WHO = ROLE_NAMES + [None]  # None: not logged in
+
+
+def allowed(role, permission_name, method) -> bool:
+    if role == "Admin":
+        return True
+    return METHOD_PERMISSIONS[method] in ROLES[role].get(permission_name, ())
+
+
+def _id(value):
+    return "anonymous" if value is None else str(value).replace(" ", "_")
+
+
+@pytest.fixture(scope="module")
+def browsers(app):
+    """A logged-in test client per role (and one anonymous), kept for the module."""
+    clients = {}
+    for role in WHO:
+        client = app.test_client()
+        if role is not None:
+            login(client, username_for(role))
+        clients[role] = client
+    return clients
+
+
+@pytest.fixture(scope="module")
+def tokens(app):
+    """A JWT per role, used on clients that hold no browser session."""
+    return {role: api_token(app.test_client(), username_for(role)) for role in ROLE_NAMES}
+
+
+def _route(app, view_class) -> str:
+    return next(v.route_base for v in app.appbuilder.baseviews if type(v) is view_class)
+
+
+@pytest.mark.parametrize("role", WHO, ids=_id)
+@pytest.mark.parametrize("view", VIEWS, ids=lambda v: v.__name__)
+@pytest.mark.parametrize("endpoint", VIEW_ENDPOINTS, ids=lambda e: e[0])
+def test_screen_permission(app, browsers, role, view, endpoint):
+    """A screen endpoint answers 403 exactly when the role lacks its permission."""
+    method, http, path = endpoint
+    response = browsers[role].open(_route(app, view) + path, method=http)
+    if role is None:
+        assert response.status_code == 302 and "/login/" in response.headers["Location"]
+    elif allowed(role, view.class_permission_name, method):
+        assert response.status_code in (200, 302, 404), response.status_code
+    else:
+        assert response.status_code == 403
+
+
+@pytest.mark.parametrize("role", WHO, ids=_id)
+@pytest.mark.parametrize("api", APIS, ids=lambda a: a.resource_name)
+@pytest.mark.parametrize("endpoint", API_ENDPOINTS, ids=lambda e: e[0])
+def test_api_permission(app, tokens, role, api, endpoint):
+    """An API method answers 401 to anonymous callers and 403 exactly when the role lacks it."""
+    method, http, path = endpoint
+    headers = {"Authorization": f"Bearer {tokens[role]}"} if role else {}
+    response = app.test_client().open(f"/api/v1/{api.resource_name}{path}", method=http,
+                                      json={} if http in ("POST", "PUT") else None, headers=headers)
+    if role is None:
+        assert response.status_code == 401
+    elif allowed(role, api.class_permission_name, method):
+        assert response.status_code in (200, 400, 404, 422), (response.status_code, response.json)
+    else:
+        assert response.status_code == 403
+
+
+def test_role_data_spot_checks():
+    """The matrix itself: quality reads everything and writes nothing; managers cannot run
+    surveys; only a head of sales approves."""
+    quality = ROLES["Quality Officer"]
+    assert all(access == (READ,) for access in quality.values()) and len(quality) >= 17
+    assert WRITE not in ROLES["Sales Manager"]["Survey"]
+    assert [role for role, grants in ROLES.items() if "approve" in grants.get("Client", ())] \
+        == ["Head of Sales"]
+
+
+def test_roles_doc_is_generated_from_the_data():
+    """docs/roles.md is exactly what `qms roles matrix` prints."""
+    from pathlib import Path
+
+    from app.security.roles import matrix_markdown
+
+    assert (Path(__file__).parent.parent / "docs" / "roles.md").read_text() == matrix_markdown()
