@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
+from flask.testing import FlaskClient
 
 from app import create_app
 from app.extensions import db
@@ -25,6 +26,15 @@ def username_for(role: str, suffix: str = "") -> str:
     return role.lower().replace(" ", "_") + suffix
 
 
+class IsolatedClient(FlaskClient):
+    """Each request in its own app context, as in production: Flask would otherwise reuse
+    the test's context, sharing `g` and the database session between requests."""
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 @pytest.fixture(scope="session")
 def app(tmp_path_factory):
     instance = tmp_path_factory.mktemp("instance")
@@ -35,6 +45,7 @@ def app(tmp_path_factory):
         "REDIS_EMBEDDED_DIR": str(instance / "redis"), "SERVER_NAME": None,
     })
     app.instance_path = str(instance)
+    app.test_client_class = IsolatedClient
     with app.app_context():
         if url.startswith("postgresql"):
             _reset_postgres(url)

@@ -52,6 +52,14 @@ class QmsModelRestApi(ModelRestApi):
         cls.add_query_rel_fields = scoped_relations(model)
         cls.edit_query_rel_fields = scoped_relations(model)
 
+    def _init_model_schemas(self):
+        super()._init_model_schemas()
+        # A column with a default (status, flags) may be left out of a POST.
+        columns = self.datamodel.obj.__table__.columns
+        for name, field in self.add_model_schema.fields.items():
+            if name in columns and columns[name].default is not None:
+                field.required = False
+
     def _domain_call(self, call, *args):
         try:
             return call(*args)

@@ -18,7 +18,8 @@ UNRESTRICTED = {ADMIN, MARKETING, CUSTOMER_SERVICE, QUALITY_OFFICER, DIRECTOR}
 
 
 def client_condition(actor):
-    """Which clients the actor may see; None means all of them."""
+    """Which clients the actor may see; None means all of them (the system only).
+    An anonymous actor has no roles and so sees nothing."""
     if actor is None:
         return None
     roles = role_names(actor)

@@ -12,23 +12,43 @@ QUALITY_OFFICER = "Quality Officer"
 DIRECTOR = "Director"
 
 
+class _Anonymous:
+    """A request without an authenticated user: no roles, so it sees and may do nothing."""
+
+    id = None
+    roles = ()
+    is_authenticated = False
+
+
+ANONYMOUS = _Anonymous()
+
+
+def _authenticated(user) -> bool:
+    return user is not None and getattr(user, "is_authenticated", False)
+
+
 def current_actor():
-    """The authenticated user of this request (UI session or JWT), else None."""
+    """The authenticated user of this request (UI session or JWT); None outside requests
+    (jobs, seeds, the command line); ANONYMOUS in a request nobody is logged in to."""
     if not has_request_context():
         return None
     user = getattr(g, "user", None)
-    if user is None:
+    if not _authenticated(user):
+        from flask_jwt_extended import get_current_user
         from flask_login import current_user
 
-        user = current_user._get_current_object() if current_user else None
-    if user is None or not getattr(user, "is_authenticated", False):
-        return None
-    return user
+        try:
+            user = get_current_user()
+        except RuntimeError:  # no JWT was verified in this request
+            user = None
+        if not _authenticated(user) and current_user:
+            user = current_user._get_current_object()
+    return user if _authenticated(user) else ANONYMOUS
 
 
 def current_actor_id() -> int | None:
     actor = current_actor()
-    return actor.id if actor is not None else None
+    return actor.id if actor is not None else None  # ANONYMOUS.id is None too
 
 
 def role_names(actor) -> set[str]:
@@ -36,7 +56,8 @@ def role_names(actor) -> set[str]:
 
 
 def has_role(actor, *names: str) -> bool:
-    """True for the system (no actor), for Admin, and for any of the named roles."""
+    """True for the system (no actor), for Admin, and for any of the named roles;
+    never for ANONYMOUS."""
     if actor is None:
         return True
     roles = role_names(actor)

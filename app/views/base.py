@@ -5,13 +5,20 @@ from flask_appbuilder.urltools import (
     get_filter_args, get_order_args, get_page_args, get_page_size_args,
 )
 from flask_babel import lazy_gettext as _
-from sqlalchemy.types import Enum as EnumType
+from sqlalchemy.types import Boolean, Enum as EnumType
+from wtforms import BooleanField
 
+from app.models.choices import LABELS
 from app.security.permissions import METHOD_PERMISSIONS
 from app.security.scope import SCOPED_MODELS, ScopeFilter
 from app.services.errors import DomainError
 from app.views.fields import ChoiceField
 from app.views.labels import FIELD_LABELS
+
+
+def choice_label(value) -> str:
+    """Lists hand formatters raw stored strings, show pages hand enum members: label both."""
+    return "" if value is None else LABELS.get(str(value), str(value))
 
 
 def enum_columns(model) -> dict:
@@ -41,10 +48,19 @@ class QmsModelView(ModelView):
         extra = {name: ChoiceField(column.type.enum_class, label=FIELD_LABELS.get(name),
                                    nullable=column.nullable)
                  for name, column in enums.items()}
-        self.add_form_extra_fields = {**extra, **(self.add_form_extra_fields or {})}
-        self.edit_form_extra_fields = {**extra, **(self.edit_form_extra_fields or {})}
+        # FAB puts DataRequired on non-nullable columns, which refuses an unticked box.
+        extra |= {column.key: BooleanField(FIELD_LABELS.get(column.key), default=False)
+                  for column in model.__table__.columns
+                  if isinstance(column.type, Boolean) and not column.nullable}
+        # FAB adds every extra field to its form: offer each only where its column is listed.
+        self.add_form_extra_fields = {
+            **{name: field for name, field in extra.items() if name in (self.add_columns or ())},
+            **(self.add_form_extra_fields or {})}
+        self.edit_form_extra_fields = {
+            **{name: field for name, field in extra.items() if name in (self.edit_columns or ())},
+            **(self.edit_form_extra_fields or {})}
         self.formatters_columns = {
-            **{name: (lambda value: value.label if value is not None else "") for name in enums},
+            **{name: choice_label for name in enums},
             **(self.formatters_columns or {})}
         relations = scoped_relations(model)
         self.add_form_query_rel_fields = {**relations, **(self.add_form_query_rel_fields or {})}
