@@ -89,6 +89,7 @@ def run_all(app, host: str, port: int, demo_clients: int) -> None:
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     click.echo(f"qms-crm is running at http://{host}:{port}/  "
                f"(log in as {ADMIN_USERNAME} / {password}; demo users share this password)")
+    click.echo(f"Queue: Redis at {app.config['REDIS_URL']}")
     click.echo("Press Ctrl-C to stop the web server, the worker and the embedded Redis.")
     try:
         serve(app, host=host, port=port, threads=8, ident="qms-crm")

@@ -6,7 +6,7 @@ can be seeded; the same seed and as-of date give the same data on an empty datab
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 
@@ -78,23 +78,27 @@ def _quarter(day: date, back: int) -> date:
 
 def _surveys(session, as_of: date, users) -> list[tuple[int, list[tuple[int, AnswerType]]]]:
     """Four quarterly surveys (the last still open) and one unplanned; with questions."""
+    anchor = datetime.combine(as_of, time(9, 0))
     surveys = []
     for back in range(3, -1, -1):
         start, end = _quarter(as_of, back), _quarter(as_of, back - 1) - timedelta(days=1)
         surveys.append(Survey(title=f"Quarterly satisfaction {start.year} Q{start.month // 3 + 1}",
-                              kind="planned", period_start=start, period_end=end, status="draft"))
+                              kind="planned", period_start=start, period_end=end, status="draft",
+                              created_on=anchor))
     surveys.append(Survey(title="Unplanned survey: activity drop", kind="unplanned",
                           reason="Client-base activity fell by more than 10 %",
                           period_start=as_of - timedelta(days=20), period_end=as_of + timedelta(days=10),
-                          status="draft", scope="manager",
+                          status="draft", scope="manager", created_on=anchor,
                           scope_manager_id=next(iter(users["managers"].values()))[0]))
     session.add_all(surveys)
     for survey in surveys:
         for order, (text, answer_type) in enumerate(QUESTIONS, start=1):
-            session.add(SurveyQuestion(survey=survey, text=text, order=order, answer_type=answer_type))
+            session.add(SurveyQuestion(survey=survey, text=text, order=order, answer_type=answer_type,
+                                       created_on=anchor, changed_on=anchor))
     session.flush()
     for survey in surveys:
-        survey.status = "open"
+        # Stamped with the as-of day, not the wall clock, so that seeding is repeatable.
+        survey.status, survey.changed_on = "open", anchor
     session.flush()
     return [(survey.id, [(q.id, q.answer_type) for q in survey.questions]) for survey in surveys]
 
@@ -132,7 +136,8 @@ def seed_demo(session, sm, clients: int, seed: int, as_of: date, password: str,
     recompute_scores(connection)
     connection.execute(sa.update(Survey).where(
         Survey.id.in_([survey_id for survey_id, _ in surveys]), Survey.period_end < as_of)
-        .values(status="closed"))
+        .values(status="closed", changed_on=datetime.combine(as_of, time(9, 0)),
+                changed_by_id=None))
     _fix_sequences(connection, tables)
     session.commit()
     return counts

@@ -39,6 +39,8 @@ class IsolatedClient(FlaskClient):
 def app(tmp_path_factory):
     instance = tmp_path_factory.mktemp("instance")
     url = os.environ.get("QMS_TEST_DATABASE_URL") or f"sqlite:///{instance / 'test.db'}"
+    if url.startswith("postgresql"):
+        url = _fresh_postgres_database(url)
     app = create_app({
         "SQLALCHEMY_DATABASE_URI": url, "TESTING": True, "WTF_CSRF_ENABLED": False,
         "SECRET_KEY": "test-secret-key-that-is-long-enough-for-jwt-hs256",
@@ -47,8 +49,6 @@ def app(tmp_path_factory):
     app.instance_path = str(instance)
     app.test_client_class = IsolatedClient
     with app.app_context():
-        if url.startswith("postgresql"):
-            _reset_postgres(url)
         from app.cli import initialise
 
         initialise()
@@ -64,11 +64,16 @@ def app(tmp_path_factory):
         db.engine.dispose()
 
 
-def _reset_postgres(url: str) -> None:
-    engine = sa.create_engine(url)
-    with engine.begin() as connection:
-        connection.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+def _fresh_postgres_database(url: str) -> str:
+    """An empty database of its own for this test process (xdist workers run in parallel)."""
+    base = sa.engine.make_url(url)
+    name = f"{base.database}_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+    engine = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
+        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
     engine.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
 
 
 @pytest.fixture

@@ -41,6 +41,12 @@ def current_user_id() -> int | None:
     return current_actor_id()
 
 
+def unchanged_audit(model) -> dict:
+    """Values for a set-based UPDATE of derived columns that is not anybody's edit:
+    keeps changed_on/changed_by instead of letting their onupdate defaults fire."""
+    return {"changed_on": model.changed_on, "changed_by_id": model.changed_by_id}
+
+
 class Audited:
     """Created/changed on and by; the actor is nullable because jobs act as no user."""
 
@@ -74,4 +80,4 @@ class Audited:
         return f"<{type(self).__name__} {self.id}>"
 
 
-__all__ = ["sa", "Audited", "User", "choice", "user_fk", "now"]
+__all__ = ["sa", "Audited", "User", "choice", "unchanged_audit", "user_fk", "now"]

@@ -5,6 +5,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _
 
 from app.models import Client, Contact
+from app.models.base import unchanged_audit
 from app.models.choices import ClientStatus
 from app.security.scope import is_visible
 from app.services import guard
@@ -34,8 +35,8 @@ def check_client(change: guard.Change) -> None:
     if change.is_new:
         if client.status is None:
             client.status = ClientStatus.new
-        if client.owner_id is None and client.owner is None and actor is not None:
-            client.owner_id = actor.id
+        if change.unset("owner") and actor is not None:
+            change.link("owner", actor.id)
     elif change.changed("owner_id") and not has_role(actor, HEAD_OF_SALES):
         raise NotAllowed({"owner": _("Only a head of sales can reassign a client.")})
     if change.is_new and change.current("owner_id") not in (None, getattr(actor, "id", None)) \
@@ -102,7 +103,8 @@ def completeness_expression():
 def recompute_completeness(connection, client_ids=None) -> None:
     """Set `is_complete` for the given clients (all when None) in one statement."""
     statement = sa.update(Client).values(
-        is_complete=sa.case((completeness_expression(), True), else_=False))
+        is_complete=sa.case((completeness_expression(), True), else_=False),
+        **unchanged_audit(Client))
     if client_ids is not None:
         statement = statement.where(Client.id.in_(client_ids))
     connection.execute(statement.execution_options(synchronize_session=False))

@@ -53,6 +53,16 @@ class Change:
     def changed(self, attribute: str) -> bool:
         return self.is_new or self.current(attribute) != self.previous(attribute)
 
+    def link(self, relation: str, pk) -> None:
+        """Set a link by id through its relationship: a form may have set the relationship
+        (to None), and at the flush the relationship wins over the foreign key column."""
+        related = self.state.mapper.relationships[relation].mapper.class_
+        setattr(self.obj, relation, self.session.get(related, pk) if pk is not None else None)
+
+    def unset(self, relation: str) -> bool:
+        """Whether a link is empty both as relationship and as foreign key."""
+        return getattr(self.obj, relation) is None and self.current(f"{relation}_id") is None
+
     def recompute(self, name: str, key) -> None:
         """Ask for a set-based recompute after the flush, e.g. client completeness."""
         schedule(self.session, name, key)

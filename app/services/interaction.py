@@ -30,5 +30,5 @@ def check_interaction(change: guard.Change) -> None:
     errors.raise_if_any()
     ensure_visible(change, Client, "client")
     actor = current_actor()
-    if change.is_new and record.owner_id is None and record.owner is None and actor is not None:
-        record.owner_id = actor.id
+    if change.is_new and change.unset("owner") and actor is not None:
+        change.link("owner", actor.id)

@@ -70,9 +70,9 @@ def check_invoice(change: guard.Change) -> None:
     if invoice.number:
         invoice.number = invoice.number.strip()
     ensure_visible(change, Client, "client")
-    if change.is_new and invoice.owner_id is None and invoice.owner is None:
+    if change.is_new and change.unset("owner"):
         client = invoice.client or change.session.get(Client, invoice.client_id)
-        invoice.owner_id = client.owner_id if client.owner_id else getattr(actor, "id", None)
+        change.link("owner", client.owner_id if client.owner_id else getattr(actor, "id", None))
     if invoice.status is None:
         invoice.status = S.draft
     old = change.previous("status")

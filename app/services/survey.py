@@ -3,6 +3,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _
 
 from app.models import Client, Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
+from app.models.base import unchanged_audit
 from app.models.choices import AnswerType, SurveyKind, SurveyScope, SurveyStatus as S
 from app.services import guard
 from app.services.access import ensure_contact_of_client, ensure_visible
@@ -107,7 +108,8 @@ def score_expression():
 
 
 def recompute_scores(connection, response_ids=None) -> None:
-    statement = sa.update(SurveyResponse).values(score=score_expression())
+    statement = sa.update(SurveyResponse).values(score=score_expression(),
+                                                 **unchanged_audit(SurveyResponse))
     if response_ids is not None:
         statement = statement.where(SurveyResponse.id.in_(response_ids))
     connection.execute(statement.execution_options(synchronize_session=False))

@@ -19,8 +19,8 @@ def check_task(change: guard.Change) -> None:
     errors.raise_if_any()
     ensure_visible(change, Client, "client")
     actor = current_actor()
-    if change.is_new and task.assignee_id is None and task.assignee is None and actor is not None:
-        task.assignee_id = actor.id
+    if change.is_new and change.unset("assignee") and actor is not None:
+        change.link("assignee", actor.id)
     if task.status is None:
         task.status = S.open
     old = change.previous("status")

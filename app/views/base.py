@@ -4,7 +4,7 @@ from flask_appbuilder import ModelView
 from flask_appbuilder.urltools import (
     get_filter_args, get_order_args, get_page_args, get_page_size_args,
 )
-from flask_babel import lazy_gettext as _
+from flask_babel import LazyString, gettext, lazy_gettext as _
 from sqlalchemy.types import Boolean, Enum as EnumType
 from wtforms import BooleanField
 
@@ -13,12 +13,20 @@ from app.security.permissions import METHOD_PERMISSIONS
 from app.security.scope import SCOPED_MODELS, ScopeFilter
 from app.services.errors import DomainError
 from app.views.fields import ChoiceField
-from app.views.labels import FIELD_LABELS
+from app.views.labels import ENTITY_LABELS, FIELD_LABELS, TITLES
 
 
 def choice_label(value) -> str:
     """Lists hand formatters raw stored strings, show pages hand enum members: label both."""
     return "" if value is None else LABELS.get(str(value), str(value))
+
+
+def yes_no(value) -> str:
+    return "" if value is None else str(_("Yes") if value else _("No"))
+
+
+def _title(template, entity):
+    return LazyString(lambda: gettext(str(template), entity=str(entity)))
 
 
 def enum_columns(model) -> dict:
@@ -62,6 +70,14 @@ class QmsModelView(ModelView):
         self.formatters_columns = {
             **{name: choice_label for name in enums},
             **(self.formatters_columns or {})}
+        self.formatters_columns = {
+            **{column.key: yes_no for column in model.__table__.columns
+               if isinstance(column.type, Boolean)},
+            **self.formatters_columns}
+        one, many = ENTITY_LABELS[self.class_permission_name]
+        self.list_title = self.list_title or many
+        for attribute, template in TITLES.items():
+            setattr(self, attribute, getattr(self, attribute) or _title(template, one))
         relations = scoped_relations(model)
         self.add_form_query_rel_fields = {**relations, **(self.add_form_query_rel_fields or {})}
         self.edit_form_query_rel_fields = {**relations, **(self.edit_form_query_rel_fields or {})}

@@ -17,8 +17,8 @@ from app.views.invoice import InvoiceView
 from app.views.task import TaskView
 
 
-class ClientView(QmsModelView):
-    """Client cards; an incomplete card shows so."""
+class ClientColumns:
+    """What the client screens show, shared by "All clients" and "My clients"."""
 
     datamodel = SQLAInterface(Client)
     class_permission_name = "Client"
@@ -37,6 +37,10 @@ class ClientView(QmsModelView):
         "is_complete": lambda value: _("Complete") if value else _("Incomplete"),
     }
 
+
+class ClientView(ClientColumns, QmsModelView):
+    """Client cards; an incomplete card shows so."""
+
     @action("approve", _("Approve"), _("Approve the selected prospects for work?"),
             "fa-check", multiple=True)
     def approve(self, items):
@@ -52,8 +56,9 @@ class ClientView(QmsModelView):
         return redirect(self.get_redirect())
 
 
-class MyClientView(ClientView):
+class MyClientView(ClientColumns, QmsModelView):
     """The clients I am responsible for."""
 
     route_base = "/myclients"
-    base_filters = ClientView.base_filters + [["owner_id", FilterEqualFunction, current_actor_id]]
+    list_title = _("My clients")
+    base_filters = QmsModelView.base_filters + [["owner_id", FilterEqualFunction, current_actor_id]]

@@ -38,3 +38,23 @@ FIELD_LABELS = {
     "created_on": _("Created on"), "changed_on": _("Changed on"),
     "created_by": _("Created by"), "changed_by": _("Changed by"),
 }
+
+# Per permission name: (one record, the list); screen titles are built from these.
+ENTITY_LABELS = {
+    "Client": (_("Client"), _("Clients")), "Contact": (_("Contact"), _("Contacts")),
+    "Interaction": (_("Interaction"), _("Interactions and visits")),
+    "Inquiry": (_("Inbound request"), _("Inbound requests")),
+    "Invoice": (_("Invoice"), _("Invoices")), "Payment": (_("Payment"), _("Payments")),
+    "Complaint": (_("Complaint"), _("Complaints")),
+    "CorrectiveAction": (_("Corrective action"), _("Corrective actions")),
+    "Survey": (_("Survey"), _("Surveys")), "SurveyQuestion": (_("Question"), _("Questions")),
+    "SurveyResponse": (_("Response"), _("Responses")), "Task": (_("Task"), _("Tasks")),
+    "Branch": (_("Branch"), _("Branches")), "Department": (_("Department"), _("Departments")),
+    "Industry": (_("Industry"), _("Industries")), "Source": (_("Source"), _("Sources")),
+    "Segment": (_("Segment"), _("Segments")),
+}
+TITLES = {
+    "show_title": _("%(entity)s: details"),
+    "add_title": _("New record: %(entity)s"),
+    "edit_title": _("Edit: %(entity)s"),
+}

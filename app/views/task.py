@@ -1,6 +1,7 @@
 """Screens for tasks, and "My tasks" for managers."""
 from flask_appbuilder.models.sqla.filters import FilterEqualFunction, FilterNotEqual
 from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_babel import lazy_gettext as _
 
 from app.models import Task
 from app.models.choices import TaskStatus
@@ -8,8 +9,9 @@ from app.services.actor import current_actor_id
 from app.views.base import QmsModelView
 
 
-class TaskView(QmsModelView):
-    """SMART tasks, soonest due first."""
+class TaskColumns:
+    """What the task screens show; FAB picks related views by isinstance, so "My tasks"
+    shares this rather than subclassing TaskView."""
 
     datamodel = SQLAInterface(Task)
     class_permission_name = "Task"
@@ -23,11 +25,16 @@ class TaskView(QmsModelView):
     base_order = ("due_at", "asc")
 
 
-class MyTaskView(TaskView):
+class TaskView(TaskColumns, QmsModelView):
+    """SMART tasks, soonest due first."""
+
+
+class MyTaskView(TaskColumns, QmsModelView):
     """The open tasks assigned to me."""
 
     route_base = "/mytasks"
-    base_filters = TaskView.base_filters + [
+    list_title = _("My tasks")
+    base_filters = QmsModelView.base_filters + [
         ["assignee_id", FilterEqualFunction, current_actor_id],
         ["status", FilterNotEqual, TaskStatus.done],
         ["status", FilterNotEqual, TaskStatus.cancelled],

