@@ -59,3 +59,7 @@ ENVIRONMENT = {
     "QMS_DEFAULT_CURRENCY": ("DEFAULT_CURRENCY", str),
     "QMS_INQUIRY_ANSWER_MINUTES": ("INQUIRY_ANSWER_MINUTES", int),
 }
+
+# Count list rows over the base table only (see app/views/datamodel.py); False restores
+# FAB's count over the joined sub-select, for comparison in bench/list_latency.py.
+FAST_LIST_COUNT = True

@@ -26,8 +26,10 @@ start_postgres() {
     set -- $cluster
     if [ "$4" != "online" ]; then as_root pg_ctlcluster "$1" "$2" start >&2 || return 1; fi
     local port=$3 database="qms_test_$$"
+    # The role may exist from an earlier run, with another password: always set it.
     as_root su postgres -c "psql -qtAc \"SELECT 1 FROM pg_roles WHERE rolname='$PG_USER'\" | grep -q 1 || \
-        psql -qc \"CREATE ROLE $PG_USER LOGIN CREATEDB PASSWORD '$PG_PASSWORD'\"" >&2 || return 1
-    as_root su postgres -c "createdb -p $port -O $PG_USER $database" >&2 || return 1
+        psql -qc \"CREATE ROLE $PG_USER\"; \
+        psql -qc \"ALTER ROLE $PG_USER LOGIN CREATEDB PASSWORD '$PG_PASSWORD'\"" >&2 || return 1
+    as_root su postgres -c "dropdb -p $port --if-exists $database && createdb -p $port -O $PG_USER $database" >&2 || return 1
     echo "postgresql://$PG_USER:$PG_PASSWORD@127.0.0.1:$port/$database"
 }

@@ -90,11 +90,15 @@ def _surveys(session, as_of: date, users) -> list[tuple[int, list[tuple[int, Ans
                           period_start=as_of - timedelta(days=20), period_end=as_of + timedelta(days=10),
                           status="draft", scope="manager", created_on=anchor,
                           scope_manager_id=next(iter(users["managers"].values()))[0]))
-    session.add_all(surveys)
+    # Explicit ids, as for the bulk rows: a database's sequence would differ between runs.
+    survey_id, question_id = _next_id(session, Survey), _next_id(session, SurveyQuestion)
     for survey in surveys:
+        survey.id, survey_id = survey_id, survey_id + 1
+        session.add(survey)
         for order, (text, answer_type) in enumerate(QUESTIONS, start=1):
-            session.add(SurveyQuestion(survey=survey, text=text, order=order, answer_type=answer_type,
-                                       created_on=anchor, changed_on=anchor))
+            session.add(SurveyQuestion(id=question_id, survey=survey, text=text, order=order,
+                                       answer_type=answer_type, created_on=anchor, changed_on=anchor))
+            question_id += 1
     session.flush()
     for survey in surveys:
         # Stamped with the as-of day, not the wall clock, so that seeding is repeatable.
@@ -138,7 +142,7 @@ def seed_demo(session, sm, clients: int, seed: int, as_of: date, password: str,
         Survey.id.in_([survey_id for survey_id, _ in surveys]), Survey.period_end < as_of)
         .values(status="closed", changed_on=datetime.combine(as_of, time(9, 0)),
                 changed_by_id=None))
-    _fix_sequences(connection, tables)
+    _fix_sequences(connection, tables + (Survey, SurveyQuestion))
     session.commit()
     return counts
 

@@ -1,6 +1,6 @@
 """The shared base of every REST resource: field lists from the entity's view, scope, errors."""
 from flask_appbuilder.api import ModelRestApi
-from flask_appbuilder.models.sqla.interface import SQLAInterface
+from app.views.datamodel import QmsInterface
 from flask_appbuilder.security.sqla.models import User
 
 from app.security.permissions import METHOD_PERMISSIONS
@@ -39,7 +39,7 @@ class QmsModelRestApi(ModelRestApi):
         if view is None:
             return
         model = view.datamodel.obj
-        cls.datamodel = SQLAInterface(model)
+        cls.datamodel = QmsInterface(model)
         cls.class_permission_name = view.class_permission_name
         cls.list_columns = ["id"] + _expand(model, view.list_columns)
         cls.show_columns = ["id"] + _expand(model, view.show_columns)

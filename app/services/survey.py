@@ -102,7 +102,8 @@ def score_expression():
          sa.case((SurveyAnswer.yes_no_value.is_(True), 100.0), else_=0.0)),
         else_=None,
     )
-    return (sa.select(sa.func.round(sa.func.avg(points), 1))
+    # PostgreSQL rounds numeric, not double precision, to a number of places.
+    return (sa.select(sa.func.round(sa.cast(sa.func.avg(points), sa.Numeric), 1))
             .select_from(SurveyAnswer).join(SurveyQuestion, SurveyAnswer.question_id == SurveyQuestion.id)
             .where(SurveyAnswer.response_id == SurveyResponse.id).scalar_subquery())
 

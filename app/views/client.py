@@ -2,7 +2,7 @@
 from flask import flash, redirect
 from flask_appbuilder.actions import action
 from flask_appbuilder.models.sqla.filters import FilterEqualFunction
-from flask_appbuilder.models.sqla.interface import SQLAInterface
+from app.views.datamodel import QmsInterface
 from flask_babel import lazy_gettext as _
 
 from app.models import Client
@@ -20,7 +20,7 @@ from app.views.task import TaskView
 class ClientColumns:
     """What the client screens show, shared by "All clients" and "My clients"."""
 
-    datamodel = SQLAInterface(Client)
+    datamodel = QmsInterface(Client)
     class_permission_name = "Client"
     list_columns = ["name", "status", "tax_id", "branch", "owner", "is_key", "is_complete"]
     search_columns = ["name", "tax_id", "status", "branch", "owner", "industry", "segment",

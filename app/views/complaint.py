@@ -1,5 +1,5 @@
 """Screens for complaints and corrective actions."""
-from flask_appbuilder.models.sqla.interface import SQLAInterface
+from app.views.datamodel import QmsInterface
 
 from app.models import Complaint, CorrectiveAction
 from app.views.base import QmsModelView
@@ -8,7 +8,7 @@ from app.views.base import QmsModelView
 class CorrectiveActionView(QmsModelView):
     """Corrective and preventive actions with their effectiveness check."""
 
-    datamodel = SQLAInterface(CorrectiveAction)
+    datamodel = QmsInterface(CorrectiveAction)
     class_permission_name = "CorrectiveAction"
     list_columns = ["description", "complaint", "department", "responsible", "due_on", "status"]
     search_columns = ["complaint", "department", "responsible", "due_on", "status"]
@@ -22,7 +22,7 @@ class CorrectiveActionView(QmsModelView):
 class ComplaintView(QmsModelView):
     """Complaints from registration to confirmed closure."""
 
-    datamodel = SQLAInterface(Complaint)
+    datamodel = QmsInterface(Complaint)
     class_permission_name = "Complaint"
     list_columns = ["number", "received_at", "client", "category", "severity", "status", "investigator"]
     search_columns = ["number", "client", "category", "severity", "status", "department",

@@ -1,5 +1,5 @@
 """Screens for contact persons."""
-from flask_appbuilder.models.sqla.interface import SQLAInterface
+from app.views.datamodel import QmsInterface
 
 from app.models import Contact
 from app.views.base import QmsModelView
@@ -8,7 +8,7 @@ from app.views.base import QmsModelView
 class ContactView(QmsModelView):
     """Contact persons of the user's clients."""
 
-    datamodel = SQLAInterface(Contact)
+    datamodel = QmsInterface(Contact)
     class_permission_name = "Contact"
     list_columns = ["full_name", "client", "position", "phone", "email", "is_primary"]
     search_columns = ["full_name", "client", "phone", "email", "is_primary"]

@@ -1,5 +1,5 @@
 """Screens for inbound requests."""
-from flask_appbuilder.models.sqla.interface import SQLAInterface
+from app.views.datamodel import QmsInterface
 
 from app.models import Inquiry
 from app.views.base import QmsModelView
@@ -8,7 +8,7 @@ from app.views.base import QmsModelView
 class InquiryView(QmsModelView):
     """Inbound requests, newest first, with their answer deadline."""
 
-    datamodel = SQLAInterface(Inquiry)
+    datamodel = QmsInterface(Inquiry)
     class_permission_name = "Inquiry"
     list_columns = ["received_at", "subject", "contact_name", "channel", "status", "sla_due_at",
                     "first_response_at", "assignee"]

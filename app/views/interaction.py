@@ -1,5 +1,5 @@
 """Screens for the communication and return-visit log."""
-from flask_appbuilder.models.sqla.interface import SQLAInterface
+from app.views.datamodel import QmsInterface
 
 from app.models import Interaction
 from app.views.base import QmsModelView
@@ -8,7 +8,7 @@ from app.views.base import QmsModelView
 class InteractionView(QmsModelView):
     """Communication and return-visit records."""
 
-    datamodel = SQLAInterface(Interaction)
+    datamodel = QmsInterface(Interaction)
     class_permission_name = "Interaction"
     list_columns = ["occurred_at", "client", "kind", "channel", "interest", "next_contact_on", "owner"]
     search_columns = ["client", "kind", "channel", "interest", "occurred_at", "next_contact_on", "owner"]

@@ -1,5 +1,5 @@
 """Screens for invoices and payments."""
-from flask_appbuilder.models.sqla.interface import SQLAInterface
+from app.views.datamodel import QmsInterface
 
 from app.models import Invoice, Payment
 from app.views.base import QmsModelView
@@ -8,7 +8,7 @@ from app.views.base import QmsModelView
 class PaymentView(QmsModelView):
     """Payments received."""
 
-    datamodel = SQLAInterface(Payment)
+    datamodel = QmsInterface(Payment)
     class_permission_name = "Payment"
     list_columns = ["paid_on", "invoice", "amount", "reference"]
     search_columns = ["invoice", "paid_on", "reference"]
@@ -21,7 +21,7 @@ class PaymentView(QmsModelView):
 class InvoiceView(QmsModelView):
     """Invoices and their approval and payment status."""
 
-    datamodel = SQLAInterface(Invoice)
+    datamodel = QmsInterface(Invoice)
     class_permission_name = "Invoice"
     list_columns = ["number", "client", "issued_on", "amount", "currency", "status", "owner"]
     search_columns = ["number", "client", "status", "issued_on", "currency", "owner"]

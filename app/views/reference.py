@@ -1,5 +1,5 @@
 """Screens for the reference lists an administrator keeps."""
-from flask_appbuilder.models.sqla.interface import SQLAInterface
+from app.views.datamodel import QmsInterface
 
 from app.models import Branch, Department, Industry, Segment, Source
 from app.views.base import QmsModelView
@@ -18,7 +18,7 @@ class ReferenceView(QmsModelView):
 class BranchView(ReferenceView):
     """Branches and their heads."""
 
-    datamodel = SQLAInterface(Branch)
+    datamodel = QmsInterface(Branch)
     class_permission_name = "Branch"
     list_columns = add_columns = edit_columns = show_columns = ["name", "head"]
 
@@ -26,26 +26,26 @@ class BranchView(ReferenceView):
 class DepartmentView(ReferenceView):
     """Departments."""
 
-    datamodel = SQLAInterface(Department)
+    datamodel = QmsInterface(Department)
     class_permission_name = "Department"
 
 
 class IndustryView(ReferenceView):
     """Industries."""
 
-    datamodel = SQLAInterface(Industry)
+    datamodel = QmsInterface(Industry)
     class_permission_name = "Industry"
 
 
 class SourceView(ReferenceView):
     """Sources: how clients heard of us."""
 
-    datamodel = SQLAInterface(Source)
+    datamodel = QmsInterface(Source)
     class_permission_name = "Source"
 
 
 class SegmentView(ReferenceView):
     """Client segments."""
 
-    datamodel = SQLAInterface(Segment)
+    datamodel = QmsInterface(Segment)
     class_permission_name = "Segment"

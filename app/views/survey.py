@@ -1,5 +1,5 @@
 """Screens for surveys, their questions and the responses."""
-from flask_appbuilder.models.sqla.interface import SQLAInterface
+from app.views.datamodel import QmsInterface
 
 from app.models import Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
 from app.views.base import QmsModelView
@@ -8,7 +8,7 @@ from app.views.base import QmsModelView
 class SurveyQuestionView(QmsModelView):
     """Questions of a questionnaire."""
 
-    datamodel = SQLAInterface(SurveyQuestion)
+    datamodel = QmsInterface(SurveyQuestion)
     class_permission_name = "SurveyQuestion"
     list_columns = ["survey", "order", "text", "answer_type"]
     search_columns = ["survey", "text", "answer_type"]
@@ -20,7 +20,7 @@ class SurveyQuestionView(QmsModelView):
 class SurveyAnswerView(QmsModelView):
     """Answers of a response."""
 
-    datamodel = SQLAInterface(SurveyAnswer)
+    datamodel = QmsInterface(SurveyAnswer)
     class_permission_name = "SurveyResponse"
     list_columns = ["question", "scale_value", "yes_no_value", "text_value"]
     search_columns = ["response", "question"]
@@ -31,7 +31,7 @@ class SurveyAnswerView(QmsModelView):
 class SurveyResponseView(QmsModelView):
     """Filled questionnaires and their scores."""
 
-    datamodel = SQLAInterface(SurveyResponse)
+    datamodel = QmsInterface(SurveyResponse)
     class_permission_name = "SurveyResponse"
     list_columns = ["survey", "client", "answered_on", "score"]
     search_columns = ["survey", "client", "answered_on"]
@@ -45,7 +45,7 @@ class SurveyResponseView(QmsModelView):
 class SurveyView(QmsModelView):
     """Planned and unplanned satisfaction surveys."""
 
-    datamodel = SQLAInterface(Survey)
+    datamodel = QmsInterface(Survey)
     class_permission_name = "Survey"
     list_columns = ["title", "kind", "period_start", "period_end", "status", "scope"]
     search_columns = ["title", "kind", "status", "scope", "period_start"]

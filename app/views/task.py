@@ -1,6 +1,6 @@
 """Screens for tasks, and "My tasks" for managers."""
 from flask_appbuilder.models.sqla.filters import FilterEqualFunction, FilterNotEqual
-from flask_appbuilder.models.sqla.interface import SQLAInterface
+from app.views.datamodel import QmsInterface
 from flask_babel import lazy_gettext as _
 
 from app.models import Task
@@ -13,7 +13,7 @@ class TaskColumns:
     """What the task screens show; FAB picks related views by isinstance, so "My tasks"
     shares this rather than subclassing TaskView."""
 
-    datamodel = SQLAInterface(Task)
+    datamodel = QmsInterface(Task)
     class_permission_name = "Task"
     list_columns = ["due_at", "title", "client", "assignee", "status", "origin"]
     search_columns = ["title", "client", "assignee", "status", "origin", "due_at"]
