@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import signal
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -77,11 +78,25 @@ def stop_worker(worker: subprocess.Popen) -> None:
             worker.wait()
 
 
+def ensure_port_free(host: str, port: int) -> None:
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            raise click.ClickException(
+                f"Cannot listen on {host}:{port} ({error.strerror}): is qms-crm already "
+                f"running? Stop it or choose another --port.") from error
+
+
 def run_all(app, host: str, port: int, demo_clients: int) -> None:
     from waitress import serve
 
     from jobs.connection import redis_url, stop_embedded
 
+    ensure_port_free(host, port)
+    # Ctrl-C must stop us even when started from a shell that made SIGINT ignored.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     password = prepare(app, demo_clients)
     app.config["REDIS_URL"] = redis_url(app.config)
     worker = start_worker(app)

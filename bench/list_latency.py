@@ -42,7 +42,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", required=True)
     parser.add_argument("--requests", type=int, default=30)
-    parser.add_argument("--users", default="admin,manager1a")
+    parser.add_argument("--users", default="director,manager1a",
+                        help="an unrestricted user and a row-scoped manager of the demo data")
     arguments = parser.parse_args()
     os.environ.setdefault("QMS_INSTANCE_DIR", str(Path("/tmp/qms-bench-instance")))
 

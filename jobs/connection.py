@@ -25,12 +25,14 @@ def start_embedded(directory: str) -> str:
 
 
 def stop_embedded() -> None:
-    """Shut down the servers this process started."""
+    """Shut down the servers this process started; one it joined belongs to its starter."""
     while _EMBEDDED:
         _, server = _EMBEDDED.popitem()
+        if not getattr(server, "running", False):
+            continue
         try:
             server.shutdown(save=True)
-        except Exception:  # already gone: nothing left to stop
+        except redis.RedisError:  # already gone: nothing left to stop
             pass
 
 

@@ -8,6 +8,7 @@ from app.models import (
     Client, Complaint, Contact, CorrectiveAction, Department, Industry, Inquiry, Interaction,
     Invoice, Payment, Segment, Source, SurveyAnswer, SurveyResponse, Task,
 )
+from app.models.base import search_key
 from app.models.choices import AnswerType
 from seeds import names
 
@@ -56,8 +57,9 @@ class ClientRows:
         status = rng.choice(CLIENT_STATUSES)
         created = self._days_ago(30, 900)
         approved = rng.random() < 0.85
+        name = names.company(rng, language, self.ids[Client])
         client_id = self._add(
-            Client, name=names.company(rng, language, self.ids[Client]),
+            Client, name=name, name_key=search_key(name),
             tax_id=str(7_700_000_000 + self.ids[Client]), status=status,
             industry_id=self._maybe(Industry, 0.93), segment_id=self._maybe(Segment, 0.9),
             source_id=self._maybe(Source, 0.93),

@@ -105,3 +105,39 @@ def test_qms_run_serves_and_ctrl_c_stops_every_process(tmp_path):
     assert "admin / run-pass-123" in output and "qms-crm stopped." in output
     time.sleep(1)
     assert [pid for pid in processes if _alive(pid)] == []
+
+
+def test_joined_embedded_redis_is_left_to_its_starter(tmp_path):
+    """A process that joined an embedded Redis started elsewhere does not shut it down."""
+    directory = str(tmp_path / "redis")
+    starter = subprocess.Popen(
+        [sys.executable, "-c", "import sys; from jobs.connection import start_embedded; "
+         f"print(start_embedded({directory!r}), flush=True); sys.stdin.read()"],
+        cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        url = starter.stdout.readline().strip()
+        assert redis_connection.start_embedded(directory) == url
+        redis_connection.stop_embedded()
+        assert redis.Redis.from_url(url).ping()
+    finally:
+        starter.stdin.close()  # a normal exit, so the starter stops its server at exit
+        starter.wait(timeout=30)
+    with pytest.raises(redis.exceptions.ConnectionError):
+        redis.Redis.from_url(url).ping()
+
+
+def test_qms_run_refuses_a_busy_port(tmp_path):
+    """With the port taken, `qms run` says so and starts nothing."""
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "app.cli", "run", "--port", str(port)], cwd=ROOT,
+            env={**os.environ, "QMS_INSTANCE_DIR": str(tmp_path),
+                 "QMS_DATABASE_URL": f"sqlite:///{tmp_path / 'busy.db'}"},
+            capture_output=True, text=True, timeout=60)
+    assert result.returncode != 0 and "is qms-crm already running?" in result.stderr
+    assert not (tmp_path / "busy.db").exists()

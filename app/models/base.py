@@ -41,6 +41,17 @@ def current_user_id() -> int | None:
     return current_actor_id()
 
 
+def search_key(text: str | None) -> str | None:
+    """The case-folded form of a name, kept in an indexed `<column>_key` for prefix search
+    (Unicode-aware, unlike SQLite's lower(), and index-friendly, unlike ILIKE)."""
+    return text.strip().casefold() if text is not None else None
+
+
+def search_key_column(**kwargs) -> sa.Column:
+    """Compared by code point on PostgreSQL too, so that a prefix is an index range."""
+    return sa.Column(sa.Text().with_variant(sa.Text(collation="C"), "postgresql"), **kwargs)
+
+
 def unchanged_audit(model) -> dict:
     """Values for a set-based UPDATE of derived columns that is not anybody's edit:
     keeps changed_on/changed_by instead of letting their onupdate defaults fire."""
@@ -80,4 +91,5 @@ class Audited:
         return f"<{type(self).__name__} {self.id}>"
 
 
-__all__ = ["sa", "Audited", "User", "choice", "unchanged_audit", "user_fk", "now"]
+__all__ = ["sa", "Audited", "User", "choice", "search_key", "search_key_column", "unchanged_audit",
+           "user_fk", "now"]

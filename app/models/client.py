@@ -2,7 +2,7 @@
 from flask_appbuilder import Model
 from sqlalchemy.orm import relationship
 
-from app.models.base import Audited, User, choice, sa, user_fk
+from app.models.base import Audited, User, choice, sa, search_key_column, user_fk
 from app.models.choices import ClientStatus
 
 
@@ -18,6 +18,8 @@ class Client(Audited, Model):
 
     id = sa.Column(sa.Integer, primary_key=True)
     name = sa.Column(sa.String(255), nullable=False, index=True)
+    # Kept by the client service: the case-folded name, for "starts with" searches.
+    name_key = search_key_column(nullable=False, index=True)
     tax_id = sa.Column(sa.String(20), unique=True)
     status = choice(ClientStatus, default=ClientStatus.new, index=True)
     industry_id = sa.Column(sa.Integer, sa.ForeignKey("industry.id"), index=True)

@@ -5,7 +5,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _
 
 from app.models import Client, Contact
-from app.models.base import unchanged_audit
+from app.models.base import search_key, unchanged_audit
 from app.models.choices import ClientStatus
 from app.security.scope import is_visible
 from app.services import guard
@@ -32,6 +32,7 @@ def check_client(change: guard.Change) -> None:
                 Client.tax_id == client.tax_id, Client.id != client.id)).first():
             errors.add("tax_id", _("Another client has this tax ID."))
     errors.raise_if_any()
+    client.name_key = search_key(client.name)
     if change.is_new:
         if client.status is None:
             client.status = ClientStatus.new

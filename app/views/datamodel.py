@@ -1,7 +1,51 @@
 """The data interface of every screen and API: FAB's, with a cheaper list count."""
 import sqlalchemy as sa
 from flask import current_app
+from flask_appbuilder.models.filters import Filters
+from flask_appbuilder.models.sqla.filters import FilterStartsWith, SQLAFilterConverter
 from flask_appbuilder.models.sqla.interface import SQLAInterface
+
+from app.models.base import search_key
+
+# Above every character, so `key <= value < key + TOP` is exactly "starts with key".
+TOP = "\U0010ffff"
+
+
+class KeyStartsWith(FilterStartsWith):
+    """FAB's "Starts with" (same name and URL code) as a range on `<column>_key`, which an
+    index serves; ILIKE 'x%' scans the whole table on SQLite and PostgreSQL alike."""
+
+    def apply(self, query, value):
+        key_column = getattr(self.model, f"{self.column_name}_key", None)
+        if key_column is None:  # FAB's global filter map may hand us any model's column
+            return super().apply(query, value)
+        key = search_key(value) or ""
+        return query.filter(key_column >= key, key_column < key + TOP)
+
+
+class QmsFilters(Filters):
+    """REST filters use the column's own filter for each operation; FAB looks the
+    operation up in a process-wide map that the last filter created wins."""
+
+    def rest_add_filters(self, data) -> None:
+        for item in data:
+            own = next((candidate for candidate in self._search_filters.get(item.get("col"), ())
+                        if candidate.arg_name == item.get("opr")), None)
+            if own is None:
+                super().rest_add_filters([item])  # FAB's checks and error messages
+            else:
+                self.add_filter(item["col"], type(own), item.get("value"))
+
+
+class QmsFilterConverter(SQLAFilterConverter):
+    """FAB's filters, with KeyStartsWith for columns that have a search key."""
+
+    def convert(self, col_name):
+        filters = super().convert(col_name) or []
+        if not hasattr(self.datamodel.obj, f"{col_name}_key"):
+            return filters
+        return [KeyStartsWith(col_name, self.datamodel) if type(item) is FilterStartsWith else item
+                for item in filters]
 
 
 class QmsInterface(SQLAInterface):
@@ -13,10 +57,18 @@ class QmsInterface(SQLAInterface):
     the user's search) are applied exactly as FAB applies them.
     """
 
+    filter_converter_class = QmsFilterConverter
+
+    def get_filters(self, search_columns=None, search_filters=None):
+        return QmsFilters(self.filter_converter_class, self, search_columns=search_columns or [],
+                          search_filters=search_filters)
+
     def query_count(self, query, filters=None, select_columns=None) -> int:
         if not current_app.config.get("FAST_LIST_COUNT", True):
             return super().query_count(query, filters, select_columns)
         query = self.apply_filters(query, self.get_inner_filters(filters))
-        # count(pk) also names the table, which a bare count(*) without filters would not.
+        # count(*) over the ids: SQLite then counts the smallest index; count(id) would
+        # read the table itself (12x slower at a million rows).
         primary_key = sa.inspect(self.obj).primary_key[0]
-        return query.with_entities(sa.func.count(primary_key)).order_by(None).scalar()
+        ids = query.with_entities(primary_key).order_by(None).subquery()
+        return self.session.query(sa.func.count()).select_from(ids).scalar()

@@ -58,3 +58,7 @@ TITLES = {
     "add_title": _("New record: %(entity)s"),
     "edit_title": _("Edit: %(entity)s"),
 }
+
+# FAB shows these without a translation in its own ru/zh catalogs; ours fill the gap
+# (Flask-Babel merges both catalogs).
+FAB_GAPS = [_("Detail")]

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 10:23:33.138461
+Create Date: 2026-11-23 10:58:44.890740
 
 """
 from alembic import op
@@ -236,6 +236,7 @@ def upgrade():
     op.create_table('client',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=255), nullable=False),
+    sa.Column('name_key', sa.Text().with_variant(sa.Text(collation='C'), 'postgresql'), nullable=False),
     sa.Column('tax_id', sa.String(length=20), nullable=True),
     sa.Column('status', sa.Enum('new', 'active', 'inactive', 'lost', name='ck_clientstatus', native_enum=False, create_constraint=True), nullable=False),
     sa.Column('industry_id', sa.Integer(), nullable=True),
@@ -271,6 +272,7 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_client_industry_id'), ['industry_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_client_is_complete'), ['is_complete'], unique=False)
         batch_op.create_index(batch_op.f('ix_client_name'), ['name'], unique=False)
+        batch_op.create_index(batch_op.f('ix_client_name_key'), ['name_key'], unique=False)
         batch_op.create_index(batch_op.f('ix_client_owner_id'), ['owner_id'], unique=False)
         batch_op.create_index('ix_client_owner_name', ['owner_id', 'name'], unique=False)
         batch_op.create_index(batch_op.f('ix_client_segment_id'), ['segment_id'], unique=False)
@@ -676,6 +678,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_client_segment_id'))
         batch_op.drop_index('ix_client_owner_name')
         batch_op.drop_index(batch_op.f('ix_client_owner_id'))
+        batch_op.drop_index(batch_op.f('ix_client_name_key'))
         batch_op.drop_index(batch_op.f('ix_client_name'))
         batch_op.drop_index(batch_op.f('ix_client_is_complete'))
         batch_op.drop_index(batch_op.f('ix_client_industry_id'))
