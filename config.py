@@ -1,4 +1,5 @@
 """Settings of qms-crm; every one can be overridden by a QMS_* environment variable."""
+
 import os
 from pathlib import Path
 
@@ -37,6 +38,7 @@ FAB_ADD_SECURITY_API = False
 FAB_API_SWAGGER_UI = True
 FAB_API_MAX_PAGE_SIZE = 500
 FAB_INDEX_VIEW = "app.views.home.HomeView"
+FAB_SECURITY_MANAGER_CLASS = "app.security.manager.QmsSecurityManager"
 
 BABEL_DEFAULT_LOCALE = "en"
 BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "app" / "translations")

@@ -1,4 +1,5 @@
 """qms-crm: the customer processes of an ISO 9001 quality management system."""
+
 from __future__ import annotations
 
 import os
@@ -47,10 +48,10 @@ def create_app(overrides: dict | None = None) -> Flask:
         Path(app.config["SQLALCHEMY_DATABASE_URI"][10:]).parent.mkdir(parents=True, exist_ok=True)
 
     from app import models  # noqa: F401  (registers the tables on Model.metadata)
-    from app.services import guard
-    from app.views import register_views
     from app.api import register_apis
     from app.cli import register_commands
+    from app.services import guard
+    from app.views import register_views
 
     with app.app_context():
         db.init_app(app)

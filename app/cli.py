@@ -1,9 +1,9 @@
 """The `qms` command line: the Flask CLI of the app with qms-crm's own commands."""
+
 from __future__ import annotations
 
 import json
 import sys
-
 
 import click
 from flask import current_app
@@ -40,10 +40,19 @@ def seed_group() -> None:
 @seed_group.command("demo")
 @click.option("--clients", default=200, show_default=True, type=click.IntRange(min=0))
 @click.option("--seed", default=1, show_default=True, type=int)
-@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-              help="The day the demo data is anchored to (default: today).")
-@click.option("--password", envvar="QMS_ADMIN_PASSWORD", default=None,
-              help="Password of the demo users (default: QMS_ADMIN_PASSWORD or generated).")
+@click.option(
+    "--as-of",
+    "as_of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="The day the demo data is anchored to (default: today).",
+)
+@click.option(
+    "--password",
+    envvar="QMS_ADMIN_PASSWORD",
+    default=None,
+    help="Password of the demo users (default: QMS_ADMIN_PASSWORD or generated).",
+)
 @with_appcontext
 def seed_demo_command(clients: int, seed: int, as_of, password) -> None:
     """Deterministic demo data: users of every role and CLIENTS clients with their records."""
@@ -54,8 +63,15 @@ def seed_demo_command(clients: int, seed: int, as_of, password) -> None:
     anchor = as_of.date() if as_of else business_today()
     sm = current_app.appbuilder.sm
     with click.progressbar(length=clients, label="Seeding clients", file=sys.stderr) as bar:
-        counts = seed_demo(db.session, sm, clients=clients, seed=seed, as_of=anchor,
-                           password=password, progress=bar.update)
+        counts = seed_demo(
+            db.session,
+            sm,
+            clients=clients,
+            seed=seed,
+            as_of=anchor,
+            password=password,
+            progress=bar.update,
+        )
     click.echo(json.dumps({"as_of": anchor.isoformat(), "rows": counts}, ensure_ascii=False))
 
 
@@ -118,8 +134,9 @@ def main() -> None:
     from app import create_app
 
     # Flask's default `run` (its development server) would shadow `qms run`.
-    group = FlaskGroup(create_app=create_app, add_default_commands=False,
-                       help="qms-crm: the Flask CLI of the app.")
+    group = FlaskGroup(
+        create_app=create_app, add_default_commands=False, help="qms-crm: the Flask CLI of the app."
+    )
     group.add_command(shell_command)
     group.add_command(routes_command)
     group(prog_name="qms")
@@ -127,5 +144,3 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
-
-

@@ -1,4 +1,5 @@
 """Extension objects, created here and bound to an app by `create_app()`."""
+
 from flask_appbuilder.utils.legacy import get_sqla_class
 from flask_migrate import Migrate
 

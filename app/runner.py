@@ -1,4 +1,5 @@
 """`qms run`: the whole system on one machine, stopped cleanly by Ctrl-C."""
+
 from __future__ import annotations
 
 import signal
@@ -37,8 +38,14 @@ def ensure_admin(app, password: str, given: bool) -> None:
     sm = app.appbuilder.sm
     user = sm.find_user(username=ADMIN_USERNAME)
     if user is None:
-        sm.add_user(ADMIN_USERNAME, "Admin", "qms-crm", "admin@qms-crm.local",
-                    sm.find_role(sm.auth_role_admin), password)
+        sm.add_user(
+            ADMIN_USERNAME,
+            "Admin",
+            "qms-crm",
+            "admin@qms-crm.local",
+            sm.find_role(sm.auth_role_admin),
+            password,
+        )
     elif given:
         sm.reset_password(user.id, password)
 
@@ -54,8 +61,15 @@ def prepare(app, demo_clients: int) -> str:
     ensure_admin(app, password, given)
     if demo_clients and not db.session.execute(sa.select(Client.id).limit(1)).first():
         with click.progressbar(length=demo_clients, label="Demo data", file=sys.stderr) as bar:
-            seed_demo(db.session, app.appbuilder.sm, demo_clients, seed=1, as_of=business_today(),
-                      password=password, progress=bar.update)
+            seed_demo(
+                db.session,
+                app.appbuilder.sm,
+                demo_clients,
+                seed=1,
+                as_of=business_today(),
+                password=password,
+                progress=bar.update,
+            )
     return password
 
 
@@ -86,7 +100,8 @@ def ensure_port_free(host: str, port: int) -> None:
         except OSError as error:
             raise click.ClickException(
                 f"Cannot listen on {host}:{port} ({error.strerror}): is qms-crm already "
-                f"running? Stop it or choose another --port.") from error
+                f"running? Stop it or choose another --port."
+            ) from error
 
 
 def run_all(app, host: str, port: int, demo_clients: int) -> None:
@@ -102,8 +117,10 @@ def run_all(app, host: str, port: int, demo_clients: int) -> None:
     worker = start_worker(app)
     # SIGTERM (from a service manager) stops us the way Ctrl-C does.
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
-    click.echo(f"qms-crm is running at http://{host}:{port}/  "
-               f"(log in as {ADMIN_USERNAME} / {password}; demo users share this password)")
+    click.echo(
+        f"qms-crm is running at http://{host}:{port}/  "
+        f"(log in as {ADMIN_USERNAME} / {password}; demo users share this password)"
+    )
     click.echo(f"Queue: Redis at {app.config['REDIS_URL']}")
     click.echo("Press Ctrl-C to stop the web server, the worker and the embedded Redis.")
     try:
@@ -114,5 +131,3 @@ def run_all(app, host: str, port: int, demo_clients: int) -> None:
         stop_worker(worker)
         stop_embedded()
         click.echo("qms-crm stopped.")
-
-

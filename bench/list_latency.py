@@ -6,10 +6,10 @@ database, with FAB's count (the baseline) and with qms-crm's count, in the same 
 Requests go through the full Flask stack in-process (routing, login session, permission
 checks, query, template), so network time is excluded. Prints p50/p95 in ms and ratios.
 """
+
 import argparse
 import json
 import os
-import statistics
 import time
 from pathlib import Path
 
@@ -42,8 +42,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", required=True)
     parser.add_argument("--requests", type=int, default=30)
-    parser.add_argument("--users", default="director,manager1a",
-                        help="an unrestricted user and a row-scoped manager of the demo data")
+    parser.add_argument(
+        "--users",
+        default="director,manager1a",
+        help="an unrestricted user and a row-scoped manager of the demo data",
+    )
     arguments = parser.parse_args()
     os.environ.setdefault("QMS_INSTANCE_DIR", str(Path("/tmp/qms-bench-instance")))
 
@@ -53,10 +56,14 @@ def main() -> None:
     results = []
     for username in arguments.users.split(","):
         client = app.test_client()
-        response = client.post("/login/", data={"username": username, "password": "bench-password-1"})
+        response = client.post(
+            "/login/", data={"username": username, "password": "bench-password-1"}
+        )
         assert response.status_code == 302, f"cannot log in as {username}"
-        token = client.post("/api/v1/security/login", json={
-            "username": username, "password": "bench-password-1", "provider": "db"}).json["access_token"]
+        token = client.post(
+            "/api/v1/security/login",
+            json={"username": username, "password": "bench-password-1", "provider": "db"},
+        ).json["access_token"]
         for name, path in SCENARIOS.items():
             row = {"user": username, "scenario": name}
             for label, fast in (("fab_count", False), ("qms_count", True)):
@@ -67,9 +74,12 @@ def main() -> None:
                 row[label] = measure(browser, path, arguments.requests)
             row["p95_ratio"] = round(row["fab_count"][1] / row["qms_count"][1], 2)
             results.append(row)
-            print(f"{username:10} {name:14} FAB count p50/p95 {row['fab_count'][0]:7.1f} /"
-                  f" {row['fab_count'][1]:7.1f} ms   qms count {row['qms_count'][0]:7.1f} /"
-                  f" {row['qms_count'][1]:7.1f} ms   ×{row['p95_ratio']}", flush=True)
+            print(
+                f"{username:10} {name:14} FAB count p50/p95 {row['fab_count'][0]:7.1f} /"
+                f" {row['fab_count'][1]:7.1f} ms   qms count {row['qms_count'][0]:7.1f} /"
+                f" {row['qms_count'][1]:7.1f} ms   ×{row['p95_ratio']}",
+                flush=True,
+            )
     print(json.dumps({"database": arguments.database_url.split(":")[0], "results": results}))
 
 

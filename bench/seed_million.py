@@ -4,6 +4,7 @@
 
 Prints rows per table, seconds and rows per second; the database is kept for list_latency.py.
 """
+
 import argparse
 import json
 import os
@@ -29,13 +30,28 @@ def main() -> None:
     with app.app_context():
         initialise()
         started = time.perf_counter()
-        counts = seed_demo(db.session, app.appbuilder.sm, arguments.clients, arguments.seed,
-                           as_of=date(2026, 11, 23), password="bench-password-1")
+        counts = seed_demo(
+            db.session,
+            app.appbuilder.sm,
+            arguments.clients,
+            arguments.seed,
+            as_of=date(2026, 11, 23),
+            password="bench-password-1",
+        )
         seconds = time.perf_counter() - started
     rows = sum(counts.values())
-    print(json.dumps({"database": app.config["SQLALCHEMY_DATABASE_URI"].split(":")[0],
-                      "clients": arguments.clients, "rows": counts, "total_rows": rows,
-                      "seconds": round(seconds, 1), "rows_per_second": round(rows / seconds)}))
+    print(
+        json.dumps(
+            {
+                "database": app.config["SQLALCHEMY_DATABASE_URI"].split(":")[0],
+                "clients": arguments.clients,
+                "rows": counts,
+                "total_rows": rows,
+                "seconds": round(seconds, 1),
+                "rows_per_second": round(rows / seconds),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

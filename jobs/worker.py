@@ -1,4 +1,5 @@
 """The RQ worker for qms-crm's queues."""
+
 from rq import Queue, Worker
 
 from jobs.connection import connect

@@ -3,6 +3,7 @@
 Rows are generated in memory per chunk and written with bulk INSERTs, so a million clients
 can be seeded; the same seed and as-of date give the same data on an empty database.
 """
+
 from __future__ import annotations
 
 import random
@@ -11,13 +12,33 @@ from datetime import date, datetime, time, timedelta
 import sqlalchemy as sa
 
 from app.models import (
-    Branch, Client, Complaint, Contact, CorrectiveAction, Department, Industry, Inquiry,
-    Interaction, Invoice, Payment, Segment, Source, Survey, SurveyAnswer, SurveyQuestion,
-    SurveyResponse, Task,
+    Branch,
+    Client,
+    Complaint,
+    Contact,
+    CorrectiveAction,
+    Department,
+    Industry,
+    Inquiry,
+    Interaction,
+    Invoice,
+    Payment,
+    Segment,
+    Source,
+    Survey,
+    SurveyAnswer,
+    SurveyQuestion,
+    SurveyResponse,
+    Task,
 )
 from app.models.choices import AnswerType
 from app.services.actor import (
-    CUSTOMER_SERVICE, DIRECTOR, HEAD_OF_SALES, MARKETING, QUALITY_OFFICER, SALES_MANAGER,
+    CUSTOMER_SERVICE,
+    DIRECTOR,
+    HEAD_OF_SALES,
+    MARKETING,
+    QUALITY_OFFICER,
+    SALES_MANAGER,
 )
 from app.services.client import recompute_completeness
 from app.services.numbering import reserve
@@ -26,13 +47,19 @@ from seeds.demo_rows import ClientRows
 
 CHUNK = 5_000
 MANAGERS_PER_BRANCH = 2
-SINGLE_ROLE_USERS = [("marketing", MARKETING), ("service", CUSTOMER_SERVICE),
-                     ("quality", QUALITY_OFFICER), ("director", DIRECTOR)]
-QUESTIONS = [("How satisfied are you with our products?", AnswerType.scale),
-             ("How satisfied are you with delivery times?", AnswerType.scale),
-             ("How satisfied are you with your manager?", AnswerType.scale),
-             ("Would you recommend us?", AnswerType.yes_no),
-             ("What should we improve?", AnswerType.text)]
+SINGLE_ROLE_USERS = [
+    ("marketing", MARKETING),
+    ("service", CUSTOMER_SERVICE),
+    ("quality", QUALITY_OFFICER),
+    ("director", DIRECTOR),
+]
+QUESTIONS = [
+    ("How satisfied are you with our products?", AnswerType.scale),
+    ("How satisfied are you with delivery times?", AnswerType.scale),
+    ("How satisfied are you with your manager?", AnswerType.scale),
+    ("Would you recommend us?", AnswerType.yes_no),
+    ("What should we improve?", AnswerType.text),
+]
 
 
 def ensure_users(sm, password: str) -> dict:
@@ -44,8 +71,14 @@ def ensure_users(sm, password: str) -> dict:
     def user(username, role, first, last):
         found = sm.find_user(username=username)
         if found is None:
-            found = sm.add_user(username, first, last, f"{username}@demo.qms-crm.local",
-                                [sm.find_role(role)], password)
+            found = sm.add_user(
+                username,
+                first,
+                last,
+                f"{username}@demo.qms-crm.local",
+                [sm.find_role(role)],
+                password,
+            )
         return found.id
 
     for number, branch in enumerate(branches, start=1):
@@ -55,7 +88,8 @@ def ensure_users(sm, password: str) -> dict:
         users["heads"][branch.id] = head_id
         users["managers"][branch.id] = [
             user(f"manager{number}{letter}", SALES_MANAGER, "Manager", f"{branch.name} {letter}")
-            for letter in "ab"[:MANAGERS_PER_BRANCH]]
+            for letter in "ab"[:MANAGERS_PER_BRANCH]
+        ]
     for username, role in SINGLE_ROLE_USERS:
         users[username] = user(username, role, role.split()[0], "Demo")
     session.commit()
@@ -82,22 +116,46 @@ def _surveys(session, as_of: date, users) -> list[tuple[int, list[tuple[int, Ans
     surveys = []
     for back in range(3, -1, -1):
         start, end = _quarter(as_of, back), _quarter(as_of, back - 1) - timedelta(days=1)
-        surveys.append(Survey(title=f"Quarterly satisfaction {start.year} Q{start.month // 3 + 1}",
-                              kind="planned", period_start=start, period_end=end, status="draft",
-                              created_on=anchor))
-    surveys.append(Survey(title="Unplanned survey: activity drop", kind="unplanned",
-                          reason="Client-base activity fell by more than 10 %",
-                          period_start=as_of - timedelta(days=20), period_end=as_of + timedelta(days=10),
-                          status="draft", scope="manager", created_on=anchor,
-                          scope_manager_id=next(iter(users["managers"].values()))[0]))
+        surveys.append(
+            Survey(
+                title=f"Quarterly satisfaction {start.year} Q{start.month // 3 + 1}",
+                kind="planned",
+                period_start=start,
+                period_end=end,
+                status="draft",
+                created_on=anchor,
+            )
+        )
+    surveys.append(
+        Survey(
+            title="Unplanned survey: activity drop",
+            kind="unplanned",
+            reason="Client-base activity fell by more than 10 %",
+            period_start=as_of - timedelta(days=20),
+            period_end=as_of + timedelta(days=10),
+            status="draft",
+            scope="manager",
+            created_on=anchor,
+            scope_manager_id=next(iter(users["managers"].values()))[0],
+        )
+    )
     # Explicit ids, as for the bulk rows: a database's sequence would differ between runs.
     survey_id, question_id = _next_id(session, Survey), _next_id(session, SurveyQuestion)
     for survey in surveys:
         survey.id, survey_id = survey_id, survey_id + 1
         session.add(survey)
         for order, (text, answer_type) in enumerate(QUESTIONS, start=1):
-            session.add(SurveyQuestion(id=question_id, survey=survey, text=text, order=order,
-                                       answer_type=answer_type, created_on=anchor, changed_on=anchor))
+            session.add(
+                SurveyQuestion(
+                    id=question_id,
+                    survey=survey,
+                    text=text,
+                    order=order,
+                    answer_type=answer_type,
+                    created_on=anchor,
+                    changed_on=anchor,
+                )
+            )
             question_id += 1
     session.flush()
     for survey in surveys:
@@ -107,16 +165,28 @@ def _surveys(session, as_of: date, users) -> list[tuple[int, list[tuple[int, Ans
     return [(survey.id, [(q.id, q.answer_type) for q in survey.questions]) for survey in surveys]
 
 
-def seed_demo(session, sm, clients: int, seed: int, as_of: date, password: str,
-              progress=None) -> dict[str, int]:
+def seed_demo(
+    session, sm, clients: int, seed: int, as_of: date, password: str, progress=None
+) -> dict[str, int]:
     """Add `clients` demo clients with their records; returns the rows added per table."""
     rng = random.Random(seed)
     users = ensure_users(sm, password)
     reference = {model: _ids(session, model) for model in (Industry, Segment, Source, Department)}
     surveys = _surveys(session, as_of, users)
     session.commit()
-    tables = (Client, Contact, Invoice, Payment, Interaction, Inquiry, Complaint,
-              CorrectiveAction, SurveyResponse, SurveyAnswer, Task)
+    tables = (
+        Client,
+        Contact,
+        Invoice,
+        Payment,
+        Interaction,
+        Inquiry,
+        Complaint,
+        CorrectiveAction,
+        SurveyResponse,
+        SurveyAnswer,
+        Task,
+    )
     next_ids = {model: _next_id(session, model) for model in tables}
     counts = {model.__tablename__: 0 for model in tables}
     complaint_numbers = {}
@@ -138,13 +208,27 @@ def seed_demo(session, sm, clients: int, seed: int, as_of: date, password: str,
             progress(size)
     recompute_completeness(connection)
     recompute_scores(connection)
-    connection.execute(sa.update(Survey).where(
-        Survey.id.in_([survey_id for survey_id, _ in surveys]), Survey.period_end < as_of)
-        .values(status="closed", changed_on=datetime.combine(as_of, time(9, 0)),
-                changed_by_id=None))
+    connection.execute(
+        sa.update(Survey)
+        .where(Survey.id.in_([survey_id for survey_id, _ in surveys]), Survey.period_end < as_of)
+        .values(status="closed", changed_on=datetime.combine(as_of, time(9, 0)), changed_by_id=None)
+    )
     _fix_sequences(connection, tables + (Survey, SurveyQuestion))
     session.commit()
+    _refresh_statistics(session)
     return counts
+
+
+def _refresh_statistics(session) -> None:
+    """Planner statistics, and on PostgreSQL the visibility map that index-only scans (a
+    list's count) need: a freshly bulk-loaded table is otherwise planned as if empty."""
+    engine = session.get_bind()
+    if engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(sa.text("VACUUM ANALYZE"))
+    else:
+        session.execute(sa.text("ANALYZE"))
+        session.commit()
 
 
 def _number_complaints(connection, batch, reserved) -> None:
@@ -164,7 +248,9 @@ def _fix_sequences(connection, tables) -> None:
         return
     for model in tables:
         table = model.__tablename__
-        connection.execute(sa.text(
-            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-            f"COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"))
-
+        connection.execute(
+            sa.text(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                f"COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"
+            )
+        )

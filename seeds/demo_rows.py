@@ -1,12 +1,26 @@
 """The rows of one chunk of demo clients and every record that hangs off them."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from app.models import (
-    Client, Complaint, Contact, CorrectiveAction, Department, Industry, Inquiry, Interaction,
-    Invoice, Payment, Segment, Source, SurveyAnswer, SurveyResponse, Task,
+    Client,
+    Complaint,
+    Contact,
+    CorrectiveAction,
+    Department,
+    Industry,
+    Inquiry,
+    Interaction,
+    Invoice,
+    Payment,
+    Segment,
+    Source,
+    SurveyAnswer,
+    SurveyResponse,
+    Task,
 )
 from app.models.base import search_key
 from app.models.choices import AnswerType
@@ -37,8 +51,9 @@ class ClientRows:
         return row["id"]
 
     def _days_ago(self, low: int, high: int) -> datetime:
-        moment = self.now - timedelta(days=self.rng.randint(low, high),
-                                      minutes=self.rng.randint(0, 600))
+        moment = self.now - timedelta(
+            days=self.rng.randint(low, high), minutes=self.rng.randint(0, 600)
+        )
         return moment.replace(second=0)
 
     def _maybe(self, model, chance: float):
@@ -59,30 +74,50 @@ class ClientRows:
         approved = rng.random() < 0.85
         name = names.company(rng, language, self.ids[Client])
         client_id = self._add(
-            Client, name=name, name_key=search_key(name),
-            tax_id=str(7_700_000_000 + self.ids[Client]), status=status,
-            industry_id=self._maybe(Industry, 0.93), segment_id=self._maybe(Segment, 0.9),
+            Client,
+            name=name,
+            name_key=search_key(name),
+            tax_id=str(7_700_000_000 + self.ids[Client]),
+            status=status,
+            industry_id=self._maybe(Industry, 0.93),
+            segment_id=self._maybe(Segment, 0.9),
             source_id=self._maybe(Source, 0.93),
             needs=rng.choice(names.NEEDS[language]) if rng.random() < 0.9 else None,
-            branch_id=branch_id, owner_id=owner_id, is_key=rng.random() < 0.05,
+            branch_id=branch_id,
+            owner_id=owner_id,
+            is_key=rng.random() < 0.05,
             approved_by_id=self.users["heads"][branch_id] if approved else None,
             approved_at=created + timedelta(days=1) if approved else None,
-            is_complete=False, created_on=created)
-        contacts = [self._add(Contact, client_id=client_id, full_name=names.person(rng, language),
-                              position=rng.choice(["CEO", "Buyer", "Engineer", "Accountant"]),
-                              phone=f"+7 9{rng.randint(10, 99)} {rng.randint(100, 999)}-{rng.randint(10, 99)}-{rng.randint(10, 99)}",
-                              email=f"contact{self.ids[Contact]}@example.com",
-                              preferred_channel=rng.choice(["phone", "email", "messenger"]),
-                              is_primary=(number == 0 and rng.random() < 0.92), created_on=created)
-                    for number in range(rng.randint(1, 2))]
+            is_complete=False,
+            created_on=created,
+        )
+        contacts = [
+            self._add(
+                Contact,
+                client_id=client_id,
+                full_name=names.person(rng, language),
+                position=rng.choice(["CEO", "Buyer", "Engineer", "Accountant"]),
+                phone=self._phone(),
+                email=f"contact{self.ids[Contact]}@example.com",
+                preferred_channel=rng.choice(["phone", "email", "messenger"]),
+                is_primary=(number == 0 and rng.random() < 0.92),
+                created_on=created,
+            )
+            for number in range(rng.randint(1, 2))
+        ]
         self._invoices(client_id, owner_id, status, language, created)
         for _ in range(rng.randint(0, 2)):
             self._interaction(client_id, contacts[0], owner_id, language)
         if rng.random() < 0.25:
-            self._add(Task, title=rng.choice(["Call back", "Send the offer", "Plan a visit"]),
-                      client_id=client_id, assignee_id=owner_id,
-                      due_at=self.now + timedelta(days=rng.randint(-3, 14)), status="open",
-                      origin="manual")
+            self._add(
+                Task,
+                title=rng.choice(["Call back", "Send the offer", "Plan a visit"]),
+                client_id=client_id,
+                assignee_id=owner_id,
+                due_at=self.now + timedelta(days=rng.randint(-3, 14)),
+                status="open",
+                origin="manual",
+            )
         if rng.random() < 0.2:
             self._inquiry(client_id, language)
         if rng.random() < 0.02:
@@ -90,49 +125,96 @@ class ClientRows:
         if rng.random() < 0.05:
             self._survey_response(client_id, contacts[0])
 
+    def _phone(self) -> str:
+        rng = self.rng
+        return (
+            f"+7 9{rng.randint(10, 99)} {rng.randint(100, 999)}-{rng.randint(10, 99)}-"
+            f"{rng.randint(10, 99)}"
+        )
+
     def _invoices(self, client_id, owner_id, status, language, created) -> None:
         rng = self.rng
-        plan = {"new": ["on_approval"] if rng.random() < 0.6 else [],
-                "active": ["paid"] + (["on_approval"] if rng.random() < 0.3 else []),
-                "inactive": ["paid"], "lost": ["rejected"]}[status]
+        plan = {
+            "new": ["on_approval"] if rng.random() < 0.6 else [],
+            "active": ["paid"] + (["on_approval"] if rng.random() < 0.3 else []),
+            "inactive": ["paid"],
+            "lost": ["rejected"],
+        }[status]
         for invoice_status in plan:
             recent = invoice_status == "on_approval" or status == "active"
             issued = self._days_ago(0, 20) if recent else self._days_ago(200, 800)
             amount = Decimal(rng.randint(1_000, 500_000)).quantize(Decimal("0.01"))
             invoice_id = self._add(
-                Invoice, number=f"INV-{self.ids[Invoice]:08d}", client_id=client_id,
-                issued_on=issued.date(), amount=amount, currency=CURRENCY[language],
+                Invoice,
+                number=f"INV-{self.ids[Invoice]:08d}",
+                client_id=client_id,
+                issued_on=issued.date(),
+                amount=amount,
+                currency=CURRENCY[language],
                 cost=(amount * Decimal(rng.randint(55, 75)) / 100).quantize(Decimal("0.01")),
-                status=invoice_status, status_changed_at=issued + timedelta(days=2),
-                rejection_reason="Client chose another supplier" if invoice_status == "rejected" else None,
-                owner_id=owner_id, created_on=issued)
+                status=invoice_status,
+                status_changed_at=issued + timedelta(days=2),
+                rejection_reason="Client chose another supplier"
+                if invoice_status == "rejected"
+                else None,
+                owner_id=owner_id,
+                created_on=issued,
+            )
             if invoice_status == "paid":
-                self._add(Payment, invoice_id=invoice_id, paid_on=(issued + timedelta(days=2)).date(),
-                          amount=amount, reference=f"PP-{invoice_id}", created_on=issued)
+                self._add(
+                    Payment,
+                    invoice_id=invoice_id,
+                    paid_on=(issued + timedelta(days=2)).date(),
+                    amount=amount,
+                    reference=f"PP-{invoice_id}",
+                    created_on=issued,
+                )
 
     def _interaction(self, client_id, contact_id, owner_id, language) -> None:
         rng = self.rng
         occurred = self._days_ago(0, 300)
         interest = rng.choice(["yes", "no", "unknown"])
-        next_on = occurred.date() + timedelta(days=rng.randint(7, 90)) \
-            if interest == "no" or rng.random() < 0.4 else None
-        self._add(Interaction, client_id=client_id, contact_id=contact_id, occurred_at=occurred,
-                  channel=rng.choice(["phone", "email", "visit", "messenger"]),
-                  kind=rng.choice(KINDS), summary=rng.choice(names.SUMMARIES[language]),
-                  interest=interest, next_contact_on=next_on, owner_id=owner_id, created_on=occurred)
+        next_on = (
+            occurred.date() + timedelta(days=rng.randint(7, 90))
+            if interest == "no" or rng.random() < 0.4
+            else None
+        )
+        self._add(
+            Interaction,
+            client_id=client_id,
+            contact_id=contact_id,
+            occurred_at=occurred,
+            channel=rng.choice(["phone", "email", "visit", "messenger"]),
+            kind=rng.choice(KINDS),
+            summary=rng.choice(names.SUMMARIES[language]),
+            interest=interest,
+            next_contact_on=next_on,
+            owner_id=owner_id,
+            created_on=occurred,
+        )
 
     def _inquiry(self, client_id, language) -> None:
         rng = self.rng
         received = self._days_ago(0, 60)
         answered = rng.random() < 0.9
-        self._add(Inquiry, received_at=received, channel=rng.choice(["phone", "email", "website", "fax"]),
-                  client_id=client_id, contact_name=names.person(rng, language),
-                  contact_details=f"+86 1{rng.randint(30, 89)}{rng.randint(10_000_000, 99_999_999)}",
-                  subject=rng.choice(names.SUBJECTS[language]), text=None,
-                  nonstandard=rng.random() < 0.1, assignee_id=self.users["service"],
-                  first_response_at=received + timedelta(minutes=rng.randint(3, 50)) if answered else None,
-                  status=rng.choice(["answered", "closed"]) if answered else "open",
-                  sla_due_at=received + timedelta(minutes=30), created_on=received)
+        self._add(
+            Inquiry,
+            received_at=received,
+            channel=rng.choice(["phone", "email", "website", "fax"]),
+            client_id=client_id,
+            contact_name=names.person(rng, language),
+            contact_details=f"+86 1{rng.randint(30, 89)}{rng.randint(10_000_000, 99_999_999)}",
+            subject=rng.choice(names.SUBJECTS[language]),
+            text=None,
+            nonstandard=rng.random() < 0.1,
+            assignee_id=self.users["service"],
+            first_response_at=received + timedelta(minutes=rng.randint(3, 50))
+            if answered
+            else None,
+            status=rng.choice(["answered", "closed"]) if answered else "open",
+            sla_due_at=received + timedelta(minutes=30),
+            created_on=received,
+        )
 
     def _complaint(self, client_id, contact_id, language) -> None:
         rng = self.rng
@@ -140,7 +222,11 @@ class ClientRows:
         stage = COMPLAINT_STATUSES.index(status)
         received = self._days_ago(5, 200)
         complaint_id = self._add(
-            Complaint, number="", client_id=client_id, contact_id=contact_id, received_at=received,
+            Complaint,
+            number="",
+            client_id=client_id,
+            contact_id=contact_id,
+            received_at=received,
             channel=rng.choice(["phone", "email"]),
             category=rng.choice(["product", "delivery", "service", "documents"]),
             description=rng.choice(names.COMPLAINTS[language]),
@@ -150,25 +236,42 @@ class ClientRows:
             root_cause="Carrier capacity shortage" if stage >= 2 else None,
             resolution="Replacement shipped; carrier changed" if stage >= 3 else None,
             resolved_at=received + timedelta(days=4) if stage >= 3 else None,
-            client_satisfied="yes" if status == "closed" else "unknown", status=status,
-            created_on=received)
+            client_satisfied="yes" if status == "closed" else "unknown",
+            status=status,
+            created_on=received,
+        )
         if stage >= 2:
             done = stage >= 3
-            self._add(CorrectiveAction, complaint_id=complaint_id,
-                      description="Add a second carrier for the region",
-                      department_id=rng.choice(self.reference[Department]),
-                      responsible_id=self.users["quality"], due_on=(received + timedelta(days=14)).date(),
-                      done_on=(received + timedelta(days=10)).date() if done else None,
-                      status="done" if done else "open", created_on=received)
+            self._add(
+                CorrectiveAction,
+                complaint_id=complaint_id,
+                description="Add a second carrier for the region",
+                department_id=rng.choice(self.reference[Department]),
+                responsible_id=self.users["quality"],
+                due_on=(received + timedelta(days=14)).date(),
+                done_on=(received + timedelta(days=10)).date() if done else None,
+                status="done" if done else "open",
+                created_on=received,
+            )
 
     def _survey_response(self, client_id, contact_id) -> None:
         rng = self.rng
         survey_id, questions = rng.choice(self.surveys)
-        response_id = self._add(SurveyResponse, survey_id=survey_id, client_id=client_id,
-                                contact_id=contact_id, answered_on=self.as_of - timedelta(days=rng.randint(0, 10)),
-                                comment=None, score=None)
+        response_id = self._add(
+            SurveyResponse,
+            survey_id=survey_id,
+            client_id=client_id,
+            contact_id=contact_id,
+            answered_on=self.as_of - timedelta(days=rng.randint(0, 10)),
+            comment=None,
+            score=None,
+        )
         for question_id, answer_type in questions:
-            self._add(SurveyAnswer, response_id=response_id, question_id=question_id,
-                      scale_value=rng.randint(2, 5) if answer_type == AnswerType.scale else None,
-                      yes_no_value=rng.random() < 0.8 if answer_type == AnswerType.yes_no else None,
-                      text_value="Faster delivery" if answer_type == AnswerType.text else None)
+            self._add(
+                SurveyAnswer,
+                response_id=response_id,
+                question_id=question_id,
+                scale_value=rng.randint(2, 5) if answer_type == AnswerType.scale else None,
+                yes_no_value=rng.random() < 0.8 if answer_type == AnswerType.yes_no else None,
+                text_value="Faster delivery" if answer_type == AnswerType.text else None,
+            )

@@ -1,4 +1,5 @@
 """Reference lists every installation starts with; loading them is idempotent."""
+
 import sqlalchemy as sa
 
 from app.models import Branch, Department, Industry, Segment, Source
@@ -6,10 +7,29 @@ from app.models import Branch, Department, Industry, Segment, Source
 REFERENCE_DATA = {
     Branch: ["Moscow", "Saint Petersburg", "Shanghai"],
     Department: ["Sales", "Customer service", "Quality", "Logistics", "Production", "Finance"],
-    Industry: ["Manufacturing", "Construction", "Retail", "Logistics", "Energy", "Agriculture",
-               "IT and telecom", "Healthcare", "Food industry", "Public sector"],
-    Source: ["Website", "Recommendation", "Exhibition", "Cold call", "Advertising",
-             "Search engine", "Social media", "Tender", "Repeat client"],
+    Industry: [
+        "Manufacturing",
+        "Construction",
+        "Retail",
+        "Logistics",
+        "Energy",
+        "Agriculture",
+        "IT and telecom",
+        "Healthcare",
+        "Food industry",
+        "Public sector",
+    ],
+    Source: [
+        "Website",
+        "Recommendation",
+        "Exhibition",
+        "Cold call",
+        "Advertising",
+        "Search engine",
+        "Social media",
+        "Tender",
+        "Repeat client",
+    ],
     Segment: ["Key accounts", "Large business", "Medium business", "Small business", "Dealers"],
 }
 

@@ -1,5 +1,6 @@
 """Fixtures: one app per test session on a real database (SQLite file, or PostgreSQL when
 QMS_TEST_DATABASE_URL is set), a user per role, and clean entity tables for every test."""
+
 from __future__ import annotations
 
 import os
@@ -16,9 +17,20 @@ from app.security.roles import ROLES
 PASSWORD = "test-password-123"
 ROLE_NAMES = ["Admin", *ROLES]
 ENTITY_TABLES = [
-    "survey_answer", "survey_response", "survey_question", "survey", "task",
-    "corrective_action", "complaint", "payment", "invoice", "inquiry", "interaction",
-    "contact", "client", "number_sequence",
+    "survey_answer",
+    "survey_response",
+    "survey_question",
+    "survey",
+    "task",
+    "corrective_action",
+    "complaint",
+    "payment",
+    "invoice",
+    "inquiry",
+    "interaction",
+    "contact",
+    "client",
+    "number_sequence",
 ]
 
 
@@ -41,11 +53,16 @@ def app(tmp_path_factory):
     url = os.environ.get("QMS_TEST_DATABASE_URL") or f"sqlite:///{instance / 'test.db'}"
     if url.startswith("postgresql"):
         url = _fresh_postgres_database(url)
-    app = create_app({
-        "SQLALCHEMY_DATABASE_URI": url, "TESTING": True, "WTF_CSRF_ENABLED": False,
-        "SECRET_KEY": "test-secret-key-that-is-long-enough-for-jwt-hs256",
-        "REDIS_EMBEDDED_DIR": str(instance / "redis"), "SERVER_NAME": None,
-    })
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "TESTING": True,
+            "WTF_CSRF_ENABLED": False,
+            "SECRET_KEY": "test-secret-key-that-is-long-enough-for-jwt-hs256",
+            "REDIS_EMBEDDED_DIR": str(instance / "redis"),
+            "SERVER_NAME": None,
+        }
+    )
     app.instance_path = str(instance)
     app.test_client_class = IsolatedClient
     with app.app_context():
@@ -55,8 +72,14 @@ def app(tmp_path_factory):
         sm = app.appbuilder.sm
         for role in ROLE_NAMES:
             for suffix in ("", "_b"):
-                sm.add_user(username_for(role, suffix), role, suffix or "A", f"{username_for(role, suffix)}@test.local",
-                            sm.find_role(role), PASSWORD)
+                sm.add_user(
+                    username_for(role, suffix),
+                    role,
+                    suffix or "A",
+                    f"{username_for(role, suffix)}@test.local",
+                    sm.find_role(role),
+                    PASSWORD,
+                )
         db.session.remove()
     yield app
     with app.app_context():
@@ -92,8 +115,11 @@ def ctx(app):
 @pytest.fixture
 def users(ctx):
     sm = ctx.appbuilder.sm
-    return {username: sm.find_user(username=username)
-            for role in ROLE_NAMES for username in (username_for(role), username_for(role, "_b"))}
+    return {
+        username: sm.find_user(username=username)
+        for role in ROLE_NAMES
+        for username in (username_for(role), username_for(role, "_b"))
+    }
 
 
 def login(client, username: str) -> None:
@@ -102,8 +128,10 @@ def login(client, username: str) -> None:
 
 
 def api_token(client, username: str) -> str:
-    response = client.post("/api/v1/security/login", json={
-        "username": username, "password": PASSWORD, "provider": "db"})
+    response = client.post(
+        "/api/v1/security/login",
+        json={"username": username, "password": PASSWORD, "provider": "db"},
+    )
     assert response.status_code == 200, response.json
     return response.json["access_token"]
 
@@ -142,25 +170,44 @@ def make(ctx):
     from app import models
 
     def client(owner=None, **fields):
-        record = models.Client(name=fields.pop("name", "Client"), owner_id=owner.id if owner else None,
-                               **fields)
+        record = models.Client(
+            name=fields.pop("name", "Client"), owner_id=owner.id if owner else None, **fields
+        )
         db.session.add(record)
         db.session.commit()
         return record
 
     def invoice(client, number="INV-1", amount="1000.00", status="on_approval", **fields):
-        record = models.Invoice(number=number, client_id=client.id, issued_on=date.today(),
-                                amount=amount, currency="RUB", status=status, **fields)
+        record = models.Invoice(
+            number=number,
+            client_id=client.id,
+            issued_on=date.today(),
+            amount=amount,
+            currency="RUB",
+            status=status,
+            **fields,
+        )
         db.session.add(record)
         db.session.commit()
         return record
 
     def task(assignee, **fields):
-        record = models.Task(title=fields.pop("title", "Call"), assignee_id=assignee.id,
-                             due_at=datetime.now() + timedelta(days=1), **fields)
+        record = models.Task(
+            title=fields.pop("title", "Call"),
+            assignee_id=assignee.id,
+            due_at=datetime.now() + timedelta(days=1),
+            **fields,
+        )
         db.session.add(record)
         db.session.commit()
         return record
 
-    return type("Make", (), {"client": staticmethod(client), "invoice": staticmethod(invoice),
-                             "task": staticmethod(task)})
+    return type(
+        "Make",
+        (),
+        {
+            "client": staticmethod(client),
+            "invoice": staticmethod(invoice),
+            "task": staticmethod(task),
+        },
+    )

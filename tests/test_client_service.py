@@ -1,4 +1,5 @@
 """Client cards and contacts: validation, completeness, ownership and approval."""
+
 import pytest
 
 from app.extensions import db
@@ -28,8 +29,9 @@ def test_name_required_and_tax_id_unique(make, users):
 def test_card_is_complete_only_with_primary_contact_industry_needs_and_source(make, users):
     """Completeness follows the card and its contacts, both ways."""
     industry, source = db.session.query(Industry).first(), db.session.query(Source).first()
-    client = make.client(users["sales_manager"], industry_id=industry.id, source_id=source.id,
-                         needs="Spare parts")
+    client = make.client(
+        users["sales_manager"], industry_id=industry.id, source_id=source.id, needs="Spare parts"
+    )
     assert client.is_complete is False
     contact = Contact(client_id=client.id, full_name="Иванов Иван", is_primary=True)
     db.session.add(contact)
@@ -56,7 +58,9 @@ def test_one_primary_contact_per_client(make, users):
 def test_contact_email_and_phone_are_validated(make, users):
     """A malformed e-mail and phone are refused with field messages."""
     client = make.client(users["sales_manager"])
-    db.session.add(Contact(client_id=client.id, full_name="X", email="not-an-email", phone="call me"))
+    db.session.add(
+        Contact(client_id=client.id, full_name="X", email="not-an-email", phone="call me")
+    )
     with pytest.raises(DomainError) as error:
         db.session.commit()
     assert {"email", "phone"} <= set(error.value.messages)

@@ -1,9 +1,11 @@
 """Complaint lifecycle: numbering, required fields per stage, confirmed closure."""
+
 import pytest
 
 from app.extensions import db
 from app.models import Complaint, CorrectiveAction, Department
-from app.models.choices import ComplaintStatus as S, CorrectiveActionStatus
+from app.models.choices import ComplaintStatus as S
+from app.models.choices import CorrectiveActionStatus
 from app.services.errors import DomainError
 
 
@@ -43,8 +45,12 @@ def test_investigation_needs_department_and_investigator(complaint, users):
 def test_full_lifecycle_to_closure(complaint, users):
     """A complaint walks registered → investigating → action → resolved → closed."""
     department = db.session.query(Department).first()
-    _move(complaint, S.investigating, department_id=department.id,
-          investigator_id=users["quality_officer"].id)
+    _move(
+        complaint,
+        S.investigating,
+        department_id=department.id,
+        investigator_id=users["quality_officer"].id,
+    )
     _move(complaint, S.action, root_cause="Carrier overbooked")
     _move(complaint, S.resolved, resolution="Second carrier contracted")
     assert complaint.resolved_at is not None

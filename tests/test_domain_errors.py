@@ -1,9 +1,11 @@
 """Domain errors reach the user: a re-rendered form that keeps the input, or a 4xx with
 field messages from the API; nothing is saved."""
+
+from conftest import api_token, login
+
 from app.extensions import db
 from app.models import Client, Invoice
 from app.models.choices import InvoiceStatus
-from conftest import api_token, login
 
 
 def test_form_keeps_input_and_shows_the_domain_error(app, make, users):
@@ -12,10 +14,20 @@ def test_form_keeps_input_and_shows_the_domain_error(app, make, users):
     invoice = make.invoice(make.client(users["sales_manager"]), number="F-1")
     browser = app.test_client()
     login(browser, "sales_manager")
-    response = browser.post(f"/invoiceview/edit/{invoice.id}", data={
-        "number": "F-1", "client": str(invoice.client_id), "issued_on": str(invoice.issued_on),
-        "amount": "1000.00", "currency": "RUB", "cost": "777.00", "status": "rejected",
-        "rejection_reason": "", "reason": ""})
+    response = browser.post(
+        f"/invoiceview/edit/{invoice.id}",
+        data={
+            "number": "F-1",
+            "client": str(invoice.client_id),
+            "issued_on": str(invoice.issued_on),
+            "amount": "1000.00",
+            "currency": "RUB",
+            "cost": "777.00",
+            "status": "rejected",
+            "rejection_reason": "",
+            "reason": "",
+        },
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "Say why the invoice is rejected." in page and 'value="777.00"' in page
@@ -40,17 +52,25 @@ def test_api_status_change_with_reason_rules(app, make, users):
     client = make.client(users["sales_manager"])
     invoice = make.invoice(client, number="API-1")
     api = app.test_client()
-    api.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {api_token(app.test_client(), 'sales_manager')}"
+    api.environ_base["HTTP_AUTHORIZATION"] = (
+        f"Bearer {api_token(app.test_client(), 'sales_manager')}"
+    )
     response = api.put(f"/api/v1/invoice/{invoice.id}", json={"status": "rejected"})
     assert response.status_code == 422 and "rejection_reason" in response.json["message"]
-    response = api.put(f"/api/v1/invoice/{invoice.id}",
-                       json={"status": "rejected", "rejection_reason": "Too expensive"})
+    response = api.put(
+        f"/api/v1/invoice/{invoice.id}",
+        json={"status": "rejected", "rejection_reason": "Too expensive"},
+    )
     assert response.status_code == 200 and response.json["result"]["status"] == "rejected"
-    response = api.put(f"/api/v1/invoice/{invoice.id}", json={"status": "on_approval", "reason": "Discount"})
+    response = api.put(
+        f"/api/v1/invoice/{invoice.id}", json={"status": "on_approval", "reason": "Discount"}
+    )
     assert response.status_code == 403
     admin = app.test_client()
     admin.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {api_token(app.test_client(), 'admin')}"
-    response = admin.put(f"/api/v1/invoice/{invoice.id}", json={"status": "on_approval", "reason": "Discount"})
+    response = admin.put(
+        f"/api/v1/invoice/{invoice.id}", json={"status": "on_approval", "reason": "Discount"}
+    )
     assert response.status_code == 200 and response.json["result"]["status"] == "on_approval"
 
 
@@ -58,10 +78,19 @@ def test_api_validates_amount_server_side(app, make, users):
     """A negative amount posted to the API is a 422 on `amount` and stores nothing."""
     client = make.client(users["sales_manager"])
     api = app.test_client()
-    api.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {api_token(app.test_client(), 'sales_manager')}"
-    response = api.post("/api/v1/invoice/", json={
-        "number": "NEG-1", "client": client.id, "issued_on": "2026-11-01", "amount": "-5",
-        "currency": "RUB"})
+    api.environ_base["HTTP_AUTHORIZATION"] = (
+        f"Bearer {api_token(app.test_client(), 'sales_manager')}"
+    )
+    response = api.post(
+        "/api/v1/invoice/",
+        json={
+            "number": "NEG-1",
+            "client": client.id,
+            "issued_on": "2026-11-01",
+            "amount": "-5",
+            "currency": "RUB",
+        },
+    )
     assert response.status_code == 422 and "amount" in response.json["message"]
     assert db.session.query(Invoice).filter_by(number="NEG-1").count() == 0
 
@@ -70,7 +99,9 @@ def test_api_does_not_let_a_manager_set_protected_fields(app, make, users):
     """Approval and audit fields are not accepted from the API; a manager cannot hand a
     client to someone else."""
     api = app.test_client()
-    api.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {api_token(app.test_client(), 'sales_manager')}"
+    api.environ_base["HTTP_AUTHORIZATION"] = (
+        f"Bearer {api_token(app.test_client(), 'sales_manager')}"
+    )
     response = api.post("/api/v1/client/", json={"name": "X", "approved_by": users["admin"].id})
     assert response.status_code == 422 and "approved_by" in str(response.json)
     response = api.post("/api/v1/client/", json={"name": "X", "owner": users["sales_manager_b"].id})

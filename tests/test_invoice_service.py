@@ -1,4 +1,5 @@
 """Invoice and payment rules, whichever path writes."""
+
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -13,7 +14,9 @@ from app.services.errors import DomainError, NotAllowed
 def test_new_invoice_starts_as_draft_with_default_currency(make, users):
     """An invoice without status or currency is a draft in the configured currency."""
     client = make.client(users["sales_manager"])
-    invoice = Invoice(number="A-1", client_id=client.id, issued_on=date.today(), amount=Decimal("10"))
+    invoice = Invoice(
+        number="A-1", client_id=client.id, issued_on=date.today(), amount=Decimal("10")
+    )
     db.session.add(invoice)
     db.session.commit()
     assert invoice.status == InvoiceStatus.draft
@@ -84,8 +87,11 @@ def test_payment_on_a_draft_or_in_the_future_is_refused(make, users):
     db.session.rollback()
     invoice.status = InvoiceStatus.on_approval
     db.session.commit()
-    db.session.add(Payment(invoice_id=invoice.id, paid_on=date.today() + timedelta(days=3),
-                           amount=Decimal("1")))
+    db.session.add(
+        Payment(
+            invoice_id=invoice.id, paid_on=date.today() + timedelta(days=3), amount=Decimal("1")
+        )
+    )
     with pytest.raises(DomainError) as error:
         db.session.commit()
     assert "paid_on" in error.value.messages

@@ -1,5 +1,6 @@
 """The RQ worker on a real embedded Redis, and `qms run` as one process tree that Ctrl-C
 stops entirely."""
+
 import os
 import signal
 import subprocess
@@ -72,12 +73,22 @@ def test_qms_run_serves_and_ctrl_c_stops_every_process(tmp_path):
     """`qms run` initialises, seeds, serves the login page with a worker and an embedded
     Redis; SIGINT to its process group (Ctrl-C) leaves no process behind."""
     port = 5600 + os.getpid() % 300
-    environment = {**os.environ, "QMS_INSTANCE_DIR": str(tmp_path), "QMS_ADMIN_PASSWORD": "run-pass-123",
-                   "QMS_DATABASE_URL": f"sqlite:///{tmp_path / 'run.db'}"}
+    environment = {
+        **os.environ,
+        "QMS_INSTANCE_DIR": str(tmp_path),
+        "QMS_ADMIN_PASSWORD": "run-pass-123",
+        "QMS_DATABASE_URL": f"sqlite:///{tmp_path / 'run.db'}",
+    }
     environment.pop("QMS_REDIS_URL", None)
-    process = subprocess.Popen([sys.executable, "-m", "app.cli", "run", "--port", str(port),
-                                "--demo-clients", "20"], cwd=ROOT, env=environment, text=True,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "app.cli", "run", "--port", str(port), "--demo-clients", "20"],
+        cwd=ROOT,
+        env=environment,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     lines = []
     threading.Thread(target=lambda: lines.extend(process.stdout), daemon=True).start()
     try:
@@ -92,9 +103,14 @@ def test_qms_run_serves_and_ctrl_c_stops_every_process(tmp_path):
         time.sleep(2)  # the worker starts after the web server is bound
         url = next(line.split("Redis at ")[1].strip() for line in lines if "Redis at " in line)
         # redis-server daemonises, so it is found through Redis itself, not the process tree.
-        processes = _descendants(process.pid) | {redis.Redis.from_url(url).info("server")["process_id"]}
-        commands = [Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
-                    for pid in processes if _alive(pid)]
+        processes = _descendants(process.pid) | {
+            redis.Redis.from_url(url).info("server")["process_id"]
+        }
+        commands = [
+            Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+            for pid in processes
+            if _alive(pid)
+        ]
         assert any("redis-server" in command for command in commands)
         assert any("app.cli worker" in command for command in commands)
     finally:
@@ -111,9 +127,17 @@ def test_joined_embedded_redis_is_left_to_its_starter(tmp_path):
     """A process that joined an embedded Redis started elsewhere does not shut it down."""
     directory = str(tmp_path / "redis")
     starter = subprocess.Popen(
-        [sys.executable, "-c", "import sys; from jobs.connection import start_embedded; "
-         f"print(start_embedded({directory!r}), flush=True); sys.stdin.read()"],
-        cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-c",
+            "import sys; from jobs.connection import start_embedded; "
+            f"print(start_embedded({directory!r}), flush=True); sys.stdin.read()",
+        ],
+        cwd=ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         url = starter.stdout.readline().strip()
         assert redis_connection.start_embedded(directory) == url
@@ -135,9 +159,16 @@ def test_qms_run_refuses_a_busy_port(tmp_path):
         taken.listen()
         port = taken.getsockname()[1]
         result = subprocess.run(
-            [sys.executable, "-m", "app.cli", "run", "--port", str(port)], cwd=ROOT,
-            env={**os.environ, "QMS_INSTANCE_DIR": str(tmp_path),
-                 "QMS_DATABASE_URL": f"sqlite:///{tmp_path / 'busy.db'}"},
-            capture_output=True, text=True, timeout=60)
+            [sys.executable, "-m", "app.cli", "run", "--port", str(port)],
+            cwd=ROOT,
+            env={
+                **os.environ,
+                "QMS_INSTANCE_DIR": str(tmp_path),
+                "QMS_DATABASE_URL": f"sqlite:///{tmp_path / 'busy.db'}",
+            },
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
     assert result.returncode != 0 and "is qms-crm already running?" in result.stderr
     assert not (tmp_path / "busy.db").exists()

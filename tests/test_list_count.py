@@ -1,12 +1,18 @@
 """The cheaper list count gives exactly FAB's count, with row scope and searches."""
-import pytest
 
+import pytest
 from conftest import api_token
 
 
 @pytest.mark.parametrize("username", ["admin", "sales_manager", "head_of_sales"])
-@pytest.mark.parametrize("query", ["", "?q=(filters:!((col:name,opr:sw,value:Al)))",
-                                   "?q=(filters:!((col:status,opr:eq,value:new)))"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "?q=(filters:!((col:name,opr:sw,value:Al)))",
+        "?q=(filters:!((col:status,opr:eq,value:new)))",
+    ],
+)
 def test_fast_count_equals_fabs_count(app, make, users, branch, username, query):
     """For several users and filters, count and rows match with and without FAST_LIST_COUNT."""
     make.client(users["sales_manager"], name="Alpha", branch_id=branch.id)
@@ -23,10 +29,16 @@ def test_fast_count_equals_fabs_count(app, make, users, branch, username, query)
     assert answers[0] == answers[1] and answers[0][0] == len(answers[0][1])
 
 
-@pytest.mark.parametrize("term,expected", [
-    ("al", ["Albatross", "Alder", "Alpha"]), ("ALP", ["Alpha"]),
-    ("северный", ["Северный ветер"]), ("北", ["北风贸易"]), ("ветер", []),
-])
+@pytest.mark.parametrize(
+    "term,expected",
+    [
+        ("al", ["Albatross", "Alder", "Alpha"]),
+        ("ALP", ["Alpha"]),
+        ("северный", ["Северный ветер"]),
+        ("北", ["北风贸易"]),
+        ("ветер", []),
+    ],
+)
 def test_starts_with_is_case_insensitive_in_any_script(app, make, users, term, expected):
     """The name's "starts with" search folds case for Latin and Cyrillic and matches
     prefixes only, in the API and the screen alike."""
@@ -39,7 +51,9 @@ def test_starts_with_is_case_insensitive_in_any_script(app, make, users, term, e
     api = app.test_client()
     api.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {api_token(app.test_client(), 'admin')}"
     body = api.get(f"/api/v1/client/?q=(filters:!((col:name,opr:sw,value:'{quote(term)}')))").json
-    assert sorted(row["name"] for row in body["result"]) == expected and body["count"] == len(expected)
+    assert sorted(row["name"] for row in body["result"]) == expected and body["count"] == len(
+        expected
+    )
     browser = app.test_client()
     login(browser, "admin")
     page = browser.get(f"/clientview/list/?_flt_0_name={quote(term)}").get_data(as_text=True)

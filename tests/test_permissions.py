@@ -1,20 +1,31 @@
 """Every screen endpoint and API method, for every role and for anonymous users: the role
 data in app/security/roles.py is what the server enforces."""
+
 import pytest
+from conftest import ROLE_NAMES, api_token, login, username_for
 
 from app.api import APIS
 from app.security.permissions import METHOD_PERMISSIONS, READ, WRITE
 from app.security.roles import ROLES
 from app.views import VIEWS
-from conftest import ROLE_NAMES, api_token, login, username_for
 
 MISSING = 999_999
 # (FAB method, HTTP method, path under the view's route base)
-VIEW_ENDPOINTS = [("list", "GET", "/list/"), ("show", "GET", f"/show/{MISSING}"),
-                  ("add", "GET", "/add"), ("edit", "GET", f"/edit/{MISSING}"),
-                  ("delete", "POST", f"/delete/{MISSING}")]
-API_ENDPOINTS = [("get_list", "GET", "/"), ("get", "GET", f"/{MISSING}"), ("info", "GET", "/_info"),
-                 ("post", "POST", "/"), ("put", "PUT", f"/{MISSING}"), ("delete", "DELETE", f"/{MISSING}")]
+VIEW_ENDPOINTS = [
+    ("list", "GET", "/list/"),
+    ("show", "GET", f"/show/{MISSING}"),
+    ("add", "GET", "/add"),
+    ("edit", "GET", f"/edit/{MISSING}"),
+    ("delete", "POST", f"/delete/{MISSING}"),
+]
+API_ENDPOINTS = [
+    ("get_list", "GET", "/"),
+    ("get", "GET", f"/{MISSING}"),
+    ("info", "GET", "/_info"),
+    ("post", "POST", "/"),
+    ("put", "PUT", f"/{MISSING}"),
+    ("delete", "DELETE", f"/{MISSING}"),
+]
 WHO = ROLE_NAMES + [None]  # None: not logged in
 
 
@@ -72,8 +83,12 @@ def test_api_permission(app, tokens, role, api, endpoint):
     """An API method answers 401 to anonymous callers and 403 exactly when the role lacks it."""
     method, http, path = endpoint
     headers = {"Authorization": f"Bearer {tokens[role]}"} if role else {}
-    response = app.test_client().open(f"/api/v1/{api.resource_name}{path}", method=http,
-                                      json={} if http in ("POST", "PUT") else None, headers=headers)
+    response = app.test_client().open(
+        f"/api/v1/{api.resource_name}{path}",
+        method=http,
+        json={} if http in ("POST", "PUT") else None,
+        headers=headers,
+    )
     if role is None:
         assert response.status_code == 401
     elif allowed(role, api.class_permission_name, method):
@@ -88,8 +103,9 @@ def test_role_data_spot_checks():
     quality = ROLES["Quality Officer"]
     assert all(access == (READ,) for access in quality.values()) and len(quality) >= 17
     assert WRITE not in ROLES["Sales Manager"]["Survey"]
-    assert [role for role, grants in ROLES.items() if "approve" in grants.get("Client", ())] \
-        == ["Head of Sales"]
+    assert [role for role, grants in ROLES.items() if "approve" in grants.get("Client", ())] == [
+        "Head of Sales"
+    ]
 
 
 def test_roles_doc_is_generated_from_the_data():
@@ -99,3 +115,26 @@ def test_roles_doc_is_generated_from_the_data():
     from app.security.roles import matrix_markdown
 
     assert (Path(__file__).parent.parent / "docs" / "roles.md").read_text() == matrix_markdown()
+
+
+@pytest.mark.parametrize("role", WHO, ids=_id)
+def test_approve_permission(app, tokens, browsers, role):
+    """Approving a prospect (API endpoint and list action) is for Admin and Head of Sales."""
+    from app.views.client import ClientView
+
+    headers = {"Authorization": f"Bearer {tokens[role]}"} if role else {}
+    response = app.test_client().post(f"/api/v1/client/{MISSING}/approve", headers=headers)
+    action = browsers[role].post("/clientview/action_post", data={"action": "approve", "rowid": []})
+    if role is None:
+        assert response.status_code == 401 and action.status_code == 302
+    elif allowed(role, ClientView.class_permission_name, "approve"):
+        assert response.status_code == 404
+        assert action.status_code == 302 and "Access is Denied" not in _flashes(browsers[role])
+    else:
+        assert response.status_code == 403
+        assert "Access is Denied" in _flashes(browsers[role])
+
+
+def _flashes(browser) -> str:
+    with browser.session_transaction() as session:
+        return " ".join(message for _category, message in session.pop("_flashes", []))

@@ -1,12 +1,13 @@
 """Row-level rules: another manager's records are invisible in screens, API, counts and
 drop-downs, and a head of sales sees exactly their branch."""
+
 import re
 
 import pytest
+from conftest import api_token, login
 
 from app.extensions import db
 from app.models import Client
-from conftest import api_token, login
 
 
 @pytest.fixture
@@ -33,8 +34,15 @@ def api_b(app, ctx):
     return client
 
 
-@pytest.mark.parametrize("path", ["/clientview/show/{client}", "/clientview/edit/{client}",
-                                  "/invoiceview/show/{invoice}", "/invoiceview/edit/{invoice}"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/clientview/show/{client}",
+        "/clientview/edit/{client}",
+        "/invoiceview/show/{invoice}",
+        "/invoiceview/edit/{invoice}",
+    ],
+)
 def test_other_managers_record_is_404_in_screens(browser_b, records, path):
     """Show and edit of manager A's client or invoice answer 404 to manager B."""
     assert browser_b.get(path.format(**records)).status_code == 404
@@ -51,7 +59,12 @@ def test_other_managers_record_is_404_in_the_api(api_b, records, resource, key):
     """GET, PUT and DELETE by id of manager A's records answer 404 to manager B."""
     path = f"/api/v1/{resource}/{records[key]}"
     assert api_b.get(path).status_code == 404
-    assert api_b.put(path, json={"notes": "mine now"} if resource == "client" else {"cost": 1}).status_code == 404
+    assert (
+        api_b.put(
+            path, json={"notes": "mine now"} if resource == "client" else {"cost": 1}
+        ).status_code
+        == 404
+    )
     assert api_b.delete(path).status_code == 404
     assert db.session.get(Client, records["client"]) is not None
 
@@ -84,7 +97,9 @@ def test_api_refuses_records_pointing_at_invisible_clients(api_b, records):
 def test_head_of_sales_sees_the_branch_and_not_beyond(app, records):
     """The head of the branch sees manager A's client there, not B's client elsewhere."""
     client = app.test_client()
-    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {api_token(app.test_client(), 'head_of_sales')}"
+    client.environ_base["HTTP_AUTHORIZATION"] = (
+        f"Bearer {api_token(app.test_client(), 'head_of_sales')}"
+    )
     names = [row["name"] for row in client.get("/api/v1/client/").json["result"]]
     assert names == ["Alpha of A"]
     assert client.get(f"/api/v1/client/{records['other_client']}").status_code == 404
@@ -94,7 +109,9 @@ def test_approve_action_cannot_reach_other_branches(app, records):
     """The approve action of the list (which FAB runs unfiltered) refuses an out-of-scope id."""
     browser = app.test_client()
     login(browser, "head_of_sales")
-    browser.post("/clientview/action_post", data={"action": "approve", "rowid": [records["other_client"]]})
+    browser.post(
+        "/clientview/action_post", data={"action": "approve", "rowid": [records["other_client"]]}
+    )
     db.session.expire_all()
     assert db.session.get(Client, records["other_client"]).approved_at is None
     response = browser.post(f"/api/v1/client/{records['other_client']}/approve")

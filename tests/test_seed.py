@@ -1,25 +1,55 @@
 """Demo data: deterministic per seed and as-of day, every entity present, valid by the
 services' own rules."""
+
 from datetime import date
 
 import sqlalchemy as sa
+from conftest import ENTITY_TABLES
 
 from app.extensions import db
 from app.models import (
-    Client, Complaint, Contact, CorrectiveAction, Inquiry, Interaction, Invoice, Payment,
-    Survey, SurveyAnswer, SurveyQuestion, SurveyResponse, Task,
+    Client,
+    Complaint,
+    Contact,
+    CorrectiveAction,
+    Inquiry,
+    Interaction,
+    Invoice,
+    Payment,
+    Survey,
+    SurveyAnswer,
+    SurveyQuestion,
+    SurveyResponse,
+    Task,
 )
-from conftest import ENTITY_TABLES
 from seeds.demo import seed_demo
 
 AS_OF = date(2026, 6, 15)
-SEEDED = (Client, Contact, Interaction, Inquiry, Invoice, Payment, Complaint, CorrectiveAction,
-          Survey, SurveyQuestion, SurveyResponse, SurveyAnswer, Task)
+SEEDED = (
+    Client,
+    Contact,
+    Interaction,
+    Inquiry,
+    Invoice,
+    Payment,
+    Complaint,
+    CorrectiveAction,
+    Survey,
+    SurveyQuestion,
+    SurveyResponse,
+    SurveyAnswer,
+    Task,
+)
 
 
 def _dump():
-    return {model.__tablename__: [tuple(row) for row in db.session.execute(
-        sa.select(model.__table__).order_by(model.__table__.c.id))] for model in SEEDED}
+    return {
+        model.__tablename__: [
+            tuple(row)
+            for row in db.session.execute(sa.select(model.__table__).order_by(model.__table__.c.id))
+        ]
+        for model in SEEDED
+    }
 
 
 def _clean():
@@ -29,8 +59,14 @@ def _clean():
 
 
 def _seed(ctx, seed, clients=300):
-    return seed_demo(db.session, ctx.appbuilder.sm, clients=clients, seed=seed, as_of=AS_OF,
-                     password="demo-password-1")
+    return seed_demo(
+        db.session,
+        ctx.appbuilder.sm,
+        clients=clients,
+        seed=seed,
+        as_of=AS_OF,
+        password="demo-password-1",
+    )
 
 
 def test_same_seed_gives_the_same_data(ctx):
@@ -48,7 +84,9 @@ def test_same_seed_gives_the_same_data(ctx):
 def test_every_entity_is_seeded_in_three_languages(ctx):
     """Each seeded table has rows; client names are Russian, Chinese and English."""
     counts = _seed(ctx, seed=2, clients=400)
-    assert all(counts[model.__tablename__] > 0 for model in SEEDED if model not in (Survey, SurveyQuestion))
+    assert all(
+        counts[model.__tablename__] > 0 for model in SEEDED if model not in (Survey, SurveyQuestion)
+    )
     assert db.session.query(Survey).count() == 5 and db.session.query(SurveyQuestion).count() == 25
     names = " ".join(db.session.scalars(sa.select(Client.name)))
     assert "ООО" in names or "АО" in names
@@ -59,16 +97,28 @@ def test_seeded_data_keeps_the_business_rules(ctx):
     """Paid invoices are covered by payments, numbers are unique, completeness and scores
     are computed, and an ORM edit of seeded records passes the services' checks."""
     _seed(ctx, seed=3)
-    uncovered = db.session.execute(sa.text(
-        "SELECT COUNT(*) FROM invoice i WHERE i.status = 'paid' AND i.amount > "
-        "(SELECT COALESCE(SUM(p.amount), 0) FROM payment p WHERE p.invoice_id = i.id)")).scalar()
+    uncovered = db.session.execute(
+        sa.text(
+            "SELECT COUNT(*) FROM invoice i WHERE i.status = 'paid' AND i.amount > "
+            "(SELECT COALESCE(SUM(p.amount), 0) FROM payment p WHERE p.invoice_id = i.id)"
+        )
+    ).scalar()
     assert uncovered == 0
     assert db.session.query(Client).filter(Client.is_complete.is_(True)).count() > 0
     assert db.session.query(SurveyResponse).filter(SurveyResponse.score.is_(None)).count() == 0
     numbers = db.session.scalars(sa.select(Complaint.number)).all()
-    assert len(set(numbers)) == len(numbers) and all(number.startswith("CMP-") for number in numbers)
-    edits = {Client: "notes", Invoice: "reason", Complaint: "root_cause", Inquiry: "text",
-             Interaction: "summary", Task: "description", Contact: "position"}
+    assert len(set(numbers)) == len(numbers) and all(
+        number.startswith("CMP-") for number in numbers
+    )
+    edits = {
+        Client: "notes",
+        Invoice: "reason",
+        Complaint: "root_cause",
+        Inquiry: "text",
+        Interaction: "summary",
+        Task: "description",
+        Contact: "position",
+    }
     for model, field in edits.items():
         for record in db.session.scalars(sa.select(model).order_by(model.id).limit(20)):
             setattr(record, field, f"{getattr(record, field) or ''} checked")
@@ -79,8 +129,20 @@ def test_seed_command_prints_counts(ctx):
     """`qms seed demo` reports the rows it added as JSON."""
     import json
 
-    result = ctx.test_cli_runner().invoke(args=["seed", "demo", "--clients", "50", "--seed", "9",
-                                                "--as-of", "2026-06-15", "--password", "x-pass-123"])
+    result = ctx.test_cli_runner().invoke(
+        args=[
+            "seed",
+            "demo",
+            "--clients",
+            "50",
+            "--seed",
+            "9",
+            "--as-of",
+            "2026-06-15",
+            "--password",
+            "x-pass-123",
+        ]
+    )
     assert result.exit_code == 0, result.output
     summary = json.loads(result.output.strip().splitlines()[-1])
     assert summary["rows"]["client"] == 50 and summary["as_of"] == "2026-06-15"

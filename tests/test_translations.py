@@ -1,12 +1,12 @@
 """Every user-visible string of ours is translated into Russian and Chinese, and the
 language switch changes our screens and messages as well as FAB's."""
+
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
-
 from conftest import api_token, login
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -21,10 +21,27 @@ def _ids(path) -> dict:
 def test_template_is_up_to_date_with_the_source(tmp_path):
     """Re-extracting the source finds exactly the strings of messages.pot."""
     fresh = tmp_path / "fresh.pot"
-    subprocess.run([sys.executable, "-m", "babel.messages.frontend", "extract", "-F",
-                    str(ROOT / "babel.cfg"), "-k", "lazy_gettext", "-k", "_", "-o", str(fresh),
-                    "--no-location", "--omit-header", str(ROOT)],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "babel.messages.frontend",
+            "extract",
+            "-F",
+            str(ROOT / "babel.cfg"),
+            "-k",
+            "lazy_gettext",
+            "-k",
+            "_",
+            "-o",
+            str(fresh),
+            "--no-location",
+            "--omit-header",
+            str(ROOT),
+        ],
+        check=True,
+        capture_output=True,
+    )
     assert set(_ids(fresh)) == set(_ids(TRANSLATIONS / "messages.pot"))
 
 
@@ -37,10 +54,13 @@ def test_every_string_is_translated(locale):
     assert untranslated == []
 
 
-@pytest.mark.parametrize("locale,ours,fabs", [
-    ("ru", ["Клиенты", "Ответственный менеджер", "Мои задачи"], ["Выход"]),
-    ("zh", ["客户", "负责经理", "我的任务"], ["注销"]),
-])
+@pytest.mark.parametrize(
+    "locale,ours,fabs",
+    [
+        ("ru", ["Клиенты", "Ответственный менеджер", "Мои задачи"], ["Выход"]),
+        ("zh", ["客户", "负责经理", "我的任务"], ["注销"]),
+    ],
+)
 def test_language_switch_translates_screens(app, ctx, locale, ours, fabs):
     """After /lang/<locale> the client list shows our menu, labels and FAB's own strings."""
     browser = app.test_client()
@@ -55,6 +75,8 @@ def test_api_messages_follow_the_requested_language(app, make, users):
     """A domain error from the API comes in Russian when asked with _l_=ru."""
     invoice = make.invoice(make.client(users["sales_manager"]), number="RU-1")
     api = app.test_client()
-    api.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {api_token(app.test_client(), 'sales_manager')}"
+    api.environ_base["HTTP_AUTHORIZATION"] = (
+        f"Bearer {api_token(app.test_client(), 'sales_manager')}"
+    )
     response = api.put(f"/api/v1/invoice/{invoice.id}?_l_=ru", json={"status": "rejected"})
     assert response.json["message"]["rejection_reason"] == ["Укажите причину отклонения счёта."]

@@ -1,12 +1,13 @@
 """The shared base of every REST resource: field lists from the entity's view, scope, errors."""
+
 from flask_appbuilder.api import ModelRestApi
-from app.views.datamodel import QmsInterface
 from flask_appbuilder.security.sqla.models import User
 
 from app.security.permissions import METHOD_PERMISSIONS
 from app.security.scope import ScopeFilter
 from app.services.errors import DomainError
 from app.views.base import scoped_relations
+from app.views.datamodel import QmsInterface
 from app.views.labels import FIELD_LABELS
 
 
@@ -18,8 +19,9 @@ def _expand(model, columns) -> list[str]:
         if column in relationships:
             related = relationships[column].mapper.class_
             display = "username" if related is User else getattr(related, "display_field", "id")
-            expanded += [f"{column}.id", f"{column}.{display}"] if display != "id" \
-                else [f"{column}.id"]
+            expanded += (
+                [f"{column}.id", f"{column}.{display}"] if display != "id" else [f"{column}.id"]
+            )
         else:
             expanded.append(column)
     return expanded

@@ -1,4 +1,5 @@
 """REST resource `client`, with the prospect approval of the head of sales."""
+
 from flask_appbuilder.api import expose, permission_name, protect, safe
 
 from app.api.base import QmsModelRestApi

@@ -1,4 +1,5 @@
 """REST resources for complaints and corrective actions."""
+
 from app.api.base import QmsModelRestApi
 from app.views.complaint import ComplaintView, CorrectiveActionView
 

@@ -1,4 +1,5 @@
 """REST resource `contact`."""
+
 from app.api.base import QmsModelRestApi
 from app.views.contact import ContactView
 

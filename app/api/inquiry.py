@@ -1,4 +1,5 @@
 """REST resource `inquiry`."""
+
 from app.api.base import QmsModelRestApi
 from app.views.inquiry import InquiryView
 

@@ -1,4 +1,5 @@
 """REST resource `interaction`."""
+
 from app.api.base import QmsModelRestApi
 from app.views.interaction import InteractionView
 

@@ -1,4 +1,5 @@
 """REST resources for invoices and payments."""
+
 from app.api.base import QmsModelRestApi
 from app.views.invoice import InvoiceView, PaymentView
 

@@ -1,4 +1,5 @@
 """REST resources for the reference lists."""
+
 from app.api.base import QmsModelRestApi
 from app.views.reference import BranchView, DepartmentView, IndustryView, SegmentView, SourceView
 

@@ -1,4 +1,5 @@
 """REST resources for surveys, questions, responses and answers."""
+
 from app.api.base import QmsModelRestApi
 from app.views.survey import SurveyAnswerView, SurveyQuestionView, SurveyResponseView, SurveyView
 

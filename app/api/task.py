@@ -1,4 +1,5 @@
 """REST resource `task`."""
+
 from app.api.base import QmsModelRestApi
 from app.views.task import TaskView
 

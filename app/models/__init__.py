@@ -1,20 +1,37 @@
 """The entities of qms-crm; importing this package registers every table."""
-from app.models.reference import Branch, Department, Industry, Segment, Source
+
 from app.models.client import Client
+from app.models.complaint import Complaint
 from app.models.contact import Contact
-from app.models.interaction import Interaction
+from app.models.corrective_action import CorrectiveAction
 from app.models.inquiry import Inquiry
+from app.models.interaction import Interaction
 from app.models.invoice import Invoice
 from app.models.payment import Payment
-from app.models.complaint import Complaint
-from app.models.corrective_action import CorrectiveAction
+from app.models.reference import Branch, Department, Industry, Segment, Source
+from app.models.sequence import NumberSequence
 from app.models.survey import Survey, SurveyQuestion
 from app.models.survey_response import SurveyAnswer, SurveyResponse
 from app.models.task import Task
-from app.models.sequence import NumberSequence
 
 __all__ = [
-    "Branch", "Department", "Industry", "Segment", "Source", "Client", "Contact",
-    "Interaction", "Inquiry", "Invoice", "Payment", "Complaint", "CorrectiveAction",
-    "Survey", "SurveyQuestion", "SurveyAnswer", "SurveyResponse", "Task", "NumberSequence",
+    "Branch",
+    "Department",
+    "Industry",
+    "Segment",
+    "Source",
+    "Client",
+    "Contact",
+    "Interaction",
+    "Inquiry",
+    "Invoice",
+    "Payment",
+    "Complaint",
+    "CorrectiveAction",
+    "Survey",
+    "SurveyQuestion",
+    "SurveyAnswer",
+    "SurveyResponse",
+    "Task",
+    "NumberSequence",
 ]

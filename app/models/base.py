@@ -1,4 +1,5 @@
 """Column helpers shared by the entity modules."""
+
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -91,5 +92,14 @@ class Audited:
         return f"<{type(self).__name__} {self.id}>"
 
 
-__all__ = ["sa", "Audited", "User", "choice", "search_key", "search_key_column", "unchanged_audit",
-           "user_fk", "now"]
+__all__ = [
+    "sa",
+    "Audited",
+    "User",
+    "choice",
+    "search_key",
+    "search_key_column",
+    "unchanged_audit",
+    "user_fk",
+    "now",
+]

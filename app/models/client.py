@@ -1,4 +1,5 @@
 """The client (counterparty) card."""
+
 from flask_appbuilder import Model
 from sqlalchemy.orm import relationship
 

@@ -1,4 +1,5 @@
 """A client complaint, from registration to confirmed closure."""
+
 from flask_appbuilder import Model
 from sqlalchemy.orm import relationship
 
@@ -20,7 +21,9 @@ class Complaint(Audited, Model):
 
     id = sa.Column(sa.Integer, primary_key=True)
     number = sa.Column(sa.String(30), nullable=False, unique=True)
-    client_id = sa.Column(sa.Integer, sa.ForeignKey("client.id", ondelete="CASCADE"), nullable=False, index=True)
+    client_id = sa.Column(
+        sa.Integer, sa.ForeignKey("client.id", ondelete="CASCADE"), nullable=False, index=True
+    )
     client = relationship("Client")
     contact_id = sa.Column(sa.Integer, sa.ForeignKey("contact.id", ondelete="SET NULL"), index=True)
     contact = relationship("Contact")

@@ -1,4 +1,5 @@
 """A contact person of a client."""
+
 from flask_appbuilder import Model
 from sqlalchemy.orm import relationship
 
@@ -14,7 +15,9 @@ class Contact(Audited, Model):
     display_field = "full_name"
 
     id = sa.Column(sa.Integer, primary_key=True)
-    client_id = sa.Column(sa.Integer, sa.ForeignKey("client.id", ondelete="CASCADE"), nullable=False)
+    client_id = sa.Column(
+        sa.Integer, sa.ForeignKey("client.id", ondelete="CASCADE"), nullable=False
+    )
     client = relationship("Client", back_populates="contacts")
     full_name = sa.Column(sa.String(255), nullable=False)
     position = sa.Column(sa.String(150))

@@ -1,4 +1,5 @@
 """A corrective or preventive action, with its effectiveness check."""
+
 from flask_appbuilder import Model
 from sqlalchemy.orm import relationship
 
@@ -13,7 +14,9 @@ class CorrectiveAction(Audited, Model):
     display_field = "description"
 
     id = sa.Column(sa.Integer, primary_key=True)
-    complaint_id = sa.Column(sa.Integer, sa.ForeignKey("complaint.id", ondelete="SET NULL"), index=True)
+    complaint_id = sa.Column(
+        sa.Integer, sa.ForeignKey("complaint.id", ondelete="SET NULL"), index=True
+    )
     complaint = relationship("Complaint")
     description = sa.Column(sa.Text, nullable=False)
     department_id = sa.Column(sa.Integer, sa.ForeignKey("department.id"), index=True)

@@ -1,4 +1,5 @@
 """An inbound request with its answer deadline."""
+
 from flask_appbuilder import Model
 from sqlalchemy.orm import relationship
 

@@ -1,4 +1,5 @@
 """A communication or return-visit record."""
+
 from flask_appbuilder import Model
 from sqlalchemy.orm import relationship
 
@@ -14,7 +15,9 @@ class Interaction(Audited, Model):
     display_field = "summary"
 
     id = sa.Column(sa.Integer, primary_key=True)
-    client_id = sa.Column(sa.Integer, sa.ForeignKey("client.id", ondelete="CASCADE"), nullable=False)
+    client_id = sa.Column(
+        sa.Integer, sa.ForeignKey("client.id", ondelete="CASCADE"), nullable=False
+    )
     client = relationship("Client")
     contact_id = sa.Column(sa.Integer, sa.ForeignKey("contact.id", ondelete="SET NULL"), index=True)
     contact = relationship("Contact")

@@ -1,4 +1,5 @@
 """An invoice (offer) issued to a client."""
+
 from flask_appbuilder import Model
 from sqlalchemy.orm import relationship
 
@@ -19,7 +20,9 @@ class Invoice(Audited, Model):
 
     id = sa.Column(sa.Integer, primary_key=True)
     number = sa.Column(sa.String(50), nullable=False, unique=True)
-    client_id = sa.Column(sa.Integer, sa.ForeignKey("client.id", ondelete="CASCADE"), nullable=False)
+    client_id = sa.Column(
+        sa.Integer, sa.ForeignKey("client.id", ondelete="CASCADE"), nullable=False
+    )
     client = relationship("Client")
     issued_on = sa.Column(sa.Date, nullable=False)
     amount = sa.Column(sa.Numeric(14, 2), nullable=False)

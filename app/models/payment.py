@@ -1,4 +1,5 @@
 """A payment received against an invoice."""
+
 from flask_appbuilder import Model
 from sqlalchemy.orm import relationship
 

@@ -1,4 +1,5 @@
 """Reference data an administrator edits: branches, departments, industries, sources, segments."""
+
 from flask_appbuilder import Model
 from sqlalchemy.orm import relationship
 

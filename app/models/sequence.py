@@ -1,4 +1,5 @@
 """Counters for generated record numbers (complaint numbers)."""
+
 from flask_appbuilder import Model
 
 from app.models.base import sa

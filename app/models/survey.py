@@ -1,4 +1,5 @@
 """A satisfaction survey and its questionnaire."""
+
 from flask_appbuilder import Model
 from sqlalchemy.orm import relationship
 
@@ -26,7 +27,9 @@ class Survey(Audited, Model):
     scope_manager = relationship(User, foreign_keys=[scope_manager_id])
 
     questions = relationship(
-        "SurveyQuestion", back_populates="survey", order_by="SurveyQuestion.order",
+        "SurveyQuestion",
+        back_populates="survey",
+        order_by="SurveyQuestion.order",
         passive_deletes=True,
     )
 
@@ -39,7 +42,9 @@ class SurveyQuestion(Audited, Model):
     display_field = "text"
 
     id = sa.Column(sa.Integer, primary_key=True)
-    survey_id = sa.Column(sa.Integer, sa.ForeignKey("survey.id", ondelete="CASCADE"), nullable=False, index=True)
+    survey_id = sa.Column(
+        sa.Integer, sa.ForeignKey("survey.id", ondelete="CASCADE"), nullable=False, index=True
+    )
     survey = relationship("Survey", back_populates="questions")
     text = sa.Column(sa.Text, nullable=False)
     order = sa.Column(sa.Integer, nullable=False, default=1)

@@ -1,4 +1,5 @@
 """A client's response to a survey, one answer per question."""
+
 from flask_appbuilder import Model
 from sqlalchemy.orm import relationship
 
@@ -9,12 +10,18 @@ class SurveyResponse(Audited, Model):
     """A client's filled questionnaire; `score` (0–100) is computed from the answers."""
 
     __tablename__ = "survey_response"
-    __table_args__ = (sa.UniqueConstraint("survey_id", "client_id", name="uq_survey_response_client"),)
+    __table_args__ = (
+        sa.UniqueConstraint("survey_id", "client_id", name="uq_survey_response_client"),
+    )
 
     id = sa.Column(sa.Integer, primary_key=True)
-    survey_id = sa.Column(sa.Integer, sa.ForeignKey("survey.id", ondelete="CASCADE"), nullable=False, index=True)
+    survey_id = sa.Column(
+        sa.Integer, sa.ForeignKey("survey.id", ondelete="CASCADE"), nullable=False, index=True
+    )
     survey = relationship("Survey")
-    client_id = sa.Column(sa.Integer, sa.ForeignKey("client.id", ondelete="CASCADE"), nullable=False, index=True)
+    client_id = sa.Column(
+        sa.Integer, sa.ForeignKey("client.id", ondelete="CASCADE"), nullable=False, index=True
+    )
     client = relationship("Client")
     contact_id = sa.Column(sa.Integer, sa.ForeignKey("contact.id", ondelete="SET NULL"))
     contact = relationship("Contact")
@@ -32,14 +39,21 @@ class SurveyAnswer(Audited, Model):
     """The answer to one question: a scale value, yes/no or text."""
 
     __tablename__ = "survey_answer"
-    __table_args__ = (sa.UniqueConstraint("response_id", "question_id", name="uq_survey_answer_question"),)
+    __table_args__ = (
+        sa.UniqueConstraint("response_id", "question_id", name="uq_survey_answer_question"),
+    )
 
     id = sa.Column(sa.Integer, primary_key=True)
     response_id = sa.Column(
-        sa.Integer, sa.ForeignKey("survey_response.id", ondelete="CASCADE"), nullable=False, index=True
+        sa.Integer,
+        sa.ForeignKey("survey_response.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
     )
     response = relationship("SurveyResponse", back_populates="answers")
-    question_id = sa.Column(sa.Integer, sa.ForeignKey("survey_question.id", ondelete="CASCADE"), nullable=False)
+    question_id = sa.Column(
+        sa.Integer, sa.ForeignKey("survey_question.id", ondelete="CASCADE"), nullable=False
+    )
     question = relationship("SurveyQuestion")
     scale_value = sa.Column(sa.Integer)
     yes_no_value = sa.Column(sa.Boolean)

@@ -1,4 +1,5 @@
 """A SMART task for a manager, made by hand or by a follow-up rule."""
+
 from flask_appbuilder import Model
 from sqlalchemy.orm import relationship
 

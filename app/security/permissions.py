@@ -1,4 +1,5 @@
 """One permission name per entity, shared by its view and its API; methods map to read/write."""
+
 READ = "read"
 WRITE = "write"
 APPROVE = "approve"
@@ -6,13 +7,29 @@ APPROVE = "approve"
 # FAB method name → our permission (can_read / can_write) for views and APIs alike.
 METHOD_PERMISSIONS = {
     # ModelView
-    "list": READ, "show": READ, "download": READ, "api_read": READ, "api_get": READ,
-    "api_column_add": READ, "api_column_edit": READ, "api_readvalues": READ,
-    "add": WRITE, "edit": WRITE, "delete": WRITE, "action": WRITE, "action_post": WRITE,
-    "api_create": WRITE, "api_update": WRITE, "api_delete": WRITE, "api": READ,
+    "list": READ,
+    "show": READ,
+    "download": READ,
+    "api_read": READ,
+    "api_get": READ,
+    "api_column_add": READ,
+    "api_column_edit": READ,
+    "api_readvalues": READ,
+    "add": WRITE,
+    "edit": WRITE,
+    "delete": WRITE,
+    "action": WRITE,
+    "action_post": WRITE,
+    "api_create": WRITE,
+    "api_update": WRITE,
+    "api_delete": WRITE,
+    "api": READ,
     # ModelRestApi (its `related`, `distinct` and `info` are guarded by get/info)
-    "get": READ, "get_list": READ, "info": READ,
-    "post": WRITE, "put": WRITE,
+    "get": READ,
+    "get_list": READ,
+    "info": READ,
+    "post": WRITE,
+    "put": WRITE,
     # Domain operations
     APPROVE: APPROVE,
 }

@@ -1,31 +1,76 @@
 """The roles of qms-crm as data: which entity each may read, write or approve."""
+
 from app.security.permissions import APPROVE, READ, WRITE
 from app.services.actor import (
-    ADMIN, CUSTOMER_SERVICE, DIRECTOR, HEAD_OF_SALES, MARKETING, QUALITY_OFFICER, SALES_MANAGER,
+    ADMIN,
+    CUSTOMER_SERVICE,
+    DIRECTOR,
+    HEAD_OF_SALES,
+    MARKETING,
+    QUALITY_OFFICER,
+    SALES_MANAGER,
 )
 
 R = (READ,)
 RW = (READ, WRITE)
 REFERENCE = ("Branch", "Department", "Industry", "Source", "Segment")
-ENTITIES = ("Client", "Contact", "Interaction", "Inquiry", "Invoice", "Payment", "Complaint",
-            "CorrectiveAction", "Survey", "SurveyQuestion", "SurveyResponse", "Task") + REFERENCE
+ENTITIES = (
+    "Client",
+    "Contact",
+    "Interaction",
+    "Inquiry",
+    "Invoice",
+    "Payment",
+    "Complaint",
+    "CorrectiveAction",
+    "Survey",
+    "SurveyQuestion",
+    "SurveyResponse",
+    "Task",
+) + REFERENCE
 
 
 def _all(access) -> dict:
     return {entity: access for entity in ENTITIES}
 
 
-_SALES = {"Client": RW, "Contact": RW, "Interaction": RW, "Invoice": RW, "Payment": RW,
-          "Task": RW, "Inquiry": R, "Complaint": R, "CorrectiveAction": R, "Survey": R,
-          "SurveyQuestion": R, "SurveyResponse": R, **{entity: R for entity in REFERENCE}}
+_SALES = {
+    "Client": RW,
+    "Contact": RW,
+    "Interaction": RW,
+    "Invoice": RW,
+    "Payment": RW,
+    "Task": RW,
+    "Inquiry": R,
+    "Complaint": R,
+    "CorrectiveAction": R,
+    "Survey": R,
+    "SurveyQuestion": R,
+    "SurveyResponse": R,
+    **{entity: R for entity in REFERENCE},
+}
 
 ROLES: dict[str, dict[str, tuple]] = {
     SALES_MANAGER: _SALES,
     HEAD_OF_SALES: {**_SALES, "Client": RW + (APPROVE,)},
-    MARKETING: {**_all(R), "Survey": RW, "SurveyQuestion": RW, "SurveyResponse": RW,
-                "Segment": RW, "Task": RW},
-    CUSTOMER_SERVICE: {**_all(R), "Client": RW, "Contact": RW, "Interaction": RW, "Inquiry": RW,
-                       "Complaint": RW, "SurveyResponse": RW, "Task": RW},
+    MARKETING: {
+        **_all(R),
+        "Survey": RW,
+        "SurveyQuestion": RW,
+        "SurveyResponse": RW,
+        "Segment": RW,
+        "Task": RW,
+    },
+    CUSTOMER_SERVICE: {
+        **_all(R),
+        "Client": RW,
+        "Contact": RW,
+        "Interaction": RW,
+        "Inquiry": RW,
+        "Complaint": RW,
+        "SurveyResponse": RW,
+        "Task": RW,
+    },
     QUALITY_OFFICER: _all(R),
     DIRECTOR: {**_all(R), "Interaction": RW, "Task": RW},
 }
@@ -42,11 +87,16 @@ SCOPES = {
 
 # What every signed-in user needs: their own profile, password, the menu and the API spec.
 COMMON = [
-    ("can_userinfo", "UserDBModelView"), ("resetmypassword", "UserDBModelView"),
+    ("can_userinfo", "UserDBModelView"),
+    ("resetmypassword", "UserDBModelView"),
     ("userinfoedit", "UserDBModelView"),
-    ("can_this_form_get", "ResetMyPasswordView"), ("can_this_form_post", "ResetMyPasswordView"),
-    ("can_this_form_get", "UserInfoEditView"), ("can_this_form_post", "UserInfoEditView"),
-    ("can_get", "MenuApi"), ("can_get", "OpenApi"), ("can_show", "SwaggerView"),
+    ("can_this_form_get", "ResetMyPasswordView"),
+    ("can_this_form_post", "ResetMyPasswordView"),
+    ("can_this_form_get", "UserInfoEditView"),
+    ("can_this_form_post", "UserInfoEditView"),
+    ("can_get", "MenuApi"),
+    ("can_get", "OpenApi"),
+    ("can_show", "SwaggerView"),
 ]
 
 
@@ -65,15 +115,22 @@ def permissions_of(role: str, menu) -> set[tuple[str, str]]:
 def matrix_markdown() -> str:
     """docs/roles.md, generated from ROLES."""
     roles = [ADMIN] + list(ROLES)
-    lines = ["# Roles and permissions", "",
-             "Generated from `app/security/roles.py` by `qms roles matrix`; do not edit by hand.",
-             "`qms init` syncs these roles into the database (declared permissions are added,",
-             "undeclared ones removed). R = read, W = write (add, edit, delete), A = approve.", "",
-             "| entity | " + " | ".join(roles) + " |", "| --- |" + " --- |" * len(roles)]
+    lines = [
+        "# Roles and permissions",
+        "",
+        "Generated from `app/security/roles.py` by `qms roles matrix`; do not edit by hand.",
+        "`qms init` syncs these roles into the database (declared permissions are added,",
+        "undeclared ones removed). R = read, W = write (add, edit, delete), A = approve.",
+        "",
+        "| entity | " + " | ".join(roles) + " |",
+        "| --- |" + " --- |" * len(roles),
+    ]
     letters = {READ: "R", WRITE: "W", APPROVE: "A"}
     for entity in ENTITIES:
         cells = ["R W A" if entity == "Client" else "R W"]
-        cells += [" ".join(letters[a] for a in ROLES[role].get(entity, ())) or "—" for role in roles[1:]]
+        cells += [
+            " ".join(letters[a] for a in ROLES[role].get(entity, ())) or "—" for role in roles[1:]
+        ]
         lines.append(f"| {entity} | " + " | ".join(cells) + " |")
     lines += ["", "## Row-level scope", "", "| role | sees |", "| --- | --- |"]
     lines += [f"| {role} | {SCOPES[role]} |" for role in roles]

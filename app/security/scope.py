@@ -1,16 +1,34 @@
 """Row-level rules as SQL conditions: one definition for lists, API, drop-downs and exports."""
+
 from __future__ import annotations
 
 import sqlalchemy as sa
 from flask_appbuilder.models.filters import BaseFilter
 
 from app.models import (
-    Branch, Client, Complaint, Contact, CorrectiveAction, Inquiry, Interaction, Invoice,
-    Payment, SurveyAnswer, SurveyResponse, Task,
+    Branch,
+    Client,
+    Complaint,
+    Contact,
+    CorrectiveAction,
+    Inquiry,
+    Interaction,
+    Invoice,
+    Payment,
+    SurveyAnswer,
+    SurveyResponse,
+    Task,
 )
 from app.services.actor import (
-    ADMIN, CUSTOMER_SERVICE, DIRECTOR, HEAD_OF_SALES, MARKETING, QUALITY_OFFICER,
-    SALES_MANAGER, current_actor, role_names,
+    ADMIN,
+    CUSTOMER_SERVICE,
+    DIRECTOR,
+    HEAD_OF_SALES,
+    MARKETING,
+    QUALITY_OFFICER,
+    SALES_MANAGER,
+    current_actor,
+    role_names,
 )
 
 # Roles that see every client; Sales Manager and Head of Sales are limited.
@@ -53,14 +71,21 @@ def condition_for(model, actor=None):
         return Payment.invoice_id.in_(invoices)
     if model is SurveyAnswer:
         responses = sa.select(SurveyResponse.id).where(
-            _of_visible_clients(SurveyResponse.client_id, condition))
+            _of_visible_clients(SurveyResponse.client_id, condition)
+        )
         return SurveyAnswer.response_id.in_(responses)
     if model in (Task, Inquiry):
-        return sa.or_(model.assignee_id == actor.id, _of_visible_clients(model.client_id, condition))
+        return sa.or_(
+            model.assignee_id == actor.id, _of_visible_clients(model.client_id, condition)
+        )
     if model is CorrectiveAction:
-        complaints = sa.select(Complaint.id).where(_of_visible_clients(Complaint.client_id, condition))
-        return sa.or_(CorrectiveAction.responsible_id == actor.id,
-                      CorrectiveAction.complaint_id.in_(complaints))
+        complaints = sa.select(Complaint.id).where(
+            _of_visible_clients(Complaint.client_id, condition)
+        )
+        return sa.or_(
+            CorrectiveAction.responsible_id == actor.id,
+            CorrectiveAction.complaint_id.in_(complaints),
+        )
     return None
 
 
@@ -84,5 +109,16 @@ class ScopeFilter(BaseFilter):
         return query if condition is None else query.filter(condition)
 
 
-SCOPED_MODELS = (Client, Contact, Interaction, Invoice, Payment, Complaint, SurveyResponse,
-                 SurveyAnswer, Task, Inquiry, CorrectiveAction)
+SCOPED_MODELS = (
+    Client,
+    Contact,
+    Interaction,
+    Invoice,
+    Payment,
+    Complaint,
+    SurveyResponse,
+    SurveyAnswer,
+    Task,
+    Inquiry,
+    CorrectiveAction,
+)

@@ -1,4 +1,5 @@
 """Brings the database's permissions and roles in line with the declared data; idempotent."""
+
 from flask import current_app
 
 from app.security.roles import ROLES, permissions_of
@@ -18,8 +19,10 @@ def sync_permissions_and_roles() -> dict[str, int]:
     changes = {}
     for name in ROLES:
         role = sm.add_role(name)
-        wanted = {sm.add_permission_view_menu(permission, view_menu)
-                  for permission, view_menu in sorted(permissions_of(name, MENU))}
+        wanted = {
+            sm.add_permission_view_menu(permission, view_menu)
+            for permission, view_menu in sorted(permissions_of(name, MENU))
+        }
         current = set(role.permissions)
         role.permissions = sorted(wanted, key=lambda pv: pv.id)
         changes[name] = len(wanted ^ current)

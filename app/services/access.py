@@ -1,4 +1,5 @@
 """Write-side row-level checks: a record may only point at records the actor may see."""
+
 from flask_babel import lazy_gettext as _
 
 from app.security.scope import is_visible
@@ -19,6 +20,10 @@ def ensure_visible(change, model, field: str) -> None:
 def ensure_contact_of_client(change, collector) -> None:
     """A contact named on a record must be a contact of that record's client."""
     contact = getattr(change.obj, "contact", None)
-    if contact is not None and contact.client_id is not None and change.obj.client_id is not None \
-            and contact.client_id != change.obj.client_id:
+    if (
+        contact is not None
+        and contact.client_id is not None
+        and change.obj.client_id is not None
+        and contact.client_id != change.obj.client_id
+    ):
         collector.add("contact", _("This contact belongs to another client."))

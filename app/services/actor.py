@@ -1,4 +1,5 @@
 """Who is acting: the logged-in user, or nobody (a job, a seed, the command line)."""
+
 from __future__ import annotations
 
 from flask import g, has_request_context

@@ -1,4 +1,5 @@
 """Client cards and their contacts: validation, ownership, approval, completeness."""
+
 import re
 
 import sqlalchemy as sa
@@ -28,8 +29,9 @@ def check_client(change: guard.Change) -> None:
     if client.tax_id and change.changed("tax_id"):
         if not TAX_ID.match(client.tax_id):
             errors.add("tax_id", _("A tax ID has 5 to 20 letters, digits or dashes."))
-        elif change.session.execute(sa.select(Client.id).where(
-                Client.tax_id == client.tax_id, Client.id != client.id)).first():
+        elif change.session.execute(
+            sa.select(Client.id).where(Client.tax_id == client.tax_id, Client.id != client.id)
+        ).first():
             errors.add("tax_id", _("Another client has this tax ID."))
     errors.raise_if_any()
     client.name_key = search_key(client.name)
@@ -40,12 +42,17 @@ def check_client(change: guard.Change) -> None:
             change.link("owner", actor.id)
     elif change.changed("owner_id") and not has_role(actor, HEAD_OF_SALES):
         raise NotAllowed({"owner": _("Only a head of sales can reassign a client.")})
-    if change.is_new and change.current("owner_id") not in (None, getattr(actor, "id", None)) \
-            and not has_role(actor, HEAD_OF_SALES):
+    if (
+        change.is_new
+        and change.current("owner_id") not in (None, getattr(actor, "id", None))
+        and not has_role(actor, HEAD_OF_SALES)
+    ):
         raise NotAllowed({"owner": _("You can only create clients that you own.")})
-    if (change.changed("approved_by_id") or change.changed("approved_at")) \
-            and (change.current("approved_by_id") or client.approved_at) \
-            and not has_role(actor, HEAD_OF_SALES):
+    if (
+        (change.changed("approved_by_id") or change.changed("approved_at"))
+        and (change.current("approved_by_id") or client.approved_at)
+        and not has_role(actor, HEAD_OF_SALES)
+    ):
         raise NotAllowed({"approved_by": _("Only a head of sales approves the prospect base.")})
     # Scheduled as the object: a new client has no id until the flush.
     change.recompute("client_completeness", client)
@@ -68,8 +75,7 @@ def approve(client: Client | None) -> None:
 def check_contact(change: guard.Change) -> None:
     contact, errors = change.obj, Collector()
     errors.require(contact, "full_name")
-    if contact.client_id is None and contact.client is None:
-        errors.add("client", _("This field is required."))
+    errors.require_link(contact, "client")
     if contact.email and not EMAIL.match(contact.email.strip()):
         errors.add("email", _("Not a valid e-mail address."))
     if contact.phone and not PHONE.match(contact.phone.strip()):
@@ -80,8 +86,11 @@ def check_contact(change: guard.Change) -> None:
     if contact.is_primary and change.changed("is_primary") and client_id:
         # Only one primary contact per client: the newest one wins.
         change.session.execute(
-            sa.update(Contact).where(Contact.client_id == client_id, Contact.is_primary.is_(True))
-            .values(is_primary=False).execution_options(synchronize_session=False))
+            sa.update(Contact)
+            .where(Contact.client_id == client_id, Contact.is_primary.is_(True))
+            .values(is_primary=False)
+            .execution_options(synchronize_session=False)
+        )
     change.recompute("client_completeness", contact.client or client_id)
     if change.changed("client_id"):
         change.recompute("client_completeness", change.previous("client_id"))
@@ -96,8 +105,11 @@ def completeness_expression():
     """True when a card has a primary contact, industry, needs and source."""
     primary = sa.exists().where(Contact.client_id == Client.id, Contact.is_primary.is_(True))
     return sa.and_(
-        Client.industry_id.is_not(None), Client.source_id.is_not(None),
-        Client.needs.is_not(None), sa.func.length(sa.func.trim(Client.needs)) > 0, primary,
+        Client.industry_id.is_not(None),
+        Client.source_id.is_not(None),
+        Client.needs.is_not(None),
+        sa.func.length(sa.func.trim(Client.needs)) > 0,
+        primary,
     )
 
 
@@ -105,7 +117,8 @@ def recompute_completeness(connection, client_ids=None) -> None:
     """Set `is_complete` for the given clients (all when None) in one statement."""
     statement = sa.update(Client).values(
         is_complete=sa.case((completeness_expression(), True), else_=False),
-        **unchanged_audit(Client))
+        **unchanged_audit(Client),
+    )
     if client_ids is not None:
         statement = statement.where(Client.id.in_(client_ids))
     connection.execute(statement.execution_options(synchronize_session=False))
@@ -113,8 +126,4 @@ def recompute_completeness(connection, client_ids=None) -> None:
 
 @guard.after_flush("client_completeness")
 def _recompute_after_flush(session, clients) -> None:
-    ids = sorted({client.id if isinstance(client, Client) else client for client in clients})
-    recompute_completeness(session, ids)
-    for obj in list(session.identity_map.values()):
-        if isinstance(obj, Client) and obj.id in ids:
-            session.expire(obj, ["is_complete"])
+    guard.refresh_derived(session, Client, clients, recompute_completeness, "is_complete")

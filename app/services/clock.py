@@ -1,4 +1,5 @@
 """Business time: naive datetimes are in QMS_TIMEZONE."""
+
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 

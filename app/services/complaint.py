@@ -1,12 +1,14 @@
 """Complaints: registration, investigation, action, resolution, confirmed closure."""
+
 from flask_babel import lazy_gettext as _
 
 from app.models import Client, Complaint
-from app.models.choices import ComplaintStatus as S, YesNoUnknown
+from app.models.choices import ComplaintStatus as S
+from app.models.choices import YesNoUnknown
 from app.services import guard
 from app.services.access import ensure_contact_of_client, ensure_visible
 from app.services.clock import business_now
-from app.services.errors import Collector, DomainError
+from app.services.errors import Collector, check_transition
 from app.services.numbering import next_number
 
 TRANSITIONS = {
@@ -31,8 +33,7 @@ REQUIRED = {
 def check_complaint(change: guard.Change) -> None:
     complaint, errors = change.obj, Collector()
     errors.require(complaint, "description")
-    if complaint.client_id is None and complaint.client is None:
-        errors.add("client", _("This field is required."))
+    errors.require_link(complaint, "client")
     ensure_contact_of_client(change, errors)
     errors.raise_if_any()
     ensure_visible(change, Client, "client")
@@ -57,15 +58,18 @@ def _filled(record, field: str) -> bool:
 
 def _transition(complaint: Complaint, old) -> None:
     new, errors = complaint.status, Collector()
-    if new not in TRANSITIONS[old]:
-        raise DomainError({"status": _("A complaint cannot go from %(old)s to %(new)s.",
-                                       old=old.label if old else "—", new=new.label)})
+    check_transition(TRANSITIONS, old, new, _("A complaint cannot go from %(old)s to %(new)s."))
     for field in REQUIRED.get(new, ()):
         if not _filled(complaint, field):
             errors.add(field, _("Needed before the complaint is %(status)s.", status=new.label))
     if new == S.closed and complaint.client_satisfied != YesNoUnknown.yes:
-        errors.add("client_satisfied", _(
-            "Close a complaint only after the follow-up contact confirms the client is satisfied."))
+        errors.add(
+            "client_satisfied",
+            _(
+                "Close a complaint only after the follow-up contact confirms "
+                "the client is satisfied."
+            ),
+        )
     errors.raise_if_any()
     if new == S.resolved:
         complaint.resolved_at = business_now()

@@ -1,4 +1,5 @@
 """Corrective and preventive actions: done, then checked for effectiveness."""
+
 from flask_babel import lazy_gettext as _
 
 from app.models import Complaint, CorrectiveAction
@@ -6,7 +7,7 @@ from app.models.choices import CorrectiveActionStatus as S
 from app.services import guard
 from app.services.access import ensure_visible
 from app.services.clock import business_today
-from app.services.errors import Collector, DomainError
+from app.services.errors import Collector, check_transition
 
 TRANSITIONS = {
     None: {S.open},
@@ -23,9 +24,14 @@ def check_corrective_action(change: guard.Change) -> None:
     errors.require(action, "description")
     if action.done_on and action.done_on > business_today():
         errors.add("done_on", _("Cannot be in the future."))
-    if action.effectiveness_checked_on and action.done_on \
-            and action.effectiveness_checked_on < action.done_on:
-        errors.add("effectiveness_checked_on", _("Effectiveness is checked after the action is done."))
+    if (
+        action.effectiveness_checked_on
+        and action.done_on
+        and action.effectiveness_checked_on < action.done_on
+    ):
+        errors.add(
+            "effectiveness_checked_on", _("Effectiveness is checked after the action is done.")
+        )
     errors.raise_if_any()
     ensure_visible(change, Complaint, "complaint")
     if action.status is None:
@@ -33,9 +39,9 @@ def check_corrective_action(change: guard.Change) -> None:
     old = change.previous("status")
     if not change.changed("status") or old == action.status:
         return
-    if action.status not in TRANSITIONS[old]:
-        raise DomainError({"status": _("An action cannot go from %(old)s to %(new)s.",
-                                       old=old.label if old else "—", new=action.status.label)})
+    check_transition(
+        TRANSITIONS, old, action.status, _("An action cannot go from %(old)s to %(new)s.")
+    )
     if action.status == S.done and not action.done_on:
         action.done_on = business_today()
     if action.status == S.verified:

@@ -1,4 +1,5 @@
 """Domain errors: what went wrong, per field, in words a user can act on."""
+
 from __future__ import annotations
 
 
@@ -9,8 +10,10 @@ class DomainError(Exception):
 
     def __init__(self, messages: dict | str, field: str | None = None):
         if isinstance(messages, dict):
-            self.messages = {key: [str(m) for m in (v if isinstance(v, list) else [v])]
-                             for key, v in messages.items()}
+            self.messages = {
+                key: [str(m) for m in (v if isinstance(v, list) else [v])]
+                for key, v in messages.items()
+            }
         else:
             self.messages = {field or "_schema": [str(messages)]}
         super().__init__(self.text())
@@ -19,6 +22,17 @@ class DomainError(Exception):
         return "; ".join(
             (f"{field}: " if field != "_schema" else "") + " ".join(messages)
             for field, messages in self.messages.items()
+        )
+
+
+def check_transition(transitions: dict, old, new, message) -> None:
+    """Refuse a status change the entity's transition table does not allow.
+
+    `message` is a lazy string with %(old)s and %(new)s placeholders.
+    """
+    if new not in transitions[old]:
+        raise DomainError(
+            {"status": str(message) % {"old": old.label if old else "—", "new": new.label}}
         )
 
 
@@ -44,6 +58,14 @@ class Collector:
             value = getattr(obj, field)
             if value is None or (isinstance(value, str) and not value.strip()):
                 self.add(field, _("This field is required."))
+
+    def require_link(self, obj, *relations: str) -> None:
+        """A link (e.g. `client`) must be set, as an object or as its id."""
+        from flask_babel import lazy_gettext as _
+
+        for relation in relations:
+            if getattr(obj, relation) is None and getattr(obj, f"{relation}_id") is None:
+                self.add(relation, _("This field is required."))
 
     def raise_if_any(self) -> None:
         if self.messages:

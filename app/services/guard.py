@@ -1,4 +1,5 @@
 """Runs the services' checks on every flush, whichever path (form, API, job, seed) wrote."""
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -31,9 +32,12 @@ class Change:
         # Attributes expire on commit, so history may not hold the old value: read it.
         if self._stored is None:
             table = type(self.obj).__table__
-            self._stored = self.session.execute(
-                sa.select(table).where(table.c.id == self.state.identity[0])
-            ).mappings().first() or {}
+            self._stored = (
+                self.session.execute(sa.select(table).where(table.c.id == self.state.identity[0]))
+                .mappings()
+                .first()
+                or {}
+            )
         return self._stored
 
     def current(self, attribute: str):
@@ -75,19 +79,33 @@ def schedule(session: Session, name: str, key) -> None:
 
 def checks(model, on_delete: bool = False, order: int = 50):
     """Register a check for new or changed (or deleted) records of `model`; low order runs first."""
+
     def register(function):
         _ORDER.setdefault(model, order)
         (_DELETE_CHECKS if on_delete else _CHECKS)[model].append(function)
         return function
+
     return register
 
 
 def after_flush(name: str):
     """Register a set-based recompute run with the keys scheduled during the flush."""
+
     def register(function):
         _AFTER[name] = function
         return function
+
     return register
+
+
+def refresh_derived(session: Session, model, keys, recompute, attribute: str) -> None:
+    """Run a set-based `recompute(session, ids)` for the scheduled records (objects or ids)
+    and expire the derived attribute on those loaded, so they read the new value."""
+    ids = sorted({key.id if isinstance(key, model) else key for key in keys})
+    recompute(session, ids)
+    for obj in list(session.identity_map.values()):
+        if isinstance(obj, model) and obj.id in ids:
+            session.expire(obj, [attribute])
 
 
 def _before_flush(session: Session, flush_context, instances) -> None:
@@ -99,8 +117,11 @@ def _before_flush(session: Session, flush_context, instances) -> None:
         # Checks can dirty further records (a payment pays its invoice): repeat until stable.
         seen: set[int] = set()
         while True:
-            pending = [obj for obj in list(session.new) + list(session.dirty)
-                       if id(obj) not in seen and type(obj) in _CHECKS]
+            pending = [
+                obj
+                for obj in list(session.new) + list(session.dirty)
+                if id(obj) not in seen and type(obj) in _CHECKS
+            ]
             if not pending:
                 break
             for obj in sorted(pending, key=lambda o: _ORDER[type(o)]):

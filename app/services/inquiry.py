@@ -1,4 +1,5 @@
 """Inbound requests: an answer is due within the configured minutes (30 by the standard)."""
+
 from datetime import timedelta
 
 from flask import current_app, has_app_context
@@ -9,10 +10,14 @@ from app.models.choices import InquiryStatus as S
 from app.services import guard
 from app.services.access import ensure_visible
 from app.services.clock import business_now
-from app.services.errors import Collector, DomainError
+from app.services.errors import Collector, DomainError, check_transition
 
-TRANSITIONS = {None: {S.open, S.answered}, S.open: {S.answered, S.closed},
-               S.answered: {S.closed, S.open}, S.closed: {S.open}}
+TRANSITIONS = {
+    None: {S.open, S.answered},
+    S.open: {S.answered, S.closed},
+    S.answered: {S.closed, S.open},
+    S.closed: {S.open},
+}
 
 
 def answer_minutes() -> int:
@@ -37,9 +42,9 @@ def check_inquiry(change: guard.Change) -> None:
         inquiry.status = S.answered if inquiry.first_response_at else S.open
     old = change.previous("status")
     if change.changed("status") and old != inquiry.status:
-        if inquiry.status not in TRANSITIONS[old]:
-            raise DomainError({"status": _("A request cannot go from %(old)s to %(new)s.",
-                                           old=old.label if old else "—", new=inquiry.status.label)})
+        check_transition(
+            TRANSITIONS, old, inquiry.status, _("A request cannot go from %(old)s to %(new)s.")
+        )
         if inquiry.status == S.answered and inquiry.first_response_at is None:
             inquiry.first_response_at = business_now()
         if inquiry.status == S.closed and inquiry.first_response_at is None:

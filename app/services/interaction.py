@@ -1,4 +1,5 @@
 """Interaction and return-visit records: an uninterested client gets a re-contact date."""
+
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _
@@ -16,8 +17,7 @@ from app.services.errors import Collector
 def check_interaction(change: guard.Change) -> None:
     record, errors = change.obj, Collector()
     errors.require(record, "summary")
-    if record.client_id is None and record.client is None:
-        errors.add("client", _("This field is required."))
+    errors.require_link(record, "client")
     if record.occurred_at is None:
         record.occurred_at = business_now()
     if record.occurred_at > business_now() + timedelta(minutes=5):

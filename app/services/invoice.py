@@ -1,4 +1,5 @@
 """Invoices and payments: issue, pay, reject with a reason, reopen by a head of sales."""
+
 import re
 from decimal import Decimal
 
@@ -7,12 +8,13 @@ from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _
 
 from app.models import Client, Invoice, Payment
-from app.models.choices import ClientStatus, InvoiceStatus as S
+from app.models.choices import ClientStatus
+from app.models.choices import InvoiceStatus as S
 from app.services import guard
 from app.services.access import ensure_visible
 from app.services.actor import HEAD_OF_SALES, current_actor, has_role
 from app.services.clock import business_now, business_today
-from app.services.errors import Collector, DomainError, NotAllowed
+from app.services.errors import Collector, DomainError, NotAllowed, check_transition
 
 CURRENCY = re.compile(r"^[A-Z]{3}$")
 NUMBER = re.compile(r"^[\w\-/.]{1,50}$")
@@ -33,24 +35,36 @@ def paid_total(session, invoice: Invoice) -> Decimal:
         pending_ids = [p.id for p in session.new | session.dirty if isinstance(p, Payment) and p.id]
         stored = session.execute(
             sa.select(sa.func.coalesce(sa.func.sum(Payment.amount), 0)).where(
-                Payment.invoice_id == invoice.id, Payment.id.not_in(pending_ids or [0]))
+                Payment.invoice_id == invoice.id, Payment.id.not_in(pending_ids or [0])
+            )
         ).scalar_one()
-    pending = sum((p.amount for p in session.new | session.dirty
-                   if isinstance(p, Payment) and p.amount
-                   and (p.invoice is invoice or (invoice.id and p.invoice_id == invoice.id))),
-                  Decimal(0))
+    pending = sum(
+        (
+            p.amount
+            for p in session.new | session.dirty
+            if isinstance(p, Payment)
+            and p.amount
+            and (p.invoice is invoice or (invoice.id and p.invoice_id == invoice.id))
+        ),
+        Decimal(0),
+    )
     return Decimal(stored) + pending
 
 
 def _check_fields(invoice: Invoice, change, errors: Collector) -> None:
     errors.require(invoice, "number", "issued_on", "amount")
-    if invoice.client_id is None and invoice.client is None:
-        errors.add("client", _("This field is required."))
+    errors.require_link(invoice, "client")
     if invoice.number and not NUMBER.match(invoice.number.strip()):
         errors.add("number", _("An invoice number has up to 50 letters, digits and - / . _ only."))
-    elif invoice.number and change.changed("number") and change.session.execute(
-            sa.select(Invoice.id).where(Invoice.number == invoice.number.strip(),
-                                        Invoice.id != invoice.id)).first():
+    elif (
+        invoice.number
+        and change.changed("number")
+        and change.session.execute(
+            sa.select(Invoice.id).where(
+                Invoice.number == invoice.number.strip(), Invoice.id != invoice.id
+            )
+        ).first()
+    ):
         errors.add("number", _("Another invoice has this number."))
     if invoice.amount is not None and Decimal(invoice.amount) <= 0:
         errors.add("amount", _("The amount must be greater than zero."))
@@ -76,7 +90,11 @@ def check_invoice(change: guard.Change) -> None:
     if invoice.status is None:
         invoice.status = S.draft
     old = change.previous("status")
-    if old == S.paid and not change.is_new and (change.changed("amount") or change.changed("client_id")):
+    if (
+        old == S.paid
+        and not change.is_new
+        and (change.changed("amount") or change.changed("client_id"))
+    ):
         raise DomainError({"amount": _("A paid invoice cannot be changed.")})
     if change.changed("status") and old != invoice.status:
         _transition(change, invoice, old, actor)
@@ -84,9 +102,7 @@ def check_invoice(change: guard.Change) -> None:
 
 def _transition(change, invoice: Invoice, old, actor) -> None:
     new = invoice.status
-    if new not in TRANSITIONS[old]:
-        raise DomainError({"status": _("An invoice cannot go from %(old)s to %(new)s.",
-                                       old=old.label if old else "—", new=new.label)})
+    check_transition(TRANSITIONS, old, new, _("An invoice cannot go from %(old)s to %(new)s."))
     if new == S.rejected and not (invoice.rejection_reason or "").strip():
         raise DomainError({"rejection_reason": _("Say why the invoice is rejected.")})
     if old == S.rejected:
@@ -114,8 +130,9 @@ def _activate_client(session, invoice: Invoice) -> None:
 def check_payment(change: guard.Change) -> None:
     payment, errors = change.obj, Collector()
     errors.require(payment, "paid_on", "amount")
-    invoice = payment.invoice or (change.session.get(Invoice, payment.invoice_id)
-                                  if payment.invoice_id else None)
+    invoice = payment.invoice or (
+        change.session.get(Invoice, payment.invoice_id) if payment.invoice_id else None
+    )
     if invoice is None:
         errors.add("invoice", _("This field is required."))
     if payment.amount is not None and Decimal(payment.amount) <= 0:
@@ -125,7 +142,9 @@ def check_payment(change: guard.Change) -> None:
     errors.raise_if_any()
     ensure_visible(change, Invoice, "invoice")
     if invoice.status != S.on_approval:
-        raise DomainError({"invoice": _("Payments are recorded only against an invoice on approval.")})
+        raise DomainError(
+            {"invoice": _("Payments are recorded only against an invoice on approval.")}
+        )
     if paid_total(change.session, invoice) >= Decimal(invoice.amount):
         invoice.status = S.paid
 

@@ -1,4 +1,5 @@
 """Generated record numbers: gap-tolerant, unique under concurrency."""
+
 import sqlalchemy as sa
 
 from app.models import NumberSequence
@@ -11,8 +12,10 @@ def reserve(connection, series: str, count: int = 1) -> int:
     """
     table = NumberSequence.__table__
     last = connection.execute(
-        table.update().where(table.c.series == series)
-        .values(last_value=table.c.last_value + count).returning(table.c.last_value)
+        table.update()
+        .where(table.c.series == series)
+        .values(last_value=table.c.last_value + count)
+        .returning(table.c.last_value)
     ).scalar()
     if last is not None:
         return last - count + 1

@@ -1,13 +1,15 @@
 """Surveys: questionnaires, opening and closing, responses and their computed score."""
+
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _
 
 from app.models import Client, Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
 from app.models.base import unchanged_audit
-from app.models.choices import AnswerType, SurveyKind, SurveyScope, SurveyStatus as S
+from app.models.choices import AnswerType, SurveyKind, SurveyScope
+from app.models.choices import SurveyStatus as S
 from app.services import guard
 from app.services.access import ensure_contact_of_client, ensure_visible
-from app.services.errors import Collector, DomainError
+from app.services.errors import Collector, DomainError, check_transition
 
 TRANSITIONS = {None: {S.draft, S.open}, S.draft: {S.open}, S.open: {S.closed}, S.closed: {S.open}}
 
@@ -22,16 +24,18 @@ def check_survey(change: guard.Change) -> None:
         errors.add("reason", _("Say why an unplanned survey is needed."))
     if survey.scope == SurveyScope.branch and not (survey.scope_branch_id or survey.scope_branch):
         errors.add("scope_branch", _("Choose the branch the survey covers."))
-    if survey.scope == SurveyScope.manager and not (survey.scope_manager_id or survey.scope_manager):
+    if survey.scope == SurveyScope.manager and not (
+        survey.scope_manager_id or survey.scope_manager
+    ):
         errors.add("scope_manager", _("Choose the manager whose clients the survey covers."))
     errors.raise_if_any()
     if survey.status is None:
         survey.status = S.draft
     old = change.previous("status")
     if change.changed("status") and old != survey.status:
-        if survey.status not in TRANSITIONS[old]:
-            raise DomainError({"status": _("A survey cannot go from %(old)s to %(new)s.",
-                                           old=old.label if old else "—", new=survey.status.label)})
+        check_transition(
+            TRANSITIONS, old, survey.status, _("A survey cannot go from %(old)s to %(new)s.")
+        )
         if survey.status == S.open and not _has_questions(change.session, survey):
             raise DomainError({"status": _("Add at least one question before opening the survey.")})
 
@@ -39,8 +43,13 @@ def check_survey(change: guard.Change) -> None:
 def _has_questions(session, survey: Survey) -> bool:
     if any(isinstance(o, SurveyQuestion) and o.survey is survey for o in session.new):
         return True
-    return survey.id is not None and session.execute(
-        sa.select(SurveyQuestion.id).where(SurveyQuestion.survey_id == survey.id)).first() is not None
+    return (
+        survey.id is not None
+        and session.execute(
+            sa.select(SurveyQuestion.id).where(SurveyQuestion.survey_id == survey.id)
+        ).first()
+        is not None
+    )
 
 
 @guard.checks(SurveyQuestion)
@@ -50,8 +59,12 @@ def check_question(change: guard.Change) -> None:
     survey = question.survey or change.session.get(Survey, question.survey_id)
     if survey is None:
         errors.add("survey", _("This field is required."))
-    elif survey.id is not None and change.session.execute(
-            sa.select(SurveyResponse.id).where(SurveyResponse.survey_id == survey.id)).first():
+    elif (
+        survey.id is not None
+        and change.session.execute(
+            sa.select(SurveyResponse.id).where(SurveyResponse.survey_id == survey.id)
+        ).first()
+    ):
         errors.add("survey", _("The survey has responses: its questions can no longer change."))
     errors.raise_if_any()
 
@@ -65,8 +78,7 @@ def check_response(change: guard.Change) -> None:
         errors.add("survey", _("This field is required."))
     elif change.is_new and survey.status != S.open:
         errors.add("survey", _("Responses are collected only while the survey is open."))
-    if response.client_id is None and response.client is None:
-        errors.add("client", _("This field is required."))
+    errors.require_link(response, "client")
     ensure_contact_of_client(change, errors)
     errors.raise_if_any()
     ensure_visible(change, Client, "client")
@@ -97,20 +109,30 @@ def answer_deleted(change: guard.Change) -> None:
 def score_expression():
     """The response's score 0–100: scale 1–5 mapped to 0–100, yes 100, no 0; text not scored."""
     points = sa.case(
-        (SurveyQuestion.answer_type == AnswerType.scale.value, (SurveyAnswer.scale_value - 1) * 25.0),
-        (SurveyQuestion.answer_type == AnswerType.yes_no.value,
-         sa.case((SurveyAnswer.yes_no_value.is_(True), 100.0), else_=0.0)),
+        (
+            SurveyQuestion.answer_type == AnswerType.scale.value,
+            (SurveyAnswer.scale_value - 1) * 25.0,
+        ),
+        (
+            SurveyQuestion.answer_type == AnswerType.yes_no.value,
+            sa.case((SurveyAnswer.yes_no_value.is_(True), 100.0), else_=0.0),
+        ),
         else_=None,
     )
     # PostgreSQL rounds numeric, not double precision, to a number of places.
-    return (sa.select(sa.func.round(sa.cast(sa.func.avg(points), sa.Numeric), 1))
-            .select_from(SurveyAnswer).join(SurveyQuestion, SurveyAnswer.question_id == SurveyQuestion.id)
-            .where(SurveyAnswer.response_id == SurveyResponse.id).scalar_subquery())
+    return (
+        sa.select(sa.func.round(sa.cast(sa.func.avg(points), sa.Numeric), 1))
+        .select_from(SurveyAnswer)
+        .join(SurveyQuestion, SurveyAnswer.question_id == SurveyQuestion.id)
+        .where(SurveyAnswer.response_id == SurveyResponse.id)
+        .scalar_subquery()
+    )
 
 
 def recompute_scores(connection, response_ids=None) -> None:
-    statement = sa.update(SurveyResponse).values(score=score_expression(),
-                                                 **unchanged_audit(SurveyResponse))
+    statement = sa.update(SurveyResponse).values(
+        score=score_expression(), **unchanged_audit(SurveyResponse)
+    )
     if response_ids is not None:
         statement = statement.where(SurveyResponse.id.in_(response_ids))
     connection.execute(statement.execution_options(synchronize_session=False))
@@ -118,8 +140,4 @@ def recompute_scores(connection, response_ids=None) -> None:
 
 @guard.after_flush("response_score")
 def _recompute_after_flush(session, responses) -> None:
-    ids = sorted({r.id if isinstance(r, SurveyResponse) else r for r in responses})
-    recompute_scores(session, ids)
-    for obj in list(session.identity_map.values()):
-        if isinstance(obj, SurveyResponse) and obj.id in ids:
-            session.expire(obj, ["score"])
+    guard.refresh_derived(session, SurveyResponse, responses, recompute_scores, "score")

@@ -1,4 +1,5 @@
 """SMART tasks: done with a result, cancelled, or reopened."""
+
 from flask_babel import lazy_gettext as _
 
 from app.models import Client, Task
@@ -7,9 +8,14 @@ from app.services import guard
 from app.services.access import ensure_visible
 from app.services.actor import current_actor
 from app.services.clock import business_now
-from app.services.errors import Collector, DomainError
+from app.services.errors import Collector, DomainError, check_transition
 
-TRANSITIONS = {None: {S.open}, S.open: {S.done, S.cancelled}, S.done: {S.open}, S.cancelled: {S.open}}
+TRANSITIONS = {
+    None: {S.open},
+    S.open: {S.done, S.cancelled},
+    S.done: {S.open},
+    S.cancelled: {S.open},
+}
 
 
 @guard.checks(Task)
@@ -26,9 +32,7 @@ def check_task(change: guard.Change) -> None:
     old = change.previous("status")
     if not change.changed("status") or old == task.status:
         return
-    if task.status not in TRANSITIONS[old]:
-        raise DomainError({"status": _("A task cannot go from %(old)s to %(new)s.",
-                                       old=old.label if old else "—", new=task.status.label)})
+    check_transition(TRANSITIONS, old, task.status, _("A task cannot go from %(old)s to %(new)s."))
     if task.status == S.done:
         if not (task.result or "").strip():
             raise DomainError({"result": _("Record the result of the task.")})

@@ -1,4 +1,5 @@
 """Registers every screen with its menu entry, grouped by process."""
+
 from flask_babel import lazy_gettext as _
 
 from app.views.client import ClientView, MyClientView
@@ -49,7 +50,14 @@ VIEWS = [entry[0] for entry in MENU] + NO_MENU
 def register_views(appbuilder) -> None:
     for view, name, label, icon, category in MENU:
         category_label, category_icon = CATEGORIES[category]
-        appbuilder.add_view(view, name, label=label, icon=icon, category=category,
-                            category_label=category_label, category_icon=category_icon)
+        appbuilder.add_view(
+            view,
+            name,
+            label=label,
+            icon=icon,
+            category=category,
+            category_label=category_label,
+            category_icon=category_icon,
+        )
     for view in NO_MENU:
         appbuilder.add_view_no_menu(view)

@@ -1,11 +1,17 @@
 """The shared base of every entity screen: permissions, row-level scope, labels, errors."""
+
 from flask import abort, flash, request
 from flask_appbuilder import ModelView
 from flask_appbuilder.urltools import (
-    get_filter_args, get_order_args, get_page_args, get_page_size_args,
+    get_filter_args,
+    get_order_args,
+    get_page_args,
+    get_page_size_args,
 )
-from flask_babel import LazyString, gettext, lazy_gettext as _
-from sqlalchemy.types import Boolean, Enum as EnumType
+from flask_babel import LazyString, gettext
+from flask_babel import lazy_gettext as _
+from sqlalchemy.types import Boolean
+from sqlalchemy.types import Enum as EnumType
 from wtforms import BooleanField
 
 from app.models.choices import LABELS
@@ -30,16 +36,24 @@ def _title(template, entity):
 
 
 def enum_columns(model) -> dict:
-    return {column.key: column for column in model.__table__.columns
-            if isinstance(column.type, EnumType)} | {
-        prop.key: prop.columns[0] for prop in model.__mapper__.column_attrs
-        if isinstance(prop.columns[0].type, EnumType)}
+    return {
+        column.key: column
+        for column in model.__table__.columns
+        if isinstance(column.type, EnumType)
+    } | {
+        prop.key: prop.columns[0]
+        for prop in model.__mapper__.column_attrs
+        if isinstance(prop.columns[0].type, EnumType)
+    }
 
 
 def scoped_relations(model) -> dict:
     """Drop-down filters: a related field lists only the records the user may see."""
-    return {rel.key: [["id", ScopeFilter, None]] for rel in model.__mapper__.relationships
-            if rel.mapper.class_ in SCOPED_MODELS}
+    return {
+        rel.key: [["id", ScopeFilter, None]]
+        for rel in model.__mapper__.relationships
+        if rel.mapper.class_ in SCOPED_MODELS
+    }
 
 
 class QmsModelView(ModelView):
@@ -53,27 +67,39 @@ class QmsModelView(ModelView):
         model = self.datamodel.obj
         self.label_columns = {**FIELD_LABELS, **(self.label_columns or {})}
         enums = enum_columns(model)
-        extra = {name: ChoiceField(column.type.enum_class, label=FIELD_LABELS.get(name),
-                                   nullable=column.nullable)
-                 for name, column in enums.items()}
+        extra = {
+            name: ChoiceField(
+                column.type.enum_class, label=FIELD_LABELS.get(name), nullable=column.nullable
+            )
+            for name, column in enums.items()
+        }
         # FAB puts DataRequired on non-nullable columns, which refuses an unticked box.
-        extra |= {column.key: BooleanField(FIELD_LABELS.get(column.key), default=False)
-                  for column in model.__table__.columns
-                  if isinstance(column.type, Boolean) and not column.nullable}
+        extra |= {
+            column.key: BooleanField(FIELD_LABELS.get(column.key), default=False)
+            for column in model.__table__.columns
+            if isinstance(column.type, Boolean) and not column.nullable
+        }
         # FAB adds every extra field to its form: offer each only where its column is listed.
         self.add_form_extra_fields = {
             **{name: field for name, field in extra.items() if name in (self.add_columns or ())},
-            **(self.add_form_extra_fields or {})}
+            **(self.add_form_extra_fields or {}),
+        }
         self.edit_form_extra_fields = {
             **{name: field for name, field in extra.items() if name in (self.edit_columns or ())},
-            **(self.edit_form_extra_fields or {})}
+            **(self.edit_form_extra_fields or {}),
+        }
         self.formatters_columns = {
             **{name: choice_label for name in enums},
-            **(self.formatters_columns or {})}
+            **(self.formatters_columns or {}),
+        }
         self.formatters_columns = {
-            **{column.key: yes_no for column in model.__table__.columns
-               if isinstance(column.type, Boolean)},
-            **self.formatters_columns}
+            **{
+                column.key: yes_no
+                for column in model.__table__.columns
+                if isinstance(column.type, Boolean)
+            },
+            **self.formatters_columns,
+        }
         one, many = ENTITY_LABELS[self.class_permission_name]
         self.list_title = self.list_title or many
         for attribute, template in TITLES.items():
@@ -81,7 +107,10 @@ class QmsModelView(ModelView):
         relations = scoped_relations(model)
         self.add_form_query_rel_fields = {**relations, **(self.add_form_query_rel_fields or {})}
         self.edit_form_query_rel_fields = {**relations, **(self.edit_form_query_rel_fields or {})}
-        self.search_form_query_rel_fields = {**relations, **(self.search_form_query_rel_fields or {})}
+        self.search_form_query_rel_fields = {
+            **relations,
+            **(self.search_form_query_rel_fields or {}),
+        }
         super().__init__(**kwargs)
 
     def _save(self, form, item, exclude_cols, widget_method, save):
@@ -109,8 +138,13 @@ class QmsModelView(ModelView):
             if form.validate():
                 self.process_form(form, True)
                 item = self.datamodel.obj()
-                failed = self._save(form, item, exclude_cols, self._get_add_widget,
-                                    lambda obj: (self.pre_add(obj), self.datamodel.add(obj)))
+                failed = self._save(
+                    form,
+                    item,
+                    exclude_cols,
+                    self._get_add_widget,
+                    lambda obj: (self.pre_add(obj), self.datamodel.add(obj)),
+                )
                 if failed:
                     return failed
                 self.post_add(item)
@@ -128,15 +162,21 @@ class QmsModelView(ModelView):
             abort(404)
         pk = self.datamodel.get_pk_value(item)
         widget = lambda form, exclude_cols: self._get_edit_widget(  # noqa: E731
-            form=form, exclude_cols=exclude_cols)
+            form=form, exclude_cols=exclude_cols
+        )
         if request.method == "POST":
             form = self.edit_form.refresh(request.form)
             self._fill_form_exclude_cols(exclude_cols, form)
             form._id = pk
             if form.validate():
                 self.process_form(form, False)
-                failed = self._save(form, item, exclude_cols, widget,
-                                    lambda obj: (self.pre_update(obj), self.datamodel.edit(obj)))
+                failed = self._save(
+                    form,
+                    item,
+                    exclude_cols,
+                    widget,
+                    lambda obj: (self.pre_update(obj), self.datamodel.edit(obj)),
+                )
                 if failed:
                     return self._with_related(failed, item, pk)
                 self.post_update(item)
@@ -150,5 +190,10 @@ class QmsModelView(ModelView):
 
     def _with_related(self, widgets, item, pk):
         return self._get_related_views_widgets(
-            item, filters={}, orders=get_order_args(), pages=get_page_args(),
-            page_sizes=get_page_size_args(), widgets=widgets)
+            item,
+            filters={},
+            orders=get_order_args(),
+            pages=get_page_args(),
+            page_sizes=get_page_size_args(),
+            widgets=widgets,
+        )

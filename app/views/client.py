@@ -1,8 +1,8 @@
 """Screens for client cards, and "My clients" for managers."""
+
 from flask import flash, redirect
 from flask_appbuilder.actions import action
 from flask_appbuilder.models.sqla.filters import FilterEqualFunction
-from app.views.datamodel import QmsInterface
 from flask_babel import lazy_gettext as _
 
 from app.models import Client
@@ -12,6 +12,7 @@ from app.services.errors import DomainError
 from app.views.base import QmsModelView
 from app.views.complaint import ComplaintView
 from app.views.contact import ContactView
+from app.views.datamodel import QmsInterface
 from app.views.interaction import InteractionView
 from app.views.invoice import InvoiceView
 from app.views.task import TaskView
@@ -23,13 +24,38 @@ class ClientColumns:
     datamodel = QmsInterface(Client)
     class_permission_name = "Client"
     list_columns = ["name", "status", "tax_id", "branch", "owner", "is_key", "is_complete"]
-    search_columns = ["name", "tax_id", "status", "branch", "owner", "industry", "segment",
-                      "source", "is_key", "is_complete"]
-    add_columns = ["name", "tax_id", "industry", "segment", "source", "needs", "branch",
-                   "owner", "is_key", "notes"]
+    search_columns = [
+        "name",
+        "tax_id",
+        "status",
+        "branch",
+        "owner",
+        "industry",
+        "segment",
+        "source",
+        "is_key",
+        "is_complete",
+    ]
+    add_columns = [
+        "name",
+        "tax_id",
+        "industry",
+        "segment",
+        "source",
+        "needs",
+        "branch",
+        "owner",
+        "is_key",
+        "notes",
+    ]
     edit_columns = add_columns + ["status"]
-    show_columns = edit_columns + ["is_complete", "approved_by", "approved_at", "created_on",
-                                   "changed_on"]
+    show_columns = edit_columns + [
+        "is_complete",
+        "approved_by",
+        "approved_at",
+        "created_on",
+        "changed_on",
+    ]
     order_columns = ["name", "status", "tax_id", "is_key", "is_complete"]
     base_order = ("name", "asc")
     related_views = [ContactView, InteractionView, InvoiceView, ComplaintView, TaskView]
@@ -41,8 +67,13 @@ class ClientColumns:
 class ClientView(ClientColumns, QmsModelView):
     """Client cards; an incomplete card shows so."""
 
-    @action("approve", _("Approve"), _("Approve the selected prospects for work?"),
-            "fa-check", multiple=True)
+    @action(
+        "approve",
+        _("Approve"),
+        _("Approve the selected prospects for work?"),
+        "fa-check",
+        multiple=True,
+    )
     def approve(self, items):
         items = items if isinstance(items, list) else [items]
         try:

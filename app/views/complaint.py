@@ -1,8 +1,8 @@
 """Screens for complaints and corrective actions."""
-from app.views.datamodel import QmsInterface
 
 from app.models import Complaint, CorrectiveAction
 from app.views.base import QmsModelView
+from app.views.datamodel import QmsInterface
 
 
 class CorrectiveActionView(QmsModelView):
@@ -24,12 +24,42 @@ class ComplaintView(QmsModelView):
 
     datamodel = QmsInterface(Complaint)
     class_permission_name = "Complaint"
-    list_columns = ["number", "received_at", "client", "category", "severity", "status", "investigator"]
-    search_columns = ["number", "client", "category", "severity", "status", "department",
-                      "investigator", "received_at"]
-    add_columns = ["client", "contact", "received_at", "channel", "category", "severity", "description"]
-    edit_columns = add_columns + ["department", "investigator", "root_cause", "resolution",
-                                  "client_satisfied", "status"]
+    list_columns = [
+        "number",
+        "received_at",
+        "client",
+        "category",
+        "severity",
+        "status",
+        "investigator",
+    ]
+    search_columns = [
+        "number",
+        "client",
+        "category",
+        "severity",
+        "status",
+        "department",
+        "investigator",
+        "received_at",
+    ]
+    add_columns = [
+        "client",
+        "contact",
+        "received_at",
+        "channel",
+        "category",
+        "severity",
+        "description",
+    ]
+    edit_columns = add_columns + [
+        "department",
+        "investigator",
+        "root_cause",
+        "resolution",
+        "client_satisfied",
+        "status",
+    ]
     show_columns = ["number"] + edit_columns + ["resolved_at", "created_on", "changed_on"]
     order_columns = ["number", "received_at", "severity", "status"]
     base_order = ("received_at", "desc")

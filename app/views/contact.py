@@ -1,8 +1,8 @@
 """Screens for contact persons."""
-from app.views.datamodel import QmsInterface
 
 from app.models import Contact
 from app.views.base import QmsModelView
+from app.views.datamodel import QmsInterface
 
 
 class ContactView(QmsModelView):
@@ -12,8 +12,15 @@ class ContactView(QmsModelView):
     class_permission_name = "Contact"
     list_columns = ["full_name", "client", "position", "phone", "email", "is_primary"]
     search_columns = ["full_name", "client", "phone", "email", "is_primary"]
-    add_columns = edit_columns = ["client", "full_name", "position", "phone", "email",
-                                  "preferred_channel", "is_primary"]
+    add_columns = edit_columns = [
+        "client",
+        "full_name",
+        "position",
+        "phone",
+        "email",
+        "preferred_channel",
+        "is_primary",
+    ]
     show_columns = add_columns + ["created_on", "changed_on"]
     order_columns = ["full_name", "position", "is_primary"]
     base_order = ("full_name", "asc")

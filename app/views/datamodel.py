@@ -1,4 +1,5 @@
 """The data interface of every screen and API: FAB's, with a cheaper list count."""
+
 import sqlalchemy as sa
 from flask import current_app
 from flask_appbuilder.models.filters import Filters
@@ -29,8 +30,14 @@ class QmsFilters(Filters):
 
     def rest_add_filters(self, data) -> None:
         for item in data:
-            own = next((candidate for candidate in self._search_filters.get(item.get("col"), ())
-                        if candidate.arg_name == item.get("opr")), None)
+            own = next(
+                (
+                    candidate
+                    for candidate in self._search_filters.get(item.get("col"), ())
+                    if candidate.arg_name == item.get("opr")
+                ),
+                None,
+            )
             if own is None:
                 super().rest_add_filters([item])  # FAB's checks and error messages
             else:
@@ -44,8 +51,10 @@ class QmsFilterConverter(SQLAFilterConverter):
         filters = super().convert(col_name) or []
         if not hasattr(self.datamodel.obj, f"{col_name}_key"):
             return filters
-        return [KeyStartsWith(col_name, self.datamodel) if type(item) is FilterStartsWith else item
-                for item in filters]
+        return [
+            KeyStartsWith(col_name, self.datamodel) if type(item) is FilterStartsWith else item
+            for item in filters
+        ]
 
 
 class QmsInterface(SQLAInterface):
@@ -60,8 +69,12 @@ class QmsInterface(SQLAInterface):
     filter_converter_class = QmsFilterConverter
 
     def get_filters(self, search_columns=None, search_filters=None):
-        return QmsFilters(self.filter_converter_class, self, search_columns=search_columns or [],
-                          search_filters=search_filters)
+        return QmsFilters(
+            self.filter_converter_class,
+            self,
+            search_columns=search_columns or [],
+            search_filters=search_filters,
+        )
 
     def query_count(self, query, filters=None, select_columns=None) -> int:
         if not current_app.config.get("FAST_LIST_COUNT", True):

@@ -1,4 +1,5 @@
 """Form fields for the views: enum choices shown with translated labels."""
+
 from wtforms import SelectField
 from wtforms.validators import InputRequired, Optional
 
@@ -12,8 +13,14 @@ class ChoiceField(SelectField):
         if nullable:
             choices.insert(0, ("", "—"))
         validators = [Optional()] if nullable else [InputRequired()]
-        super().__init__(label=label, choices=choices, coerce=self._coerce, default=default,
-                         validators=validators, **kwargs)
+        super().__init__(
+            label=label,
+            choices=choices,
+            coerce=self._coerce,
+            default=default,
+            validators=validators,
+            **kwargs,
+        )
 
     def _coerce(self, value):
         if value in (None, ""):

@@ -1,4 +1,5 @@
 """The landing page: my open tasks and my clients."""
+
 import sqlalchemy as sa
 from flask_appbuilder import IndexView, expose
 from flask_login import current_user
@@ -22,8 +23,9 @@ class HomeView(IndexView):
     def index(self):
         if not current_user.is_authenticated:
             return self.render_template(self.index_template, tasks=[], clients=[])
-        tasks = sa.select(Task).where(Task.assignee_id == current_user.id,
-                                      Task.status == TaskStatus.open)
+        tasks = sa.select(Task).where(
+            Task.assignee_id == current_user.id, Task.status == TaskStatus.open
+        )
         clients = sa.select(Client).where(Client.owner_id == current_user.id)
         tasks = db.session.scalars(tasks.order_by(Task.due_at).limit(HOME_ROWS)).all()
         clients = db.session.scalars(clients.order_by(Client.name).limit(HOME_ROWS)).all()

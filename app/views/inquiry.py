@@ -1,8 +1,8 @@
 """Screens for inbound requests."""
-from app.views.datamodel import QmsInterface
 
 from app.models import Inquiry
 from app.views.base import QmsModelView
+from app.views.datamodel import QmsInterface
 
 
 class InquiryView(QmsModelView):
@@ -10,12 +10,37 @@ class InquiryView(QmsModelView):
 
     datamodel = QmsInterface(Inquiry)
     class_permission_name = "Inquiry"
-    list_columns = ["received_at", "subject", "contact_name", "channel", "status", "sla_due_at",
-                    "first_response_at", "assignee"]
-    search_columns = ["subject", "contact_name", "client", "channel", "status", "assignee",
-                      "received_at", "nonstandard"]
-    add_columns = ["received_at", "channel", "client", "contact_name", "contact_details",
-                   "subject", "text", "nonstandard", "assignee"]
+    list_columns = [
+        "received_at",
+        "subject",
+        "contact_name",
+        "channel",
+        "status",
+        "sla_due_at",
+        "first_response_at",
+        "assignee",
+    ]
+    search_columns = [
+        "subject",
+        "contact_name",
+        "client",
+        "channel",
+        "status",
+        "assignee",
+        "received_at",
+        "nonstandard",
+    ]
+    add_columns = [
+        "received_at",
+        "channel",
+        "client",
+        "contact_name",
+        "contact_details",
+        "subject",
+        "text",
+        "nonstandard",
+        "assignee",
+    ]
     edit_columns = add_columns + ["first_response_at", "status"]
     show_columns = edit_columns + ["sla_due_at", "breached_at", "created_on", "changed_on"]
     order_columns = ["received_at", "sla_due_at", "status"]

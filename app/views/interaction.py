@@ -1,8 +1,8 @@
 """Screens for the communication and return-visit log."""
-from app.views.datamodel import QmsInterface
 
 from app.models import Interaction
 from app.views.base import QmsModelView
+from app.views.datamodel import QmsInterface
 
 
 class InteractionView(QmsModelView):
@@ -10,10 +10,34 @@ class InteractionView(QmsModelView):
 
     datamodel = QmsInterface(Interaction)
     class_permission_name = "Interaction"
-    list_columns = ["occurred_at", "client", "kind", "channel", "interest", "next_contact_on", "owner"]
-    search_columns = ["client", "kind", "channel", "interest", "occurred_at", "next_contact_on", "owner"]
-    add_columns = ["client", "contact", "occurred_at", "channel", "kind", "summary", "interest",
-                   "next_contact_on"]
+    list_columns = [
+        "occurred_at",
+        "client",
+        "kind",
+        "channel",
+        "interest",
+        "next_contact_on",
+        "owner",
+    ]
+    search_columns = [
+        "client",
+        "kind",
+        "channel",
+        "interest",
+        "occurred_at",
+        "next_contact_on",
+        "owner",
+    ]
+    add_columns = [
+        "client",
+        "contact",
+        "occurred_at",
+        "channel",
+        "kind",
+        "summary",
+        "interest",
+        "next_contact_on",
+    ]
     edit_columns = add_columns + ["owner"]
     show_columns = edit_columns + ["created_on", "changed_on"]
     order_columns = ["occurred_at", "next_contact_on", "kind"]

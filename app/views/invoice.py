@@ -1,8 +1,8 @@
 """Screens for invoices and payments."""
-from app.views.datamodel import QmsInterface
 
 from app.models import Invoice, Payment
 from app.views.base import QmsModelView
+from app.views.datamodel import QmsInterface
 
 
 class PaymentView(QmsModelView):

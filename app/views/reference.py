@@ -1,8 +1,8 @@
 """Screens for the reference lists an administrator keeps."""
-from app.views.datamodel import QmsInterface
 
 from app.models import Branch, Department, Industry, Segment, Source
 from app.views.base import QmsModelView
+from app.views.datamodel import QmsInterface
 
 
 class ReferenceView(QmsModelView):

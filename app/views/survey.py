@@ -1,8 +1,8 @@
 """Screens for surveys, their questions and the responses."""
-from app.views.datamodel import QmsInterface
 
 from app.models import Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
 from app.views.base import QmsModelView
+from app.views.datamodel import QmsInterface
 
 
 class SurveyQuestionView(QmsModelView):
@@ -24,8 +24,13 @@ class SurveyAnswerView(QmsModelView):
     class_permission_name = "SurveyResponse"
     list_columns = ["question", "scale_value", "yes_no_value", "text_value"]
     search_columns = ["response", "question"]
-    add_columns = edit_columns = show_columns = ["response", "question", "scale_value",
-                                                 "yes_no_value", "text_value"]
+    add_columns = edit_columns = show_columns = [
+        "response",
+        "question",
+        "scale_value",
+        "yes_no_value",
+        "text_value",
+    ]
 
 
 class SurveyResponseView(QmsModelView):
@@ -49,8 +54,16 @@ class SurveyView(QmsModelView):
     class_permission_name = "Survey"
     list_columns = ["title", "kind", "period_start", "period_end", "status", "scope"]
     search_columns = ["title", "kind", "status", "scope", "period_start"]
-    add_columns = ["title", "kind", "period_start", "period_end", "reason", "scope",
-                   "scope_branch", "scope_manager"]
+    add_columns = [
+        "title",
+        "kind",
+        "period_start",
+        "period_end",
+        "reason",
+        "scope",
+        "scope_branch",
+        "scope_manager",
+    ]
     edit_columns = add_columns + ["status"]
     show_columns = edit_columns + ["created_on", "changed_on"]
     order_columns = ["title", "period_start", "status"]

@@ -1,12 +1,13 @@
 """Screens for tasks, and "My tasks" for managers."""
+
 from flask_appbuilder.models.sqla.filters import FilterEqualFunction, FilterNotEqual
-from app.views.datamodel import QmsInterface
 from flask_babel import lazy_gettext as _
 
 from app.models import Task
 from app.models.choices import TaskStatus
 from app.services.actor import current_actor_id
 from app.views.base import QmsModelView
+from app.views.datamodel import QmsInterface
 
 
 class TaskColumns:
@@ -19,8 +20,14 @@ class TaskColumns:
     search_columns = ["title", "client", "assignee", "status", "origin", "due_at"]
     add_columns = ["title", "description", "client", "assignee", "due_at"]
     edit_columns = add_columns + ["status", "result"]
-    show_columns = edit_columns + ["origin", "related_entity", "related_id", "done_at",
-                                   "created_on", "changed_on"]
+    show_columns = edit_columns + [
+        "origin",
+        "related_entity",
+        "related_id",
+        "done_at",
+        "created_on",
+        "changed_on",
+    ]
     order_columns = ["due_at", "title", "status"]
     base_order = ("due_at", "asc")
 

@@ -1,0 +1,22 @@
+"""FAB's security manager, reading a user's permissions once per request."""
+
+from flask import g, has_request_context
+from flask_appbuilder.security.sqla.manager import SecurityManager
+
+
+class QmsSecurityManager(SecurityManager):
+    """FAB asks the database once per permission check, and a page checks one permission
+    per menu entry (about 40); here the user's permissions are read in one query and kept
+    for the rest of the request, so a role change applies from the next request on."""
+
+    def _has_view_access(self, user, permission_name: str, view_name: str) -> bool:
+        if not has_request_context() or not getattr(user, "is_authenticated", False):
+            return super()._has_view_access(user, permission_name, view_name)
+        cache = g.setdefault("qms_permissions", {})
+        if user.id not in cache:
+            try:
+                grants = self.get_user_roles_permissions(user)
+            except AttributeError:  # a user without roles or groups has no permission
+                grants = {}
+            cache[user.id] = {pair for pairs in grants.values() for pair in pairs}
+        return (permission_name, view_name) in cache[user.id]
