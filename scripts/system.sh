@@ -33,3 +33,11 @@ start_postgres() {
     as_root su postgres -c "dropdb -p $port --if-exists $database && createdb -p $port -O $PG_USER $database" >&2 || return 1
     echo "postgresql://$PG_USER:$PG_PASSWORD@127.0.0.1:$port/$database"
 }
+
+# Drops the databases of one run: the one start_postgres made and the workers' copies.
+drop_postgres_databases() {
+    local base=$1 name
+    for name in $(as_root su postgres -c "psql -qtAc \"SELECT datname FROM pg_database WHERE datname LIKE '${base}%'\""); do
+        as_root su postgres -c "dropdb --if-exists $name" >&2 || true
+    done
+}
