@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
+import uuid
 from pathlib import Path
 
 from flask import Flask
@@ -12,6 +14,7 @@ from flask_appbuilder import AppBuilder
 import config as default_config
 from app.extensions import db, migrate
 
+REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
 
 
@@ -64,4 +67,21 @@ def create_app(overrides: dict | None = None) -> Flask:
         register_apis(appbuilder)
     guard.install()
     register_commands(app)
+    app.before_request(_assign_request_id)
+    app.after_request(_return_request_id)
     return app
+
+
+def _assign_request_id() -> None:
+    """A request id for the audit trail: the caller's X-Request-ID if sane, else a new one."""
+    from flask import g, request
+
+    given = request.headers.get("X-Request-ID", "")
+    g.request_id = given if REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
+
+
+def _return_request_id(response):
+    from flask import g
+
+    response.headers["X-Request-ID"] = g.get("request_id", "")
+    return response

@@ -123,8 +123,33 @@ def roles_matrix_command(output) -> None:
         click.echo(text, nl=False)
 
 
+@click.group("audit")
+def audit_group() -> None:
+    """The audit trail."""
+
+
+@audit_group.command("verify")
+@with_appcontext
+def audit_verify_command() -> None:
+    """Recompute the hash chain; report the first broken link (exit status 1 if any)."""
+    from app.services.audit import verify
+
+    with db.engine.connect() as connection:
+        result = verify(connection)
+    click.echo(json.dumps(result))
+    if not result["ok"]:
+        sys.exit(1)
+
+
 def register_commands(app) -> None:
-    for command in (init_command, seed_group, worker_command, run_command, roles_group):
+    for command in (
+        init_command,
+        seed_group,
+        worker_command,
+        run_command,
+        roles_group,
+        audit_group,
+    ):
         app.cli.add_command(command)
 
 

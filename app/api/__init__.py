@@ -1,5 +1,6 @@
 """Registers every REST resource under /api/v1/."""
 
+from app.api.audit_log import AuditLogApi
 from app.api.client import ClientApi
 from app.api.complaint import ComplaintApi, CorrectiveActionApi
 from app.api.contact import ContactApi
@@ -29,6 +30,7 @@ APIS = [
     IndustryApi,
     SourceApi,
     SegmentApi,
+    AuditLogApi,
 ]
 
 

@@ -45,8 +45,8 @@ class QmsModelRestApi(ModelRestApi):
         cls.class_permission_name = view.class_permission_name
         cls.list_columns = ["id"] + _expand(model, view.list_columns)
         cls.show_columns = ["id"] + _expand(model, view.show_columns)
-        cls.add_columns = list(view.add_columns)
-        cls.edit_columns = list(view.edit_columns)
+        cls.add_columns = list(view.add_columns or [])
+        cls.edit_columns = list(view.edit_columns or [])
         cls.search_columns = list(view.search_columns)
         cls.order_columns = ["id"] + list(view.order_columns or [])
         cls.base_order = view.base_order

@@ -1,5 +1,6 @@
 """The entities of qms-crm; importing this package registers every table."""
 
+from app.models.audit_log import AuditHead, AuditLog
 from app.models.client import Client
 from app.models.complaint import Complaint
 from app.models.contact import Contact
@@ -34,4 +35,6 @@ __all__ = [
     "SurveyResponse",
     "Task",
     "NumberSequence",
+    "AuditLog",
+    "AuditHead",
 ]

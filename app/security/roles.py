@@ -71,7 +71,8 @@ ROLES: dict[str, dict[str, tuple]] = {
         "SurveyResponse": RW,
         "Task": RW,
     },
-    QUALITY_OFFICER: _all(R),
+    # The audit trail is for quality (and Admin); it is not an entity of the processes.
+    QUALITY_OFFICER: {**_all(R), "AuditLog": R},
     DIRECTOR: {**_all(R), "Interaction": RW, "Task": RW},
 }
 # Row scope per role, for the matrix; the rules themselves are in scope.py.
@@ -126,8 +127,8 @@ def matrix_markdown() -> str:
         "| --- |" + " --- |" * len(roles),
     ]
     letters = {READ: "R", WRITE: "W", APPROVE: "A"}
-    for entity in ENTITIES:
-        cells = ["R W A" if entity == "Client" else "R W"]
+    for entity in ENTITIES + ("AuditLog",):
+        cells = [{"Client": "R W A", "AuditLog": "R"}.get(entity, "R W")]
         cells += [
             " ".join(letters[a] for a in ROLES[role].get(entity, ())) or "—" for role in roles[1:]
         ]

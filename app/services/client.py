@@ -84,13 +84,13 @@ def check_contact(change: guard.Change) -> None:
     ensure_visible(change, Client, "client")
     client_id = contact.client_id or (contact.client.id if contact.client else None)
     if contact.is_primary and change.changed("is_primary") and client_id:
-        # Only one primary contact per client: the newest one wins.
-        change.session.execute(
-            sa.update(Contact)
-            .where(Contact.client_id == client_id, Contact.is_primary.is_(True))
-            .values(is_primary=False)
-            .execution_options(synchronize_session=False)
+        # Only one primary contact per client: the newest one wins. Through the ORM, so that
+        # the audit trail records the others losing the flag.
+        others = sa.select(Contact).where(
+            Contact.client_id == client_id, Contact.is_primary.is_(True), Contact.id != contact.id
         )
+        for other in change.session.scalars(others):
+            other.is_primary = False
     change.recompute("client_completeness", contact.client or client_id)
     if change.changed("client_id"):
         change.recompute("client_completeness", change.previous("client_id"))

@@ -147,6 +147,10 @@ def install() -> None:
     if not event.contains(Session, "before_flush", _before_flush):
         event.listen(Session, "before_flush", _before_flush)
         event.listen(Session, "after_flush_postexec", _after_flush_postexec)
+    # Registered after the checks, so that the trail records what the checks let through.
+    from app.services import audit
+
+    audit.install()
 
 
 __all__ = ["Change", "DomainError", "after_flush", "checks", "install", "schedule"]

@@ -2,6 +2,7 @@
 
 from flask_babel import lazy_gettext as _
 
+from app.views.audit_log import AuditLogView
 from app.views.client import ClientView, MyClientView
 from app.views.complaint import ComplaintView, CorrectiveActionView
 from app.views.contact import ContactView
@@ -34,6 +35,7 @@ MENU = [
     (InquiryView, "Inquiries", _("Inbound requests"), "fa-inbox", "Service"),
     (ComplaintView, "Complaints", _("Complaints"), "fa-exclamation-triangle", "Service"),
     (CorrectiveActionView, "Corrective actions", _("Corrective actions"), "fa-wrench", "Quality"),
+    (AuditLogView, "Audit trail", _("Audit trail"), "fa-history", "Quality"),
     (SurveyView, "Surveys", _("Surveys"), "fa-poll-h", "Surveys"),
     (SurveyQuestionView, "Survey questions", _("Questions"), "fa-question", "Surveys"),
     (SurveyResponseView, "Survey responses", _("Responses"), "fa-reply", "Surveys"),

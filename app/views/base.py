@@ -61,6 +61,7 @@ class QmsModelView(ModelView):
 
     method_permission_name = METHOD_PERMISSIONS
     page_size = 25
+    show_template = "show_with_history.html"
     base_filters = [["id", ScopeFilter, None]]
 
     def __init__(self, **kwargs):
@@ -112,6 +113,19 @@ class QmsModelView(ModelView):
             **(self.search_form_query_rel_fields or {}),
         }
         super().__init__(**kwargs)
+
+    def render_template(self, template, **kwargs):
+        """Show pages carry the record's history from the audit trail."""
+        if template == self.show_template and "pk" in kwargs:
+            from app.services.audit import AUDITED
+            from app.services.history import history
+
+            entity = AUDITED.get(self.datamodel.obj)
+            if entity is not None:
+                kwargs["history"] = history(
+                    self.datamodel.session, entity, int(kwargs["pk"]), self.label_columns
+                )
+        return super().render_template(template, **kwargs)
 
     def _save(self, form, item, exclude_cols, widget_method, save):
         """Save, or show the domain's objections on the form with everything the user typed."""

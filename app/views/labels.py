@@ -95,6 +95,15 @@ FIELD_LABELS = {
     "created_on": _("Created on"),
     "changed_on": _("Changed on"),
     "created_by": _("Created by"),
+    "seq": _("No."),
+    "actor": _("Who"),
+    "entity": _("Record type"),
+    "record_id": _("Record ID"),
+    "action": _("Action"),
+    "changes": _("Changes"),
+    "request_id": _("Request ID"),
+    "prev_hash": _("Previous hash"),
+    "hash": _("Hash"),
     "changed_by": _("Changed by"),
 }
 
@@ -117,6 +126,7 @@ ENTITY_LABELS = {
     "Industry": (_("Industry"), _("Industries")),
     "Source": (_("Source"), _("Sources")),
     "Segment": (_("Segment"), _("Segments")),
+    "AuditLog": (_("Audit record"), _("Audit trail")),
 }
 TITLES = {
     "show_title": _("%(entity)s: details"),

@@ -1,0 +1,259 @@
+"""The audit trail: every change to a controlled record, in the transaction that made it.
+
+Rows are appended under a lock on the chain's head row, each hashed together with the
+previous row's hash; `verify` recomputes the chain. Set-based writers (seeds, rules) call
+`append` themselves, since bulk statements bypass the ORM events recorded here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import enum
+import hashlib
+import json
+from datetime import date, datetime, timezone
+from decimal import Decimal
+
+import sqlalchemy as sa
+from flask import g, has_request_context
+from flask_appbuilder.security.sqla.models import Role, User
+from sqlalchemy.orm import Session
+
+from app import models
+from app.models.audit_log import GENESIS_HASH, AuditHead, AuditLog
+from app.services.actor import current_actor
+
+AUDITED = {
+    model: model.__tablename__
+    for model in (
+        models.Branch,
+        models.Department,
+        models.Industry,
+        models.Source,
+        models.Segment,
+        models.Client,
+        models.Contact,
+        models.Interaction,
+        models.Inquiry,
+        models.Invoice,
+        models.Payment,
+        models.Complaint,
+        models.CorrectiveAction,
+        models.Survey,
+        models.SurveyQuestion,
+        models.SurveyResponse,
+        models.SurveyAnswer,
+        models.Task,
+    )
+} | {User: "user", Role: "role"}
+# Bookkeeping and derived columns, and what must never be written down (password hashes).
+NOT_RECORDED = {
+    "created_on",
+    "changed_on",
+    "created_by_id",
+    "changed_by_id",
+    "name_key",
+    "is_complete",
+    "score",
+    "password",
+    "last_login",
+    "login_count",
+    "fail_login_count",
+    "created_by_fk",
+    "changed_by_fk",
+}
+REASON_FIELDS = ("rejection_reason", "reason")
+SNAPSHOTS = "qms_audit_snapshots"
+_system_actor = contextvars.ContextVar("qms_system_actor", default="system")
+
+
+@contextlib.contextmanager
+def acting_as(code: str):
+    """Changes made inside are recorded as `system:<code>` (a job, a rule, a seed)."""
+    token = _system_actor.set(f"system:{code}")
+    try:
+        yield
+    finally:
+        _system_actor.reset(token)
+
+
+def plain(value):
+    """A JSON-safe form of a column value, equal for equal values (1000.00 and 1000)."""
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    return value
+
+
+def _columns(obj) -> list[str]:
+    return [
+        attr.key for attr in sa.inspect(obj).mapper.column_attrs if attr.key not in NOT_RECORDED
+    ]
+
+
+def _stored(session: Session, obj) -> dict:
+    table = type(obj).__table__
+    row = (
+        session.execute(sa.select(table).where(table.c.id == sa.inspect(obj).identity[0]))
+        .mappings()
+        .first()
+    )
+    return {key: plain(value) for key, value in (row or {}).items()}
+
+
+def _snapshot(session: Session, flush_context, instances) -> None:
+    """Before the flush: the stored rows of the records about to change or go."""
+    snapshots = session.info.setdefault(SNAPSHOTS, {})
+    with session.no_autoflush:
+        for obj in list(session.dirty) + list(session.deleted):
+            if type(obj) in AUDITED and sa.inspect(obj).identity and id(obj) not in snapshots:
+                snapshots[id(obj)] = _stored(session, obj)
+
+
+def _entries(session: Session) -> list[dict]:
+    snapshots = session.info.pop(SNAPSHOTS, {})
+    entries = []
+    for action, objects in (
+        ("create", session.new),
+        ("update", session.dirty),
+        ("delete", session.deleted),
+    ):
+        for obj in objects:
+            if type(obj) not in AUDITED:
+                continue
+            before = snapshots.get(id(obj), {})
+            if action == "create":
+                changes = {
+                    key: [None, plain(getattr(obj, key))]
+                    for key in _columns(obj)
+                    if getattr(obj, key) is not None
+                }
+            elif action == "delete":
+                changes = {
+                    key: [before.get(key), None]
+                    for key in _columns(obj)
+                    if before.get(key) is not None
+                }
+            else:
+                changes = {
+                    key: [before.get(key), plain(getattr(obj, key))]
+                    for key in _columns(obj)
+                    if before.get(key) != plain(getattr(obj, key))
+                }
+            if changes:
+                reason = next(
+                    (changes[f][1] for f in REASON_FIELDS if f in changes and changes[f][1]), None
+                )
+                entries.append(
+                    {
+                        "entity": AUDITED[type(obj)],
+                        "record_id": obj.id,
+                        "action": action,
+                        "changes": changes,
+                        "reason": reason,
+                    }
+                )
+    return entries
+
+
+def _record(session: Session, flush_context) -> None:
+    """After the flush (ids known), in the same transaction: append the flush's changes."""
+    entries = _entries(session)
+    if entries:
+        append(session.connection(), entries)
+
+
+def _who() -> tuple[str, int | None]:
+    actor = current_actor()
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return _system_actor.get(), None
+    return actor.username, actor.id
+
+
+def digest(row: dict) -> str:
+    fields = [
+        row["seq"],
+        row["occurred_at"].isoformat(),
+        row["actor"],
+        row["actor_id"],
+        row["entity"],
+        row["record_id"],
+        row["action"],
+        row["changes"],
+        row["reason"],
+        row["request_id"],
+        row["prev_hash"],
+    ]
+    text = json.dumps(fields, ensure_ascii=False, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def append(connection, entries: list[dict]) -> None:
+    """Append entries ({entity, record_id, action, changes, reason}) to the chain."""
+    head = AuditHead.__table__
+    # Taking the head row first serialises appenders: a row lock on PostgreSQL, the write
+    # lock on SQLite.
+    last_seq, prev_hash = connection.execute(
+        head.update()
+        .where(head.c.id == 1)
+        .values(last_seq=head.c.last_seq + len(entries))
+        .returning(head.c.last_seq, head.c.last_hash)
+    ).one()
+    actor, actor_id = _who()
+    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    request_id = g.get("request_id") if has_request_context() else None
+    rows = []
+    for seq, entry in enumerate(entries, start=last_seq - len(entries) + 1):
+        row = {
+            "seq": seq,
+            "occurred_at": now,
+            "actor": actor,
+            "actor_id": actor_id,
+            "entity": entry["entity"],
+            "record_id": entry.get("record_id"),
+            "action": entry["action"],
+            "reason": entry.get("reason"),
+            "changes": json.dumps(
+                entry["changes"], ensure_ascii=False, sort_keys=True, default=str
+            ),
+            "request_id": request_id,
+            "prev_hash": prev_hash,
+        }
+        row["hash"] = prev_hash = digest(row)
+        rows.append(row)
+    connection.execute(sa.insert(AuditLog), rows)
+    connection.execute(head.update().where(head.c.id == 1).values(last_hash=prev_hash))
+
+
+def verify(connection) -> dict:
+    """Recompute the chain; report the first row whose link or content does not hold."""
+    table = AuditLog.__table__
+    expected_seq, prev_hash, checked = 1, GENESIS_HASH, 0
+    rows = (
+        connection.execution_options(yield_per=1000)
+        .execute(sa.select(table).order_by(table.c.seq))
+        .mappings()
+    )
+    for row in rows:
+        if (
+            row["seq"] != expected_seq
+            or row["prev_hash"] != prev_hash
+            or digest(dict(row)) != row["hash"]
+        ):
+            return {"ok": False, "checked": checked, "first_broken_seq": row["seq"]}
+        expected_seq, prev_hash, checked = expected_seq + 1, row["hash"], checked + 1
+    head = connection.execute(sa.select(AuditHead.__table__)).mappings().one()
+    if head["last_seq"] != checked or head["last_hash"] != prev_hash:
+        return {"ok": False, "checked": checked, "first_broken_seq": checked + 1}
+    return {"ok": True, "checked": checked, "first_broken_seq": None}
+
+
+def install() -> None:
+    """Listen on every ORM session, once per process, after the services' checks."""
+    if not sa.event.contains(Session, "before_flush", _snapshot):
+        sa.event.listen(Session, "before_flush", _snapshot)
+        sa.event.listen(Session, "after_flush", _record)

@@ -1,0 +1,150 @@
+"""The audit trail: every change recorded in its own transaction, append-only in the
+database, hash-chained and verifiable, shown as a record's history."""
+
+import json
+
+import pytest
+import sqlalchemy as sa
+from conftest import api_token, login
+
+from app.extensions import db
+from app.models import AuditLog, Client
+from app.services import audit
+
+
+def _trail(entity, record_id):
+    return db.session.scalars(
+        sa.select(AuditLog)
+        .where(AuditLog.entity == entity, AuditLog.record_id == record_id)
+        .order_by(AuditLog.seq)
+    ).all()
+
+
+def test_create_update_delete_are_recorded_field_by_field(make, users, as_user):
+    """A user's create, update and delete each leave a row: who, action, old → new."""
+    with as_user(users["sales_manager"]):
+        client = Client(name="Audited Ltd", needs="Pumps")
+        db.session.add(client)
+        db.session.commit()
+        client.needs = "Valves"
+        db.session.commit()
+        client_id = client.id
+        db.session.delete(client)
+        db.session.commit()
+    rows = _trail("client", client_id)
+    assert [row.action for row in rows] == ["create", "update", "delete"]
+    assert {row.actor for row in rows} == {"sales_manager"}
+    assert json.loads(rows[0].changes)["name"] == [None, "Audited Ltd"]
+    assert json.loads(rows[1].changes) == {"needs": ["Pumps", "Valves"]}
+    assert json.loads(rows[2].changes)["needs"] == ["Valves", None]
+
+
+def test_a_rolled_back_change_leaves_no_audit_row(make, users):
+    """Audit rows share the change's transaction: a rollback takes both away."""
+    before = db.session.scalar(sa.select(sa.func.count()).select_from(AuditLog))
+    db.session.add(Client(name="Never saved"))
+    db.session.flush()
+    db.session.rollback()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditLog)) == before
+
+
+def test_jobs_are_recorded_as_system_with_their_code(make, users):
+    """Outside a request the actor is `system:<code>`; a reason is kept with the change."""
+    invoice = make.invoice(make.client(users["sales_manager"]), number="SYS-1")
+    with audit.acting_as("invoice_15_days"):
+        invoice.status, invoice.rejection_reason = "rejected", "No payment in 15 days"
+        db.session.commit()
+    last = _trail("invoice", invoice.id)[-1]
+    assert last.actor == "system:invoice_15_days" and last.reason == "No payment in 15 days"
+    assert json.loads(last.changes)["status"] == ["on_approval", "rejected"]
+
+
+@pytest.mark.parametrize(
+    "statement", ["UPDATE audit_log SET actor = 'someone else'", "DELETE FROM audit_log"]
+)
+def test_the_database_refuses_to_change_the_trail(make, users, statement):
+    """UPDATE and DELETE on audit_log fail in the database itself."""
+    make.client(users["sales_manager"])
+    with pytest.raises(sa.exc.DatabaseError, match="append-only"):
+        with db.engine.begin() as connection:
+            connection.execute(sa.text(statement))
+
+
+def test_verify_passes_and_finds_the_first_tampered_row(ctx, make, users):
+    """The chain verifies; with the trigger out of the way, an edited row is reported."""
+    make.client(users["sales_manager"], name="Chain one")
+    make.client(users["sales_manager"], name="Chain two")
+    with db.engine.connect() as connection:
+        assert audit.verify(connection)["ok"]
+    result = ctx.test_cli_runner().invoke(args=["audit", "verify"])
+    assert result.exit_code == 0 and json.loads(result.output)["ok"]
+    with db.engine.connect() as connection, connection.begin() as transaction:
+        victim = connection.execute(sa.select(sa.func.max(AuditLog.seq) - 1)).scalar()
+        if connection.dialect.name == "postgresql":
+            connection.execute(
+                sa.text("ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only")
+            )
+        else:
+            connection.execute(sa.text("DROP TRIGGER audit_log_no_update"))
+        connection.execute(
+            sa.text("UPDATE audit_log SET actor = 'forger' WHERE seq = :seq"), {"seq": victim}
+        )
+        assert audit.verify(connection) == {
+            "ok": False,
+            "checked": victim - 1,
+            "first_broken_seq": victim,
+        }
+        transaction.rollback()
+
+
+def test_api_changes_carry_the_request_id(app, make, users):
+    """A change through the API is recorded with the request id the response returns."""
+    invoice = make.invoice(make.client(users["sales_manager"]), number="REQ-1")
+    api = app.test_client()
+    api.environ_base["HTTP_AUTHORIZATION"] = (
+        f"Bearer {api_token(app.test_client(), 'sales_manager')}"
+    )
+    response = api.put(
+        f"/api/v1/invoice/{invoice.id}",
+        json={"cost": "500.00"},
+        headers={"X-Request-ID": "trace-0123456789"},
+    )
+    assert response.status_code == 200 and response.headers["X-Request-ID"] == "trace-0123456789"
+    last = _trail("invoice", invoice.id)[-1]
+    assert (last.actor, last.request_id) == ("sales_manager", "trace-0123456789")
+    assert json.loads(last.changes) == {"cost": [None, "500"]}
+
+
+def test_show_page_has_a_readable_history(app, make, users):
+    """The invoice's page lists its changes: field label, old → new, who."""
+    invoice = make.invoice(make.client(users["sales_manager"]), number="HIST-1")
+    invoice.status, invoice.rejection_reason = "rejected", "Too expensive"
+    db.session.commit()
+    browser = app.test_client()
+    login(browser, "sales_manager")
+    page = browser.get(f"/invoiceview/show/{invoice.id}").get_data(as_text=True)
+    assert "History" in page and "on_approval" in page and "→ rejected" in page
+    assert "Rejection reason" in page and "Too expensive" in page
+
+
+def test_user_changes_are_recorded_without_passwords(ctx):
+    """Creating a user is audited; the password hash never reaches the trail."""
+    sm = ctx.appbuilder.sm
+    user = sm.add_user(
+        "audited_user", "A", "U", "au@test.local", sm.find_role("Director"), "secret-password-1"
+    )
+    rows = _trail("user", user.id)
+    assert rows and rows[0].action == "create"
+    assert "password" not in json.loads(rows[0].changes)
+    assert all("secret" not in row.changes for row in rows)
+
+
+def test_quality_officer_reads_the_trail_through_the_api(app, make, users):
+    """The audit_log resource lists entries, filterable by entity, for the quality officer."""
+    make.invoice(make.client(users["sales_manager"]), number="QO-1")
+    api = app.test_client()
+    api.environ_base["HTTP_AUTHORIZATION"] = (
+        f"Bearer {api_token(app.test_client(), 'quality_officer')}"
+    )
+    body = api.get("/api/v1/audit_log/?q=(filters:!((col:entity,opr:eq,value:invoice)))").json
+    assert body["count"] >= 1 and {row["entity"] for row in body["result"]} == {"invoice"}
