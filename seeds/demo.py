@@ -10,6 +10,7 @@ import random
 from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.orm.attributes import flag_modified
 
 from app.models import (
     Branch,
@@ -32,6 +33,7 @@ from app.models import (
     Task,
 )
 from app.models.choices import AnswerType
+from app.services import audit
 from app.services.actor import (
     CUSTOMER_SERVICE,
     DIRECTOR,
@@ -168,7 +170,16 @@ def _surveys(session, as_of: date, users) -> list[tuple[int, list[tuple[int, Ans
 def seed_demo(
     session, sm, clients: int, seed: int, as_of: date, password: str, progress=None
 ) -> dict[str, int]:
-    """Add `clients` demo clients with their records; returns the rows added per table."""
+    """Add `clients` demo clients with their records; returns the rows added per table.
+
+    Recorded in the audit trail as `system:seed`: ORM changes row by row, the bulk inserts
+    as one entry per table with the id range (row-by-row entries would double the load).
+    """
+    with audit.acting_as("seed"):
+        return _seed_demo(session, sm, clients, seed, as_of, password, progress)
+
+
+def _seed_demo(session, sm, clients, seed, as_of, password, progress) -> dict[str, int]:
     rng = random.Random(seed)
     users = ensure_users(sm, password)
     reference = {model: _ids(session, model) for model in (Industry, Segment, Source, Department)}
@@ -189,6 +200,7 @@ def seed_demo(
     )
     next_ids = {model: _next_id(session, model) for model in tables}
     counts = {model.__tablename__: 0 for model in tables}
+    first_ids = dict(next_ids)
     complaint_numbers = {}
     connection = session.connection()
     done = 0
@@ -208,11 +220,32 @@ def seed_demo(
             progress(size)
     recompute_completeness(connection)
     recompute_scores(connection)
-    connection.execute(
-        sa.update(Survey)
-        .where(Survey.id.in_([survey_id for survey_id, _ in surveys]), Survey.period_end < as_of)
-        .values(status="closed", changed_on=datetime.combine(as_of, time(9, 0)), changed_by_id=None)
+    audit.append(
+        connection,
+        [
+            {
+                "entity": model.__tablename__,
+                "action": "bulk_create",
+                "changes": {
+                    "rows": counts[model.__tablename__],
+                    "ids": [first_ids[model], next_ids[model] - 1],
+                    "seed": seed,
+                },
+            }
+            for model in tables
+            if counts[model.__tablename__]
+        ],
     )
+    for survey in session.scalars(
+        sa.select(Survey).where(
+            Survey.id.in_([survey_id for survey_id, _ in surveys]), Survey.period_end < as_of
+        )
+    ):
+        survey.status, survey.changed_on = "closed", datetime.combine(as_of, time(9, 0))
+        # The same value as before is no change to SQLAlchemy, and the onupdate default would
+        # then stamp the wall clock: keep the as-of time in the statement.
+        flag_modified(survey, "changed_on")
+    session.flush()
     _fix_sequences(connection, tables + (Survey, SurveyQuestion))
     session.commit()
     _refresh_statistics(session)
