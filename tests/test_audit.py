@@ -106,7 +106,7 @@ def test_api_changes_carry_the_request_id(app, make, users):
     )
     response = api.put(
         f"/api/v1/invoice/{invoice.id}",
-        json={"cost": "500.00"},
+        json={"cost": "500.00", "version": 1},
         headers={"X-Request-ID": "trace-0123456789"},
     )
     assert response.status_code == 200 and response.headers["X-Request-ID"] == "trace-0123456789"

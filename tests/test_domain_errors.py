@@ -55,21 +55,23 @@ def test_api_status_change_with_reason_rules(app, make, users):
     api.environ_base["HTTP_AUTHORIZATION"] = (
         f"Bearer {api_token(app.test_client(), 'sales_manager')}"
     )
-    response = api.put(f"/api/v1/invoice/{invoice.id}", json={"status": "rejected"})
+    response = api.put(f"/api/v1/invoice/{invoice.id}", json={"status": "rejected", "version": 1})
     assert response.status_code == 422 and "rejection_reason" in response.json["message"]
     response = api.put(
         f"/api/v1/invoice/{invoice.id}",
-        json={"status": "rejected", "rejection_reason": "Too expensive"},
+        json={"status": "rejected", "rejection_reason": "Too expensive", "version": 1},
     )
     assert response.status_code == 200 and response.json["result"]["status"] == "rejected"
     response = api.put(
-        f"/api/v1/invoice/{invoice.id}", json={"status": "on_approval", "reason": "Discount"}
+        f"/api/v1/invoice/{invoice.id}",
+        json={"status": "on_approval", "reason": "Discount", "version": 2},
     )
     assert response.status_code == 403
     admin = app.test_client()
     admin.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {api_token(app.test_client(), 'admin')}"
     response = admin.put(
-        f"/api/v1/invoice/{invoice.id}", json={"status": "on_approval", "reason": "Discount"}
+        f"/api/v1/invoice/{invoice.id}",
+        json={"status": "on_approval", "reason": "Discount", "version": 2},
     )
     assert response.status_code == 200 and response.json["result"]["status"] == "on_approval"
 

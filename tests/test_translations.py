@@ -78,5 +78,7 @@ def test_api_messages_follow_the_requested_language(app, make, users):
     api.environ_base["HTTP_AUTHORIZATION"] = (
         f"Bearer {api_token(app.test_client(), 'sales_manager')}"
     )
-    response = api.put(f"/api/v1/invoice/{invoice.id}?_l_=ru", json={"status": "rejected"})
+    response = api.put(
+        f"/api/v1/invoice/{invoice.id}?_l_=ru", json={"status": "rejected", "version": 1}
+    )
     assert response.json["message"]["rejection_reason"] == ["Укажите причину отклонения счёта."]

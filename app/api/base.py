@@ -1,7 +1,9 @@
 """The shared base of every REST resource: field lists from the entity's view, scope, errors."""
 
+from flask import g, request
 from flask_appbuilder.api import ModelRestApi
 from flask_appbuilder.security.sqla.models import User
+from flask_babel import lazy_gettext as _
 
 from app.security.permissions import METHOD_PERMISSIONS
 from app.security.scope import ScopeFilter
@@ -44,9 +46,10 @@ class QmsModelRestApi(ModelRestApi):
         cls.datamodel = QmsInterface(model)
         cls.class_permission_name = view.class_permission_name
         cls.list_columns = ["id"] + _expand(model, view.list_columns)
-        cls.show_columns = ["id"] + _expand(model, view.show_columns)
+        versioned = ["version"] if hasattr(model, "version") else []
+        cls.show_columns = ["id"] + _expand(model, view.show_columns) + versioned
         cls.add_columns = list(view.add_columns or [])
-        cls.edit_columns = list(view.edit_columns or [])
+        cls.edit_columns = list(view.edit_columns or []) + (versioned if view.edit_columns else [])
         cls.search_columns = list(view.search_columns)
         cls.order_columns = ["id"] + list(view.order_columns or [])
         cls.base_order = view.base_order
@@ -62,6 +65,11 @@ class QmsModelRestApi(ModelRestApi):
             if name in columns and columns[name].default is not None:
                 field.required = False
 
+    def pre_update(self, item) -> None:
+        """A PUT sends back the version it loaded; without one a stale write would pass."""
+        if "version" in self.edit_columns and not g.get("qms_version_sent"):
+            raise DomainError({"version": [str(_("Send back the version you loaded."))]})
+
     def _domain_call(self, call, *args):
         try:
             return call(*args)
@@ -73,6 +81,9 @@ class QmsModelRestApi(ModelRestApi):
         return self._domain_call(super().post_headless)
 
     def put_headless(self, pk):
+        # FAB fills missing fields into the request's JSON from the stored record before
+        # pre_update runs, so note now whether the client sent its version.
+        g.qms_version_sent = "version" in (request.get_json(silent=True) or {})
         return self._domain_call(super().put_headless, pk)
 
     def delete_headless(self, pk):

@@ -64,6 +64,14 @@ class Audited:
 
     display_field = "id"
 
+    # Optimistic locking: the version a form or API client loaded must still be the stored
+    # one when it saves (checked by the guard; the UPDATE's WHERE closes the race).
+    version = sa.Column(sa.Integer, nullable=False, default=1, server_default="1")
+
+    @declared_attr.directive
+    def __mapper_args__(cls):
+        return {"version_id_col": cls.version, "version_id_generator": False}
+
     created_on = sa.Column(sa.DateTime, default=now, nullable=False)
     changed_on = sa.Column(sa.DateTime, default=now, onupdate=now, nullable=False)
 

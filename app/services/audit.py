@@ -49,6 +49,7 @@ AUDITED = {
 } | {User: "user", Role: "role"}
 # Bookkeeping and derived columns, and what must never be written down (password hashes).
 NOT_RECORDED = {
+    "version",
     "created_on",
     "changed_on",
     "created_by_id",

@@ -36,6 +36,12 @@ def check_transition(transitions: dict, old, new, message) -> None:
         )
 
 
+class StaleEdit(DomainError):
+    """Someone saved the record after it was loaded; nothing was overwritten."""
+
+    status_code = 409
+
+
 class NotAllowed(DomainError):
     """The actor may not do this, whatever the data."""
 

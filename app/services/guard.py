@@ -6,6 +6,7 @@ from collections import defaultdict
 from typing import Callable
 
 import sqlalchemy as sa
+from flask_appbuilder.security.sqla.models import User
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -98,6 +99,33 @@ def after_flush(name: str):
     return register
 
 
+def check_version(change: Change) -> None:
+    """Refuse a save based on an older version than the stored one; count the new one."""
+    from flask_babel import lazy_gettext as _
+
+    from app.services.errors import StaleEdit
+
+    if change.is_new or not hasattr(change.obj, "version"):
+        return
+    stored = change.previous("version")
+    if stored is None:  # deleted meanwhile
+        raise StaleEdit(_("This record was deleted by someone else."))
+    if change.obj.version is not None and int(change.obj.version) != stored:
+        who = change.previous("changed_by_id")
+        user = change.session.get(User, who) if who else None
+        raise StaleEdit(
+            {
+                "version": _(
+                    "Changed by %(who)s at %(when)s after you opened it: reload it and make your "
+                    "change again.",
+                    who=user.username if user else "system",
+                    when=change.previous("changed_on"),
+                )
+            }
+        )
+    change.obj.version = stored + 1
+
+
 def refresh_derived(session: Session, model, keys, recompute, attribute: str) -> None:
     """Run a set-based `recompute(session, ids)` for the scheduled records (objects or ids)
     and expire the derived attribute on those loaded, so they read the new value."""
@@ -128,8 +156,10 @@ def _before_flush(session: Session, flush_context, instances) -> None:
                 seen.add(id(obj))
                 if obj in session.dirty and not session.is_modified(obj) and obj not in session.new:
                     continue
+                change = Change(session, obj)
+                check_version(change)
                 for check in _CHECKS[type(obj)]:
-                    check(Change(session, obj))
+                    check(change)
 
 
 def _after_flush_postexec(session: Session, flush_context) -> None:

@@ -12,7 +12,8 @@ from flask_babel import LazyString, gettext
 from flask_babel import lazy_gettext as _
 from sqlalchemy.types import Boolean
 from sqlalchemy.types import Enum as EnumType
-from wtforms import BooleanField
+from wtforms import BooleanField, IntegerField
+from wtforms.widgets import HiddenInput
 
 from app.models.choices import LABELS
 from app.security.permissions import METHOD_PERMISSIONS
@@ -74,6 +75,13 @@ class QmsModelView(ModelView):
             )
             for name, column in enums.items()
         }
+        # The version the form was loaded with goes back with the save (optimistic locking).
+        if hasattr(model, "version") and self.edit_columns:
+            self.edit_columns = [*self.edit_columns, "version"]
+            self.edit_form_extra_fields = {
+                "version": IntegerField(widget=HiddenInput()),
+                **(self.edit_form_extra_fields or {}),
+            }
         # FAB puts DataRequired on non-nullable columns, which refuses an unticked box.
         extra |= {
             column.key: BooleanField(FIELD_LABELS.get(column.key), default=False)

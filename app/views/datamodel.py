@@ -2,11 +2,15 @@
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_appbuilder.exceptions import DatabaseException
 from flask_appbuilder.models.filters import Filters
 from flask_appbuilder.models.sqla.filters import FilterStartsWith, SQLAFilterConverter
 from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_babel import lazy_gettext as _
+from sqlalchemy.orm.exc import StaleDataError
 
 from app.models.base import search_key
+from app.services.errors import StaleEdit
 
 # Above every character, so `key <= value < key + TOP` is exactly "starts with key".
 TOP = "\U0010ffff"
@@ -67,6 +71,15 @@ class QmsInterface(SQLAInterface):
     """
 
     filter_converter_class = QmsFilterConverter
+
+    def edit(self, item, commit: bool = True) -> None:
+        """FAB's edit, except that losing the race for a version is a stale edit (409)."""
+        try:
+            super().edit(item, commit)
+        except DatabaseException as error:
+            if isinstance(error.__cause__, StaleDataError):
+                raise StaleEdit(_("Someone saved this record at the same moment: reload it."))
+            raise
 
     def get_filters(self, search_columns=None, search_filters=None):
         return QmsFilters(
