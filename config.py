@@ -49,6 +49,12 @@ LANGUAGES = {
 }
 
 WTF_CSRF_ENABLED = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+# Set QMS_HTTPS=1 behind HTTPS: cookies are then sent over HTTPS only.
+SESSION_COOKIE_SECURE = False
+REMEMBER_COOKIE_HTTPONLY = True
+REMEMBER_COOKIE_SAMESITE = "Lax"
 PERMANENT_SESSION_LIFETIME = 8 * 3600
 
 # Settings an operator may set through the environment, with their types.
@@ -60,6 +66,7 @@ ENVIRONMENT = {
     "QMS_TIMEZONE": ("TIMEZONE", str),
     "QMS_DEFAULT_CURRENCY": ("DEFAULT_CURRENCY", str),
     "QMS_INQUIRY_ANSWER_MINUTES": ("INQUIRY_ANSWER_MINUTES", int),
+    "QMS_HTTPS": ("SESSION_COOKIE_SECURE", lambda value: value.lower() in ("1", "true", "yes")),
 }
 
 # Count list rows over the base table only (see app/views/datamodel.py); False restores

@@ -8,6 +8,7 @@ import secrets
 import uuid
 from pathlib import Path
 
+import sqlalchemy as sa
 from flask import Flask
 from flask_appbuilder import AppBuilder
 
@@ -39,14 +40,38 @@ def _secret_key(instance_dir: Path) -> str:
     return key
 
 
+WEAK_SECRET_KEYS = {"secret", "changeme", "change-me", "thisismyscretkey", "dev", "development"}
+MIN_SECRET_KEY_LENGTH = 32
+
+
+def _check_secret_key(app: Flask) -> None:
+    """The embedded default (SQLite) keeps a generated key under instance/; any other set-up
+    must be given a strong QMS_SECRET_KEY, the same on every host."""
+    key = app.config.get("SECRET_KEY")
+    embedded = app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite")
+    if not key and embedded:
+        app.config["SECRET_KEY"] = _secret_key(Path(app.instance_path))
+        return
+    if not key or key.lower() in WEAK_SECRET_KEYS or len(key) < MIN_SECRET_KEY_LENGTH:
+        raise RuntimeError(
+            f"QMS_SECRET_KEY must be set to a random value of at least {MIN_SECRET_KEY_LENGTH} "
+            "characters (e.g. python -c 'import secrets; print(secrets.token_urlsafe(48))')."
+        )
+
+
+def _sqlite_foreign_keys(dbapi_connection, connection_record) -> None:
+    """SQLite enforces foreign keys only when asked, per connection; PostgreSQL always does."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        dbapi_connection.execute("PRAGMA foreign_keys=ON")
+
+
 def create_app(overrides: dict | None = None) -> Flask:
     """Return the Flask app: config.py, then QMS_* variables, then `overrides`."""
     app = Flask(__name__, instance_path=str(default_config.INSTANCE_DIR))
     app.config.from_object(default_config)
     app.config.update(_environment_settings())
     app.config.update(overrides or {})
-    if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = _secret_key(Path(app.instance_path))
+    _check_secret_key(app)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         Path(app.config["SQLALCHEMY_DATABASE_URI"][10:]).parent.mkdir(parents=True, exist_ok=True)
 
@@ -58,6 +83,7 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     with app.app_context():
         db.init_app(app)
+        sa.event.listen(db.engine, "connect", _sqlite_foreign_keys)
         migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
         # AppBuilder holds per-app state (view instances, menu, security manager),
         # so each app gets its own rather than sharing a module-level one.

@@ -1,5 +1,7 @@
 """The data interface of every screen and API: FAB's, with a cheaper list count."""
 
+import logging
+
 import sqlalchemy as sa
 from flask import current_app
 from flask_appbuilder.exceptions import DatabaseException
@@ -7,11 +9,13 @@ from flask_appbuilder.models.filters import Filters
 from flask_appbuilder.models.sqla.filters import FilterStartsWith, SQLAFilterConverter
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.models.base import search_key
-from app.services.errors import StaleEdit
+from app.services.errors import DomainError, StaleEdit
 
+log = logging.getLogger(__name__)
 # Above every character, so `key <= value < key + TOP` is exactly "starts with key".
 TOP = "\U0010ffff"
 
@@ -26,6 +30,18 @@ class KeyStartsWith(FilterStartsWith):
             return super().apply(query, value)
         key = search_key(value) or ""
         return query.filter(key_column >= key, key_column < key + TOP)
+
+
+def _refused(error) -> DomainError:
+    """FAB would show the database's own message (SQL, values); the user gets a plain one,
+    the log gets the details."""
+    log.error("database refused a change: %s", error)
+    return DomainError(
+        _(
+            "The database refused this change (a link to a missing record or a "
+            "duplicate value); nothing was saved."
+        )
+    )
 
 
 class QmsFilters(Filters):
@@ -72,14 +88,26 @@ class QmsInterface(SQLAInterface):
 
     filter_converter_class = QmsFilterConverter
 
+    def add(self, item, commit: bool = True) -> None:
+        try:
+            super().add(item, commit)
+        except SQLAlchemyError as error:
+            raise _refused(error) from error
+
     def edit(self, item, commit: bool = True) -> None:
-        """FAB's edit, except that losing the race for a version is a stale edit (409)."""
+        """FAB's edit; losing the race for a version is a stale edit (409)."""
         try:
             super().edit(item, commit)
         except DatabaseException as error:
             if isinstance(error.__cause__, StaleDataError):
                 raise StaleEdit(_("Someone saved this record at the same moment: reload it."))
-            raise
+            raise _refused(error.__cause__) from error
+
+    def delete(self, item, commit: bool = True) -> None:
+        try:
+            super().delete(item, commit)
+        except (DatabaseException, SQLAlchemyError) as error:
+            raise _refused(error.__cause__ or error) from error
 
     def get_filters(self, search_columns=None, search_filters=None):
         return QmsFilters(

@@ -1,0 +1,171 @@
+"""Security regressions, one test per rule (the classes from Flask-AppBuilder's advisories)."""
+
+import re
+
+import pytest
+from conftest import PASSWORD, api_token, login
+
+from app import create_app
+from app.extensions import db
+
+
+def _login_page_after(app, username, password):
+    browser = app.test_client()
+    response = browser.post(
+        "/login/", data={"username": username, "password": password}, follow_redirects=True
+    )
+    # The body without the CSRF token and request-specific ids.
+    return response.status_code, re.sub(r'value="[^"]{20,}"', "", response.get_data(as_text=True))
+
+
+def test_unknown_user_wrong_password_and_inactive_user_look_the_same(app, users):
+    """A guess learns nothing: the three failures give the same status and page."""
+    sm = app.appbuilder.sm
+    with app.app_context():
+        inactive = sm.find_user(username="director_b")
+        inactive.active = False
+        sm.update_user(inactive)
+    try:
+        answers = {
+            _login_page_after(app, "nobody_here", "x"),
+            _login_page_after(app, "sales_manager", "wrong-password"),
+            _login_page_after(app, "director_b", PASSWORD),
+        }
+        assert len(answers) == 1
+    finally:
+        with app.app_context():
+            inactive = sm.find_user(username="director_b")
+            inactive.active = True
+            sm.update_user(inactive)
+
+
+@pytest.mark.parametrize(
+    "target",
+    ["//evil.example", "https://evil.example/x", "\\\\evil.example", "javascript:alert(1)"],
+)
+def test_login_redirect_stays_on_the_site(app, users, target):
+    """After login, a `next` pointing elsewhere leads to a page of this site instead."""
+    from urllib.parse import urljoin, urlsplit
+
+    response = app.test_client().post(
+        f"/login/?next={target}", data={"username": "sales_manager", "password": PASSWORD}
+    )
+    resolved = urlsplit(urljoin("http://localhost/login/", response.headers["Location"]))
+    assert response.status_code == 302
+    assert resolved.scheme == "http" and resolved.netloc == "localhost"
+
+
+def test_forged_host_header_and_back_link_stay_on_the_site(app, users):
+    """Neither a forged Host header nor a foreign Referer sends the user away."""
+    browser = app.test_client()
+    login(browser, "sales_manager")
+    back = browser.get("/back", headers={"Referer": "https://evil.example/page"})
+    assert back.headers["Location"] in ("/", "http://localhost/")
+    forged = app.test_client().get("/clientview/list/", headers={"Host": "evil.example"})
+    assert "evil.example" not in forged.headers.get("Location", "").split("?")[0]
+
+
+def test_login_page_is_not_cached(app):
+    """The login page carries Cache-Control: no-store."""
+    assert "no-store" in app.test_client().get("/login/").headers["Cache-Control"]
+
+
+@pytest.mark.parametrize("key", [None, "", "changeme", "short-key"])
+def test_refuses_to_start_without_a_strong_secret_key_outside_the_embedded_default(key):
+    """With PostgreSQL configured, a missing, default or short SECRET_KEY stops the app."""
+    with pytest.raises(RuntimeError, match="QMS_SECRET_KEY"):
+        create_app(
+            {"SQLALCHEMY_DATABASE_URI": "postgresql://nobody@127.0.0.1:1/none", "SECRET_KEY": key}
+        )
+
+
+def test_session_cookie_flags(app, users):
+    """The session cookie is HttpOnly and SameSite=Lax."""
+    browser = app.test_client()
+    response = browser.post("/login/", data={"username": "sales_manager", "password": PASSWORD})
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_deactivated_user_is_refused_on_the_next_request(app, users):
+    """Deactivating a user ends their browser session and their API token at once."""
+    browser = app.test_client()
+    login(browser, "marketing_b")
+    token = api_token(app.test_client(), "marketing_b")
+    assert browser.get("/clientview/list/").status_code == 200
+    sm = app.appbuilder.sm
+    with app.app_context():
+        user = sm.find_user(username="marketing_b")
+        user.active = False
+        sm.update_user(user)
+    try:
+        assert browser.get("/clientview/list/").status_code == 302
+        api = app.test_client().get("/api/v1/client/", headers={"Authorization": f"Bearer {token}"})
+        assert api.status_code == 401
+    finally:
+        with app.app_context():
+            user = sm.find_user(username="marketing_b")
+            user.active = True
+            sm.update_user(user)
+
+
+def test_database_errors_do_not_reach_the_user(app, ctx, users):
+    """A write the database refuses (a missing linked record) answers without SQL or values."""
+    api = app.test_client()
+    api.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {api_token(app.test_client(), 'admin')}"
+    response = api.post(
+        "/api/v1/payment/", json={"invoice": 987654, "paid_on": "2026-01-05", "amount": "10.00"}
+    )
+    text = str(response.json).lower()
+    assert response.status_code in (404, 422)
+    assert not any(
+        word in text
+        for word in ("insert", "select", "constraint", "sqlite", "psycopg", "foreign key", "987654")
+    )
+
+
+def test_stored_script_is_escaped_on_every_screen(app, make, users):
+    """A `<script>` in a text field renders as text in the list, the show page and the form."""
+    client = make.client(
+        users["sales_manager"],
+        name="<script>alert(1)</script>",
+        notes="<img src=x onerror=alert(2)>",
+    )
+    browser = app.test_client()
+    login(browser, "sales_manager")
+    for path in (
+        "/clientview/list/",
+        f"/clientview/show/{client.id}",
+        f"/clientview/edit/{client.id}",
+    ):
+        page = browser.get(path).get_data(as_text=True)
+        assert "<script>alert(1)</script>" not in page and "<img src=x" not in page, path
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "(order_column:password,order_direction:asc)",
+        "(filters:!((col:owner.password,opr:sw,value:p)))",
+        "(filters:!((col:notes,opr:ct,value:x)))",
+    ],
+)
+def test_api_refuses_columns_outside_the_allowlist(app, ctx, query):
+    """Ordering or filtering on a column that is not offered (a password hash) is a 400."""
+    api = app.test_client()
+    api.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {api_token(app.test_client(), 'admin')}"
+    assert api.get(f"/api/v1/client/?q={query}").status_code == 400
+
+
+def test_foreign_keys_are_enforced_on_sqlite_too(ctx, make, users):
+    """A row pointing at a missing record is refused by the database on both engines."""
+    import sqlalchemy as sa
+
+    with pytest.raises(sa.exc.IntegrityError):
+        with db.engine.begin() as connection:
+            connection.execute(
+                sa.text(
+                    "INSERT INTO contact (client_id, full_name, is_primary, version, created_on, "
+                    "changed_on) VALUES (987654, 'Nobody', false, 1, '2026-01-01', '2026-01-01')"
+                )
+            )
