@@ -95,6 +95,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     register_commands(app)
     app.before_request(_assign_request_id)
     app.after_request(_return_request_id)
+    from app.services.security_log import record_refusal
+
+    app.after_request(record_refusal)
     return app
 
 

@@ -169,3 +169,37 @@ def test_foreign_keys_are_enforced_on_sqlite_too(ctx, make, users):
                     "changed_on) VALUES (987654, 'Nobody', false, 1, '2026-01-01', '2026-01-01')"
                 )
             )
+
+
+def _events(**where):
+    import sqlalchemy as sa
+
+    from app.models import SecurityEvent
+
+    statement = sa.select(SecurityEvent).order_by(SecurityEvent.id.desc()).limit(5)
+    for key, value in where.items():
+        statement = statement.where(getattr(SecurityEvent, key) == value)
+    return db.session.scalars(statement).all()
+
+
+def test_security_log_records_sign_ins_failures_sign_outs_and_refusals(app, ctx, users):
+    """Logins (UI and API), failures (also for unknown names), logouts and 403s are logged,
+    with the IP and never the password."""
+    browser = app.test_client()
+    login(browser, "customer_service")
+    api_token(app.test_client(), "customer_service")
+    app.test_client().post(
+        "/login/", data={"username": "customer_service", "password": "bad-guess-1"}
+    )
+    app.test_client().post("/login/", data={"username": "ghost_user", "password": "bad-guess-2"})
+    browser.get("/clientview/add")  # allowed: Customer Service may add clients
+    browser.get("/surveyview/add")  # refused: 403
+    browser.get("/logout/")
+    assert len(_events(event="login", username="customer_service")) >= 2
+    assert _events(event="login_failed", username="customer_service")
+    assert _events(event="login_failed", username="ghost_user")
+    denied = _events(event="permission_denied", username="customer_service")
+    assert denied and denied[0].detail == "GET /surveyview/add" and denied[0].ip
+    assert _events(event="logout", username="customer_service")
+    dump = " ".join(f"{e.username} {e.detail}" for e in _events())
+    assert "bad-guess" not in dump and PASSWORD not in dump

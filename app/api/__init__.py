@@ -8,6 +8,7 @@ from app.api.inquiry import InquiryApi
 from app.api.interaction import InteractionApi
 from app.api.invoice import InvoiceApi, PaymentApi
 from app.api.reference import BranchApi, DepartmentApi, IndustryApi, SegmentApi, SourceApi
+from app.api.security_event import SecurityEventApi
 from app.api.survey import SurveyAnswerApi, SurveyApi, SurveyQuestionApi, SurveyResponseApi
 from app.api.task import TaskApi
 
@@ -31,6 +32,7 @@ APIS = [
     SourceApi,
     SegmentApi,
     AuditLogApi,
+    SecurityEventApi,
 ]
 
 

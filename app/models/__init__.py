@@ -10,6 +10,7 @@ from app.models.interaction import Interaction
 from app.models.invoice import Invoice
 from app.models.payment import Payment
 from app.models.reference import Branch, Department, Industry, Segment, Source
+from app.models.security_event import SecurityEvent
 from app.models.sequence import NumberSequence
 from app.models.survey import Survey, SurveyQuestion
 from app.models.survey_response import SurveyAnswer, SurveyResponse
@@ -37,4 +38,5 @@ __all__ = [
     "NumberSequence",
     "AuditLog",
     "AuditHead",
+    "SecurityEvent",
 ]

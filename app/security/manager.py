@@ -20,3 +20,21 @@ class QmsSecurityManager(SecurityManager):
                 grants = {}
             cache[user.id] = {pair for pairs in grants.values() for pair in pairs}
         return (permission_name, view_name) in cache[user.id]
+
+    def auth_user_db(self, username, password):
+        """FAB's password check, writing every success and failure to the security log
+        (the attempted name only; FAB reports failures for unknown users to no hook)."""
+        from app.services import security_log
+
+        user = super().auth_user_db(username, password)
+        if user is None:
+            security_log.record(security_log.LOGIN_FAILED, username=username)
+        else:
+            security_log.record(security_log.LOGIN, username=user.username, user_id=user.id)
+        return user
+
+    def on_user_logout(self, user) -> None:
+        from app.services import security_log
+
+        super().on_user_logout(user)
+        security_log.record(security_log.LOGOUT, username=user.username, user_id=user.id)

@@ -72,7 +72,7 @@ ROLES: dict[str, dict[str, tuple]] = {
         "Task": RW,
     },
     # The audit trail is for quality (and Admin); it is not an entity of the processes.
-    QUALITY_OFFICER: {**_all(R), "AuditLog": R},
+    QUALITY_OFFICER: {**_all(R), "AuditLog": R, "SecurityEvent": R},
     DIRECTOR: {**_all(R), "Interaction": RW, "Task": RW},
 }
 # Row scope per role, for the matrix; the rules themselves are in scope.py.
@@ -127,8 +127,8 @@ def matrix_markdown() -> str:
         "| --- |" + " --- |" * len(roles),
     ]
     letters = {READ: "R", WRITE: "W", APPROVE: "A"}
-    for entity in ENTITIES + ("AuditLog",):
-        cells = [{"Client": "R W A", "AuditLog": "R"}.get(entity, "R W")]
+    for entity in ENTITIES + ("AuditLog", "SecurityEvent"):
+        cells = [{"Client": "R W A", "AuditLog": "R", "SecurityEvent": "R"}.get(entity, "R W")]
         cells += [
             " ".join(letters[a] for a in ROLES[role].get(entity, ())) or "—" for role in roles[1:]
         ]

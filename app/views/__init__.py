@@ -10,6 +10,7 @@ from app.views.inquiry import InquiryView
 from app.views.interaction import InteractionView
 from app.views.invoice import InvoiceView, PaymentView
 from app.views.reference import BranchView, DepartmentView, IndustryView, SegmentView, SourceView
+from app.views.security_event import SecurityEventView
 from app.views.survey import SurveyAnswerView, SurveyQuestionView, SurveyResponseView, SurveyView
 from app.views.task import MyTaskView, TaskView
 
@@ -36,6 +37,7 @@ MENU = [
     (ComplaintView, "Complaints", _("Complaints"), "fa-exclamation-triangle", "Service"),
     (CorrectiveActionView, "Corrective actions", _("Corrective actions"), "fa-wrench", "Quality"),
     (AuditLogView, "Audit trail", _("Audit trail"), "fa-history", "Quality"),
+    (SecurityEventView, "Security log", _("Security log"), "fa-user-shield", "Quality"),
     (SurveyView, "Surveys", _("Surveys"), "fa-poll-h", "Surveys"),
     (SurveyQuestionView, "Survey questions", _("Questions"), "fa-question", "Surveys"),
     (SurveyResponseView, "Survey responses", _("Responses"), "fa-reply", "Surveys"),

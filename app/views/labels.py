@@ -104,6 +104,11 @@ FIELD_LABELS = {
     "request_id": _("Request ID"),
     "prev_hash": _("Previous hash"),
     "hash": _("Hash"),
+    "event": _("Event"),
+    "username": _("User name"),
+    "user_id": _("User ID"),
+    "ip": _("IP address"),
+    "detail": _("Details"),
     "changed_by": _("Changed by"),
 }
 
@@ -127,6 +132,7 @@ ENTITY_LABELS = {
     "Source": (_("Source"), _("Sources")),
     "Segment": (_("Segment"), _("Segments")),
     "AuditLog": (_("Audit record"), _("Audit trail")),
+    "SecurityEvent": (_("Security event"), _("Security log")),
 }
 TITLES = {
     "show_title": _("%(entity)s: details"),
