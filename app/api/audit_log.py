@@ -1,14 +1,11 @@
 """REST resource `audit_log` (read only)."""
 
-from app.api.base import QmsModelRestApi
-from app.security.permissions import READ
+from app.api.base import ReadOnlyApi
 from app.views.audit_log import AuditLogView
 
 
-class AuditLogApi(QmsModelRestApi):
+class AuditLogApi(ReadOnlyApi):
     """/api/v1/audit_log/"""
 
     resource_name = "audit_log"
     view = AuditLogView
-    base_permissions = [f"can_{READ}"]
-    base_filters = []

@@ -5,7 +5,7 @@ from flask_appbuilder.api import ModelRestApi
 from flask_appbuilder.security.sqla.models import User
 from flask_babel import lazy_gettext as _
 
-from app.security.permissions import METHOD_PERMISSIONS
+from app.security.permissions import METHOD_PERMISSIONS, READ
 from app.security.scope import ScopeFilter
 from app.services.errors import DomainError
 from app.views.base import scoped_relations
@@ -88,3 +88,10 @@ class QmsModelRestApi(ModelRestApi):
 
     def delete_headless(self, pk):
         return self._domain_call(super().delete_headless, pk)
+
+
+class ReadOnlyApi(QmsModelRestApi):
+    """GET only (the audit trail, the security log), with no row scope."""
+
+    base_permissions = [f"can_{READ}"]
+    base_filters = []

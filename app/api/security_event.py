@@ -1,14 +1,11 @@
 """REST resource `security_event` (read only)."""
 
-from app.api.base import QmsModelRestApi
-from app.security.permissions import READ
+from app.api.base import ReadOnlyApi
 from app.views.security_event import SecurityEventView
 
 
-class SecurityEventApi(QmsModelRestApi):
+class SecurityEventApi(ReadOnlyApi):
     """/api/v1/security_event/"""
 
     resource_name = "security_event"
     view = SecurityEventView
-    base_permissions = [f"can_{READ}"]
-    base_filters = []

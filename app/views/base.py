@@ -16,7 +16,7 @@ from wtforms import BooleanField, IntegerField
 from wtforms.widgets import HiddenInput
 
 from app.models.choices import LABELS
-from app.security.permissions import METHOD_PERMISSIONS
+from app.security.permissions import METHOD_PERMISSIONS, READ
 from app.security.scope import SCOPED_MODELS, ScopeFilter
 from app.services.errors import DomainError
 from app.views.fields import ChoiceField
@@ -219,3 +219,12 @@ class QmsModelView(ModelView):
             page_sizes=get_page_size_args(),
             widgets=widgets,
         )
+
+
+class ReadOnlyView(QmsModelView):
+    """A screen for records nobody edits (the audit trail, the security log): list and show
+    only, for whoever holds the read permission, with no row scope."""
+
+    base_permissions = [f"can_{READ}"]
+    base_filters = []
+    show_template = "appbuilder/general/model/show.html"

@@ -1,19 +1,15 @@
 """The security log screen: read only, newest first."""
 
 from app.models import SecurityEvent
-from app.security.permissions import READ
-from app.views.base import QmsModelView
+from app.views.base import ReadOnlyView
 from app.views.datamodel import QmsInterface
 
 
-class SecurityEventView(QmsModelView):
+class SecurityEventView(ReadOnlyView):
     """Sign-ins, failed sign-ins, sign-outs, refusals and rate-limit hits."""
 
     datamodel = QmsInterface(SecurityEvent)
     class_permission_name = "SecurityEvent"
-    base_permissions = [f"can_{READ}"]
-    base_filters = []
-    show_template = "appbuilder/general/model/show.html"
     list_columns = ["occurred_at", "event", "username", "ip", "detail"]
     search_columns = ["occurred_at", "event", "username", "ip", "request_id"]
     show_columns = list_columns + ["user_id", "request_id"]
