@@ -54,6 +54,19 @@ SESSION_COOKIE_SAMESITE = "Lax"
 # Set QMS_HTTPS=1 behind HTTPS: cookies are then sent over HTTPS only.
 SESSION_COOKIE_SECURE = False
 REMEMBER_COOKIE_HTTPONLY = True
+# Only the app's own assets; FAB's templates put a nonce on their scripts. Styles allow
+# inline attributes because FAB's templates use them (no script can run from a style).
+CONTENT_SECURITY_POLICY = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'", "data:"],
+    "object-src": "'none'",
+    "base-uri": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}
 REMEMBER_COOKIE_SAMESITE = "Lax"
 PERMANENT_SESSION_LIFETIME = 8 * 3600
 

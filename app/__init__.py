@@ -13,7 +13,7 @@ from flask import Flask
 from flask_appbuilder import AppBuilder
 
 import config as default_config
-from app.extensions import db, migrate
+from app.extensions import db, migrate, talisman
 
 REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
@@ -72,6 +72,17 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.config.update(_environment_settings())
     app.config.update(overrides or {})
     _check_secret_key(app)
+    https = bool(app.config.get("SESSION_COOKIE_SECURE"))
+    talisman.init_app(
+        app,
+        force_https=https,
+        session_cookie_secure=https,
+        strict_transport_security=https,
+        content_security_policy=app.config["CONTENT_SECURITY_POLICY"],
+        content_security_policy_nonce_in=["script-src"],
+        frame_options="DENY",
+        referrer_policy="strict-origin-when-cross-origin",
+    )
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         Path(app.config["SQLALCHEMY_DATABASE_URI"][10:]).parent.mkdir(parents=True, exist_ok=True)
 

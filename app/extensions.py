@@ -2,6 +2,8 @@
 
 from flask_appbuilder.utils.legacy import get_sqla_class
 from flask_migrate import Migrate
+from flask_talisman import Talisman
 
 db = get_sqla_class()()
 migrate = Migrate()
+talisman = Talisman()

@@ -39,8 +39,19 @@ def page(live_server, ctx):
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(base_url=live_server)
         page.set_default_timeout(15_000)
+        violations = []
+        page.on(
+            "console",
+            lambda message: (
+                violations.append(message.text)
+                if "Content Security Policy" in message.text
+                else None
+            ),
+        )
         yield page
         browser.close()
+        # The screens work under the app's CSP: nothing of ours or FAB's was blocked.
+        assert violations == []
 
 
 def test_create_a_client_with_a_contact_and_find_it(page, users):

@@ -14,8 +14,10 @@ def _login_page_after(app, username, password):
     response = browser.post(
         "/login/", data={"username": username, "password": password}, follow_redirects=True
     )
-    # The body without the CSRF token and request-specific ids.
-    return response.status_code, re.sub(r'value="[^"]{20,}"', "", response.get_data(as_text=True))
+    # The body without the CSRF token and the CSP nonce (both differ per response).
+    return response.status_code, re.sub(
+        r'(value|nonce)="[^"]{20,}"', "", response.get_data(as_text=True)
+    )
 
 
 def test_unknown_user_wrong_password_and_inactive_user_look_the_same(app, users):
@@ -203,3 +205,16 @@ def test_security_log_records_sign_ins_failures_sign_outs_and_refusals(app, ctx,
     assert _events(event="logout", username="customer_service")
     dump = " ".join(f"{e.username} {e.detail}" for e in _events())
     assert "bad-guess" not in dump and PASSWORD not in dump
+
+
+def test_security_headers(app):
+    """Pages carry a CSP limited to the app's own assets (scripts by nonce), frame denial
+    and no-sniff; plain HTTP is not redirected unless HTTPS is configured."""
+    response = app.test_client().get("/login/")
+    policy = response.headers["Content-Security-Policy"]
+    assert "default-src 'self'" in policy and "frame-ancestors 'none'" in policy
+    assert re.search(r"script-src 'self' 'nonce-[^']+'", policy)
+    assert "unsafe-inline" not in policy.split("script-src")[1].split(";")[0]
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.status_code == 200
