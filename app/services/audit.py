@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from app import models
 from app.models.audit_log import GENESIS_HASH, AuditHead, AuditLog
+from app.services import guard
 from app.services.actor import current_actor
 
 AUDITED = {
@@ -65,7 +66,6 @@ NOT_RECORDED = {
     "changed_by_fk",
 }
 REASON_FIELDS = ("rejection_reason", "reason")
-SNAPSHOTS = "qms_audit_snapshots"
 _system_actor = contextvars.ContextVar("qms_system_actor", default="system")
 
 
@@ -96,27 +96,18 @@ def _columns(obj) -> list[str]:
     ]
 
 
-def _stored(session: Session, obj) -> dict:
-    table = type(obj).__table__
-    row = (
-        session.execute(sa.select(table).where(table.c.id == sa.inspect(obj).identity[0]))
-        .mappings()
-        .first()
-    )
-    return {key: plain(value) for key, value in (row or {}).items()}
-
-
 def _snapshot(session: Session, flush_context, instances) -> None:
-    """Before the flush: the stored rows of the records about to change or go."""
-    snapshots = session.info.setdefault(SNAPSHOTS, {})
+    """Before the flush: make sure the stored rows of the records about to change or go are
+    read (the checks have read most of them already)."""
     with session.no_autoflush:
         for obj in list(session.dirty) + list(session.deleted):
-            if type(obj) in AUDITED and sa.inspect(obj).identity and id(obj) not in snapshots:
-                snapshots[id(obj)] = _stored(session, obj)
+            if type(obj) in AUDITED and sa.inspect(obj).identity:
+                guard.stored_row(session, obj)
 
 
 def _entries(session: Session) -> list[dict]:
-    snapshots = session.info.pop(SNAPSHOTS, {})
+    # After the flush the cache still holds the rows as they were before it (read only).
+    stored = session.info.get(guard.STORED, {})
     entries = []
     for action, objects in (
         ("create", session.new),
@@ -126,7 +117,7 @@ def _entries(session: Session) -> list[dict]:
         for obj in objects:
             if type(obj) not in AUDITED:
                 continue
-            before = snapshots.get(id(obj), {})
+            before = {key: plain(value) for key, value in stored.get(id(obj), {}).items()}
             if action == "create":
                 changes = {
                     key: [None, plain(getattr(obj, key))]

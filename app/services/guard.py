@@ -7,16 +7,34 @@ from typing import Callable
 
 import sqlalchemy as sa
 from flask_appbuilder.security.sqla.models import User
+from flask_babel import lazy_gettext as _
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from app.services.errors import DomainError
+from app.services.errors import DomainError, StaleEdit
 
 _CHECKS: dict[type, list[Callable]] = defaultdict(list)
 _DELETE_CHECKS: dict[type, list[Callable]] = defaultdict(list)
 _AFTER: dict[str, Callable] = {}
 _ORDER: dict[type, int] = {}
 PENDING = "qms_pending_recomputes"
+STORED = "qms_stored_rows"
+
+
+def stored_row(session: Session, obj) -> dict:
+    """The record's row as stored before this flush, read at most once per flush and shared
+    by the checks and the audit trail. (Attributes expire on commit, so their history may
+    not hold the old values.)"""
+    rows = session.info.setdefault(STORED, {})
+    if id(obj) not in rows:
+        table = type(obj).__table__
+        rows[id(obj)] = (
+            session.execute(sa.select(table).where(table.c.id == sa.inspect(obj).identity[0]))
+            .mappings()
+            .first()
+            or {}
+        )
+    return rows[id(obj)]
 
 
 class Change:
@@ -27,19 +45,6 @@ class Change:
         self.obj = obj
         self.state = sa.inspect(obj)
         self.is_new = self.state.pending or self.state.transient
-        self._stored = None
-
-    def _stored_row(self) -> dict:
-        # Attributes expire on commit, so history may not hold the old value: read it.
-        if self._stored is None:
-            table = type(self.obj).__table__
-            self._stored = (
-                self.session.execute(sa.select(table).where(table.c.id == self.state.identity[0]))
-                .mappings()
-                .first()
-                or {}
-            )
-        return self._stored
 
     def current(self, attribute: str):
         """The value being saved; for `x_id`, the id of the object set on `x`, if one was."""
@@ -53,7 +58,7 @@ class Change:
 
     def previous(self, attribute: str):
         """The stored value before this change (None for a new record)."""
-        return None if self.is_new else self._stored_row().get(attribute)
+        return None if self.is_new else stored_row(self.session, self.obj).get(attribute)
 
     def changed(self, attribute: str) -> bool:
         return self.is_new or self.current(attribute) != self.previous(attribute)
@@ -101,10 +106,6 @@ def after_flush(name: str):
 
 def check_version(change: Change) -> None:
     """Refuse a save based on an older version than the stored one; count the new one."""
-    from flask_babel import lazy_gettext as _
-
-    from app.services.errors import StaleEdit
-
     if change.is_new or not hasattr(change.obj, "version"):
         return
     stored = change.previous("version")
@@ -137,6 +138,8 @@ def refresh_derived(session: Session, model, keys, recompute, attribute: str) ->
 
 
 def _before_flush(session: Session, flush_context, instances) -> None:
+    # Rows read for an earlier flush (one that failed, too) may no longer be what is stored.
+    session.info[STORED] = {}
     # Checks may load related rows; an autoflush in the middle would recurse.
     with session.no_autoflush:
         for obj in list(session.deleted):
@@ -163,6 +166,7 @@ def _before_flush(session: Session, flush_context, instances) -> None:
 
 
 def _after_flush_postexec(session: Session, flush_context) -> None:
+    session.info.pop(STORED, None)
     pending = session.info.pop(PENDING, None)
     if not pending:
         return
