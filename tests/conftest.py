@@ -127,6 +127,13 @@ def login(client, username: str) -> None:
     assert response.status_code == 302, response.data[:500]
 
 
+def api_client(app, username: str):
+    """A test client that calls the API with `username`'s JWT (and holds no browser session)."""
+    client = app.test_client()
+    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {api_token(app.test_client(), username)}"
+    return client
+
+
 def api_token(client, username: str) -> str:
     response = client.post(
         "/api/v1/security/login",

@@ -5,7 +5,7 @@ import json
 
 import pytest
 import sqlalchemy as sa
-from conftest import api_token, login
+from conftest import api_client, login
 
 from app.extensions import db
 from app.models import AuditLog, Client
@@ -100,10 +100,7 @@ def test_verify_passes_and_finds_the_first_tampered_row(ctx, make, users):
 def test_api_changes_carry_the_request_id(app, make, users):
     """A change through the API is recorded with the request id the response returns."""
     invoice = make.invoice(make.client(users["sales_manager"]), number="REQ-1")
-    api = app.test_client()
-    api.environ_base["HTTP_AUTHORIZATION"] = (
-        f"Bearer {api_token(app.test_client(), 'sales_manager')}"
-    )
+    api = api_client(app, "sales_manager")
     response = api.put(
         f"/api/v1/invoice/{invoice.id}",
         json={"cost": "500.00", "version": 1},
@@ -142,9 +139,6 @@ def test_user_changes_are_recorded_without_passwords(ctx):
 def test_quality_officer_reads_the_trail_through_the_api(app, make, users):
     """The audit_log resource lists entries, filterable by entity, for the quality officer."""
     make.invoice(make.client(users["sales_manager"]), number="QO-1")
-    api = app.test_client()
-    api.environ_base["HTTP_AUTHORIZATION"] = (
-        f"Bearer {api_token(app.test_client(), 'quality_officer')}"
-    )
+    api = api_client(app, "quality_officer")
     body = api.get("/api/v1/audit_log/?q=(filters:!((col:entity,opr:eq,value:invoice)))").json
     assert body["count"] >= 1 and {row["entity"] for row in body["result"]} == {"invoice"}

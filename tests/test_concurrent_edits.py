@@ -4,7 +4,7 @@ who and when, and the first one's data stays."""
 import re
 
 import sqlalchemy as sa
-from conftest import api_token, login
+from conftest import api_client, login
 from sqlalchemy.orm import Session
 
 from app.extensions import db
@@ -12,16 +12,10 @@ from app.models import Client
 from app.services.errors import StaleEdit
 
 
-def _api(app, username):
-    client = app.test_client()
-    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {api_token(app.test_client(), username)}"
-    return client
-
-
 def test_api_second_save_of_the_same_version_is_a_409(app, make, users, branch):
     """A and B GET version 1; A's PUT wins (version 2); B's PUT is 409 and changes nothing."""
     client_id = make.client(users["sales_manager"], name="Shared", branch_id=branch.id).id
-    alice, bob = _api(app, "sales_manager"), _api(app, "head_of_sales")
+    alice, bob = api_client(app, "sales_manager"), api_client(app, "head_of_sales")
     loaded = alice.get(f"/api/v1/client/{client_id}").json["result"]["version"]
     assert loaded == bob.get(f"/api/v1/client/{client_id}").json["result"]["version"] == 1
     first = alice.put(f"/api/v1/client/{client_id}", json={"notes": "Alice", "version": loaded})
@@ -36,7 +30,9 @@ def test_api_second_save_of_the_same_version_is_a_409(app, make, users, branch):
 def test_api_put_without_a_version_is_refused(app, make, users):
     """A PUT that does not say which version it changes is a 422 on `version`."""
     client_id = make.client(users["sales_manager"]).id
-    response = _api(app, "sales_manager").put(f"/api/v1/client/{client_id}", json={"notes": "x"})
+    response = api_client(app, "sales_manager").put(
+        f"/api/v1/client/{client_id}", json={"notes": "x"}
+    )
     assert response.status_code == 422 and "version" in response.json["message"]
 
 

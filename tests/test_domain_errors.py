@@ -1,7 +1,7 @@
 """Domain errors reach the user: a re-rendered form that keeps the input, or a 4xx with
 field messages from the API; nothing is saved."""
 
-from conftest import api_token, login
+from conftest import api_client, login
 
 from app.extensions import db
 from app.models import Client, Invoice
@@ -51,10 +51,7 @@ def test_api_status_change_with_reason_rules(app, make, users):
     a manager reopening is a 403, with the reason it works for a head of sales."""
     client = make.client(users["sales_manager"])
     invoice = make.invoice(client, number="API-1")
-    api = app.test_client()
-    api.environ_base["HTTP_AUTHORIZATION"] = (
-        f"Bearer {api_token(app.test_client(), 'sales_manager')}"
-    )
+    api = api_client(app, "sales_manager")
     response = api.put(f"/api/v1/invoice/{invoice.id}", json={"status": "rejected", "version": 1})
     assert response.status_code == 422 and "rejection_reason" in response.json["message"]
     response = api.put(
@@ -67,8 +64,7 @@ def test_api_status_change_with_reason_rules(app, make, users):
         json={"status": "on_approval", "reason": "Discount", "version": 2},
     )
     assert response.status_code == 403
-    admin = app.test_client()
-    admin.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {api_token(app.test_client(), 'admin')}"
+    admin = api_client(app, "admin")
     response = admin.put(
         f"/api/v1/invoice/{invoice.id}",
         json={"status": "on_approval", "reason": "Discount", "version": 2},
@@ -79,10 +75,7 @@ def test_api_status_change_with_reason_rules(app, make, users):
 def test_api_validates_amount_server_side(app, make, users):
     """A negative amount posted to the API is a 422 on `amount` and stores nothing."""
     client = make.client(users["sales_manager"])
-    api = app.test_client()
-    api.environ_base["HTTP_AUTHORIZATION"] = (
-        f"Bearer {api_token(app.test_client(), 'sales_manager')}"
-    )
+    api = api_client(app, "sales_manager")
     response = api.post(
         "/api/v1/invoice/",
         json={
@@ -100,10 +93,7 @@ def test_api_validates_amount_server_side(app, make, users):
 def test_api_does_not_let_a_manager_set_protected_fields(app, make, users):
     """Approval and audit fields are not accepted from the API; a manager cannot hand a
     client to someone else."""
-    api = app.test_client()
-    api.environ_base["HTTP_AUTHORIZATION"] = (
-        f"Bearer {api_token(app.test_client(), 'sales_manager')}"
-    )
+    api = api_client(app, "sales_manager")
     response = api.post("/api/v1/client/", json={"name": "X", "approved_by": users["admin"].id})
     assert response.status_code == 422 and "approved_by" in str(response.json)
     response = api.post("/api/v1/client/", json={"name": "X", "owner": users["sales_manager_b"].id})

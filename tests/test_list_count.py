@@ -1,7 +1,7 @@
 """The cheaper list count gives exactly FAB's count, with row scope and searches."""
 
 import pytest
-from conftest import api_token
+from conftest import api_client
 
 
 @pytest.mark.parametrize("username", ["admin", "sales_manager", "head_of_sales"])
@@ -19,8 +19,7 @@ def test_fast_count_equals_fabs_count(app, make, users, branch, username, query)
     make.client(users["sales_manager"], name="Albatross", status="active")
     make.client(users["sales_manager_b"], name="Alder", branch_id=branch.id)
     make.client(users["sales_manager_b"], name="Beech")
-    api = app.test_client()
-    api.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {api_token(app.test_client(), username)}"
+    api = api_client(app, username)
     answers = []
     for fast in (False, True):
         app.config["FAST_LIST_COUNT"] = fast
@@ -48,8 +47,7 @@ def test_starts_with_is_case_insensitive_in_any_script(app, make, users, term, e
 
     for name in ("Alpha", "Albatross", "Alder", "Beech", "Северный ветер", "北风贸易"):
         make.client(users["sales_manager"], name=name)
-    api = app.test_client()
-    api.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {api_token(app.test_client(), 'admin')}"
+    api = api_client(app, "admin")
     body = api.get(f"/api/v1/client/?q=(filters:!((col:name,opr:sw,value:'{quote(term)}')))").json
     assert sorted(row["name"] for row in body["result"]) == expected and body["count"] == len(
         expected

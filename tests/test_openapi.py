@@ -1,16 +1,13 @@
 """The OpenAPI spec is served and documents every resource and its approve operation."""
 
-from conftest import api_token, login
+from conftest import api_client, login
 
 from app.api import APIS
 
 
 def test_openapi_spec_lists_every_resource(app, ctx):
     """/api/v1/_openapi describes a list path for each resource, and the approve endpoint."""
-    client = app.test_client()
-    client.environ_base["HTTP_AUTHORIZATION"] = (
-        f"Bearer {api_token(app.test_client(), 'quality_officer')}"
-    )
+    client = api_client(app, "quality_officer")
     response = client.get("/api/v1/_openapi")
     assert response.status_code == 200
     paths = response.json["paths"]

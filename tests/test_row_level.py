@@ -4,7 +4,7 @@ drop-downs, and a head of sales sees exactly their branch."""
 import re
 
 import pytest
-from conftest import api_token, login
+from conftest import api_client, login
 
 from app.extensions import db
 from app.models import Client
@@ -28,10 +28,7 @@ def browser_b(app, ctx):
 
 @pytest.fixture
 def api_b(app, ctx):
-    token = api_token(app.test_client(), "sales_manager_b")
-    client = app.test_client()
-    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token}"
-    return client
+    return api_client(app, "sales_manager_b")
 
 
 @pytest.mark.parametrize(
@@ -96,10 +93,7 @@ def test_api_refuses_records_pointing_at_invisible_clients(api_b, records):
 
 def test_head_of_sales_sees_the_branch_and_not_beyond(app, records):
     """The head of the branch sees manager A's client there, not B's client elsewhere."""
-    client = app.test_client()
-    client.environ_base["HTTP_AUTHORIZATION"] = (
-        f"Bearer {api_token(app.test_client(), 'head_of_sales')}"
-    )
+    client = api_client(app, "head_of_sales")
     names = [row["name"] for row in client.get("/api/v1/client/").json["result"]]
     assert names == ["Alpha of A"]
     assert client.get(f"/api/v1/client/{records['other_client']}").status_code == 404

@@ -3,7 +3,7 @@
 import re
 
 import pytest
-from conftest import PASSWORD, api_token, login
+from conftest import PASSWORD, api_client, api_token, login
 
 from app import create_app
 from app.extensions import db
@@ -113,8 +113,7 @@ def test_deactivated_user_is_refused_on_the_next_request(app, users):
 
 def test_database_errors_do_not_reach_the_user(app, ctx, users):
     """A write the database refuses (a missing linked record) answers without SQL or values."""
-    api = app.test_client()
-    api.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {api_token(app.test_client(), 'admin')}"
+    api = api_client(app, "admin")
     response = api.post(
         "/api/v1/payment/", json={"invoice": 987654, "paid_on": "2026-01-05", "amount": "10.00"}
     )
@@ -154,8 +153,7 @@ def test_stored_script_is_escaped_on_every_screen(app, make, users):
 )
 def test_api_refuses_columns_outside_the_allowlist(app, ctx, query):
     """Ordering or filtering on a column that is not offered (a password hash) is a 400."""
-    api = app.test_client()
-    api.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {api_token(app.test_client(), 'admin')}"
+    api = api_client(app, "admin")
     assert api.get(f"/api/v1/client/?q={query}").status_code == 400
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
-from conftest import api_token, login
+from conftest import api_client, login
 
 ROOT = Path(__file__).resolve().parent.parent
 TRANSLATIONS = ROOT / "app" / "translations"
@@ -74,10 +74,7 @@ def test_language_switch_translates_screens(app, ctx, locale, ours, fabs):
 def test_api_messages_follow_the_requested_language(app, make, users):
     """A domain error from the API comes in Russian when asked with _l_=ru."""
     invoice = make.invoice(make.client(users["sales_manager"]), number="RU-1")
-    api = app.test_client()
-    api.environ_base["HTTP_AUTHORIZATION"] = (
-        f"Bearer {api_token(app.test_client(), 'sales_manager')}"
-    )
+    api = api_client(app, "sales_manager")
     response = api.put(
         f"/api/v1/invoice/{invoice.id}?_l_=ru", json={"status": "rejected", "version": 1}
     )
