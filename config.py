@@ -29,6 +29,16 @@ AUTH_ROLE_ADMIN = "Admin"
 AUTH_ROLE_PUBLIC = "Public"
 AUTH_USER_REGISTRATION = False
 
+# Login attempts (the login page and the API's /security/login) per client address,
+# counted in Redis (the embedded one by default) so the limit holds across processes.
+AUTH_RATE_LIMITED = True
+RATELIMIT_ENABLED = True
+AUTH_RATE_LIMIT = "10 per minute"
+# None: the app's Redis (REDIS_URL, else the embedded server's socket).
+RATELIMIT_STORAGE_URI = None
+# If that Redis is down, count in this process rather than refuse every login.
+RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+
 # The factory never writes to the database: `qms init` creates tables and permissions.
 FAB_CREATE_DB = False
 FAB_UPDATE_PERMS = False
@@ -79,6 +89,7 @@ ENVIRONMENT = {
     "QMS_TIMEZONE": ("TIMEZONE", str),
     "QMS_DEFAULT_CURRENCY": ("DEFAULT_CURRENCY", str),
     "QMS_INQUIRY_ANSWER_MINUTES": ("INQUIRY_ANSWER_MINUTES", int),
+    "QMS_LOGIN_RATE_LIMIT": ("AUTH_RATE_LIMIT", str),
     "QMS_HTTPS": ("SESSION_COOKIE_SECURE", lambda value: value.lower() in ("1", "true", "yes")),
 }
 

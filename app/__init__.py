@@ -72,6 +72,10 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.config.update(_environment_settings())
     app.config.update(overrides or {})
     _check_secret_key(app)
+    if not app.config.get("RATELIMIT_STORAGE_URI"):
+        from jobs.connection import limits_storage_uri
+
+        app.config["RATELIMIT_STORAGE_URI"] = limits_storage_uri(app.config)
     https = bool(app.config.get("SESSION_COOKIE_SECURE"))
     talisman.init_app(
         app,

