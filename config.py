@@ -21,6 +21,9 @@ ADMIN_PASSWORD = None  # generated and printed by `qms run` when not given
 TIMEZONE = "Europe/Moscow"
 DEFAULT_CURRENCY = "RUB"
 
+# How often RQ's cron scheduler enqueues a sweep of the follow-up rules.
+RULES_SWEEP_SECONDS = 60
+
 # Answer deadline for inbound requests (company standard SP-2).
 INQUIRY_ANSWER_MINUTES = 30
 
@@ -90,6 +93,7 @@ ENVIRONMENT = {
     "QMS_DEFAULT_CURRENCY": ("DEFAULT_CURRENCY", str),
     "QMS_INQUIRY_ANSWER_MINUTES": ("INQUIRY_ANSWER_MINUTES", int),
     "QMS_LOGIN_RATE_LIMIT": ("AUTH_RATE_LIMIT", str),
+    "QMS_RULES_SWEEP_SECONDS": ("RULES_SWEEP_SECONDS", int),
     "QMS_HTTPS": ("SESSION_COOKIE_SECURE", lambda value: value.lower() in ("1", "true", "yes")),
 }
 

@@ -25,11 +25,18 @@ def initialise() -> dict:
 
     from app.security.sync import sync_permissions_and_roles
     from seeds.reference import load_reference_data
+    from seeds.rules import load_default_rules
 
     upgrade()
     roles = sync_permissions_and_roles()
     added = load_reference_data(db.session)
-    return {"database": "upgraded", "roles_changed": roles, "reference_rows_added": added}
+    rules = load_default_rules(db.session)
+    return {
+        "database": "upgraded",
+        "roles_changed": roles,
+        "reference_rows_added": added,
+        "rules_and_calendar_added": rules,
+    }
 
 
 @click.group("seed")
@@ -84,12 +91,56 @@ def generated_password() -> str:
 @click.command("worker")
 @click.option("--burst", is_flag=True, help="Stop when the queues are empty.")
 @click.option("--with-scheduler/--without-scheduler", default=True, show_default=True)
+@click.option(
+    "--scheduler",
+    "cron",
+    is_flag=True,
+    help="Also enqueue the follow-up sweep every RULES_SWEEP_SECONDS (run exactly one).",
+)
 @with_appcontext
-def worker_command(burst: bool, with_scheduler: bool) -> None:
+def worker_command(burst: bool, with_scheduler: bool, cron: bool) -> None:
     """Run an RQ worker on the configured (or embedded) Redis."""
     from jobs.worker import run_worker
 
-    run_worker(current_app._get_current_object(), burst=burst, with_scheduler=with_scheduler)
+    app = current_app._get_current_object()
+    run_worker(app, burst=burst, with_scheduler=with_scheduler, cron=cron)
+
+
+@click.group("rules")
+def rules_group() -> None:
+    """Follow-up rules."""
+
+
+def _as_of(value: str | None):
+    """An ISO-8601 time as naive business time (an aware one is converted)."""
+    import datetime as dt
+
+    from app.services.clock import business_zone
+
+    if value is None:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not an ISO-8601 date or time.") from None
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(business_zone()).replace(tzinfo=None)
+    return moment
+
+
+@rules_group.command("run")
+@click.option("--as-of", "as_of", default=None, help="ISO-8601; naive times are QMS_TIMEZONE.")
+@click.option("--rule", "codes", multiple=True, help="Only this rule (repeatable).")
+@with_appcontext
+def rules_run_command(as_of, codes) -> None:
+    """One sweep of the enabled rules, as if now were AS_OF; one JSON line per rule."""
+    from jobs.sweep import sweep
+
+    run = sweep(_as_of(as_of), list(codes) or None)
+    for code, result in run.results.items():
+        click.echo(json.dumps({"rule": code, "as_of": run.as_of.isoformat(), **result}))
+    if run.errors:
+        sys.exit(1)
 
 
 @click.command("run")
@@ -149,6 +200,7 @@ def register_commands(app) -> None:
         run_command,
         roles_group,
         audit_group,
+        rules_group,
     ):
         app.cli.add_command(command)
 

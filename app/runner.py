@@ -79,7 +79,9 @@ def start_worker(app) -> subprocess.Popen:
     environment = environment_for_children(app.config)
     environment["QMS_DATABASE_URL"] = app.config["SQLALCHEMY_DATABASE_URI"]
     environment["QMS_INSTANCE_DIR"] = app.instance_path
-    return subprocess.Popen([sys.executable, "-m", "app.cli", "worker"], env=environment)
+    return subprocess.Popen(
+        [sys.executable, "-m", "app.cli", "worker", "--scheduler"], env=environment
+    )
 
 
 def stop_worker(worker: subprocess.Popen) -> None:

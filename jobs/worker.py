@@ -11,9 +11,14 @@ def queues(connection) -> list[Queue]:
     return [Queue(name, connection=connection) for name in QUEUES]
 
 
-def run_worker(app, burst: bool = False, with_scheduler: bool = True) -> bool:
-    """Work the queues inside the app's context until stopped (or empty, with `burst`)."""
+def run_worker(app, burst: bool = False, with_scheduler: bool = True, cron: bool = False) -> bool:
+    """Work the queues inside the app's context until stopped (or empty, with `burst`);
+    with `cron`, also run the follow-up sweep's cron scheduler."""
     connection = connect(app.config)
     with app.app_context():
+        if cron:
+            from jobs.schedule import start_in_background
+
+            start_in_background(connection)
         worker = Worker(queues(connection), connection=connection)
         return worker.work(burst=burst, with_scheduler=with_scheduler)

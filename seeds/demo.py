@@ -44,7 +44,7 @@ from app.services.actor import (
 )
 from app.services.client import recompute_completeness
 from app.services.numbering import reserve
-from app.services.survey import recompute_scores
+from app.services.survey import STANDARD_QUESTIONNAIRE, recompute_scores
 from seeds.demo_rows import ClientRows
 
 CHUNK = 5_000
@@ -54,13 +54,6 @@ SINGLE_ROLE_USERS = [
     ("service", CUSTOMER_SERVICE),
     ("quality", QUALITY_OFFICER),
     ("director", DIRECTOR),
-]
-QUESTIONS = [
-    ("How satisfied are you with our products?", AnswerType.scale),
-    ("How satisfied are you with delivery times?", AnswerType.scale),
-    ("How satisfied are you with your manager?", AnswerType.scale),
-    ("Would you recommend us?", AnswerType.yes_no),
-    ("What should we improve?", AnswerType.text),
 ]
 
 
@@ -146,7 +139,7 @@ def _surveys(session, as_of: date, users) -> list[tuple[int, list[tuple[int, Ans
     for survey in surveys:
         survey.id, survey_id = survey_id, survey_id + 1
         session.add(survey)
-        for order, (text, answer_type) in enumerate(QUESTIONS, start=1):
+        for order, (text, answer_type) in enumerate(STANDARD_QUESTIONNAIRE, start=1):
             session.add(
                 SurveyQuestion(
                     id=question_id,

@@ -17,6 +17,9 @@ from app.security.roles import ROLES
 PASSWORD = "test-password-123"
 ROLE_NAMES = ["Admin", *ROLES]
 ENTITY_TABLES = [
+    "rule_firing",
+    "rule_run",
+    "calendar_day",
     "survey_answer",
     "survey_response",
     "survey_question",
@@ -191,7 +194,7 @@ def make(ctx):
         record = models.Invoice(
             number=number,
             client_id=client.id,
-            issued_on=date.today(),
+            issued_on=fields.pop("issued_on", date.today()),
             amount=amount,
             currency="RUB",
             status=status,

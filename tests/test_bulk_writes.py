@@ -32,6 +32,9 @@ REVIEWED = {
     ("app/services/client.py", "recompute_completeness"): ({"Client"}, "derived"),
     ("app/services/survey.py", "recompute_scores"): ({"SurveyResponse"}, "derived"),
     ("seeds/demo.py", "_seed_demo"): (SEEDED, "appends"),
+    # The rule engine's tasks and guarded status / flag updates.
+    ("jobs/rule_actions.py", "create_tasks"): ({"Task"}, "appends"),
+    ("jobs/rule_actions.py", "guarded_update"): ({"*"}, "appends"),
 }
 
 
@@ -48,6 +51,12 @@ def _bulk_writes(path: Path):
                 and isinstance(call.args[0], ast.Name)
             ):
                 target = call.args[0].id
+            elif (
+                name in ("insert", "update", "delete")
+                and call.args
+                and isinstance(call.args[0], ast.Attribute)  # models.Task
+            ):
+                target = call.args[0].attr
             elif (
                 name in ("insert", "update", "delete")
                 and isinstance(call.func, ast.Attribute)

@@ -4,6 +4,12 @@ from app.api.audit_log import AuditLogApi
 from app.api.client import ClientApi
 from app.api.complaint import ComplaintApi, CorrectiveActionApi
 from app.api.contact import ContactApi
+from app.api.follow_up_rule import (
+    CalendarDayApi,
+    FollowUpRuleApi,
+    RuleRunApi,
+    WorkingCalendarApi,
+)
 from app.api.inquiry import InquiryApi
 from app.api.interaction import InteractionApi
 from app.api.invoice import InvoiceApi, PaymentApi
@@ -33,6 +39,10 @@ APIS = [
     SegmentApi,
     AuditLogApi,
     SecurityEventApi,
+    FollowUpRuleApi,
+    RuleRunApi,
+    WorkingCalendarApi,
+    CalendarDayApi,
 ]
 
 

@@ -5,6 +5,7 @@ from app.models.client import Client
 from app.models.complaint import Complaint
 from app.models.contact import Contact
 from app.models.corrective_action import CorrectiveAction
+from app.models.follow_up_rule import FollowUpRule, RuleFiring, RuleRun
 from app.models.inquiry import Inquiry
 from app.models.interaction import Interaction
 from app.models.invoice import Invoice
@@ -15,6 +16,7 @@ from app.models.sequence import NumberSequence
 from app.models.survey import Survey, SurveyQuestion
 from app.models.survey_response import SurveyAnswer, SurveyResponse
 from app.models.task import Task
+from app.models.working_calendar import CalendarDay, WorkingCalendar
 
 __all__ = [
     "Branch",
@@ -39,4 +41,9 @@ __all__ = [
     "AuditLog",
     "AuditHead",
     "SecurityEvent",
+    "FollowUpRule",
+    "RuleFiring",
+    "RuleRun",
+    "WorkingCalendar",
+    "CalendarDay",
 ]

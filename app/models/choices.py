@@ -132,6 +132,50 @@ class Severity(Choice):
     critical = "critical"
 
 
+class TriggerKind(Choice):
+    """When a follow-up rule looks at a record."""
+
+    after = "after"
+    periodic = "periodic"
+    kpi = "kpi"
+
+
+class TimeBasis(Choice):
+    calendar = "calendar"
+    working = "working"
+
+
+class Schedule(Choice):
+    """Calendar schedules of periodic rules."""
+
+    first_working_day_of_month = "first_working_day_of_month"
+    first_working_day_of_quarter = "first_working_day_of_quarter"
+    first_working_day_of_year = "first_working_day_of_year"
+
+
+class RuleAction(Choice):
+    create_task = "create_task"
+    set_status = "set_status"
+    escalate = "escalate"
+    start_survey = "start_survey"
+
+
+class OncePer(Choice):
+    """A rule fires once per record, or once per record in each period."""
+
+    record = "record"
+    day = "day"
+    month = "month"
+    quarter = "quarter"
+    year = "year"
+
+
+class RunStatus(Choice):
+    running = "running"
+    succeeded = "succeeded"
+    failed = "failed"
+
+
 LABELS = {
     "new": _("New"),
     "active": _("Active"),
@@ -185,4 +229,24 @@ LABELS = {
     "medium": _("Medium"),
     "high": _("High"),
     "critical": _("Critical"),
+    "after": _("After a date"),
+    "periodic": _("On a schedule"),
+    "kpi": _("KPI change"),
+    "calendar": _("Calendar time"),
+    "working": _("Working time"),
+    "first_working_day_of_month": _("First working day of each month"),
+    "first_working_day_of_quarter": _("First working day of each quarter"),
+    "first_working_day_of_year": _("First working day of each year"),
+    "create_task": _("Create a task"),
+    "set_status": _("Set the status"),
+    "escalate": _("Escalate"),
+    "start_survey": _("Start a survey"),
+    "record": _("Once per record"),
+    "day": _("Once per record and day"),
+    "month": _("Once per record and month"),
+    "quarter": _("Once per record and quarter"),
+    "year": _("Once per record and year"),
+    "running": _("Running"),
+    "succeeded": _("Succeeded"),
+    "failed": _("Failed"),
 }

@@ -25,6 +25,8 @@ class CorrectiveAction(Audited, Model):
     responsible = relationship(User, foreign_keys=[responsible_id])
     due_on = sa.Column(sa.Date, index=True)
     done_on = sa.Column(sa.Date)
+    # Set by the follow-up rule that escalates an overdue action.
+    escalated_at = sa.Column(sa.DateTime)
     effectiveness_checked_on = sa.Column(sa.Date)
     effective = sa.Column(sa.Boolean)
     status = choice(CorrectiveActionStatus, default=CorrectiveActionStatus.open, index=True)

@@ -30,6 +30,10 @@ ENTITIES = (
 ) + REFERENCE
 
 
+# Rules and the calendar are the administrator's; quality reads them for audits.
+RULES = ("FollowUpRule", "RuleRun", "WorkingCalendar", "CalendarDay")
+
+
 def _all(access) -> dict:
     return {entity: access for entity in ENTITIES}
 
@@ -72,7 +76,12 @@ ROLES: dict[str, dict[str, tuple]] = {
         "Task": RW,
     },
     # The audit trail is for quality (and Admin); it is not an entity of the processes.
-    QUALITY_OFFICER: {**_all(R), "AuditLog": R, "SecurityEvent": R},
+    QUALITY_OFFICER: {
+        **_all(R),
+        **{entity: R for entity in RULES},
+        "AuditLog": R,
+        "SecurityEvent": R,
+    },
     DIRECTOR: {**_all(R), "Interaction": RW, "Task": RW},
 }
 # Row scope per role, for the matrix; the rules themselves are in scope.py.

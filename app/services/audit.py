@@ -46,6 +46,9 @@ AUDITED = {
         models.SurveyResponse,
         models.SurveyAnswer,
         models.Task,
+        models.FollowUpRule,
+        models.WorkingCalendar,
+        models.CalendarDay,
     )
 } | {User: "user", Role: "role"}
 # Bookkeeping and derived columns, and what must never be written down (password hashes).

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _
 
 from app.models import Client, Inquiry
 from app.models.choices import InquiryStatus as S
-from app.services import guard
+from app.services import guard, working_time
 from app.services.access import ensure_visible
 from app.services.clock import business_now
 from app.services.errors import Collector, DomainError, check_transition
@@ -37,7 +37,9 @@ def check_inquiry(change: guard.Change) -> None:
     errors.raise_if_any()
     ensure_visible(change, Client, "client")
     if change.changed("received_at"):
-        inquiry.sla_due_at = inquiry.received_at + timedelta(minutes=answer_minutes())
+        # The standard counts working minutes: nights, weekends and holidays do not count.
+        calendar = working_time.load(change.session, around=inquiry.received_at.date())
+        inquiry.sla_due_at = calendar.add(inquiry.received_at, answer_minutes())
     if inquiry.status is None:
         inquiry.status = S.answered if inquiry.first_response_at else S.open
     old = change.previous("status")

@@ -7,6 +7,8 @@ from app.services import (  # noqa: F401
     inquiry,
     interaction,
     invoice,
+    rule_definition,
     survey,
     task,
+    working_calendar,
 )

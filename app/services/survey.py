@@ -11,6 +11,16 @@ from app.services import guard
 from app.services.access import ensure_contact_of_client, ensure_visible
 from app.services.errors import Collector, DomainError, check_transition
 
+# The built-in questionnaire; a rule's new survey copies the latest planned survey's
+# questions instead, once there is one, so Quality edits the questionnaire in the screens.
+STANDARD_QUESTIONNAIRE = [
+    ("How satisfied are you with our products?", AnswerType.scale),
+    ("How satisfied are you with delivery times?", AnswerType.scale),
+    ("How satisfied are you with your manager?", AnswerType.scale),
+    ("Would you recommend us?", AnswerType.yes_no),
+    ("What should we improve?", AnswerType.text),
+]
+
 TRANSITIONS = {None: {S.draft, S.open}, S.draft: {S.open}, S.open: {S.closed}, S.closed: {S.open}}
 
 

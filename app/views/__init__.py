@@ -6,6 +6,12 @@ from app.views.audit_log import AuditLogView
 from app.views.client import ClientView, MyClientView
 from app.views.complaint import ComplaintView, CorrectiveActionView
 from app.views.contact import ContactView
+from app.views.follow_up_rule import (
+    CalendarDayView,
+    FollowUpRuleView,
+    RuleRunView,
+    WorkingCalendarView,
+)
 from app.views.inquiry import InquiryView
 from app.views.interaction import InteractionView
 from app.views.invoice import InvoiceView, PaymentView
@@ -46,6 +52,22 @@ MENU = [
     (IndustryView, "Industries", _("Industries"), "fa-industry", "Administration"),
     (SourceView, "Sources", _("Sources"), "fa-bullhorn", "Administration"),
     (SegmentView, "Segments", _("Segments"), "fa-layer-group", "Administration"),
+    (FollowUpRuleView, "Follow-up rules", _("Follow-up rules"), "fa-bell", "Administration"),
+    (RuleRunView, "Rule runs", _("Rule runs"), "fa-clock-rotate-left", "Administration"),
+    (
+        WorkingCalendarView,
+        "Working calendar",
+        _("Working calendar"),
+        "fa-calendar",
+        "Administration",
+    ),
+    (
+        CalendarDayView,
+        "Holidays",
+        _("Holidays and moved days"),
+        "fa-calendar-day",
+        "Administration",
+    ),
 ]
 NO_MENU = [SurveyAnswerView]
 VIEWS = [entry[0] for entry in MENU] + NO_MENU

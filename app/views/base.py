@@ -10,7 +10,7 @@ from flask_appbuilder.urltools import (
 )
 from flask_babel import LazyString, gettext
 from flask_babel import lazy_gettext as _
-from sqlalchemy.types import Boolean
+from sqlalchemy.types import JSON, Boolean
 from sqlalchemy.types import Enum as EnumType
 from wtforms import BooleanField, IntegerField
 from wtforms.widgets import HiddenInput
@@ -19,7 +19,7 @@ from app.models.choices import LABELS
 from app.security.permissions import METHOD_PERMISSIONS, READ
 from app.security.scope import SCOPED_MODELS, ScopeFilter
 from app.services.errors import DomainError
-from app.views.fields import ChoiceField
+from app.views.fields import ChoiceField, JSONField
 from app.views.labels import ENTITY_LABELS, FIELD_LABELS, TITLES
 
 
@@ -87,6 +87,11 @@ class QmsModelView(ModelView):
             column.key: BooleanField(FIELD_LABELS.get(column.key), default=False)
             for column in model.__table__.columns
             if isinstance(column.type, Boolean) and not column.nullable
+        }
+        extra |= {
+            column.key: JSONField(FIELD_LABELS.get(column.key), render_kw={"rows": 8})
+            for column in model.__table__.columns
+            if isinstance(column.type, JSON)
         }
         # FAB adds every extra field to its form: offer each only where its column is listed.
         self.add_form_extra_fields = {

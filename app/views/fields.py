@@ -1,6 +1,9 @@
 """Form fields for the views: enum choices shown with translated labels."""
 
-from wtforms import SelectField
+import json
+
+from flask_babel import lazy_gettext as _
+from wtforms import SelectField, TextAreaField
 from wtforms.validators import InputRequired, Optional
 
 
@@ -31,3 +34,21 @@ class ChoiceField(SelectField):
         if self.data is None and any(v == "" for v, _ in self.choices):
             return
         super().pre_validate(form)
+
+
+class JSONField(TextAreaField):
+    """A JSON document edited as text; the service checks what it means."""
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        return "" if self.data is None else json.dumps(self.data, ensure_ascii=False, indent=2)
+
+    def process_formdata(self, valuelist) -> None:
+        if valuelist:
+            text = valuelist[0].strip()
+            try:
+                self.data = json.loads(text) if text else None
+            except ValueError as error:
+                self.data = None
+                raise ValueError(_("Not valid JSON: %(error)s", error=str(error))) from None

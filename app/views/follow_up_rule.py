@@ -1,0 +1,81 @@
+"""Screens for the follow-up rules, their runs and the working calendar."""
+
+from wtforms import SelectField, TimeField
+
+from app.models import CalendarDay, FollowUpRule, RuleRun, WorkingCalendar
+from app.services.rule_catalogue import ENTITIES
+from app.views.base import QmsModelView, ReadOnlyView
+from app.views.datamodel import QmsInterface
+
+RULE_FIELDS = [
+    "code",
+    "name",
+    "description",
+    "enabled",
+    "entity",
+    "trigger",
+    "conditions",
+    "action",
+    "once_per",
+]
+
+
+class FollowUpRuleView(QmsModelView):
+    """Rules as data: each is checked when saved; nothing is saved if any part is wrong."""
+
+    datamodel = QmsInterface(FollowUpRule)
+    class_permission_name = "FollowUpRule"
+    list_columns = ["code", "name", "entity", "enabled", "once_per"]
+    search_columns = ["code", "name", "entity", "enabled"]
+    add_columns = edit_columns = show_columns = RULE_FIELDS
+    order_columns = ["code", "name", "entity"]
+    base_order = ("id", "asc")
+    add_form_extra_fields = edit_form_extra_fields = {
+        "entity": SelectField(choices=[(name, name) for name in ENTITIES])
+    }
+
+
+class RuleRunView(ReadOnlyView):
+    """Every sweep: as of when, how long, and per rule what matched and what was done."""
+
+    datamodel = QmsInterface(RuleRun)
+    class_permission_name = "RuleRun"
+    list_columns = ["as_of", "started_at", "finished_at", "status", "matched", "acted", "errors"]
+    search_columns = ["as_of", "status"]
+    show_columns = list_columns + ["results"]
+    order_columns = ["as_of", "started_at"]
+    base_order = ("id", "desc")
+
+
+class WorkingCalendarView(QmsModelView):
+    """Working days (ISO numbers, Monday = 1) and hours in the business time zone."""
+
+    datamodel = QmsInterface(WorkingCalendar)
+    class_permission_name = "WorkingCalendar"
+    list_columns = add_columns = edit_columns = show_columns = [
+        "name",
+        "work_days",
+        "day_starts",
+        "day_ends",
+    ]
+    search_columns = ["name"]
+    # FAB's form generator has no time field.
+    add_form_extra_fields = edit_form_extra_fields = {
+        "day_starts": TimeField(format="%H:%M"),
+        "day_ends": TimeField(format="%H:%M"),
+    }
+
+
+class CalendarDayView(QmsModelView):
+    """Holidays and working days moved onto weekends."""
+
+    datamodel = QmsInterface(CalendarDay)
+    class_permission_name = "CalendarDay"
+    list_columns = add_columns = edit_columns = show_columns = [
+        "day",
+        "is_working",
+        "description",
+    ]
+    search_columns = ["day", "is_working", "description"]
+    order_columns = ["day"]
+    base_order = ("day", "desc")

@@ -1,0 +1,264 @@
+"""What a follow-up rule does to the records it fired for, in bulk, inside the rule's
+transaction; each change appends its audit rows as `system:rule:<code>`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import sqlalchemy as sa
+from flask_appbuilder.security.sqla.models import Role, User
+from flask_babel import gettext
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from app import models as m
+from app.models.choices import RuleAction, SurveyKind, SurveyScope, SurveyStatus, TaskStatus
+from app.services import audit
+from app.services.rule_catalogue import ENTITIES
+from app.services.survey import STANDARD_QUESTIONNAIRE
+from jobs.rule_query import SCHEDULE_UNITS, due_at, period_start
+
+TEMPLATE = re.compile(r"\{(\w+)\}")
+
+
+def _text(value) -> str:
+    if isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    return "" if value is None else str(value)
+
+
+def render(template: str, row) -> str:
+    values = {"record": row.label, "client": row.client_name, "date": row.trigger_value}
+    return TEMPLATE.sub(lambda match: _text(values.get(match[1], match[0])), template)[:255]
+
+
+def assignees(connection, rule, rows, spec: str) -> dict[int, list[int]]:
+    """Record id → the users a task goes to; records with nobody to take it are left out."""
+    kind, _sep, name = spec.partition(":")
+    if kind in ("owner", "branch_head"):
+        column = "owner_id" if kind == "owner" else "branch_head_id"
+        return {row.record_id: [getattr(row, column)] for row in rows if getattr(row, column)}
+    query = sa.select(User.id).where(User.active.is_(True))
+    if kind == "role":
+        query = query.where(User.roles.any(Role.name == name))
+    else:
+        query = query.where(User.username == name)
+    users = connection.execute(query.order_by(User.id)).scalars().all()
+    return {row.record_id: users for row in rows} if users else {}
+
+
+def claim(connection, rule, record_ids: list[int], period: str, as_of: dt.datetime) -> set[int]:
+    """Insert the firings; those another sweep inserted first are not ours to act on."""
+    if not record_ids:
+        return set()
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    statement = (
+        dialect.insert(m.RuleFiring)
+        .on_conflict_do_nothing(index_elements=["rule_id", "record_id", "period"])
+        .returning(m.RuleFiring.record_id)
+    )
+    now = m.base.now()
+    rows = [
+        {"rule_id": rule.id, "record_id": each, "period": period, "as_of": as_of, "fired_at": now}
+        for each in record_ids
+    ]
+    return set(connection.execute(statement, rows).scalars().all())
+
+
+def release(connection, rule, record_ids, period: str) -> None:
+    """Forget firings whose action found the record changed meanwhile: the next sweep
+    looks at them afresh."""
+    if record_ids:
+        connection.execute(
+            sa.delete(m.RuleFiring).where(
+                m.RuleFiring.rule_id == rule.id,
+                m.RuleFiring.period == period,
+                m.RuleFiring.record_id.in_(list(record_ids)),
+            )
+        )
+
+
+def why(rule, row, as_of) -> str:
+    """The task's explanation: which rule, as of when, for what, and the date it counted from."""
+    text = gettext(
+        "Rule %(code)s (%(name)s), as of %(as_of)s: %(entity)s %(record)s",
+        code=rule.code,
+        name=rule.name,
+        as_of=_text(as_of),
+        entity=rule.entity,
+        record=_text(row.label),
+    )
+    if rule.trigger.get("field"):
+        text += f"; {rule.trigger['field']} = {_text(row.trigger_value)}"
+    return text + "."
+
+
+def start_of(value, as_of, calendar) -> dt.datetime:
+    """What a task's due offset counts from: the trigger's date or time (a date at the end
+    of that working day, so "due that day" means by closing time), else the sweep's time."""
+    if isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, dt.date):
+        return dt.datetime.combine(value, calendar.ends)
+    return as_of
+
+
+def create_tasks(connection, rule, rows, action: dict, people, as_of, calendar) -> int:
+    entity = ENTITIES[rule.entity]
+    now = m.base.now()
+    offset = action.get("due", {"days": 0})
+    tasks = []
+    for row in rows:
+        reason = why(rule, row, as_of)
+        due = due_at(offset, start_of(row.trigger_value, as_of, calendar), calendar)
+        for user_id in people.get(row.record_id, []):
+            tasks.append(
+                {
+                    "title": render(action["title"], row),
+                    "description": reason,
+                    "client_id": row.client_id if entity.client_id is not None else None,
+                    "assignee_id": user_id,
+                    "due_at": due,
+                    "status": TaskStatus.open.value,
+                    "origin": f"rule:{rule.code}"[:50],
+                    "related_entity": rule.entity,
+                    "related_id": row.record_id,
+                    "version": 1,
+                    "created_on": now,
+                    "changed_on": now,
+                }
+            )
+    if not tasks:
+        return 0
+    ids = connection.execute(sa.insert(m.Task).returning(m.Task.id), tasks).scalars().all()
+    entries = [
+        {
+            "entity": "task",
+            "record_id": task_id,
+            "action": "create",
+            "changes": {
+                key: [None, audit.plain(task[key])]
+                for key in ("title", "assignee_id", "due_at", "status", "origin", "client_id")
+                if task[key] is not None
+            },
+            "reason": task["description"],
+        }
+        for task_id, task in zip(ids, tasks)
+    ]
+    audit.append(connection, entries)
+    return len(tasks)
+
+
+def guarded_update(connection, rule, record_ids, values: dict, where, reason=None) -> set[int]:
+    """Update only the records that still match (status unchanged, flag still empty, the
+    rule's conditions still true): a payment posted meanwhile is never overwritten."""
+    if not record_ids:
+        return set()
+    model = ENTITIES[rule.entity].model
+    old = {key: getattr(model, key) for key in values}
+    before = {
+        row.id: row
+        for row in connection.execute(
+            sa.select(model.id, *old.values()).where(model.id.in_(list(record_ids)), *where)
+        )
+    }
+    if not before:
+        return set()
+    now = m.base.now()
+    updated = set(
+        connection.execute(
+            sa.update(model)
+            .where(model.id.in_(list(before)), *where)
+            .values(**values, version=model.version + 1, changed_on=now, changed_by_id=None)
+            .returning(model.id)
+            .execution_options(synchronize_session=False)
+        ).scalars()
+    )
+    entries = [
+        {
+            "entity": model.__tablename__,
+            "record_id": record_id,
+            "action": "update",
+            "changes": {
+                key: [audit.plain(getattr(before[record_id], key)), audit.plain(value)]
+                for key, value in values.items()
+            },
+            "reason": reason,
+        }
+        for record_id in sorted(updated)
+    ]
+    if entries:
+        audit.append(connection, entries)
+    return updated
+
+
+def set_status(connection, rule, record_ids, action: dict, as_of, conditions) -> set[int]:
+    model = ENTITIES[rule.entity].model
+    values = {"status": action["to"]}
+    if hasattr(model, "status_changed_at"):
+        values["status_changed_at"] = as_of
+    reason_column = "rejection_reason" if action["to"] == "rejected" else "reason"
+    if hasattr(model, reason_column):
+        values[reason_column] = action["reason"]
+    where = [model.status.in_(action["from"]), *conditions]
+    return guarded_update(connection, rule, record_ids, values, where, action["reason"])
+
+
+def flag(connection, rule, record_ids, action: dict, as_of, conditions) -> set[int]:
+    """Escalation's mark on the record; records without a flag column count as flagged."""
+    name = action.get("flag")
+    if not name:
+        return set(record_ids)
+    model = ENTITIES[rule.entity].model
+    column = getattr(model, name)
+    return guarded_update(
+        connection, rule, record_ids, {name: as_of}, [column.is_(None), *conditions]
+    )
+
+
+def start_survey(connection, rule, action: dict, as_of, period: str, scope_id=None) -> int:
+    """A survey for the period with the questionnaire last used for a planned survey."""
+    unit = SCHEDULE_UNITS.get(rule.trigger.get("schedule")) or rule.trigger.get("period", "quarter")
+    first = period_start(unit, as_of.date())
+    months = {"month": 1, "quarter": 3, "year": 12}[unit]
+    end_month = first.month - 1 + months
+    last = dt.date(first.year + end_month // 12, end_month % 12 + 1, 1) - dt.timedelta(days=1)
+    latest = connection.execute(
+        sa.select(m.Survey.id)
+        .where(m.Survey.kind == SurveyKind.planned)
+        .order_by(m.Survey.period_start.desc(), m.Survey.id.desc())
+        .limit(1)
+    ).scalar()
+    questions = STANDARD_QUESTIONNAIRE
+    if latest is not None:
+        stored = connection.execute(
+            sa.select(m.SurveyQuestion.text, m.SurveyQuestion.answer_type)
+            .where(m.SurveyQuestion.survey_id == latest)
+            .order_by(m.SurveyQuestion.order)
+        ).all()
+        questions = [tuple(each) for each in stored] or questions
+    with Session(bind=connection) as session:
+        survey = m.Survey(
+            title=action["title"].replace("{date}", period)[:255],
+            kind=action.get("kind", SurveyKind.planned),
+            period_start=first,
+            period_end=last,
+            status=SurveyStatus.open,
+            scope=action.get("scope", SurveyScope.all),
+            scope_manager_id=scope_id if action.get("scope") == SurveyScope.manager else None,
+            scope_branch_id=scope_id if action.get("scope") == SurveyScope.branch else None,
+            reason=gettext(
+                "Started by rule %(code)s for %(period)s.", code=rule.code, period=period
+            ),
+        )
+        session.add(survey)
+        for order, (text, answer_type) in enumerate(questions, start=1):
+            session.add(
+                m.SurveyQuestion(survey=survey, text=text, order=order, answer_type=answer_type)
+            )
+        session.flush()
+    return 1
+
+
+ACTIONS = (RuleAction.create_task, RuleAction.set_status, RuleAction.escalate)

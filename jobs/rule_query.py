@@ -1,0 +1,147 @@
+"""A follow-up rule as one SELECT: the records it fires for as of a time, less those it
+has already fired for (an anti-join on `rule_firing`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import operator
+
+import sqlalchemy as sa
+
+from app import models as m
+from app.models.choices import OncePer, Schedule, TimeBasis, TriggerKind
+from app.services.rule_catalogue import ENTITIES
+from app.services.rule_definition import parse_value, resolve
+from app.services.working_time import Calendar
+
+COMPARISONS = {
+    "eq": operator.eq,
+    "ne": operator.ne,
+    "lt": operator.lt,
+    "lte": operator.le,
+    "gt": operator.gt,
+    "gte": operator.ge,
+}
+SCHEDULE_UNITS = {
+    Schedule.first_working_day_of_month: OncePer.month,
+    Schedule.first_working_day_of_quarter: OncePer.quarter,
+    Schedule.first_working_day_of_year: OncePer.year,
+}
+
+
+def period_start(unit: str, day: dt.date) -> dt.date:
+    if unit == OncePer.month:
+        return day.replace(day=1)
+    if unit == OncePer.quarter:
+        return day.replace(month=(day.month - 1) // 3 * 3 + 1, day=1)
+    if unit == OncePer.year:
+        return day.replace(month=1, day=1)
+    return day
+
+
+def period_key(unit: str, day: dt.date) -> str:
+    """'' for once per record; else the period of `day`: 2026-11-23, 2026-11, 2026-Q4, 2026."""
+    return {
+        OncePer.record: "",
+        OncePer.day: day.isoformat(),
+        OncePer.month: f"{day:%Y-%m}",
+        OncePer.quarter: f"{day.year}-Q{(day.month - 1) // 3 + 1}",
+        OncePer.year: str(day.year),
+    }[unit]
+
+
+def rule_period(rule, as_of: dt.datetime) -> str:
+    unit = rule.once_per
+    if rule.trigger["kind"] == TriggerKind.periodic:
+        unit = SCHEDULE_UNITS[rule.trigger["schedule"]]
+    return period_key(unit, as_of.date())
+
+
+def offset_minutes(offset: dict, calendar: Calendar, basis: str) -> int:
+    day = calendar.day_minutes if basis == TimeBasis.working else 24 * 60
+    return offset.get("days", 0) * day + offset.get("hours", 0) * 60 + offset.get("minutes", 0)
+
+
+def due_at(offset: dict, start: dt.datetime, calendar: Calendar) -> dt.datetime:
+    basis = offset.get("basis", TimeBasis.calendar)
+    minutes = offset_minutes(offset, calendar, basis)
+    if basis == TimeBasis.working:
+        return calendar.add(start, minutes)
+    return start + dt.timedelta(minutes=minutes)
+
+
+def threshold(rule, as_of: dt.datetime, calendar: Calendar):
+    """The latest value of the trigger field for which the rule is due as of `as_of`."""
+    trigger = rule.trigger
+    field = ENTITIES[rule.entity].fields[trigger["field"]]
+    offset = trigger.get("offset", {"days": 0})
+    basis = offset.get("basis", TimeBasis.calendar)
+    if field.type == "date":
+        days = offset.get("days", 0)
+        if basis == TimeBasis.working:
+            return calendar.latest_day(as_of.date(), days)
+        return as_of.date() - dt.timedelta(days=days)
+    minutes = offset_minutes(offset, calendar, basis)
+    if basis == TimeBasis.working:
+        return calendar.latest_start(as_of, minutes)
+    return as_of - dt.timedelta(minutes=minutes)
+
+
+def condition(field, op: str, value, as_of: dt.datetime) -> sa.ColumnElement:
+    expression = field.expression
+    if op == "is_null":
+        return expression.is_(None)
+    if op == "not_null":
+        return expression.is_not(None)
+    date_only = field.type == "date"
+
+    def typed(raw):
+        return resolve(parse_value(field, raw), as_of, date_only)
+
+    if op in ("in", "not_in"):
+        values = [typed(each) for each in value]
+        return expression.in_(values) if op == "in" else expression.not_in(values)
+    return COMPARISONS[op](expression, typed(value))
+
+
+def conditions(rule, as_of: dt.datetime) -> list[sa.ColumnElement]:
+    fields = ENTITIES[rule.entity].fields
+    return [
+        condition(fields[each["field"]], each["op"], each.get("value"), as_of)
+        for each in rule.conditions or []
+    ]
+
+
+def due_records(rule, as_of: dt.datetime, calendar: Calendar) -> sa.Select:
+    """Records of an `after` rule that are due and not yet fired for in this period."""
+    entity = ENTITIES[rule.entity]
+    model = entity.model
+    trigger_field = entity.fields[rule.trigger["field"]].expression
+    fired = sa.select(m.RuleFiring.id).where(
+        m.RuleFiring.rule_id == rule.id,
+        m.RuleFiring.record_id == model.id,
+        m.RuleFiring.period == rule_period(rule, as_of),
+    )
+    query = sa.select(
+        model.id.label("record_id"),
+        entity.owner.label("owner_id"),
+        m.Branch.head_id.label("branch_head_id"),
+        entity.client_id.label("client_id"),
+        entity.label.label("label"),
+        m.Client.name.label("client_name"),
+        trigger_field.label("trigger_value"),
+    ).select_from(model)
+    return (
+        entity.joins(query)
+        .where(trigger_field <= threshold(rule, as_of, calendar))
+        .where(*conditions(rule, as_of))
+        .where(~sa.exists(fired))
+        .order_by(model.id)
+    )
+
+
+def periodic_due(rule, as_of: dt.datetime, calendar: Calendar) -> bool:
+    """A scheduled rule is due from the start of the period's first working day."""
+    unit = SCHEDULE_UNITS[rule.trigger["schedule"]]
+    first = calendar.working_day_on_or_after(period_start(unit, as_of.date()))
+    return as_of >= dt.datetime.combine(first, calendar.starts)

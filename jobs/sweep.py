@@ -1,0 +1,106 @@
+"""One sweep of the follow-up rules: each enabled rule in its own transaction, so that a
+failing rule is recorded and the others still run; the whole sweep is a `rule_run`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+import traceback
+
+import sqlalchemy as sa
+
+from app import models as m
+from app.extensions import db
+from app.models.choices import RuleAction, RunStatus, TriggerKind
+from app.services import audit, working_time
+from app.services.clock import business_now
+from jobs import rule_actions as actions
+from jobs.rule_query import conditions, due_records, periodic_due, rule_period
+
+log = logging.getLogger(__name__)
+
+
+def run_rule(connection, rule, as_of: dt.datetime, calendar) -> dict:
+    """Evaluate one rule and act on what it matches; returns matched / acted counts."""
+    action, period = rule.action, rule_period(rule, as_of)
+    if rule.trigger["kind"] == TriggerKind.periodic:
+        if not periodic_due(rule, as_of, calendar) or not actions.claim(
+            connection, rule, [0], period, as_of
+        ):
+            return {"matched": 0, "acted": 0}
+        return {
+            "matched": 1,
+            "acted": actions.start_survey(connection, rule, action, as_of, period),
+        }
+    if rule.trigger["kind"] == TriggerKind.kpi:
+        from jobs.rule_kpi import run_kpi_rule
+
+        return run_kpi_rule(connection, rule, as_of, calendar, period)
+    rows = connection.execute(due_records(rule, as_of, calendar)).all()
+    result = {"matched": len(rows), "acted": 0}
+    kind = action["type"]
+    people = {}
+    if kind in (RuleAction.create_task, RuleAction.escalate):
+        spec = action.get("assignee", "branch_head")
+        people = actions.assignees(connection, rule, rows, spec)
+        result["unassigned"] = len(rows) - len(people)
+        rows = [row for row in rows if row.record_id in people]
+    claimed = actions.claim(connection, rule, [row.record_id for row in rows], period, as_of)
+    rows = [row for row in rows if row.record_id in claimed]
+    still = conditions(rule, as_of)
+    if kind == RuleAction.set_status:
+        done = actions.set_status(connection, rule, claimed, action, as_of, still)
+    elif kind == RuleAction.escalate:
+        done = actions.flag(connection, rule, claimed, action, as_of, still)
+    else:
+        done = claimed
+    actions.release(connection, rule, claimed - done, period)
+    if kind in (RuleAction.create_task, RuleAction.escalate):
+        rows = [row for row in rows if row.record_id in done]
+        actions.create_tasks(connection, rule, rows, action, people, as_of, calendar)
+    result["acted"] = len(done)
+    return result
+
+
+def sweep(as_of: dt.datetime | None = None, codes: list[str] | None = None) -> m.RuleRun:
+    """Run every enabled rule (or those named) as of `as_of` (naive, business time)."""
+    as_of = (as_of or business_now()).replace(microsecond=0)
+    session = db.session
+    run = m.RuleRun(as_of=as_of, started_at=business_now(), status=RunStatus.running, results={})
+    session.add(run)
+    session.commit()
+    run_id = run.id
+    query = sa.select(m.FollowUpRule).where(m.FollowUpRule.enabled.is_(True))
+    if codes:
+        query = query.where(m.FollowUpRule.code.in_(codes))
+    rules = session.scalars(query.order_by(m.FollowUpRule.id)).all()
+    calendar = working_time.load(session, around=as_of.date())
+    for rule in rules:  # plain objects from here on: each rule runs on its own connection
+        session.expunge(rule)
+    results = {}
+    for rule in rules:
+        started = time.perf_counter()
+        try:
+            with db.engine.begin() as connection, audit.acting_as(f"rule:{rule.code}"):
+                result = run_rule(connection, rule, as_of, calendar)
+        except Exception as error:  # one rule's failure must not stop the others
+            log.exception("follow-up rule %s failed", rule.code)
+            result = {"matched": 0, "acted": 0, "errors": 1, "error": _describe(error)}
+        result.setdefault("errors", 0)
+        result["seconds"] = round(time.perf_counter() - started, 3)
+        results[rule.code] = result
+    run = session.get(m.RuleRun, run_id)
+    run.results = results
+    run.matched = sum(each["matched"] for each in results.values())
+    run.acted = sum(each["acted"] for each in results.values())
+    run.errors = sum(each["errors"] for each in results.values())
+    run.finished_at = business_now()
+    run.status = RunStatus.failed if run.errors else RunStatus.succeeded
+    session.commit()
+    return run
+
+
+def _describe(error: Exception) -> str:
+    lines = traceback.format_exception_only(type(error), error)
+    return "".join(lines).strip()[:500]
