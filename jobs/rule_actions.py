@@ -4,7 +4,6 @@ transaction; each change appends its audit rows as `system:rule:<code>`."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 import sqlalchemy as sa
 from flask_appbuilder.security.sqla.models import Role, User
@@ -13,13 +12,12 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from app import models as m
-from app.models.choices import RuleAction, SurveyKind, SurveyScope, SurveyStatus, TaskStatus
+from app.models.choices import SurveyKind, SurveyScope, SurveyStatus, TaskStatus
 from app.services import audit
 from app.services.rule_catalogue import ENTITIES
+from app.services.rule_definition import PLACEHOLDER, period_start
 from app.services.survey import STANDARD_QUESTIONNAIRE
-from jobs.rule_query import SCHEDULE_UNITS, due_at, period_start
-
-TEMPLATE = re.compile(r"\{(\w+)\}")
+from jobs.rule_query import SCHEDULE_UNITS, due_at
 
 
 def _text(value) -> str:
@@ -30,7 +28,7 @@ def _text(value) -> str:
 
 def render(template: str, row) -> str:
     values = {"record": row.label, "client": row.client_name, "date": row.trigger_value}
-    return TEMPLATE.sub(lambda match: _text(values.get(match[1], match[0])), template)[:255]
+    return PLACEHOLDER.sub(lambda match: _text(values.get(match[1], match[0])), template)[:255]
 
 
 def assignees(connection, rule, rows, spec: str) -> dict[int, list[int]]:
@@ -156,11 +154,11 @@ def guarded_update(connection, rule, record_ids, values: dict, where, reason=Non
     if not record_ids:
         return set()
     model = ENTITIES[rule.entity].model
-    old = {key: getattr(model, key) for key in values}
+    columns = [getattr(model, key) for key in values]
     before = {
         row.id: row
         for row in connection.execute(
-            sa.select(model.id, *old.values()).where(model.id.in_(list(record_ids)), *where)
+            sa.select(model.id, *columns).where(model.id.in_(list(record_ids)), *where)
         )
     }
     if not before:
@@ -259,6 +257,3 @@ def start_survey(connection, rule, action: dict, as_of, period: str, scope_id=No
             )
         session.flush()
     return 1
-
-
-ACTIONS = (RuleAction.create_task, RuleAction.set_status, RuleAction.escalate)

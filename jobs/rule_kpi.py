@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 from app import models as m
 from app.models.choices import InvoiceStatus, RuleAction, SurveyScope
+from app.services.rule_definition import period_start
 from jobs import rule_actions as actions
-from jobs.rule_query import period_start
 
 TRAILING = dt.timedelta(days=365)
 
@@ -32,7 +32,7 @@ def _active(day: dt.date) -> sa.ColumnElement:
 
 
 def activity(connection, scope: str, now: dt.date, before: dt.date) -> list:
-    """Per scope key: clients, active now, active at `before`."""
+    """Per scope key: clients active now, and active at `before`."""
     key = {
         SurveyScope.manager: m.Client.owner_id,
         SurveyScope.branch: m.Client.branch_id,
@@ -41,7 +41,6 @@ def activity(connection, scope: str, now: dt.date, before: dt.date) -> list:
     query = (
         sa.select(
             key.label("key"),
-            sa.func.count().label("clients"),
             sa.func.sum(_active(now)).label("active_now"),
             sa.func.sum(_active(before)).label("active_before"),
         )

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from app import models as m
 from app.models.choices import OncePer, Schedule, TimeBasis, TriggerKind
 from app.services.rule_catalogue import ENTITIES
-from app.services.rule_definition import parse_value, resolve
+from app.services.rule_definition import parse_value, period_start, resolve
 from app.services.working_time import Calendar
 
 COMPARISONS = {
@@ -27,16 +27,6 @@ SCHEDULE_UNITS = {
     Schedule.first_working_day_of_quarter: OncePer.quarter,
     Schedule.first_working_day_of_year: OncePer.year,
 }
-
-
-def period_start(unit: str, day: dt.date) -> dt.date:
-    if unit == OncePer.month:
-        return day.replace(day=1)
-    if unit == OncePer.quarter:
-        return day.replace(month=(day.month - 1) // 3 * 3 + 1, day=1)
-    if unit == OncePer.year:
-        return day.replace(month=1, day=1)
-    return day
 
 
 def period_key(unit: str, day: dt.date) -> str:

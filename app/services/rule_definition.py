@@ -94,6 +94,17 @@ def parse_value(field: Field, value):
     return value
 
 
+def period_start(unit: str, day: dt.date) -> dt.date:
+    """The first day of the month, quarter or year (a OncePer unit) that holds `day`."""
+    if unit == OncePer.month:
+        return day.replace(day=1)
+    if unit == OncePer.quarter:
+        return day.replace(month=(day.month - 1) // 3 * 3 + 1, day=1)
+    if unit == OncePer.year:
+        return day.replace(month=1, day=1)
+    return day
+
+
 def resolve(value, as_of: dt.datetime, date_only: bool):
     """A relative token as a time (or date) as of `as_of`; other values unchanged."""
     if not isinstance(value, str):
@@ -102,9 +113,9 @@ def resolve(value, as_of: dt.datetime, date_only: bool):
     anchors = {
         "now": as_of,
         "today": day,
-        "month_start": day.replace(day=1),
-        "quarter_start": day.replace(month=(day.month - 1) // 3 * 3 + 1, day=1),
-        "year_start": day.replace(month=1, day=1),
+        "month_start": period_start(OncePer.month, day),
+        "quarter_start": period_start(OncePer.quarter, day),
+        "year_start": period_start(OncePer.year, day),
     }
     if value in anchors:
         moment = anchors[value]

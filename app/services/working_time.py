@@ -21,11 +21,16 @@ DAY = dt.timedelta(days=1)
 MAX_DAYS_SEARCHED = 3660
 
 
+def weekdays(text: str) -> frozenset[int]:
+    """ISO weekday numbers from the stored list, e.g. '1,2,3,4,5'."""
+    return frozenset(int(day) for day in text.split(",") if day.strip())
+
+
 @dataclasses.dataclass(frozen=True)
 class Calendar:
     """Working week, hours and the dated exceptions (True: working, False: day off)."""
 
-    work_days: frozenset[int] = frozenset(int(d) for d in DEFAULT_WORK_DAYS.split(","))
+    work_days: frozenset[int] = weekdays(DEFAULT_WORK_DAYS)
     starts: dt.time = dt.time(9, 0)
     ends: dt.time = dt.time(18, 0)
     exceptions: dict = dataclasses.field(default_factory=dict)
@@ -119,7 +124,7 @@ def load(session, around: dt.date | None = None, years: int = 2) -> Calendar:
         span = dt.timedelta(days=366 * years)
         query = query.where(CalendarDay.day.between(around - span, around + span))
     return Calendar(
-        work_days=frozenset(int(d) for d in row.work_days.split(",") if d.strip()),
+        work_days=weekdays(row.work_days),
         starts=row.day_starts,
         ends=row.day_ends,
         exceptions=dict(session.execute(query).all()),
