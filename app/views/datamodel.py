@@ -6,7 +6,14 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_appbuilder.exceptions import DatabaseException
 from flask_appbuilder.models.filters import Filters
-from flask_appbuilder.models.sqla.filters import FilterStartsWith, SQLAFilterConverter
+from flask_appbuilder.models.sqla.filters import (
+    FilterEqual,
+    FilterGreater,
+    FilterNotEqual,
+    FilterSmaller,
+    FilterStartsWith,
+    SQLAFilterConverter,
+)
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import lazy_gettext as _
 from sqlalchemy.exc import SQLAlchemyError
@@ -65,7 +72,12 @@ class QmsFilters(Filters):
 
 
 class QmsFilterConverter(SQLAFilterConverter):
-    """FAB's filters, with KeyStartsWith for columns that have a search key."""
+    """FAB's filters, with KeyStartsWith for columns that have a search key, and
+    comparisons for time-of-day columns (FAB has none, and warns at every start)."""
+
+    conversion_table = SQLAFilterConverter.conversion_table + (
+        ("is_time", [FilterEqual, FilterGreater, FilterSmaller, FilterNotEqual]),
+    )
 
     def convert(self, col_name):
         filters = super().convert(col_name) or []
@@ -87,6 +99,10 @@ class QmsInterface(SQLAInterface):
     """
 
     filter_converter_class = QmsFilterConverter
+
+    def is_time(self, col_name: str) -> bool:
+        column = self.list_columns.get(col_name)
+        return column is not None and isinstance(column.type, sa.Time)
 
     def add(self, item, commit: bool = True) -> None:
         try:
