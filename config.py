@@ -24,6 +24,16 @@ DEFAULT_CURRENCY = "RUB"
 # How often RQ's cron scheduler enqueues a sweep of the follow-up rules.
 RULES_SWEEP_SECONDS = 60
 
+# E-mail for notifications; none is sent while MAIL_SERVER is empty (in-app only).
+MAIL_SERVER = None
+MAIL_PORT = 25
+MAIL_USE_TLS = False
+MAIL_USERNAME = None
+MAIL_PASSWORD = None
+MAIL_DEFAULT_SENDER = "qms-crm@localhost"
+# The address users open qms-crm at, for links in e-mails (none when empty).
+PUBLIC_URL = None
+
 # Answer deadline for inbound requests (company standard SP-2).
 INQUIRY_ANSWER_MINUTES = 30
 
@@ -94,6 +104,13 @@ ENVIRONMENT = {
     "QMS_INQUIRY_ANSWER_MINUTES": ("INQUIRY_ANSWER_MINUTES", int),
     "QMS_LOGIN_RATE_LIMIT": ("AUTH_RATE_LIMIT", str),
     "QMS_RULES_SWEEP_SECONDS": ("RULES_SWEEP_SECONDS", int),
+    "QMS_MAIL_SERVER": ("MAIL_SERVER", str),
+    "QMS_MAIL_PORT": ("MAIL_PORT", int),
+    "QMS_MAIL_USE_TLS": ("MAIL_USE_TLS", lambda value: value.lower() in ("1", "true", "yes")),
+    "QMS_MAIL_USERNAME": ("MAIL_USERNAME", str),
+    "QMS_MAIL_PASSWORD": ("MAIL_PASSWORD", str),
+    "QMS_MAIL_SENDER": ("MAIL_DEFAULT_SENDER", str),
+    "QMS_PUBLIC_URL": ("PUBLIC_URL", str),
     "QMS_HTTPS": ("SESSION_COOKIE_SECURE", lambda value: value.lower() in ("1", "true", "yes")),
 }
 

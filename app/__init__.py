@@ -13,7 +13,7 @@ from flask import Flask
 from flask_appbuilder import AppBuilder
 
 import config as default_config
-from app.extensions import db, migrate, talisman
+from app.extensions import db, mail, migrate, talisman
 
 REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
@@ -100,6 +100,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         db.init_app(app)
         sa.event.listen(db.engine, "connect", _sqlite_foreign_keys)
         migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
+        mail.init_app(app)
         # AppBuilder holds per-app state (view instances, menu, security manager),
         # so each app gets its own rather than sharing a module-level one.
         appbuilder = AppBuilder(update_perms=False)

@@ -92,6 +92,37 @@ def why(rule, row, as_of) -> str:
     return text + "."
 
 
+def explain(rule, action: dict, row, as_of) -> str:
+    """The rule's own words for the record (its description template), then why."""
+    reason = why(rule, row, as_of)
+    if action.get("description"):
+        return f"{render(action['description'], row)}\n{reason}"
+    return reason
+
+
+def notify(connection, rule, rows, action: dict, people, as_of) -> int:
+    """In-app notifications, in bulk; e-mail goes out after the rule's commit."""
+    entity = ENTITIES[rule.entity]
+    now = m.base.now()
+    messages = [
+        {
+            "user_id": user_id,
+            "title": render(action["title"], row),
+            "body": explain(rule, action, row, as_of),
+            "origin": f"rule:{rule.code}"[:50],
+            "client_id": row.client_id if entity.client_id is not None else None,
+            "related_entity": rule.entity,
+            "related_id": row.record_id,
+            "created_on": now,
+        }
+        for row in rows
+        for user_id in people.get(row.record_id, [])
+    ]
+    if messages:
+        connection.execute(sa.insert(m.Notification), messages)
+    return len(messages)
+
+
 def start_of(value, as_of, calendar) -> dt.datetime:
     """What a task's due offset counts from: the trigger's date or time (a date at the end
     of that working day, so "due that day" means by closing time), else the sweep's time."""
@@ -108,7 +139,7 @@ def create_tasks(connection, rule, rows, action: dict, people, as_of, calendar) 
     offset = action.get("due", {"days": 0})
     tasks = []
     for row in rows:
-        reason = why(rule, row, as_of)
+        reason = explain(rule, action, row, as_of)
         due = due_at(offset, start_of(row.trigger_value, as_of, calendar), calendar)
         for user_id in people.get(row.record_id, []):
             tasks.append(

@@ -6,9 +6,16 @@ from __future__ import annotations
 import threading
 
 from flask import current_app
+from rq import Retry
 from rq.cron import CronScheduler
 
+from jobs.sweep import sweep_timeout
+
 SWEEP_QUEUE = "default"
+# A sweep that failed as a whole (the database away, say) is tried again soon; the
+# scheduled sweeps go on regardless, rules being level-triggered.
+SWEEP_RETRIES = 2
+SWEEP_RETRY_SECONDS = [10, 30]
 
 
 def run_sweep() -> dict:
@@ -27,16 +34,19 @@ class QuietCronScheduler(CronScheduler):
 
 
 def build_scheduler(connection, interval: int) -> CronScheduler:
+    """The scheduler with the sweep registered: stopped after its timeout, retried, and
+    kept in RQ's failed registry for a week when it fails for good."""
     scheduler = QuietCronScheduler(connection=connection, name="qms-rules")
-    scheduler.register(
+    cron_job = scheduler.register(
         run_sweep,
         queue_name=SWEEP_QUEUE,
         interval=interval,
-        # A sweep that cannot finish in its interval is stopped; the next one takes over.
-        job_timeout=max(interval * 5, 300),
+        job_timeout=sweep_timeout({"RULES_SWEEP_SECONDS": interval}),
         ttl=interval * 2,
         failure_ttl=7 * 24 * 3600,
     )
+    # CronScheduler.register takes no retry; its job options go to Queue.enqueue as is.
+    cron_job.job_options["retry"] = Retry(max=SWEEP_RETRIES, interval=SWEEP_RETRY_SECONDS)
     return scheduler
 
 

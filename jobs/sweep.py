@@ -9,6 +9,8 @@ import time
 import traceback
 
 import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext
 
 from app import models as m
 from app.extensions import db
@@ -16,9 +18,11 @@ from app.models.choices import RuleAction, RunStatus, TriggerKind
 from app.services import audit, working_time
 from app.services.clock import business_now
 from jobs import rule_actions as actions
+from jobs.mail import deliver_pending
 from jobs.rule_query import conditions, due_records, periodic_due, rule_period
 
 log = logging.getLogger(__name__)
+PEOPLE_ACTIONS = (RuleAction.create_task, RuleAction.escalate, RuleAction.notify)
 
 
 def run_rule(connection, rule, as_of: dt.datetime, calendar) -> dict:
@@ -41,7 +45,7 @@ def run_rule(connection, rule, as_of: dt.datetime, calendar) -> dict:
     result = {"matched": len(rows), "acted": 0}
     kind = action["type"]
     people = {}
-    if kind in (RuleAction.create_task, RuleAction.escalate):
+    if kind in PEOPLE_ACTIONS:
         spec = action.get("assignee", "branch_head")
         people = actions.assignees(connection, rule, rows, spec)
         result["unassigned"] = len(rows) - len(people)
@@ -56,17 +60,41 @@ def run_rule(connection, rule, as_of: dt.datetime, calendar) -> dict:
     else:
         done = claimed
     actions.release(connection, rule, claimed - done, period)
+    rows = [row for row in rows if row.record_id in done]
     if kind in (RuleAction.create_task, RuleAction.escalate):
-        rows = [row for row in rows if row.record_id in done]
         actions.create_tasks(connection, rule, rows, action, people, as_of, calendar)
+    elif kind == RuleAction.notify:
+        actions.notify(connection, rule, rows, action, people, as_of)
     result["acted"] = len(done)
     return result
+
+
+def sweep_timeout(config) -> int:
+    """Seconds a sweep may take; RQ stops a sweep job after this, and a run still marked
+    running after it was abandoned (its worker was killed)."""
+    return max(config["RULES_SWEEP_SECONDS"] * 5, 300)
+
+
+def close_abandoned(session, now: dt.datetime) -> int:
+    """Mark as failed the runs whose process died mid-sweep. What they committed stands
+    (one rule per transaction); what they did not is picked up by the sweep after."""
+    oldest = now - dt.timedelta(seconds=sweep_timeout(current_app.config))
+    result = session.execute(
+        sa.update(m.RuleRun)
+        .where(m.RuleRun.status == RunStatus.running, m.RuleRun.started_at < oldest)
+        .values(
+            status=RunStatus.failed,
+            note=gettext("Abandoned: the sweep stopped before it finished."),
+        )
+    )
+    return result.rowcount
 
 
 def sweep(as_of: dt.datetime | None = None, codes: list[str] | None = None) -> m.RuleRun:
     """Run every enabled rule (or those named) as of `as_of` (naive, business time)."""
     as_of = (as_of or business_now()).replace(microsecond=0)
     session = db.session
+    close_abandoned(session, business_now())
     run = m.RuleRun(as_of=as_of, started_at=business_now(), status=RunStatus.running, results={})
     session.add(run)
     session.commit()
@@ -98,6 +126,8 @@ def sweep(as_of: dt.datetime | None = None, codes: list[str] | None = None) -> m
     run.finished_at = business_now()
     run.status = RunStatus.failed if run.errors else RunStatus.succeeded
     session.commit()
+    if current_app.config.get("MAIL_SERVER"):
+        deliver_pending()
     return run
 
 

@@ -255,3 +255,36 @@ def test_scheduler_enqueues_a_sweep_that_a_worker_runs(app, ctx):
         assert run.status == "succeeded" and run.finished_at and len(run.results) == 13
     finally:
         connection.close()
+
+
+def test_a_failed_sweep_job_is_retried_and_kept_on_record(app, ctx, monkeypatch):
+    """A sweep job that fails as a whole is scheduled again (two retries, 10 s then 30 s),
+    keeps its failure for a week, and is stopped after its timeout."""
+    from rq import Queue
+    from rq.job import JobStatus
+    from rq.registry import ScheduledJobRegistry
+
+    from jobs import connection as redis_connection
+    from jobs import sweep as sweep_module
+    from jobs.schedule import build_scheduler
+    from jobs.worker import run_worker
+
+    def unreachable(*args, **kwargs):
+        raise ConnectionError("the database went away")
+
+    monkeypatch.setattr(sweep_module, "sweep", unreachable)
+    connection = redis_connection.connect(app.config)
+    try:
+        build_scheduler(connection, interval=60).enqueue_jobs()
+        [job] = Queue("default", connection=connection).jobs
+        assert (job.retries_left, job.retry_intervals) == (2, [10, 30])
+        assert job.timeout == sweep_module.sweep_timeout(app.config)
+        assert job.failure_ttl == 7 * 24 * 3600
+        run_worker(app, burst=True, with_scheduler=False)
+        job.refresh()
+        assert job.get_status() == JobStatus.SCHEDULED and job.retries_left == 1
+        scheduled = ScheduledJobRegistry("default", connection=connection)
+        assert job.id in scheduled.get_job_ids()
+    finally:
+        connection.flushdb()
+        connection.close()

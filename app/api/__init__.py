@@ -13,6 +13,7 @@ from app.api.follow_up_rule import (
 from app.api.inquiry import InquiryApi
 from app.api.interaction import InteractionApi
 from app.api.invoice import InvoiceApi, PaymentApi
+from app.api.notification import NotificationApi
 from app.api.reference import BranchApi, DepartmentApi, IndustryApi, SegmentApi, SourceApi
 from app.api.security_event import SecurityEventApi
 from app.api.survey import SurveyAnswerApi, SurveyApi, SurveyQuestionApi, SurveyResponseApi
@@ -43,6 +44,7 @@ APIS = [
     RuleRunApi,
     WorkingCalendarApi,
     CalendarDayApi,
+    NotificationApi,
 ]
 
 

@@ -9,6 +9,7 @@ from app.models.follow_up_rule import FollowUpRule, RuleFiring, RuleRun
 from app.models.inquiry import Inquiry
 from app.models.interaction import Interaction
 from app.models.invoice import Invoice
+from app.models.notification import Notification
 from app.models.payment import Payment
 from app.models.reference import Branch, Department, Industry, Segment, Source
 from app.models.security_event import SecurityEvent
@@ -46,4 +47,5 @@ __all__ = [
     "RuleRun",
     "WorkingCalendar",
     "CalendarDay",
+    "Notification",
 ]

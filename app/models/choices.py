@@ -158,6 +158,7 @@ class RuleAction(Choice):
     set_status = "set_status"
     escalate = "escalate"
     start_survey = "start_survey"
+    notify = "notify"
 
 
 class OncePer(Choice):
@@ -241,6 +242,7 @@ LABELS = {
     "set_status": _("Set the status"),
     "escalate": _("Escalate"),
     "start_survey": _("Start a survey"),
+    "notify": _("Notify"),
     "record": _("Once per record"),
     "day": _("Once per record and day"),
     "month": _("Once per record and month"),

@@ -60,3 +60,4 @@ class RuleRun(Model):
     errors = sa.Column(sa.Integer, nullable=False, default=0)
     # Per rule: {code: {matched, acted, errors, seconds, error?}}.
     results = sa.Column(sa.JSON, nullable=False, default=dict)
+    note = sa.Column(sa.Text)

@@ -30,6 +30,9 @@ ENTITIES = (
 ) + REFERENCE
 
 
+# Every user reads their own notifications (the row scope keeps them personal).
+PERSONAL = ("Notification",)
+
 # Rules and the calendar are the administrator's; quality reads them for audits.
 RULES = ("FollowUpRule", "RuleRun", "WorkingCalendar", "CalendarDay")
 
@@ -84,6 +87,8 @@ ROLES: dict[str, dict[str, tuple]] = {
     },
     DIRECTOR: {**_all(R), "Interaction": RW, "Task": RW},
 }
+for _grants in ROLES.values():
+    _grants.update({entity: R for entity in PERSONAL})
 # Row scope per role, for the matrix; the rules themselves are in scope.py.
 SCOPES = {
     ADMIN: "all records",
@@ -136,8 +141,9 @@ def matrix_markdown() -> str:
         "| --- |" + " --- |" * len(roles),
     ]
     letters = {READ: "R", WRITE: "W", APPROVE: "A"}
-    for entity in ENTITIES + ("AuditLog", "SecurityEvent"):
-        cells = [{"Client": "R W A", "AuditLog": "R", "SecurityEvent": "R"}.get(entity, "R W")]
+    read_only = {"AuditLog": "R", "SecurityEvent": "R", **{entity: "R" for entity in PERSONAL}}
+    for entity in ENTITIES + ("AuditLog", "SecurityEvent") + PERSONAL:
+        cells = [{"Client": "R W A", **read_only}.get(entity, "R W")]
         cells += [
             " ".join(letters[a] for a in ROLES[role].get(entity, ())) or "—" for role in roles[1:]
         ]

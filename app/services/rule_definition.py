@@ -269,12 +269,14 @@ def check_action(session, entity: str, trigger_kind, action) -> None:
     )
     kind = action.get("type")
     _require(kind in set(RuleAction), _("Unknown action %(name)s.", name=kind))
-    if kind in (RuleAction.create_task, RuleAction.escalate):
+    if kind in (RuleAction.create_task, RuleAction.escalate, RuleAction.notify):
         check_assignee(
             session, action.get("assignee", "branch_head" if kind == RuleAction.escalate else None)
         )
         check_template(action.get("title"), "title")
         check_offset(action.get("due", {"days": 0}), "due")
+    if "description" in action:
+        check_template(action["description"], "description")
     if kind == RuleAction.escalate and "flag" in action:
         _require(
             action["flag"] in ENTITIES[entity].flags,

@@ -15,6 +15,7 @@ from app.views.follow_up_rule import (
 from app.views.inquiry import InquiryView
 from app.views.interaction import InteractionView
 from app.views.invoice import InvoiceView, PaymentView
+from app.views.notification import MyNotificationView
 from app.views.reference import BranchView, DepartmentView, IndustryView, SegmentView, SourceView
 from app.views.security_event import SecurityEventView
 from app.views.survey import SurveyAnswerView, SurveyQuestionView, SurveyResponseView, SurveyView
@@ -32,6 +33,7 @@ CATEGORIES = {
 # (view, menu name, label, icon, category): the menu name is also a permission's view menu.
 MENU = [
     (MyTaskView, "My tasks", _("My tasks"), "fa-tasks", "Clients"),
+    (MyNotificationView, "Notifications", _("My notifications"), "fa-envelope", "Clients"),
     (MyClientView, "My clients", _("My clients"), "fa-user-tie", "Clients"),
     (ClientView, "Clients", _("All clients"), "fa-building", "Clients"),
     (ContactView, "Contacts", _("Contacts"), "fa-id-card", "Clients"),

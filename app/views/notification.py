@@ -1,0 +1,46 @@
+"""My notifications: what follow-up rules told me, newest first; opening one marks it read."""
+
+from flask_appbuilder import expose, has_access
+from flask_appbuilder.models.sqla.filters import FilterEqualFunction
+
+from app.extensions import db
+from app.models import Notification
+from app.security.permissions import READ
+from app.security.scope import ScopeFilter
+from app.services.actor import current_actor_id
+from app.services.clock import business_now
+from app.views.base import QmsModelView
+from app.views.datamodel import QmsInterface
+
+
+class NotificationView(QmsModelView):
+    """The signed-in user's notifications (an administrator sees everyone's)."""
+
+    datamodel = QmsInterface(Notification)
+    class_permission_name = "Notification"
+    base_permissions = [f"can_{READ}"]
+    show_template = "appbuilder/general/model/show.html"
+    list_columns = ["created_on", "title", "client", "read_at", "emailed_at"]
+    search_columns = ["created_on", "title", "client", "origin", "read_at"]
+    show_columns = list_columns + ["body", "origin", "related_entity", "related_id", "user"]
+    order_columns = ["created_on", "title", "read_at"]
+    base_order = ("created_on", "desc")
+
+
+class MyNotificationView(NotificationView):
+    """Only mine, even for an administrator; reading one marks it read."""
+
+    route_base = "/mynotifications"
+    base_filters = [
+        ["id", ScopeFilter, None],
+        ["user_id", FilterEqualFunction, current_actor_id],
+    ]
+
+    @expose("/show/<pk>", methods=["GET"])
+    @has_access
+    def show(self, pk):
+        item = self.datamodel.get(pk, self._base_filters)
+        if item is not None and item.read_at is None:
+            item.read_at = business_now()
+            db.session.commit()
+        return super().show(pk)
