@@ -23,6 +23,8 @@ DEFAULT_CURRENCY = "RUB"
 
 # How often RQ's cron scheduler enqueues a sweep of the follow-up rules.
 RULES_SWEEP_SECONDS = 60
+# Rules evaluated side by side in a sweep; None: 2 on PostgreSQL, 1 on SQLite.
+RULES_SWEEP_WORKERS = None
 
 # E-mail for notifications; none is sent while MAIL_SERVER is empty (in-app only).
 MAIL_SERVER = None
@@ -104,6 +106,7 @@ ENVIRONMENT = {
     "QMS_INQUIRY_ANSWER_MINUTES": ("INQUIRY_ANSWER_MINUTES", int),
     "QMS_LOGIN_RATE_LIMIT": ("AUTH_RATE_LIMIT", str),
     "QMS_RULES_SWEEP_SECONDS": ("RULES_SWEEP_SECONDS", int),
+    "QMS_RULES_SWEEP_WORKERS": ("RULES_SWEEP_WORKERS", int),
     "QMS_MAIL_SERVER": ("MAIL_SERVER", str),
     "QMS_MAIL_PORT": ("MAIL_PORT", int),
     "QMS_MAIL_USE_TLS": ("MAIL_USE_TLS", lambda value: value.lower() in ("1", "true", "yes")),

@@ -13,11 +13,14 @@ from sqlalchemy.orm import Session
 
 from app import models as m
 from app.models.choices import SurveyKind, SurveyScope, SurveyStatus, TaskStatus
-from app.services import audit
+from app.services import audit, bulk
 from app.services.rule_catalogue import ENTITIES
 from app.services.rule_definition import PLACEHOLDER, period_start
 from app.services.survey import STANDARD_QUESTIONNAIRE
 from jobs.rule_query import SCHEDULE_UNITS, due_at
+
+# Ids per statement: PostgreSQL takes at most 65,535 parameters, SQLite 32,766.
+CHUNK = 10_000
 
 
 def _text(value) -> str:
@@ -46,17 +49,40 @@ def assignees(connection, rule, rows, spec: str) -> dict[int, list[int]]:
     return {row.record_id: users for row in rows} if users else {}
 
 
+def id_in(connection, column, ids) -> sa.ColumnElement:
+    """`column IN ids`: on PostgreSQL as `= ANY(array)`, one parameter the driver need not
+    parse out of a statement thousands of placeholders long."""
+    ids = list(ids)
+    if connection.dialect.name == "postgresql":
+        return column == sa.any_(sa.bindparam(None, ids, type_=postgresql.ARRAY(sa.Integer)))
+    return column.in_(ids)
+
+
 def claim(connection, rule, record_ids: list[int], period: str, as_of: dt.datetime) -> set[int]:
     """Insert the firings; those another sweep inserted first are not ours to act on."""
     if not record_ids:
         return set()
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    now = m.base.now()
+    if connection.dialect.name == "postgresql":
+        ids = sa.func.unnest(
+            sa.bindparam("ids", list(record_ids), type_=postgresql.ARRAY(sa.Integer))
+        )
+        rows = sa.select(
+            sa.literal(rule.id), ids, sa.literal(period), sa.literal(as_of), sa.literal(now)
+        )
+        statement = (
+            postgresql.insert(m.RuleFiring)
+            .from_select(["rule_id", "record_id", "period", "as_of", "fired_at"], rows)
+            .on_conflict_do_nothing(index_elements=["rule_id", "record_id", "period"])
+            .returning(m.RuleFiring.record_id)
+        )
+        return set(connection.execute(statement).scalars().all())
+    dialect = sqlite
     statement = (
         dialect.insert(m.RuleFiring)
         .on_conflict_do_nothing(index_elements=["rule_id", "record_id", "period"])
         .returning(m.RuleFiring.record_id)
     )
-    now = m.base.now()
     rows = [
         {"rule_id": rule.id, "record_id": each, "period": period, "as_of": as_of, "fired_at": now}
         for each in record_ids
@@ -64,37 +90,48 @@ def claim(connection, rule, record_ids: list[int], period: str, as_of: dt.dateti
     return set(connection.execute(statement, rows).scalars().all())
 
 
+def chunks(ids, size: int = CHUNK) -> list[list[int]]:
+    """Ids in groups small enough for one statement's parameters."""
+    ordered = sorted(ids)
+    return [ordered[start : start + size] for start in range(0, len(ordered), size)]
+
+
 def release(connection, rule, record_ids, period: str) -> None:
     """Forget firings whose action found the record changed meanwhile: the next sweep
     looks at them afresh."""
-    if record_ids:
+    for chunk in chunks(record_ids):
         connection.execute(
             sa.delete(m.RuleFiring).where(
                 m.RuleFiring.rule_id == rule.id,
                 m.RuleFiring.period == period,
-                m.RuleFiring.record_id.in_(list(record_ids)),
+                id_in(connection, m.RuleFiring.record_id, chunk),
             )
         )
 
 
-def why(rule, row, as_of) -> str:
-    """The task's explanation: which rule, as of when, for what, and the date it counted from."""
-    text = gettext(
-        "Rule %(code)s (%(name)s), as of %(as_of)s: %(entity)s %(record)s",
-        code=rule.code,
-        name=rule.name,
-        as_of=_text(as_of),
-        entity=rule.entity,
-        record=_text(row.label),
-    )
+def why_template() -> str:
+    return gettext("Rule %(code)s (%(name)s), as of %(as_of)s: %(entity)s %(record)s")
+
+
+def why(rule, row, as_of, template: str | None = None) -> str:
+    """The task's explanation: which rule, as of when, for what, and the date it counted
+    from. `template` is the translated sentence, looked up once for many rows."""
+    template = template or why_template()
+    text = template % {
+        "code": rule.code,
+        "name": rule.name,
+        "as_of": _text(as_of),
+        "entity": rule.entity,
+        "record": _text(row.label),
+    }
     if rule.trigger.get("field"):
         text += f"; {rule.trigger['field']} = {_text(row.trigger_value)}"
     return text + "."
 
 
-def explain(rule, action: dict, row, as_of) -> str:
+def explain(rule, action: dict, row, as_of, template: str | None = None) -> str:
     """The rule's own words for the record (its description template), then why."""
-    reason = why(rule, row, as_of)
+    reason = why(rule, row, as_of, template)
     if action.get("description"):
         return f"{render(action['description'], row)}\n{reason}"
     return reason
@@ -137,9 +174,9 @@ def create_tasks(connection, rule, rows, action: dict, people, as_of, calendar) 
     entity = ENTITIES[rule.entity]
     now = m.base.now()
     offset = action.get("due", {"days": 0})
-    tasks = []
+    tasks, template = [], why_template()
     for row in rows:
-        reason = explain(rule, action, row, as_of)
+        reason = explain(rule, action, row, as_of, template)
         due = due_at(offset, start_of(row.trigger_value, as_of, calendar), calendar)
         for user_id in people.get(row.record_id, []):
             tasks.append(
@@ -160,7 +197,14 @@ def create_tasks(connection, rule, rows, action: dict, people, as_of, calendar) 
             )
     if not tasks:
         return 0
-    ids = connection.execute(sa.insert(m.Task).returning(m.Task.id), tasks).scalars().all()
+    if connection.dialect.name == "postgresql":
+        # Ids from the sequence first, then COPY: an INSERT … RETURNING of many rows is a
+        # statement of thousands of placeholders per page for the driver to parse.
+        ids = bulk.next_ids(connection, m.Task.__table__, len(tasks))
+        rows = [{"id": task_id, **task} for task, task_id in zip(tasks, ids)]
+        bulk.insert_rows(connection, m.Task.__table__, rows)
+    else:
+        ids = connection.execute(sa.insert(m.Task).returning(m.Task.id), tasks).scalars().all()
     entries = [
         {
             "entity": "task",
@@ -182,28 +226,29 @@ def create_tasks(connection, rule, rows, action: dict, people, as_of, calendar) 
 def guarded_update(connection, rule, record_ids, values: dict, where, reason=None) -> set[int]:
     """Update only the records that still match (status unchanged, flag still empty, the
     rule's conditions still true): a payment posted meanwhile is never overwritten."""
-    if not record_ids:
-        return set()
     model = ENTITIES[rule.entity].model
     columns = [getattr(model, key) for key in values]
-    before = {
-        row.id: row
-        for row in connection.execute(
-            sa.select(model.id, *columns).where(model.id.in_(list(record_ids)), *where)
-        )
-    }
-    if not before:
-        return set()
     now = m.base.now()
-    updated = set(
-        connection.execute(
-            sa.update(model)
-            .where(model.id.in_(list(before)), *where)
-            .values(**values, version=model.version + 1, changed_on=now, changed_by_id=None)
-            .returning(model.id)
-            .execution_options(synchronize_session=False)
-        ).scalars()
-    )
+    before, updated = {}, set()
+    for chunk in chunks(record_ids):
+        found = {
+            row.id: row
+            for row in connection.execute(
+                sa.select(model.id, *columns).where(id_in(connection, model.id, chunk), *where)
+            )
+        }
+        if not found:
+            continue
+        before.update(found)
+        updated |= set(
+            connection.execute(
+                sa.update(model)
+                .where(id_in(connection, model.id, found), *where)
+                .values(**values, version=model.version + 1, changed_on=now, changed_by_id=None)
+                .returning(model.id)
+                .execution_options(synchronize_session=False)
+            ).scalars()
+        )
     entries = [
         {
             "entity": model.__tablename__,

@@ -14,6 +14,8 @@ from app.services.rule_definition import period_start
 from jobs import rule_actions as actions
 
 TRAILING = dt.timedelta(days=365)
+# The record id of a KPI rule's firing that marks "evaluated today" (scopes are ids ≥ 0).
+DAILY_MARK = -1
 
 
 def _active(day: dt.date) -> sa.ColumnElement:
@@ -50,16 +52,26 @@ def activity(connection, scope: str, now: dt.date, before: dt.date) -> list:
     return connection.execute(query).all()
 
 
-def run_kpi_rule(connection, rule, as_of: dt.datetime, calendar, period: str) -> dict:
+def changes(connection, rule, as_of: dt.datetime) -> list[tuple[int, float, bool]]:
+    """Per scope key: the KPI's change in percent against the end of the previous
+    period, and whether it is beyond the rule's threshold."""
     trigger = rule.trigger
     before = period_start(trigger["period"], as_of.date()) - dt.timedelta(days=1)
-    fallen = []
+    result = []
     for row in activity(connection, trigger["scope"], as_of.date(), before):
-        if not row.active_before:
-            continue
-        change = (row.active_now - row.active_before) * 100.0 / row.active_before
-        if change < trigger["threshold"]:
-            fallen.append((row.key, change))
+        if row.active_before:
+            change = (row.active_now - row.active_before) * 100.0 / row.active_before
+            result.append((row.key, change, change < trigger["threshold"]))
+    return result
+
+
+def run_kpi_rule(connection, rule, as_of: dt.datetime, calendar, period: str) -> dict:
+    """Evaluated once a day, by the first sweep of the day: the KPI counts days over a
+    trailing year, and one grouped pass over every client is too dear for every minute."""
+    if not actions.claim(connection, rule, [DAILY_MARK], as_of.date().isoformat(), as_of):
+        return {"matched": 0, "acted": 0, "evaluated": False}
+    trigger = rule.trigger
+    fallen = [(key, change) for key, change, below in changes(connection, rule, as_of) if below]
     claimed = actions.claim(connection, rule, [key for key, _ in fallen], period, as_of)
     action = rule.action
     for key, change in fallen:

@@ -22,6 +22,8 @@ COMPARISONS = {
     "gt": operator.gt,
     "gte": operator.ge,
 }
+# Comparison of a latest-event date → whether it means "an event exists since …".
+EVENT_COMPARISONS = {"lt": False, "lte": False, "gt": True, "gte": True}
 SCHEDULE_UNITS = {
     Schedule.first_working_day_of_month: OncePer.month,
     Schedule.first_working_day_of_quarter: OncePer.quarter,
@@ -91,7 +93,22 @@ def condition(field, op: str, value, as_of: dt.datetime) -> sa.ColumnElement:
     if op in ("in", "not_in"):
         values = [typed(each) for each in value]
         return expression.in_(values) if op == "in" else expression.not_in(values)
+    if field.type == "bool" and op in ("eq", "ne"):
+        # `NOT EXISTS (…)` rather than `(EXISTS (…)) = false`: only the former becomes an
+        # anti-join in PostgreSQL's planner; the latter is a sub-query run per row.
+        wanted = typed(value) == (op == "eq")
+        return expression if wanted else ~expression
+    if field.event_since is not None and op in EVENT_COMPARISONS:
+        return _events(field, op, typed(value))
     return COMPARISONS[op](expression, typed(value))
+
+
+def _events(field, op: str, day: dt.date) -> sa.ColumnElement:
+    """latest < d: no event since d; latest <= d: none since the day after; > and >=
+    the converse. Same answer as comparing the maximum, without computing it per row."""
+    next_day, exists = day + dt.timedelta(days=1), EVENT_COMPARISONS[op]
+    since = field.event_since(day if op in ("lt", "gte") else next_day)
+    return since if exists else ~since
 
 
 def conditions(rule, as_of: dt.datetime) -> list[sa.ColumnElement]:

@@ -208,7 +208,7 @@ def make(ctx):
         record = models.Task(
             title=fields.pop("title", "Call"),
             assignee_id=assignee.id,
-            due_at=datetime.now() + timedelta(days=1),
+            due_at=fields.pop("due_at", datetime.now() + timedelta(days=1)),
             **fields,
         )
         db.session.add(record)

@@ -95,3 +95,48 @@ def test_create_a_client_with_a_contact_and_find_it(page, users):
     expect(row).to_have_count(1)
     # A primary contact and needs, but no industry or source yet: still incomplete.
     expect(row).to_contain_text("Incomplete")
+
+
+def _log_in(page, username):
+    page.goto("/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("[type=submit]")
+
+
+def test_overdue_task_is_marked_and_closed_with_its_result(page, make, users):
+    """An overdue task stands out in "My tasks"; Mark done asks for the result, and the
+    closed task leaves the list."""
+    from datetime import timedelta
+
+    from playwright.sync_api import expect
+
+    from app.services.clock import business_now
+
+    make.task(
+        users["sales_manager"], title="Overdue call", due_at=business_now() - timedelta(hours=2)
+    )
+    _log_in(page, "sales_manager")
+    page.goto("/mytasks/list/")
+    row = page.locator("tr", has_text="Overdue call")
+    expect(row.locator(".task-overdue")).to_be_visible()
+    row.locator("a[href*='/show/']").first.click()
+    page.click("#task-done")
+    page.click("#task-done-form [type=submit]")  # no result: the browser refuses
+    expect(page.locator("#task-done-form")).to_be_visible()
+    page.fill("#result", "Called; the client pays on Friday")
+    page.click("#task-done-form [type=submit]")
+    expect(page.locator(".alert-success")).to_be_visible()
+    expect(page.locator("tr", has_text="Overdue call")).to_have_count(0)
+
+
+def test_rule_preview_screen(page, ctx):
+    """The administrator opens a rule, then its preview and run history."""
+    from playwright.sync_api import expect
+
+    _log_in(page, "admin")
+    page.goto("/followupruleview/list/")
+    page.locator("tr", has_text="invoice-decision-2d").locator("a[href*='/show/']").first.click()
+    page.click("#rule-preview")
+    expect(page.locator("#preview")).to_contain_text("Nothing to do now")
+    expect(page.locator("#run-history")).to_be_visible()

@@ -32,4 +32,6 @@ METHOD_PERMISSIONS = {
     "put": WRITE,
     # Domain operations
     APPROVE: APPROVE,
+    "preview": READ,  # a follow-up rule's would-be matches and run history
+    "done": WRITE,  # a task marked done with its result
 }

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from app import models
 from app.models.audit_log import GENESIS_HASH, AuditHead, AuditLog
-from app.services import guard
+from app.services import bulk, guard
 from app.services.actor import current_actor
 
 AUDITED = {
@@ -220,7 +220,7 @@ def append(connection, entries: list[dict]) -> None:
         }
         row["hash"] = prev_hash = digest(row)
         rows.append(row)
-    connection.execute(sa.insert(AuditLog), rows)
+    bulk.insert_rows(connection, AuditLog.__table__, rows)
     connection.execute(head.update().where(head.c.id == 1).values(last_hash=prev_hash))
 
 

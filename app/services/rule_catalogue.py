@@ -24,6 +24,9 @@ class Field:
     type: str  # date, datetime, bool, int, number, text, or a Choice enum
     expression: sa.ColumnElement
     choices: type[choices.Choice] | None = None
+    # For "date of the latest event" fields: EXISTS an event on or after a day. Comparing
+    # through it lets the database anti-join the events instead of taking a maximum per row.
+    event_since: Callable[[dt.date], sa.ColumnElement] | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -65,13 +68,18 @@ def _columns(model, *names) -> dict[str, Field]:
 
 
 def _last_interaction(kind: choices.InteractionKind | None = None) -> Field:
-    query = sa.select(sa.func.max(m.Interaction.occurred_at)).where(
-        m.Interaction.client_id == m.Client.id
-    )
+    mine = [m.Interaction.client_id == m.Client.id]
     if kind is not None:
-        query = query.where(m.Interaction.kind == kind)
+        mine.append(m.Interaction.kind == kind)
+    query = sa.select(sa.func.max(m.Interaction.occurred_at)).where(*mine)
     day = sa.func.date(query.scalar_subquery(), type_=sa.Date)
-    return Field("date", sa.func.coalesce(day, NEVER, type_=sa.Date))
+    return Field(
+        "date",
+        sa.func.coalesce(day, NEVER, type_=sa.Date),
+        event_since=lambda since: sa.exists().where(
+            *mine, m.Interaction.occurred_at >= dt.datetime.combine(since, dt.time())
+        ),
+    )
 
 
 def _client_joins(model):
@@ -114,7 +122,11 @@ ENTITIES: dict[str, Entity] = {
             ),
             "last_service_review_on": _last_interaction(choices.InteractionKind.service_review),
             "last_paid_on": Field(
-                "date", sa.func.coalesce(_last_paid.scalar_subquery(), NEVER, type_=sa.Date)
+                "date",
+                sa.func.coalesce(_last_paid.scalar_subquery(), NEVER, type_=sa.Date),
+                event_since=lambda since: sa.exists(
+                    _last_paid.with_only_columns(m.Payment.id).where(m.Payment.paid_on >= since)
+                ),
             ),
         },
     ),

@@ -1,11 +1,16 @@
 """Screens for the follow-up rules, their runs and the working calendar."""
 
+from flask import abort
+from flask_appbuilder import expose, has_access
 from wtforms import SelectField, TimeField
 
+from app.extensions import db
 from app.models import CalendarDay, FollowUpRule, RuleRun, WorkingCalendar
+from app.models.choices import LABELS
 from app.services.rule_catalogue import ENTITIES
 from app.views.base import QmsModelView, ReadOnlyView
 from app.views.datamodel import QmsInterface
+from jobs.rule_preview import history, preview, sweep_health
 
 RULE_FIELDS = [
     "code",
@@ -33,6 +38,27 @@ class FollowUpRuleView(QmsModelView):
     add_form_extra_fields = edit_form_extra_fields = {
         "entity": SelectField(choices=[(name, name) for name in ENTITIES])
     }
+    show_template = "rule_show.html"
+    list_template = "rule_list.html"
+
+    def render_template(self, template, **kwargs):
+        kwargs.setdefault("sweep", sweep_health(db.session))
+        return super().render_template(template, **kwargs)
+
+    @expose("/preview/<int:pk>")
+    @has_access
+    def preview(self, pk):
+        """What the rule would act on now (nothing is done) and its recent runs."""
+        rule = self.datamodel.get(pk, self._base_filters)
+        if rule is None:
+            abort(404)
+        return self.render_template(
+            "rule_preview.html",
+            rule=rule,
+            preview=preview(db.session, rule),
+            history=history(db.session, rule),
+            labels=LABELS,
+        )
 
 
 class RuleRunView(ReadOnlyView):

@@ -7,6 +7,7 @@ from flask_login import current_user
 from app.extensions import db
 from app.models import Client, Task
 from app.models.choices import TaskStatus
+from jobs.rule_preview import sweep_health
 
 HOME_ROWS = 10
 
@@ -29,4 +30,6 @@ class HomeView(IndexView):
         clients = sa.select(Client).where(Client.owner_id == current_user.id)
         tasks = db.session.scalars(tasks.order_by(Task.due_at).limit(HOME_ROWS)).all()
         clients = db.session.scalars(clients.order_by(Client.name).limit(HOME_ROWS)).all()
-        return self.render_template(self.index_template, tasks=tasks, clients=clients)
+        return self.render_template(
+            self.index_template, tasks=tasks, clients=clients, sweep=sweep_health(db.session)
+        )

@@ -1,13 +1,48 @@
-"""Screens for tasks, and "My tasks" for managers."""
+"""Screens for tasks, and "My tasks" for managers: due and overdue highlighted, and a task
+marked done with its result."""
 
+from flask import abort, flash, redirect, request, url_for
+from flask_appbuilder import expose, has_access
+from flask_appbuilder.forms import DynamicForm
 from flask_appbuilder.models.sqla.filters import FilterEqualFunction, FilterNotEqual
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _
+from markupsafe import Markup, escape
+from wtforms import TextAreaField
+from wtforms.validators import DataRequired
 
+from app.extensions import db
 from app.models import Task
 from app.models.choices import TaskStatus
 from app.services.actor import current_actor_id
+from app.services.clock import business_now
+from app.services.errors import DomainError
 from app.views.base import QmsModelView
 from app.views.datamodel import QmsInterface
+
+
+def due_label(due_at) -> Markup:
+    """An open task's deadline, marked when it has passed or falls today."""
+    if due_at is None:
+        return Markup("")
+    text, now = escape(due_at.strftime("%Y-%m-%d %H:%M")), business_now()
+    if due_at < now:
+        return Markup('<span class="label label-danger task-overdue">%s · %s</span>') % (
+            text,
+            gettext("overdue"),
+        )
+    if due_at.date() == now.date():
+        return Markup('<span class="label label-warning task-due-today">%s · %s</span>') % (
+            text,
+            gettext("today"),
+        )
+    return Markup("%s") % text
+
+
+class TaskDoneForm(DynamicForm):
+    """What came of the task: required to close it."""
+
+    result = TextAreaField(_("Result"), validators=[DataRequired()])
 
 
 class TaskColumns:
@@ -30,17 +65,48 @@ class TaskColumns:
     ]
     order_columns = ["due_at", "title", "status"]
     base_order = ("due_at", "asc")
+    show_template = "task_show.html"
+
+    def render_template(self, template, **kwargs):
+        if template == self.show_template and "pk" in kwargs:
+            task = self.datamodel.get(kwargs["pk"], self._base_filters)
+            kwargs["task_open"] = task is not None and task.status == TaskStatus.open
+        return super().render_template(template, **kwargs)
 
 
 class TaskView(TaskColumns, QmsModelView):
     """SMART tasks, soonest due first."""
 
+    @expose("/done/<int:pk>", methods=["GET", "POST"])
+    @has_access
+    def done(self, pk):
+        """Close an open task with its result (the service refuses an empty one)."""
+        task = self.datamodel.get(pk, self._base_filters)
+        if task is None:
+            abort(404)
+        if task.status != TaskStatus.open:
+            flash(gettext("Only an open task can be marked done."), "warning")
+            return redirect(url_for("TaskView.show", pk=pk))
+        form = TaskDoneForm(request.form if request.method == "POST" else None)
+        if request.method == "POST" and form.validate():
+            task.status, task.result = TaskStatus.done, form.result.data
+            try:
+                db.session.commit()
+            except DomainError as error:
+                db.session.rollback()
+                flash(str(error), "danger")
+            else:
+                flash(gettext("Task done: %(title)s", title=task.title), "success")
+                return redirect(request.args.get("next") or url_for("MyTaskView.list"))
+        return self.render_template("task_done.html", task=task, form=form)
+
 
 class MyTaskView(TaskColumns, QmsModelView):
-    """The open tasks assigned to me."""
+    """The open tasks assigned to me, overdue and due today marked."""
 
     route_base = "/mytasks"
     list_title = _("My tasks")
+    formatters_columns = {"due_at": due_label}
     base_filters = QmsModelView.base_filters + [
         ["assignee_id", FilterEqualFunction, current_actor_id],
         ["status", FilterNotEqual, TaskStatus.done],

@@ -1,0 +1,207 @@
+"""Follow-up rule sweeps on a seeded database (bench/seed_million.py): catch-up, steady
+state, a sweep that fires for N records, and a naive per-record ORM loop as the baseline.
+
+    python bench/sweep_rules.py --database-url sqlite:////tmp/bench.db
+
+In one run: (1) a catch-up sweep over the seeded history; (2) steady-state sweeps with
+nothing new to do (median of --repeat); (3) --fire records made due by SQL (60 % invoices
+two days unpaid → a task each, 40 % unanswered requests → breach flag and a task each)
+and one sweep acting on them all; (4) the baseline: the invoice rule written as a naive
+per-record ORM loop, on --baseline more such invoices. Prints one JSON document; the
+database is changed (tasks, firings), so re-seed or copy it before a clean re-run.
+"""
+
+import argparse
+import datetime as dt
+import json
+import os
+import statistics
+import time
+from pathlib import Path
+
+import sqlalchemy as sa
+
+INVOICE_RULE, INQUIRY_RULE = "invoice-decision-2d", "inquiry-answer-30m"
+
+
+def timed(call):
+    started = time.perf_counter()
+    result = call()
+    return result, round(time.perf_counter() - started, 3)
+
+
+def make_due(session, m, rules, as_of, invoices: int, inquiries: int) -> list[int]:
+    """Invoices without payment put on approval three days ago, requests left unanswered
+    since yesterday, their earlier firings forgotten; returns the invoice ids in order."""
+    invoice_ids = session.scalars(
+        sa.select(m.Invoice.id)
+        .where(~sa.exists().where(m.Payment.invoice_id == m.Invoice.id))
+        .order_by(m.Invoice.id)
+        .limit(invoices)
+    ).all()
+    inquiry_ids = session.scalars(  # escalated to a branch head: one the inquiry reaches
+        sa.select(m.Inquiry.id)
+        .join(m.Client, m.Client.id == m.Inquiry.client_id)
+        .join(m.Branch, m.Branch.id == m.Client.branch_id)
+        .where(m.Branch.head_id.is_not(None))
+        .order_by(m.Inquiry.id)
+        .limit(inquiries)
+    ).all()
+    issued = as_of.date() - dt.timedelta(days=3)
+    for start in range(0, len(invoice_ids), 10_000):
+        chunk = invoice_ids[start : start + 10_000]
+        session.execute(
+            sa.update(m.Invoice)
+            .where(m.Invoice.id.in_(chunk))
+            .values(status="on_approval", issued_on=issued)
+        )
+        session.execute(
+            sa.delete(m.RuleFiring).where(
+                m.RuleFiring.rule_id.in_([rules[INVOICE_RULE], rules["invoice-reject-15d"]]),
+                m.RuleFiring.record_id.in_(chunk),
+            )
+        )
+    received = as_of - dt.timedelta(days=1)
+    for start in range(0, len(inquiry_ids), 10_000):
+        chunk = inquiry_ids[start : start + 10_000]
+        session.execute(
+            sa.update(m.Inquiry)
+            .where(m.Inquiry.id.in_(chunk))
+            .values(received_at=received, first_response_at=None, breached_at=None)
+        )
+        session.execute(
+            sa.delete(m.RuleFiring).where(
+                m.RuleFiring.rule_id == rules[INQUIRY_RULE], m.RuleFiring.record_id.in_(chunk)
+            )
+        )
+    session.commit()
+    return list(invoice_ids)
+
+
+def naive_invoice_rule(session, m, rule, ids, as_of) -> int:
+    """The baseline: rule 2 as one would write it record by record with the ORM."""
+    from app.services import audit
+
+    latest_issue = as_of.date() - dt.timedelta(days=2)
+    acted = 0
+    with audit.acting_as("bench:naive"):
+        for invoice_id in ids:
+            invoice = session.get(m.Invoice, invoice_id)
+            if invoice.status != "on_approval" or invoice.issued_on > latest_issue:
+                continue
+            if session.query(m.Payment.id).filter_by(invoice_id=invoice.id).first():
+                continue
+            fired = session.query(m.RuleFiring.id).filter_by(
+                rule_id=rule.id, record_id=invoice.id, period=""
+            )
+            if fired.first():
+                continue
+            client = invoice.client
+            session.add(m.RuleFiring(rule_id=rule.id, record_id=invoice.id, period="", as_of=as_of))
+            session.add(
+                m.Task(
+                    title=f"Invoice {invoice.number}: ask {client.name} for the decision",
+                    description=f"Rule {rule.code}: invoice {invoice.number} unpaid.",
+                    client_id=client.id,
+                    assignee_id=invoice.owner_id or client.owner_id,
+                    due_at=as_of + dt.timedelta(days=3),
+                    origin=f"rule:{rule.code}",
+                    related_entity="invoice",
+                    related_id=invoice.id,
+                )
+            )
+            acted += 1
+        session.commit()
+    return acted
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", required=True)
+    parser.add_argument("--as-of", default="2026-11-23T10:00:00")
+    parser.add_argument("--fire", type=int, default=100_000)
+    parser.add_argument("--baseline", type=int, default=10_000)
+    parser.add_argument("--repeat", type=int, default=5)
+    arguments = parser.parse_args()
+    os.environ.setdefault("QMS_INSTANCE_DIR", str(Path("/tmp/qms-bench-instance")))
+
+    from app import create_app
+    from app import models as m
+    from app.cli import initialise
+    from app.extensions import db
+    from jobs.sweep import sweep, sweep_workers
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": arguments.database_url})
+    as_of = dt.datetime.fromisoformat(arguments.as_of)
+    minute = dt.timedelta(minutes=1)
+    report = {"database": db_name(arguments.database_url)}
+    with app.app_context():
+        initialise()
+        report["sweep_workers"] = sweep_workers(app.config, db.engine)
+        counts = {
+            table: db.session.scalar(sa.select(sa.func.count()).select_from(sa.table(table)))
+            for table in ("client", "invoice", "inquiry", "interaction", "payment")
+        }
+        report["rows"] = counts
+        run, seconds = timed(lambda: sweep(as_of))
+        report["catch_up"] = {"seconds": seconds, "acted": run.acted, "errors": run.errors}
+        report["kpi_daily_evaluation_seconds"] = run.results["survey-activity-drop"]["seconds"]
+
+        def steady(start):
+            figures = []
+            for index in range(arguments.repeat):
+                run, seconds = timed(lambda: sweep(start + minute * index))
+                figures.append(seconds)
+                slowest = max(run.results.items(), key=lambda item: item[1]["seconds"])
+            return {
+                "median_seconds": statistics.median(figures),
+                "runs": figures,
+                "acted_last": run.acted,
+                "slowest_rule": [slowest[0], slowest[1]["seconds"]],
+            }
+
+        report["steady_before"] = steady(as_of + minute)
+        rules = dict(db.session.execute(sa.select(m.FollowUpRule.code, m.FollowUpRule.id)).all())
+        fire_at = as_of + minute * (arguments.repeat + 2)
+        invoices = round(arguments.fire * 0.6)
+        invoice_ids = make_due(
+            db.session,
+            m,
+            rules,
+            fire_at,
+            invoices + arguments.baseline,
+            arguments.fire - invoices,
+        )
+        rule = db.session.get(m.FollowUpRule, rules[INVOICE_RULE])
+        baseline_ids = invoice_ids[: arguments.baseline]
+        acted, seconds = timed(
+            lambda: naive_invoice_rule(db.session, m, rule, baseline_ids, fire_at)
+        )
+        report["baseline"] = {
+            "records": acted,
+            "seconds": seconds,
+            "ms_per_record": round(seconds * 1000 / max(acted, 1), 3),
+        }
+        run, seconds = timed(lambda: sweep(fire_at))
+        report["fire"] = {
+            "acted": run.acted,
+            "seconds": seconds,
+            "ms_per_record": round(seconds * 1000 / max(run.acted, 1), 4),
+            "per_rule": {
+                code: each["acted"] for code, each in run.results.items() if each["acted"]
+            },
+            "errors": run.errors,
+        }
+        report["speedup_per_record"] = round(
+            report["baseline"]["ms_per_record"] / report["fire"]["ms_per_record"], 1
+        )
+        report["steady_after"] = steady(fire_at + minute)
+    print(json.dumps(report, indent=2))
+
+
+def db_name(url: str) -> str:
+    return url.split(":")[0]
+
+
+if __name__ == "__main__":
+    main()

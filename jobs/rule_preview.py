@@ -1,0 +1,95 @@
+"""What a rule would do now, without doing it, and what it has done: for the rule screen
+and its API."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+from flask import current_app
+
+from app import models as m
+from app.models.choices import RunStatus, TriggerKind
+from app.services import working_time
+from app.services.clock import business_now
+from jobs.rule_kpi import changes
+from jobs.rule_query import due_records, periodic_due, rule_period
+
+PREVIEW_ROWS = 100
+HISTORY_RUNS = 30
+
+
+def _plain(value):
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ")
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def preview(session, rule, as_of: dt.datetime | None = None) -> dict:
+    """The records the rule would act on as of now (the first PREVIEW_ROWS, and how many)."""
+    as_of = (as_of or business_now()).replace(microsecond=0)
+    calendar = working_time.load(session, around=as_of.date())
+    kind = rule.trigger["kind"]
+    result = {"as_of": as_of.isoformat(sep=" "), "kind": kind, "period": rule_period(rule, as_of)}
+    if kind == TriggerKind.periodic:
+        fired = session.scalar(
+            sa.select(sa.func.count()).where(
+                m.RuleFiring.rule_id == rule.id, m.RuleFiring.period == result["period"]
+            )
+        )
+        due = periodic_due(rule, as_of, calendar) and not fired
+        return {**result, "total": int(due), "rows": []}
+    if kind == TriggerKind.kpi:
+        connection = session.connection()
+        rows = [
+            {"record_id": key, "label": f"{rule.trigger['scope']} {key}", "value": round(change, 1)}
+            for key, change, below in changes(connection, rule, as_of)
+            if below
+        ]
+        return {**result, "total": len(rows), "rows": rows[:PREVIEW_ROWS]}
+    query = due_records(rule, as_of, calendar)
+    total = session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
+    rows = [
+        {
+            "record_id": row.record_id,
+            "label": _plain(row.label),
+            "client": row.client_name,
+            "value": _plain(row.trigger_value),
+        }
+        for row in session.execute(query.limit(PREVIEW_ROWS))
+    ]
+    return {**result, "total": total, "rows": rows}
+
+
+def history(session, rule) -> list[dict]:
+    """The rule's part of the latest sweeps that ran it, newest first."""
+    runs = session.scalars(
+        sa.select(m.RuleRun).order_by(m.RuleRun.id.desc()).limit(HISTORY_RUNS * 4)
+    ).all()
+    entries = []
+    for run in runs:
+        mine = (run.results or {}).get(rule.code)
+        if mine is None:
+            continue
+        entries.append(
+            {
+                "run": run.id,
+                "as_of": _plain(run.as_of),
+                "started_at": _plain(run.started_at),
+                "status": run.status.value if run.status else None,
+                **{key: mine.get(key) for key in ("matched", "acted", "errors", "seconds")},
+                "error": mine.get("error"),
+            }
+        )
+    return entries[:HISTORY_RUNS]
+
+
+def sweep_health(session, now: dt.datetime | None = None) -> dict:
+    """The last successful sweep, and whether it is older than two sweep intervals."""
+    now = now or business_now()
+    last = session.scalar(
+        sa.select(sa.func.max(m.RuleRun.finished_at)).where(m.RuleRun.status == RunStatus.succeeded)
+    )
+    interval = current_app.config["RULES_SWEEP_SECONDS"]
+    stale = last is None or now - last > dt.timedelta(seconds=2 * interval)
+    return {"last_success": last, "stale": stale, "interval": interval}
