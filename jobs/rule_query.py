@@ -129,6 +129,17 @@ def due_records(rule, as_of: dt.datetime, calendar: Calendar) -> sa.Select:
         m.RuleFiring.record_id == model.id,
         m.RuleFiring.period == rule_period(rule, as_of),
     )
+    # Which records are due is settled first, and only those few are joined to their
+    # client and branch for names and assignees; left to itself PostgreSQL may join a
+    # million clients to every candidate before the anti-join leaves none.
+    due = (
+        entity.joins(sa.select(model.id.label("id")).select_from(model))
+        .where(trigger_field <= threshold(rule, as_of, calendar))
+        .where(*conditions(rule, as_of))
+        .where(~sa.exists(fired))
+        .cte(f"due_{rule.entity}")
+        .prefix_with("MATERIALIZED", dialect="postgresql")
+    )
     query = sa.select(
         model.id.label("record_id"),
         entity.owner.label("owner_id"),
@@ -137,14 +148,8 @@ def due_records(rule, as_of: dt.datetime, calendar: Calendar) -> sa.Select:
         entity.label.label("label"),
         m.Client.name.label("client_name"),
         trigger_field.label("trigger_value"),
-    ).select_from(model)
-    return (
-        entity.joins(query)
-        .where(trigger_field <= threshold(rule, as_of, calendar))
-        .where(*conditions(rule, as_of))
-        .where(~sa.exists(fired))
-        .order_by(model.id)
-    )
+    ).select_from(model.__table__.join(due, due.c.id == model.id))
+    return entity.joins(query).order_by(model.id)
 
 
 def periodic_due(rule, as_of: dt.datetime, calendar: Calendar) -> bool:
