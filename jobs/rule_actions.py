@@ -19,6 +19,8 @@ from app.services.rule_definition import PLACEHOLDER, period_start
 from app.services.survey import STANDARD_QUESTIONNAIRE
 from jobs.rule_query import SCHEDULE_UNITS, due_at
 
+# A rule's task as its audit row records it (with due_at).
+AUDITED_TASK_FIELDS = ("title", "assignee_id", "status", "origin", "client_id")
 # Ids per statement: PostgreSQL takes at most 65,535 parameters, SQLite 32,766.
 CHUNK = 10_000
 
@@ -91,7 +93,7 @@ def claim(connection, rule, record_ids: list[int], period: str, as_of: dt.dateti
 
 
 def chunks(ids, size: int = CHUNK) -> list[list[int]]:
-    """Ids in groups small enough for one statement's parameters."""
+    """Ids in order, in groups small enough for one statement's parameters."""
     ordered = sorted(ids)
     return [ordered[start : start + size] for start in range(0, len(ordered), size)]
 
@@ -205,15 +207,16 @@ def create_tasks(connection, rule, rows, action: dict, people, as_of, calendar) 
         bulk.insert_rows(connection, m.Task.__table__, rows)
     else:
         ids = connection.execute(sa.insert(m.Task).returning(m.Task.id), tasks).scalars().all()
+    # The values are plain already but for the due time, which many tasks share.
+    due_texts = {due: audit.plain(due) for due in {task["due_at"] for task in tasks}}
     entries = [
         {
             "entity": "task",
             "record_id": task_id,
             "action": "create",
             "changes": {
-                key: [None, audit.plain(task[key])]
-                for key in ("title", "assignee_id", "due_at", "status", "origin", "client_id")
-                if task[key] is not None
+                **{key: [None, task[key]] for key in AUDITED_TASK_FIELDS if task[key] is not None},
+                "due_at": [None, due_texts[task["due_at"]]],
             },
             "reason": task["description"],
         }

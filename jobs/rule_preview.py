@@ -12,8 +12,9 @@ from app import models as m
 from app.models.choices import RunStatus, TriggerKind
 from app.services import working_time
 from app.services.clock import business_now
+from app.services.rule_catalogue import ENTITIES
 from jobs.rule_kpi import changes
-from jobs.rule_query import due_records, periodic_due, rule_period
+from jobs.rule_query import details, due_ids, periodic_due, rule_period
 
 PREVIEW_ROWS = 100
 HISTORY_RUNS = 30
@@ -47,8 +48,10 @@ def preview(session, rule, as_of: dt.datetime | None = None) -> dict:
             if below
         ]
         return {**result, "total": len(rows), "rows": rows[:PREVIEW_ROWS]}
-    query = due_records(rule, as_of, calendar)
-    total = session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
+    due = due_ids(rule, as_of, calendar)
+    total = session.scalar(sa.select(sa.func.count()).select_from(due.order_by(None).subquery()))
+    first = due.limit(PREVIEW_ROWS).subquery()
+    model = ENTITIES[rule.entity].model
     rows = [
         {
             "record_id": row.record_id,
@@ -56,7 +59,7 @@ def preview(session, rule, as_of: dt.datetime | None = None) -> dict:
             "client": row.client_name,
             "value": _plain(row.trigger_value),
         }
-        for row in session.execute(query.limit(PREVIEW_ROWS))
+        for row in session.execute(details(rule, model.id.in_(sa.select(first.c.id))))
     ]
     return {**result, "total": total, "rows": rows}
 

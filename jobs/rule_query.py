@@ -119,8 +119,9 @@ def conditions(rule, as_of: dt.datetime) -> list[sa.ColumnElement]:
     ]
 
 
-def due_records(rule, as_of: dt.datetime, calendar: Calendar) -> sa.Select:
-    """Records of an `after` rule that are due and not yet fired for in this period."""
+def due_ids(rule, as_of: dt.datetime, calendar: Calendar) -> sa.Select:
+    """Ids of the records an `after` rule is due for and has not yet fired for in this
+    period, in order. Only ids: the few found are then read in detail by `details`."""
     entity = ENTITIES[rule.entity]
     model = entity.model
     trigger_field = entity.fields[rule.trigger["field"]].expression
@@ -129,17 +130,20 @@ def due_records(rule, as_of: dt.datetime, calendar: Calendar) -> sa.Select:
         m.RuleFiring.record_id == model.id,
         m.RuleFiring.period == rule_period(rule, as_of),
     )
-    # Which records are due is settled first, and only those few are joined to their
-    # client and branch for names and assignees; left to itself PostgreSQL may join a
-    # million clients to every candidate before the anti-join leaves none.
-    due = (
-        entity.joins(sa.select(model.id.label("id")).select_from(model))
+    return (
+        entity.joins(sa.select(model.id).select_from(model))
         .where(trigger_field <= threshold(rule, as_of, calendar))
         .where(*conditions(rule, as_of))
         .where(~sa.exists(fired))
-        .cte(f"due_{rule.entity}")
-        .prefix_with("MATERIALIZED", dialect="postgresql")
+        .order_by(model.id)
     )
+
+
+def details(rule, id_condition) -> sa.Select:
+    """Who and what the records are (owner, branch head, client, label, trigger value),
+    for the records `id_condition` picks out of the rule's entity."""
+    entity = ENTITIES[rule.entity]
+    model = entity.model
     query = sa.select(
         model.id.label("record_id"),
         entity.owner.label("owner_id"),
@@ -147,9 +151,9 @@ def due_records(rule, as_of: dt.datetime, calendar: Calendar) -> sa.Select:
         entity.client_id.label("client_id"),
         entity.label.label("label"),
         m.Client.name.label("client_name"),
-        trigger_field.label("trigger_value"),
-    ).select_from(model.__table__.join(due, due.c.id == model.id))
-    return entity.joins(query).order_by(model.id)
+        entity.fields[rule.trigger["field"]].expression.label("trigger_value"),
+    ).select_from(model)
+    return entity.joins(query).where(id_condition).order_by(model.id)
 
 
 def periodic_due(rule, as_of: dt.datetime, calendar: Calendar) -> bool:

@@ -119,13 +119,17 @@ def test_an_unreachable_smtp_server_only_delays_the_email(rule, smtp, make, user
 def test_notifications_are_private_and_read_when_opened(app, rule, make, users):
     """The owner lists and opens theirs (then it is read); another manager, even a
     director who sees every client, gets nothing through the screen or the API."""
-    make.invoice(make.client(users["sales_manager"]), "INV-44", issued_on=date(2026, 11, 10))
+    invoice = make.invoice(
+        make.client(users["sales_manager"]), "INV-44", issued_on=date(2026, 11, 10)
+    )
     sweep(AS_OF, [RULE["code"]])
     [note] = _notifications()
     owner = app.test_client()
     login(owner, "sales_manager")
     assert b"INV-44" in owner.get("/mynotifications/list/").data
-    assert owner.get(f"/mynotifications/show/{note.id}").status_code == 200
+    shown = owner.get(f"/mynotifications/show/{note.id}")
+    assert shown.status_code == 200
+    assert f"/invoiceview/show/{invoice.id}".encode() in shown.data
     assert _notifications()[0].read_at is not None
     assert api_client(app, "sales_manager").get("/api/v1/notification/").json["count"] == 1
     for other in ("sales_manager_b", "director"):

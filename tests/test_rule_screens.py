@@ -43,6 +43,9 @@ def test_preview_lists_what_would_be_done_and_does_nothing(app, make, users):
     assert db.session.scalar(sa.select(sa.func.count()).select_from(models.Task)) == 0
     assert db.session.scalar(sa.select(sa.func.count()).select_from(models.RuleFiring)) == 0
     sweep(None, ["invoice-decision-2d"])
+    task = db.session.scalars(sa.select(models.Task).order_by(models.Task.id)).first()
+    shown = _browser(app, "sales_manager").get(f"/taskview/show/{task.id}").data
+    assert f"/invoiceview/show/{task.related_id}".encode() in shown  # the task links its record
     body = api_client(app, "admin").get(f"/api/v1/follow_up_rule/{rule_id}/preview").json
     assert body["preview"]["total"] == 0
     [entry] = body["history"]

@@ -288,3 +288,18 @@ def test_a_failed_sweep_job_is_retried_and_kept_on_record(app, ctx, monkeypatch)
     finally:
         connection.flushdb()
         connection.close()
+
+
+def test_due_records_are_acted_on_in_batches(make, users, monkeypatch):
+    """With batches of two, five due invoices still get one task each, counted once."""
+    from jobs import sweep as sweep_module
+
+    monkeypatch.setattr(sweep_module, "BATCH", 2)
+    client = make.client(users["sales_manager"])
+    for number in range(5):
+        make.invoice(client, f"INV-B{number}", issued_on=date(2026, 11, 1))
+    result = _sweep(datetime(2026, 11, 5, 10), "invoice-decision-2d")["invoice-decision-2d"]
+    assert (result["matched"], result["acted"], result["unassigned"]) == (5, 5, 0)
+    assert sorted(task.title for task in _tasks("invoice-decision-2d")) == [
+        f"Invoice INV-B{number}: ask Client for the decision" for number in range(5)
+    ]

@@ -11,15 +11,23 @@ from app.services.actor import current_actor_id
 from app.services.clock import business_now
 from app.views.base import QmsModelView
 from app.views.datamodel import QmsInterface
+from app.views.task import record_url
 
 
 class NotificationView(QmsModelView):
     """The signed-in user's notifications (an administrator sees everyone's)."""
 
+    def render_template(self, template, **kwargs):
+        if template == self.show_template and "pk" in kwargs:
+            item = self.datamodel.get(kwargs["pk"], self._base_filters)
+            if item is not None:
+                kwargs["record_url"] = record_url(item.related_entity, item.related_id)
+        return super().render_template(template, **kwargs)
+
     datamodel = QmsInterface(Notification)
     class_permission_name = "Notification"
     base_permissions = [f"can_{READ}"]
-    show_template = "appbuilder/general/model/show.html"
+    show_template = "notification_show.html"
     list_columns = ["created_on", "title", "client", "read_at", "emailed_at"]
     search_columns = ["created_on", "title", "client", "origin", "read_at"]
     show_columns = list_columns + ["body", "origin", "related_entity", "related_id", "user"]

@@ -20,6 +20,22 @@ from app.services.errors import DomainError
 from app.views.base import QmsModelView
 from app.views.datamodel import QmsInterface
 
+# The screen of each entity a rule acts on, for the link from its tasks and notifications.
+RECORD_SCREENS = {
+    "client": "ClientView",
+    "interaction": "InteractionView",
+    "invoice": "InvoiceView",
+    "inquiry": "InquiryView",
+    "complaint": "ComplaintView",
+    "corrective_action": "CorrectiveActionView",
+}
+
+
+def record_url(entity: str | None, record_id: int | None) -> str | None:
+    """Where the record a task or notification is about is shown, if it has a screen."""
+    screen = RECORD_SCREENS.get(entity or "")
+    return url_for(f"{screen}.show", pk=record_id) if screen and record_id else None
+
 
 def due_label(due_at) -> Markup:
     """An open task's deadline, marked when it has passed or falls today."""
@@ -71,6 +87,8 @@ class TaskColumns:
         if template == self.show_template and "pk" in kwargs:
             task = self.datamodel.get(kwargs["pk"], self._base_filters)
             kwargs["task_open"] = task is not None and task.status == TaskStatus.open
+            if task is not None:
+                kwargs["record_url"] = record_url(task.related_entity, task.related_id)
         return super().render_template(template, **kwargs)
 
 
