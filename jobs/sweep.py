@@ -20,6 +20,7 @@ from app.services import audit, working_time
 from app.services.clock import business_now
 from app.services.rule_catalogue import ENTITIES
 from jobs import rule_actions as actions
+from jobs import rule_memo as memo
 from jobs.mail import deliver_pending
 from jobs.rule_query import conditions, details, due_ids, periodic_due, rule_period
 
@@ -108,15 +109,26 @@ def run_in_transaction(rule, as_of: dt.datetime, calendar) -> dict:
 
 
 def evaluate_all(app, rules, as_of: dt.datetime, calendar) -> dict[str, dict]:
-    """Each rule's result. Rules are independent, each in its own transaction, so with
-    several workers they run side by side on threads: the database does most of the work.
-    (Forked processes were tried and measured slower: two cores are shared with
+    """Each rule's result; a rule whose answer cannot have changed since the last sweep is
+    not run again (jobs/rule_memo.py). Rules are independent, each in its own transaction,
+    so with several workers they run side by side on threads: the database does most of
+    the work. (Forked processes were tried and measured slower: two cores are shared with
     PostgreSQL.)"""
     workers = min(sweep_workers(app.config, db.engine), len(rules)) or 1
+    position = memo.audit_position(db.session)
+    previous = memo.previous_results(db.session)
+    db.session.commit()
 
     def evaluate(rule) -> tuple[str, dict]:
         with app.app_context():
-            return rule.code, run_in_transaction(rule, as_of, calendar)
+            mark = {
+                "fingerprint": memo.fingerprint(rule, as_of, calendar, db.engine),
+                "audit_seq": position,
+            }
+            if memo.unchanged(previous.get(rule.code, {}), mark["fingerprint"], position):
+                skipped = {"matched": 0, "acted": 0, "errors": 0, "seconds": 0.0}
+                return rule.code, {**skipped, "unchanged": True, **mark}
+            return rule.code, {**run_in_transaction(rule, as_of, calendar), **mark}
 
     if workers == 1:
         return dict(map(evaluate, rules))
