@@ -51,13 +51,17 @@ def assignees(connection, rule, rows, spec: str) -> dict[int, list[int]]:
     return {row.record_id: users for row in rows} if users else {}
 
 
+def id_array(ids) -> sa.BindParameter:
+    """Ids as one PostgreSQL array parameter, which the driver need not parse out of a
+    statement thousands of placeholders long."""
+    return sa.bindparam(None, list(ids), type_=postgresql.ARRAY(sa.Integer))
+
+
 def id_in(connection, column, ids) -> sa.ColumnElement:
-    """`column IN ids`: on PostgreSQL as `= ANY(array)`, one parameter the driver need not
-    parse out of a statement thousands of placeholders long."""
-    ids = list(ids)
+    """`column IN ids`; on PostgreSQL `= ANY(array)`."""
     if connection.dialect.name == "postgresql":
-        return column == sa.any_(sa.bindparam(None, ids, type_=postgresql.ARRAY(sa.Integer)))
-    return column.in_(ids)
+        return column == sa.any_(id_array(ids))
+    return column.in_(list(ids))
 
 
 def claim(connection, rule, record_ids: list[int], period: str, as_of: dt.datetime) -> set[int]:
@@ -66,11 +70,12 @@ def claim(connection, rule, record_ids: list[int], period: str, as_of: dt.dateti
         return set()
     now = m.base.now()
     if connection.dialect.name == "postgresql":
-        ids = sa.func.unnest(
-            sa.bindparam("ids", list(record_ids), type_=postgresql.ARRAY(sa.Integer))
-        )
         rows = sa.select(
-            sa.literal(rule.id), ids, sa.literal(period), sa.literal(as_of), sa.literal(now)
+            sa.literal(rule.id),
+            sa.func.unnest(id_array(record_ids)),
+            sa.literal(period),
+            sa.literal(as_of),
+            sa.literal(now),
         )
         statement = (
             postgresql.insert(m.RuleFiring)
@@ -79,9 +84,8 @@ def claim(connection, rule, record_ids: list[int], period: str, as_of: dt.dateti
             .returning(m.RuleFiring.record_id)
         )
         return set(connection.execute(statement).scalars().all())
-    dialect = sqlite
     statement = (
-        dialect.insert(m.RuleFiring)
+        sqlite.insert(m.RuleFiring)
         .on_conflict_do_nothing(index_elements=["rule_id", "record_id", "period"])
         .returning(m.RuleFiring.record_id)
     )
@@ -115,10 +119,9 @@ def why_template() -> str:
     return gettext("Rule %(code)s (%(name)s), as of %(as_of)s: %(entity)s %(record)s")
 
 
-def why(rule, row, as_of, template: str | None = None) -> str:
+def why(rule, row, as_of, template: str) -> str:
     """The task's explanation: which rule, as of when, for what, and the date it counted
-    from. `template` is the translated sentence, looked up once for many rows."""
-    template = template or why_template()
+    from. `template` is `why_template()`, translated once for many rows."""
     text = template % {
         "code": rule.code,
         "name": rule.name,
@@ -131,7 +134,7 @@ def why(rule, row, as_of, template: str | None = None) -> str:
     return text + "."
 
 
-def explain(rule, action: dict, row, as_of, template: str | None = None) -> str:
+def explain(rule, action: dict, row, as_of, template: str) -> str:
     """The rule's own words for the record (its description template), then why."""
     reason = why(rule, row, as_of, template)
     if action.get("description"):
@@ -143,11 +146,12 @@ def notify(connection, rule, rows, action: dict, people, as_of) -> int:
     """In-app notifications, in bulk; e-mail goes out after the rule's commit."""
     entity = ENTITIES[rule.entity]
     now = m.base.now()
+    template = why_template()
     messages = [
         {
             "user_id": user_id,
             "title": render(action["title"], row),
-            "body": explain(rule, action, row, as_of),
+            "body": explain(rule, action, row, as_of, template),
             "origin": f"rule:{rule.code}"[:50],
             "client_id": row.client_id if entity.client_id is not None else None,
             "related_entity": rule.entity,

@@ -108,16 +108,14 @@ def run_in_transaction(rule, as_of: dt.datetime, calendar) -> dict:
     return result
 
 
-def evaluate_all(app, rules, as_of: dt.datetime, calendar) -> dict[str, dict]:
+def evaluate_all(app, rules, as_of: dt.datetime, calendar, position, previous) -> dict:
     """Each rule's result; a rule whose answer cannot have changed since the last sweep is
-    not run again (jobs/rule_memo.py). Rules are independent, each in its own transaction,
+    not run again (jobs/rule_memo.py; `position` and `previous` are read before the sweep
+    starts). Rules are independent, each in its own transaction,
     so with several workers they run side by side on threads: the database does most of
     the work. (Forked processes were tried and measured slower: two cores are shared with
     PostgreSQL.)"""
     workers = min(sweep_workers(app.config, db.engine), len(rules)) or 1
-    position = memo.audit_position(db.session)
-    previous = memo.previous_results(db.session)
-    db.session.commit()
 
     def evaluate(rule) -> tuple[str, dict]:
         with app.app_context():
@@ -180,12 +178,14 @@ def sweep(as_of: dt.datetime | None = None, codes: list[str] | None = None) -> m
         query = query.where(m.FollowUpRule.code.in_(codes))
     rules = session.scalars(query.order_by(m.FollowUpRule.id)).all()
     calendar = working_time.load(session, around=as_of.date())
+    position, previous = memo.audit_position(session), memo.previous_results(session)
     for rule in rules:  # plain objects from here on: each rule runs on its own connection
         session.expunge(rule)
     # End the read transaction: held open through a long sweep, it would keep PostgreSQL
     # from cleaning up behind every write of the rules.
     session.commit()
-    results = evaluate_all(current_app._get_current_object(), rules, as_of, calendar)
+    app = current_app._get_current_object()
+    results = evaluate_all(app, rules, as_of, calendar, position, previous)
     run = session.get(m.RuleRun, run_id)
     run.results = results
     run.matched = sum(each["matched"] for each in results.values())

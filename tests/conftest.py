@@ -149,6 +149,24 @@ def api_token(client, username: str) -> str:
     return response.json["access_token"]
 
 
+def swept(as_of, *codes) -> dict:
+    """One sweep of the named rules as of `as_of`, checked free of errors; per rule."""
+    from jobs.sweep import sweep
+
+    run = sweep(as_of, list(codes))
+    db.session.expire_all()
+    assert run.errors == 0, run.results
+    return run.results
+
+
+def rule_tasks(code: str) -> list:
+    """The tasks the rule `code` created, oldest first."""
+    from app.models import Task
+
+    query = sa.select(Task).where(Task.origin == f"rule:{code}").order_by(Task.id)
+    return db.session.scalars(query).all()
+
+
 @pytest.fixture
 def branch(ctx, users):
     """A branch headed by `head_of_sales` (the `_b` head has none)."""

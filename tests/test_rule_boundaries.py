@@ -5,24 +5,15 @@ the records the rule's conditions exclude. Rules 2–4 are in test_rules.py."""
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
+from conftest import rule_tasks, swept
 from flask_appbuilder.security.sqla.models import Role, User
 
 from app import models
 from app.extensions import db
-from jobs.sweep import sweep
 
 
 def _sweep(as_of, code):
-    run = sweep(as_of, [code])
-    db.session.expire_all()
-    assert run.errors == 0, run.results
-    return run.results[code]
-
-
-def _tasks(code):
-    return db.session.scalars(
-        sa.select(models.Task).where(models.Task.origin == f"rule:{code}").order_by(models.Task.id)
-    ).all()
+    return swept(as_of, code)[code]
 
 
 def _role_members(name):
@@ -87,7 +78,7 @@ def test_recontact_due_on_the_day_unless_the_client_was_contacted_since(make, us
     assert _sweep(datetime(2026, 11, 24, 23, 59), "recontact-due")["acted"] == 0
     assert _sweep(datetime(2026, 11, 25, 0, 0), "recontact-due")["acted"] == 1
     assert _sweep(datetime(2026, 11, 26, 12, 0), "recontact-due")["acted"] == 0
-    [task] = _tasks("recontact-due")
+    [task] = rule_tasks("recontact-due")
     assert task.assignee_id == owner.id and task.client_id == waiting.id
     assert task.due_at == datetime(2026, 11, 25, 18, 0) and "Waiting" in task.title
 
@@ -129,7 +120,7 @@ def test_activity_drop_beyond_ten_percent_starts_a_survey_for_that_manager(make,
         falling.id,
     )
     marketing = _role_members("Marketing")
-    tasks = _tasks(code)
+    tasks = rule_tasks(code)
     assert {task.assignee_id for task in tasks} == marketing and tasks
     assert "-20.0 %" in tasks[0].title
 
@@ -145,7 +136,7 @@ def test_complaint_investigation_task_at_registration(make, users, branch):
     assert _sweep(datetime(2026, 11, 20, 16, 59), code)["acted"] == 0
     assert _sweep(datetime(2026, 11, 20, 17, 0), code)["acted"] == 1
     assert _sweep(datetime(2026, 11, 20, 17, 1), code)["acted"] == 0
-    [task] = _tasks(code)
+    [task] = rule_tasks(code)
     assert task.assignee_id == branch.head_id and task.related_id == registered.id
     assert task.due_at == datetime(2026, 11, 23, 17, 0)  # Friday 17:00 + 9 working hours
 
@@ -161,7 +152,7 @@ def test_resolved_complaint_gets_a_follow_up_contact_task(make, users):
     code = "complaint-follow-up"
     assert _sweep(datetime(2026, 11, 19, 11, 59), code)["acted"] == 0
     assert _sweep(datetime(2026, 11, 19, 12, 0), code)["acted"] == 1
-    [task] = _tasks(code)
+    [task] = rule_tasks(code)
     assert task.assignee_id == owner.id and task.related_id == resolved.id
     assert task.due_at == datetime(2026, 11, 24, 12, 0)
 
@@ -184,7 +175,7 @@ def test_overdue_corrective_action_is_escalated_to_quality(make, users):
     assert db.session.get(models.CorrectiveAction, late.id).escalated_at == datetime(2026, 11, 21)
     assert db.session.get(models.CorrectiveAction, done.id).escalated_at is None
     quality = _role_members("Quality Officer")
-    assert {task.assignee_id for task in _tasks(code)} == quality
+    assert {task.assignee_id for task in rule_tasks(code)} == quality
 
 
 def test_key_client_without_a_review_this_quarter(make, users):
@@ -200,7 +191,7 @@ def test_key_client_without_a_review_this_quarter(make, users):
     assert _sweep(datetime(2026, 12, 31, 23, 59), code)["acted"] == 0
     assert _sweep(datetime(2027, 1, 1, 0, 0), code)["acted"] == 2
     directors = _role_members("Director")
-    tasks = _tasks(code)
+    tasks = rule_tasks(code)
     assert {task.assignee_id for task in tasks} == directors
     assert [task.related_id for task in tasks[: len(directors)]] == [never.id] * len(directors)
 
@@ -215,7 +206,7 @@ def test_service_review_due_twelve_months_after_the_last(make, users):
     code = "service-review-yearly"
     assert _sweep(datetime(2026, 11, 23, 23, 59), code)["acted"] == 0
     assert _sweep(datetime(2026, 11, 24, 0, 0), code)["acted"] == 1
-    [task] = _tasks(code)
+    [task] = rule_tasks(code)
     assert task.assignee_id == owner.id and task.client_id == client.id
 
 
@@ -231,7 +222,7 @@ def test_incomplete_card_one_working_day_after_creation(make, users):
     code = "client-card-incomplete"
     assert _sweep(datetime(2026, 11, 23, 17, 49), code)["acted"] == 0
     assert _sweep(datetime(2026, 11, 23, 17, 50), code)["acted"] == 1
-    [task] = _tasks(code)
+    [task] = rule_tasks(code)
     assert task.client_id == incomplete.id and task.assignee_id == owner.id
 
 
@@ -248,5 +239,5 @@ def test_active_client_quiet_for_ninety_days(make, users):
     code = "client-going-quiet"
     assert _sweep(datetime(2026, 11, 23, 23, 59), code)["acted"] == 0
     assert _sweep(datetime(2026, 11, 24, 0, 0), code)["acted"] == 1
-    [task] = _tasks(code)
+    [task] = rule_tasks(code)
     assert task.client_id == quiet.id and task.assignee_id == owner.id

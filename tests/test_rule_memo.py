@@ -4,17 +4,13 @@ makes it run."""
 
 from datetime import date, datetime
 
-from app import models
-from app.extensions import db
-from jobs.sweep import sweep
+from conftest import rule_tasks, swept
 
 CODE = "invoice-decision-2d"
 
 
 def _result(as_of):
-    run = sweep(as_of, [CODE])
-    db.session.expire_all()
-    return run.results[CODE]
+    return swept(as_of, CODE)[CODE]
 
 
 def test_unchanged_rule_is_skipped_until_data_or_time_moves(make, users):
@@ -32,5 +28,5 @@ def test_unchanged_rule_is_skipped_until_data_or_time_moves(make, users):
     _result(datetime(2026, 11, 5, 10, 4))
     assert _result(datetime(2026, 11, 5, 10, 5))["unchanged"] is True
     assert not _result(datetime(2026, 11, 6, 0, 0)).get("unchanged")  # a new day, a new threshold
-    titles = {task.title for task in db.session.query(models.Task).filter_by(origin=f"rule:{CODE}")}
+    titles = {task.title for task in rule_tasks(CODE)}
     assert len(titles) == 2

@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
-from conftest import api_client
+from conftest import api_client, rule_tasks, swept
 
 from app import models
 from app.extensions import db
@@ -50,19 +50,6 @@ def test_inquiry_deadline_is_stored_in_working_time(ctx):
     assert inquiry.sla_due_at == datetime(2026, 11, 23, 9, 20)
 
 
-def _tasks(code):
-    return db.session.scalars(
-        sa.select(models.Task).where(models.Task.origin == f"rule:{code}")
-    ).all()
-
-
-def _sweep(as_of, *codes):
-    run = sweep(as_of, list(codes))
-    db.session.expire_all()
-    assert run.errors == 0, run.results
-    return run.results
-
-
 def test_invoice_rules_at_their_boundaries(make, users):
     """Two days after issue the owner gets one task; after fifteen the invoice is rejected
     with the reason, as the rule; an invoice with any payment is left alone."""
@@ -73,15 +60,15 @@ def test_invoice_rules_at_their_boundaries(make, users):
     db.session.add(models.Payment(invoice_id=paid_part.id, paid_on=date(2026, 11, 11), amount=1))
     db.session.commit()
     codes = ("invoice-decision-2d", "invoice-reject-15d")
-    assert _sweep(datetime(2026, 11, 11, 23, 59), *codes)["invoice-decision-2d"]["acted"] == 0
-    assert _sweep(datetime(2026, 11, 12, 0, 0), *codes)["invoice-decision-2d"]["acted"] == 1
-    assert _sweep(datetime(2026, 11, 12, 0, 0), *codes)["invoice-decision-2d"]["acted"] == 0
-    [task] = _tasks("invoice-decision-2d")
+    assert swept(datetime(2026, 11, 11, 23, 59), *codes)["invoice-decision-2d"]["acted"] == 0
+    assert swept(datetime(2026, 11, 12, 0, 0), *codes)["invoice-decision-2d"]["acted"] == 1
+    assert swept(datetime(2026, 11, 12, 0, 0), *codes)["invoice-decision-2d"]["acted"] == 0
+    [task] = rule_tasks("invoice-decision-2d")
     assert task.assignee_id == owner.id and task.related_id == unpaid.id
     assert "INV-7" in task.title and "invoice-decision-2d" in task.description
-    _sweep(datetime(2026, 11, 24, 23, 59), *codes)
+    swept(datetime(2026, 11, 24, 23, 59), *codes)
     assert db.session.get(models.Invoice, unpaid.id).status == "on_approval"
-    _sweep(datetime(2026, 11, 25, 0, 0), *codes)
+    swept(datetime(2026, 11, 25, 0, 0), *codes)
     rejected = db.session.get(models.Invoice, unpaid.id)
     assert rejected.status == "rejected" and rejected.rejection_reason
     assert db.session.get(models.Invoice, paid_part.id).status == "on_approval"
@@ -108,13 +95,13 @@ def test_unanswered_inquiry_is_escalated_to_the_minute(make, users, branch):
     db.session.add_all([late, answered])
     db.session.commit()
     assert (
-        _sweep(datetime(2026, 11, 23, 9, 19), "inquiry-answer-30m")["inquiry-answer-30m"]["acted"]
+        swept(datetime(2026, 11, 23, 9, 19), "inquiry-answer-30m")["inquiry-answer-30m"]["acted"]
         == 0
     )
-    _sweep(datetime(2026, 11, 23, 9, 20), "inquiry-answer-30m")
+    swept(datetime(2026, 11, 23, 9, 20), "inquiry-answer-30m")
     assert db.session.get(models.Inquiry, late.id).breached_at == datetime(2026, 11, 23, 9, 20)
     assert db.session.get(models.Inquiry, answered.id).breached_at is None
-    [task] = _tasks("inquiry-answer-30m")
+    [task] = rule_tasks("inquiry-answer-30m")
     assert task.assignee_id == branch.head_id and task.related_id == late.id
 
 
@@ -142,7 +129,7 @@ def test_sweeps_running_at_once_act_once_per_record(app, make, users):
     for thread in threads:
         thread.join(60)
     assert not errors
-    assert len(_tasks("invoice-decision-2d")) == 5
+    assert len(rule_tasks("invoice-decision-2d")) == 5
 
 
 def test_a_failing_rule_is_recorded_and_the_others_still_run(make, users):
@@ -298,8 +285,8 @@ def test_due_records_are_acted_on_in_batches(make, users, monkeypatch):
     client = make.client(users["sales_manager"])
     for number in range(5):
         make.invoice(client, f"INV-B{number}", issued_on=date(2026, 11, 1))
-    result = _sweep(datetime(2026, 11, 5, 10), "invoice-decision-2d")["invoice-decision-2d"]
+    result = swept(datetime(2026, 11, 5, 10), "invoice-decision-2d")["invoice-decision-2d"]
     assert (result["matched"], result["acted"], result["unassigned"]) == (5, 5, 0)
-    assert sorted(task.title for task in _tasks("invoice-decision-2d")) == [
+    assert sorted(task.title for task in rule_tasks("invoice-decision-2d")) == [
         f"Invoice INV-B{number}: ask Client for the decision" for number in range(5)
     ]

@@ -128,7 +128,8 @@ class QmsModelView(ModelView):
         super().__init__(**kwargs)
 
     def render_template(self, template, **kwargs):
-        """Show pages carry the record's history from the audit trail."""
+        """Show pages carry the record's history from the audit trail, and whatever
+        `show_extras` adds for the record."""
         if template == self.show_template and "pk" in kwargs:
             from app.services.audit import AUDITED
             from app.services.history import history
@@ -138,7 +139,16 @@ class QmsModelView(ModelView):
                 kwargs["history"] = history(
                     self.datamodel.session, entity, int(kwargs["pk"]), self.label_columns
                 )
+            kwargs.update(self.show_extras(kwargs["pk"]))
         return super().render_template(template, **kwargs)
+
+    def show_extras(self, pk) -> dict:
+        """Template values a screen's show page adds for the record (buttons, links)."""
+        return {}
+
+    def visible(self, pk):
+        """The record `pk` if it is within the user's row scope, else None."""
+        return self.datamodel.get(pk, self._base_filters)
 
     def _save(self, form, item, exclude_cols, widget_method, save):
         """Save, or show the domain's objections on the form with everything the user typed."""
@@ -184,7 +194,7 @@ class QmsModelView(ModelView):
     def _edit(self, pk):
         get_filter_args(self._filters, disallow_if_not_in_search=False)
         exclude_cols = self._filters.get_relation_cols()
-        item = self.datamodel.get(pk, self._base_filters)
+        item = self.visible(pk)
         if not item:
             abort(404)
         pk = self.datamodel.get_pk_value(item)

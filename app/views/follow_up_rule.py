@@ -42,14 +42,15 @@ class FollowUpRuleView(QmsModelView):
     list_template = "rule_list.html"
 
     def render_template(self, template, **kwargs):
-        kwargs.setdefault("sweep", sweep_health(db.session))
+        if template in (self.list_template, "rule_preview.html"):  # the pages that show it
+            kwargs["sweep"] = sweep_health(db.session)
         return super().render_template(template, **kwargs)
 
     @expose("/preview/<int:pk>")
     @has_access
     def preview(self, pk):
         """What the rule would act on now (nothing is done) and its recent runs."""
-        rule = self.datamodel.get(pk, self._base_filters)
+        rule = self.visible(pk)
         if rule is None:
             abort(404)
         return self.render_template(

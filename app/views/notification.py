@@ -17,12 +17,9 @@ from app.views.task import record_url
 class NotificationView(QmsModelView):
     """The signed-in user's notifications (an administrator sees everyone's)."""
 
-    def render_template(self, template, **kwargs):
-        if template == self.show_template and "pk" in kwargs:
-            item = self.datamodel.get(kwargs["pk"], self._base_filters)
-            if item is not None:
-                kwargs["record_url"] = record_url(item.related_entity, item.related_id)
-        return super().render_template(template, **kwargs)
+    def show_extras(self, pk) -> dict:
+        item = self.visible(pk)
+        return {"record_url": record_url(item.related_entity, item.related_id)} if item else {}
 
     datamodel = QmsInterface(Notification)
     class_permission_name = "Notification"
@@ -47,7 +44,7 @@ class MyNotificationView(NotificationView):
     @expose("/show/<pk>", methods=["GET"])
     @has_access
     def show(self, pk):
-        item = self.datamodel.get(pk, self._base_filters)
+        item = self.visible(pk)
         if item is not None and item.read_at is None:
             item.read_at = business_now()
             db.session.commit()

@@ -83,13 +83,14 @@ class TaskColumns:
     base_order = ("due_at", "asc")
     show_template = "task_show.html"
 
-    def render_template(self, template, **kwargs):
-        if template == self.show_template and "pk" in kwargs:
-            task = self.datamodel.get(kwargs["pk"], self._base_filters)
-            kwargs["task_open"] = task is not None and task.status == TaskStatus.open
-            if task is not None:
-                kwargs["record_url"] = record_url(task.related_entity, task.related_id)
-        return super().render_template(template, **kwargs)
+    def show_extras(self, pk) -> dict:
+        task = self.visible(pk)
+        if task is None:
+            return {}
+        return {
+            "task_open": task.status == TaskStatus.open,
+            "record_url": record_url(task.related_entity, task.related_id),
+        }
 
 
 class TaskView(TaskColumns, QmsModelView):
@@ -99,7 +100,7 @@ class TaskView(TaskColumns, QmsModelView):
     @has_access
     def done(self, pk):
         """Close an open task with its result (the service refuses an empty one)."""
-        task = self.datamodel.get(pk, self._base_filters)
+        task = self.visible(pk)
         if task is None:
             abort(404)
         if task.status != TaskStatus.open:
