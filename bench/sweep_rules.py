@@ -5,9 +5,11 @@ state, a sweep that fires for N records, and a naive per-record ORM loop as the 
 
 In one run:
 1. a catch-up sweep over the seeded history;
-2. steady-state sweeps with nothing new to do (median of --repeat): first with no change
-   at all between sweeps (the rules' change check skips them), then with an audited change
-   elsewhere before each sweep (every rule evaluated in full, as in a working day);
+2. steady-state sweeps with nothing new to do (median of --repeat each), a minute apart:
+   with no change between sweeps (jobs/rule_memo.py skips the rules or reads the minute
+   their thresholds passed), with an audited change of a table no rule reads before each,
+   and with a change of a client before each (every rule evaluated in full, the worst
+   minute of a working day);
 3. --fire records made due by SQL (60 % invoices two days unpaid → a task each, 40 %
    unanswered requests → breach flag and a task each) and one sweep acting on them all;
 4. the baseline: the invoice rule as a naive per-record ORM loop, on --baseline invoices.
@@ -37,7 +39,11 @@ def timed(call):
 
 def make_due(session, m, rules, as_of, invoices: int, inquiries: int) -> list[int]:
     """Invoices without payment put on approval three days ago, requests left unanswered
-    since yesterday, their earlier firings forgotten; returns the invoice ids in order."""
+    since yesterday, their earlier firings forgotten; returns the invoice ids in order.
+    Each changed record gets its audit row, as the services write them (the rules' change
+    check reads the audit trail to know which tables changed)."""
+    from app.services import audit
+
     invoice_ids = session.scalars(
         sa.select(m.Invoice.id)
         .where(~sa.exists().where(m.Payment.invoice_id == m.Invoice.id))
@@ -60,6 +66,15 @@ def make_due(session, m, rules, as_of, invoices: int, inquiries: int) -> list[in
             .where(m.Invoice.id.in_(chunk))
             .values(status="on_approval", issued_on=issued)
         )
+        changes = {"status": [None, "on_approval"], "issued_on": [None, issued.isoformat()]}
+        with audit.acting_as("bench"):
+            audit.append(
+                session.connection(),
+                [
+                    {"entity": "invoice", "record_id": each, "action": "update", "changes": changes}
+                    for each in chunk
+                ],
+            )
         session.execute(
             sa.delete(m.RuleFiring).where(
                 m.RuleFiring.rule_id.in_([rules[INVOICE_RULE], rules["invoice-reject-15d"]]),
@@ -74,6 +89,15 @@ def make_due(session, m, rules, as_of, invoices: int, inquiries: int) -> list[in
             .where(m.Inquiry.id.in_(chunk))
             .values(received_at=received, first_response_at=None, breached_at=None)
         )
+        changes = {"received_at": [None, received.isoformat()], "breached_at": ["…", None]}
+        with audit.acting_as("bench"):
+            audit.append(
+                session.connection(),
+                [
+                    {"entity": "inquiry", "record_id": each, "action": "update", "changes": changes}
+                    for each in chunk
+                ],
+            )
         session.execute(
             sa.delete(m.RuleFiring).where(
                 m.RuleFiring.rule_id == rules[INQUIRY_RULE], m.RuleFiring.record_id.in_(chunk)
@@ -81,6 +105,10 @@ def make_due(session, m, rules, as_of, invoices: int, inquiries: int) -> list[in
         )
     session.commit()
     return list(invoice_ids)
+
+
+def peak_mb() -> int:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 
 
 def settle(engine) -> None:
@@ -160,41 +188,55 @@ def main() -> None:
         }
         report["rows"] = counts
         run, seconds = timed(lambda: sweep(as_of))
-        report["catch_up"] = {"seconds": seconds, "acted": run.acted, "errors": run.errors}
+        report["catch_up"] = {
+            "seconds": seconds,
+            "acted": run.acted,
+            "errors": run.errors,
+            "peak_memory_mb_so_far": peak_mb(),
+        }
         report["kpi_daily_evaluation_seconds"] = run.results["survey-activity-drop"]["seconds"]
         settle(db.engine)
 
-        def touch():
-            """An audited change elsewhere (a reference name), as users make all day:
-            every `after` rule must then be evaluated in full."""
-            industry = db.session.scalars(sa.select(m.Industry).order_by(m.Industry.id)).first()
-            industry.name = industry.name.rstrip("*") + (
-                "*" if not industry.name.endswith("*") else ""
-            )
+        def touch(model):
+            """An audited change, as users make all day: of a reference name (a table no
+            rule reads), or of a client's notes (a table every rule reads: each is then
+            evaluated in full)."""
+            record = db.session.scalars(sa.select(model).order_by(model.id).limit(1)).one()
+            field = "name" if model is m.Industry else "notes"
+            text = getattr(record, field) or ""
+            setattr(record, field, text[:-1] if text.endswith("*") else text + "*")
             db.session.commit()
 
         def steady(start):
-            quiet, full = [], []
-            for index in range(arguments.repeat):  # nothing changed between sweeps
-                run, seconds = timed(lambda: sweep(start + minute * index))
-                quiet.append(seconds)
-            for index in range(arguments.repeat):  # a change elsewhere before each sweep
-                touch()
-                run, seconds = timed(lambda: sweep(start + minute * (arguments.repeat + index)))
-                full.append(seconds)
-                slowest = max(run.results.items(), key=lambda item: item[1]["seconds"])
+            at = iter(start + minute * index for index in range(3 * arguments.repeat))
+            runs = {"unchanged": [], "unrelated_change": [], "full": []}
+            for kind, before in (
+                ("unchanged", None),
+                ("unrelated_change", m.Industry),
+                ("full", m.Client),
+            ):
+                for _ in range(arguments.repeat):
+                    if before is not None:
+                        touch(before)
+                    run, seconds = timed(lambda: sweep(next(at)))
+                    runs[kind].append(seconds)
+                    if kind == "full":
+                        slowest = max(run.results.items(), key=lambda item: item[1]["seconds"])
+            # The first quiet sweep follows the catch-up's (or the 100k sweep's) own writes.
+            runs["unchanged"] = runs["unchanged"][1:] or runs["unchanged"]
+            report = {
+                f"{kind}_median_seconds": statistics.median(each) for kind, each in runs.items()
+            }
             return {
-                "unchanged_median_seconds": statistics.median(quiet[1:] or quiet),
-                "unchanged_runs": quiet,
-                "full_median_seconds": statistics.median(full),
-                "full_runs": full,
+                **report,
+                "runs": runs,
                 "acted_last": run.acted,
                 "slowest_rule": [slowest[0], slowest[1]["seconds"]],
             }
 
         report["steady_before"] = steady(as_of + minute)
         rules = dict(db.session.execute(sa.select(m.FollowUpRule.code, m.FollowUpRule.id)).all())
-        fire_at = as_of + minute * (2 * arguments.repeat + 2)
+        fire_at = as_of + minute * (3 * arguments.repeat + 2)
         invoices = round(arguments.fire * 0.6)
         invoice_ids = make_due(
             db.session,
@@ -211,6 +253,7 @@ def main() -> None:
             lambda: naive_invoice_rule(db.session, m, rule, baseline_ids, fire_at)
         )
         report["baseline"] = {
+            "peak_memory_mb_before": peak_mb(),
             "records": acted,
             "seconds": seconds,
             "ms_per_record": round(seconds * 1000 / max(acted, 1), 3),
@@ -224,13 +267,14 @@ def main() -> None:
                 code: each["acted"] for code, each in run.results.items() if each["acted"]
             },
             "errors": run.errors,
+            "peak_memory_mb_so_far": peak_mb(),
         }
         settle(db.engine)
         report["speedup_per_record"] = round(
             report["baseline"]["ms_per_record"] / report["fire"]["ms_per_record"], 1
         )
         report["steady_after"] = steady(fire_at + minute)
-    report["peak_memory_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    report["peak_memory_mb"] = peak_mb()
     print(json.dumps(report, indent=2))
 
 

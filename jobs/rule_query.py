@@ -24,6 +24,7 @@ COMPARISONS = {
 }
 # Comparison of a latest-event date → whether it means "an event exists since …".
 EVENT_COMPARISONS = {"lt": False, "lte": False, "gt": True, "gte": True}
+THRESHOLD = "threshold"
 SCHEDULE_UNITS = {
     Schedule.first_working_day_of_month: OncePer.month,
     Schedule.first_working_day_of_quarter: OncePer.quarter,
@@ -119,9 +120,11 @@ def conditions(rule, as_of: dt.datetime) -> list[sa.ColumnElement]:
     ]
 
 
-def due_ids(rule, as_of: dt.datetime, calendar: Calendar) -> sa.Select:
+def due_ids(rule, as_of: dt.datetime, calendar: Calendar, since=None) -> sa.Select:
     """Ids of the records an `after` rule is due for and has not yet fired for in this
-    period, in order. Only ids: the few found are then read in detail by `details`."""
+    period, in order. Only ids: the few found are then read in detail by `details`.
+    `since`: only the records whose trigger value is later (the rest were evaluated over
+    the same data before; jobs/rule_memo.py)."""
     entity = ENTITIES[rule.entity]
     model = entity.model
     trigger_field = entity.fields[rule.trigger["field"]].expression
@@ -130,13 +133,16 @@ def due_ids(rule, as_of: dt.datetime, calendar: Calendar) -> sa.Select:
         m.RuleFiring.record_id == model.id,
         m.RuleFiring.period == rule_period(rule, as_of),
     )
-    return (
+    # A named parameter, so that the change check can tell a moved threshold from a
+    # changed query.
+    query = (
         entity.joins(sa.select(model.id).select_from(model))
-        .where(trigger_field <= threshold(rule, as_of, calendar))
+        .where(trigger_field <= sa.bindparam(THRESHOLD, threshold(rule, as_of, calendar)))
         .where(*conditions(rule, as_of))
         .where(~sa.exists(fired))
         .order_by(model.id)
     )
+    return query if since is None else query.where(trigger_field > since)
 
 
 def details(rule, id_condition) -> sa.Select:

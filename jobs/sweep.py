@@ -30,8 +30,9 @@ PEOPLE_ACTIONS = (RuleAction.create_task, RuleAction.escalate, RuleAction.notify
 BATCH = 20_000
 
 
-def run_rule(connection, rule, as_of: dt.datetime, calendar) -> dict:
-    """Evaluate one rule and act on what it matches; returns matched / acted counts."""
+def run_rule(connection, rule, as_of: dt.datetime, calendar, since=None) -> dict:
+    """Evaluate one rule and act on what it matches; returns matched / acted counts.
+    `since`: an `after` rule looks only at trigger values after it (see due_ids)."""
     action, period = rule.action, rule_period(rule, as_of)
     if rule.trigger["kind"] == TriggerKind.periodic:
         if not periodic_due(rule, as_of, calendar) or not actions.claim(
@@ -51,7 +52,7 @@ def run_rule(connection, rule, as_of: dt.datetime, calendar) -> dict:
         result["unassigned"] = 0
     # Ids first (a first sweep over years of records may find hundreds of thousands), then
     # each batch read in detail and acted on, so the worker's memory stays small.
-    ids = connection.execute(due_ids(rule, as_of, calendar)).scalars().all()
+    ids = connection.execute(due_ids(rule, as_of, calendar, since)).scalars().all()
     model = ENTITIES[rule.entity].model
     for batch in actions.chunks(ids, BATCH):
         rows = connection.execute(details(rule, actions.id_in(connection, model.id, batch))).all()
@@ -90,7 +91,7 @@ def act(connection, rule, rows, as_of: dt.datetime, calendar, period: str) -> di
     return result
 
 
-def run_in_transaction(rule, as_of: dt.datetime, calendar) -> dict:
+def run_in_transaction(rule, as_of: dt.datetime, calendar, since=None) -> dict:
     """One rule in its own transaction; its failure is recorded, not raised."""
     started = time.perf_counter()
     try:
@@ -99,7 +100,7 @@ def run_in_transaction(rule, as_of: dt.datetime, calendar) -> dict:
                 # JIT compiling costs PostgreSQL 100-200 ms per rule query and saves
                 # nothing on these short scans.
                 connection.exec_driver_sql("SET LOCAL jit = off")
-            result = run_rule(connection, rule, as_of, calendar)
+            result = run_rule(connection, rule, as_of, calendar, since)
     except Exception as error:  # one rule's failure must not stop the others
         log.exception("follow-up rule %s failed", rule.code)
         result = {"matched": 0, "acted": 0, "errors": 1, "error": _describe(error)}
@@ -108,25 +109,30 @@ def run_in_transaction(rule, as_of: dt.datetime, calendar) -> dict:
     return result
 
 
-def evaluate_all(app, rules, as_of: dt.datetime, calendar, position, previous) -> dict:
-    """Each rule's result; a rule whose answer cannot have changed since the last sweep is
-    not run again (jobs/rule_memo.py; `position` and `previous` are read before the sweep
-    starts). Rules are independent, each in its own transaction,
+def evaluate_all(app, rules, as_of: dt.datetime, calendar, memory: tuple) -> dict:
+    """Each rule's result. A rule whose answer cannot have changed since the last sweep is
+    not run again, and one whose threshold moved over unchanged data looks only at the
+    records it passed (jobs/rule_memo.py; `memory`: the audit position, the previous
+    results and the tables changed since, read before the sweep starts). Rules are
+    independent, each in its own transaction,
     so with several workers they run side by side on threads: the database does most of
     the work. (Forked processes were tried and measured slower: two cores are shared with
     PostgreSQL.)"""
     workers = min(sweep_workers(app.config, db.engine), len(rules)) or 1
+    position, previous, changed = memory
 
     def evaluate(rule) -> tuple[str, dict]:
         with app.app_context():
-            mark = {
-                "fingerprint": memo.fingerprint(rule, as_of, calendar, db.engine),
-                "audit_seq": position,
-            }
-            if memo.unchanged(previous.get(rule.code, {}), mark["fingerprint"], position):
+            now = memo.mark(rule, as_of, calendar, db.engine, position)
+            step, value = memo.plan(previous.get(rule.code, {}), now, changed)
+            recorded = now.recorded() if now else {}
+            if step == "skip":
                 skipped = {"matched": 0, "acted": 0, "errors": 0, "seconds": 0.0}
-                return rule.code, {**skipped, "unchanged": True, **mark}
-            return rule.code, {**run_in_transaction(rule, as_of, calendar), **mark}
+                return rule.code, {**skipped, "unchanged": True, **recorded, "threshold": value}
+            result = run_in_transaction(rule, as_of, calendar, since=value)
+            if step == "window":
+                result["window_since"] = value.isoformat()
+            return rule.code, {**result, **recorded}
 
     if workers == 1:
         return dict(map(evaluate, rules))
@@ -179,13 +185,14 @@ def sweep(as_of: dt.datetime | None = None, codes: list[str] | None = None) -> m
     rules = session.scalars(query.order_by(m.FollowUpRule.id)).all()
     calendar = working_time.load(session, around=as_of.date())
     position, previous = memo.audit_position(session), memo.previous_results(session)
+    memory = (position, previous, memo.changed_tables(session, previous, position))
     for rule in rules:  # plain objects from here on: each rule runs on its own connection
         session.expunge(rule)
     # End the read transaction: held open through a long sweep, it would keep PostgreSQL
     # from cleaning up behind every write of the rules.
     session.commit()
     app = current_app._get_current_object()
-    results = evaluate_all(app, rules, as_of, calendar, position, previous)
+    results = evaluate_all(app, rules, as_of, calendar, memory)
     run = session.get(m.RuleRun, run_id)
     run.results = results
     run.matched = sum(each["matched"] for each in results.values())

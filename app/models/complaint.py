@@ -38,6 +38,6 @@ class Complaint(Audited, Model):
     investigator = relationship(User, foreign_keys=[investigator_id])
     root_cause = sa.Column(sa.Text)
     resolution = sa.Column(sa.Text)
-    resolved_at = sa.Column(sa.DateTime)
+    resolved_at = sa.Column(sa.DateTime, index=True)
     client_satisfied = choice(YesNoUnknown, default=YesNoUnknown.unknown)
     status = choice(ComplaintStatus, default=ComplaintStatus.registered, index=True)
