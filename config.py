@@ -36,6 +36,16 @@ MAIL_DEFAULT_SENDER = "qms-crm@localhost"
 # The address users open qms-crm at, for links in e-mails (none when empty).
 PUBLIC_URL = None
 
+# Printed at the top of every exported register and form.
+ORGANISATION_NAME = "qms-crm"
+# Form codes, revisions and effective dates of exported documents (a TOML file).
+EXPORT_DOCUMENTS_FILE = str(BASE_DIR / "exports" / "documents.toml")
+# Exports of more rows than this run in the background (RQ) with progress on screen.
+EXPORT_BACKGROUND_ROWS = 5000
+# Exported files are kept this many days, then deleted (the record of the export stays).
+EXPORT_KEEP_DAYS = 7
+# Where exported files are kept; None: the "exports" folder of the instance.
+EXPORT_DIR = None
 # Answer deadline for inbound requests (company standard SP-2).
 INQUIRY_ANSWER_MINUTES = 30
 
@@ -114,6 +124,11 @@ ENVIRONMENT = {
     "QMS_MAIL_PASSWORD": ("MAIL_PASSWORD", str),
     "QMS_MAIL_SENDER": ("MAIL_DEFAULT_SENDER", str),
     "QMS_PUBLIC_URL": ("PUBLIC_URL", str),
+    "QMS_ORGANISATION": ("ORGANISATION_NAME", str),
+    "QMS_EXPORT_DOCUMENTS": ("EXPORT_DOCUMENTS_FILE", str),
+    "QMS_EXPORT_BACKGROUND_ROWS": ("EXPORT_BACKGROUND_ROWS", int),
+    "QMS_EXPORT_KEEP_DAYS": ("EXPORT_KEEP_DAYS", int),
+    "QMS_EXPORT_DIR": ("EXPORT_DIR", str),
     "QMS_HTTPS": ("SESSION_COOKIE_SECURE", lambda value: value.lower() in ("1", "true", "yes")),
 }
 

@@ -193,7 +193,10 @@ def audit_verify_command() -> None:
 
 
 def register_commands(app) -> None:
+    from exports.cli import export_group
+
     for command in (
+        export_group,
         init_command,
         seed_group,
         worker_command,

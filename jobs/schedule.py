@@ -9,6 +9,7 @@ from flask import current_app
 from rq import Retry
 from rq.cron import CronScheduler
 
+from jobs.export import purge_exports
 from jobs.sweep import sweep_timeout
 
 SWEEP_QUEUE = "default"
@@ -16,6 +17,8 @@ SWEEP_QUEUE = "default"
 # scheduled sweeps go on regardless, rules being level-triggered.
 SWEEP_RETRIES = 2
 SWEEP_RETRY_SECONDS = [10, 30]
+# Expired export files are looked for hourly.
+PURGE_SECONDS = 3600
 
 
 def run_sweep() -> dict:
@@ -47,6 +50,9 @@ def build_scheduler(connection, interval: int) -> CronScheduler:
     )
     # CronScheduler.register takes no retry; its job options go to Queue.enqueue as is.
     cron_job.job_options["retry"] = Retry(max=SWEEP_RETRIES, interval=SWEEP_RETRY_SECONDS)
+    scheduler.register(
+        purge_exports, queue_name="exports", interval=PURGE_SECONDS, ttl=PURGE_SECONDS
+    )
     return scheduler
 
 

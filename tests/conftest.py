@@ -17,6 +17,7 @@ from app.security.roles import ROLES
 PASSWORD = "test-password-123"
 ROLE_NAMES = ["Admin", *ROLES]
 ENTITY_TABLES = [
+    "export_job",
     "rule_firing",
     "rule_run",
     "calendar_day",

@@ -140,3 +140,35 @@ def test_rule_preview_screen(page, ctx):
     page.click("#rule-preview")
     expect(page.locator("#preview")).to_contain_text("Nothing to do now")
     expect(page.locator("#run-history")).to_be_visible()
+
+
+def test_export_the_filtered_list_to_excel(page, make, users):
+    """A sales manager searches the invoice list, clicks "Export to Excel" and gets a
+    workbook of exactly the filtered rows."""
+    from datetime import date
+    from io import BytesIO
+
+    import openpyxl
+    from playwright.sync_api import expect
+
+    client = make.client(users["sales_manager"], name="Browser Export LLC")
+    for number in ("EXP-1", "EXP-2", "OTHER-1"):
+        make.invoice(client, number, issued_on=date(2026, 11, 2))
+    _log_in(page, "sales_manager")
+    page.goto("/invoiceview/list/")
+    page.click("text=Search")
+    page.click("#filter_form .dropdown-toggle")
+    page.click("#filter_form a.filter[name=number]")
+    page.fill("#filter_form .filters input[name^=_flt_]", "EXP")  # "starts with"
+    page.click("#filter_form [type=submit]")
+    expect(page.locator("text=Record Count:").locator("xpath=..")).to_contain_text("2")
+    with page.expect_download() as download:
+        page.click("#export-xlsx")
+    assert download.value.suggested_filename.startswith("Invoices_")
+    sheet = openpyxl.load_workbook(BytesIO(download.value.path().read_bytes())).active
+    numbers = {
+        row[0]
+        for row in sheet.iter_rows(values_only=True)
+        if str(row[0]).startswith(("EXP", "OTHER"))
+    }
+    assert numbers == {"EXP-1", "EXP-2"}

@@ -17,6 +17,7 @@ VIEW_ENDPOINTS = [
     ("add", "GET", "/add"),
     ("edit", "GET", f"/edit/{MISSING}"),
     ("delete", "POST", f"/delete/{MISSING}"),
+    ("export_xlsx", "GET", "/export/xlsx"),
 ]
 API_ENDPOINTS = [
     ("get_list", "GET", "/"),
@@ -25,6 +26,7 @@ API_ENDPOINTS = [
     ("post", "POST", "/"),
     ("put", "PUT", f"/{MISSING}"),
     ("delete", "DELETE", f"/{MISSING}"),
+    ("export_xlsx", "GET", "/export/xlsx"),
 ]
 WHO = ROLE_NAMES + [None]  # None: not logged in
 

@@ -227,7 +227,8 @@ def test_rule_and_calendar_edits_are_in_the_audit_trail(app, users):
 
 
 def test_scheduler_enqueues_a_sweep_that_a_worker_runs(app, ctx):
-    """RQ's cron scheduler enqueues the sweep on a real Redis; a worker runs it."""
+    """RQ's cron scheduler enqueues the sweep (and the hourly purge of expired exports) on
+    a real Redis; a worker runs them."""
     from jobs import connection as redis_connection
     from jobs.schedule import build_scheduler
     from jobs.worker import run_worker
@@ -235,12 +236,15 @@ def test_scheduler_enqueues_a_sweep_that_a_worker_runs(app, ctx):
     connection = redis_connection.connect(app.config)
     try:
         scheduler = build_scheduler(connection, interval=60)
-        assert len(scheduler.enqueue_jobs()) == 1
+        enqueued = {job.func_name: job for job in scheduler.enqueue_jobs()}
+        assert set(enqueued) == {"jobs.schedule.run_sweep", "jobs.export.purge_exports"}
+        assert enqueued["jobs.export.purge_exports"].queue_name == "exports"
         run_worker(app, burst=True, with_scheduler=False)
         db.session.expire_all()
         run = db.session.scalars(sa.select(models.RuleRun)).one()
         assert run.status == "succeeded" and run.finished_at and len(run.results) == 13
     finally:
+        connection.flushdb()
         connection.close()
 
 

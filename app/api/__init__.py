@@ -4,6 +4,7 @@ from app.api.audit_log import AuditLogApi
 from app.api.client import ClientApi
 from app.api.complaint import ComplaintApi, CorrectiveActionApi
 from app.api.contact import ContactApi
+from app.api.export import ExportJobApi
 from app.api.follow_up_rule import (
     CalendarDayApi,
     FollowUpRuleApi,
@@ -45,6 +46,7 @@ APIS = [
     WorkingCalendarApi,
     CalendarDayApi,
     NotificationApi,
+    ExportJobApi,
 ]
 
 

@@ -5,6 +5,7 @@ from flask_appbuilder.api import ModelRestApi
 from flask_appbuilder.security.sqla.models import User
 from flask_babel import lazy_gettext as _
 
+from app.api.export_endpoint import ExportEndpointMixin
 from app.security.permissions import METHOD_PERMISSIONS, READ
 from app.security.scope import ScopeFilter
 from app.services.errors import DomainError
@@ -29,8 +30,9 @@ def _expand(model, columns) -> list[str]:
     return expanded
 
 
-class QmsModelRestApi(ModelRestApi):
-    """`/api/v1/<resource>/`, with the same permission name and row scope as the screen."""
+class QmsModelRestApi(ExportEndpointMixin, ModelRestApi):
+    """`/api/v1/<resource>/`, with the same permission name and row scope as the screen,
+    and the list's Excel export."""
 
     method_permission_name = METHOD_PERMISSIONS
     base_filters = [["id", ScopeFilter, None]]

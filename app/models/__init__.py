@@ -5,6 +5,7 @@ from app.models.client import Client
 from app.models.complaint import Complaint
 from app.models.contact import Contact
 from app.models.corrective_action import CorrectiveAction
+from app.models.export_job import ExportJob
 from app.models.follow_up_rule import FollowUpRule, RuleFiring, RuleRun
 from app.models.inquiry import Inquiry
 from app.models.interaction import Interaction
@@ -48,4 +49,5 @@ __all__ = [
     "WorkingCalendar",
     "CalendarDay",
     "Notification",
+    "ExportJob",
 ]

@@ -177,6 +177,20 @@ class RunStatus(Choice):
     failed = "failed"
 
 
+class ExportKind(Choice):
+    register = "register"
+    form = "form"
+    kpi_workbook = "kpi_workbook"
+    audit_pack = "audit_pack"
+
+
+class ExportStatus(Choice):
+    queued = "queued"
+    running = "running"
+    done = "done"
+    failed = "failed"
+
+
 LABELS = {
     "new": _("New"),
     "active": _("Active"),
@@ -251,4 +265,9 @@ LABELS = {
     "running": _("Running"),
     "succeeded": _("Succeeded"),
     "failed": _("Failed"),
+    "register": _("Register"),
+    "form": _("Form"),
+    "kpi_workbook": _("KPI workbook"),
+    "audit_pack": _("Audit pack"),
+    "queued": _("Queued"),
 }

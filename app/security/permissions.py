@@ -34,4 +34,5 @@ METHOD_PERMISSIONS = {
     APPROVE: APPROVE,
     "preview": READ,  # a follow-up rule's would-be matches and run history
     "done": WRITE,  # a task marked done with its result
+    "export_xlsx": READ,  # a list as an Excel register (screen and API)
 }

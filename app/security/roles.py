@@ -31,7 +31,7 @@ ENTITIES = (
 
 
 # Every user reads their own notifications (the row scope keeps them personal).
-PERSONAL = ("Notification",)
+PERSONAL = ("Notification", "ExportJob")
 
 # Rules and the calendar are the administrator's; quality reads them for audits.
 RULES = ("FollowUpRule", "RuleRun", "WorkingCalendar", "CalendarDay")

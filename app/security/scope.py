@@ -11,6 +11,7 @@ from app.models import (
     Complaint,
     Contact,
     CorrectiveAction,
+    ExportJob,
     Inquiry,
     Interaction,
     Invoice,
@@ -60,10 +61,10 @@ def _of_visible_clients(column, condition):
 def condition_for(model, actor=None):
     """The SQL condition limiting `model` to what the actor may see (None: no limit)."""
     actor = actor if actor is not None else current_actor()
-    if model is Notification:  # personal: even those who see every client see only theirs
+    if model in (Notification, ExportJob):  # personal, whatever the user's client scope
         if actor is None:
             return None
-        return None if ADMIN in role_names(actor) else Notification.user_id == actor.id
+        return None if ADMIN in role_names(actor) else model.user_id == actor.id
     condition = client_condition(actor)
     if condition is None:
         return None

@@ -31,9 +31,13 @@ def check_transition(transitions: dict, old, new, message) -> None:
     `message` is a lazy string with %(old)s and %(new)s placeholders.
     """
     if new not in transitions[old]:
-        raise DomainError(
-            {"status": str(message) % {"old": old.label if old else "—", "new": new.label}}
-        )
+        # A status given as a plain string (the API, a test) has no label of its own.
+        from app.models.choices import LABELS
+
+        def label(value):
+            return str(LABELS.get(str(value), value)) if value else "—"
+
+        raise DomainError({"status": str(message) % {"old": label(old), "new": label(new)}})
 
 
 class StaleEdit(DomainError):

@@ -11,6 +11,7 @@ from app.models import SecurityEvent
 
 LOGIN, LOGIN_FAILED, LOGOUT = "login", "login_failed", "logout"
 PERMISSION_DENIED, RATE_LIMITED = "permission_denied", "rate_limited"
+EXPORT = "export"
 
 
 def record(

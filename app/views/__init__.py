@@ -6,6 +6,7 @@ from app.views.audit_log import AuditLogView
 from app.views.client import ClientView, MyClientView
 from app.views.complaint import ComplaintView, CorrectiveActionView
 from app.views.contact import ContactView
+from app.views.export import ExportJobView
 from app.views.follow_up_rule import (
     CalendarDayView,
     FollowUpRuleView,
@@ -34,6 +35,7 @@ CATEGORIES = {
 MENU = [
     (MyTaskView, "My tasks", _("My tasks"), "fa-tasks", "Clients"),
     (MyNotificationView, "Notifications", _("My notifications"), "fa-envelope", "Clients"),
+    (ExportJobView, "Exports", _("My exports"), "fa-file-excel", "Clients"),
     (MyClientView, "My clients", _("My clients"), "fa-user-tie", "Clients"),
     (ClientView, "Clients", _("All clients"), "fa-building", "Clients"),
     (ContactView, "Contacts", _("Contacts"), "fa-id-card", "Clients"),

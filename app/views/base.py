@@ -19,6 +19,7 @@ from app.models.choices import LABELS
 from app.security.permissions import METHOD_PERMISSIONS, READ
 from app.security.scope import SCOPED_MODELS, ScopeFilter
 from app.services.errors import DomainError
+from app.views.export_list import ExportListMixin
 from app.views.fields import ChoiceField, JSONField
 from app.views.labels import ENTITY_LABELS, FIELD_LABELS, TITLES
 
@@ -57,8 +58,9 @@ def scoped_relations(model) -> dict:
     }
 
 
-class QmsModelView(ModelView):
-    """A generated CRUD screen limited to the user's rows, with translated labels."""
+class QmsModelView(ExportListMixin, ModelView):
+    """A generated CRUD screen limited to the user's rows, with translated labels and an
+    Excel export of its list."""
 
     method_permission_name = METHOD_PERMISSIONS
     page_size = 25
@@ -129,7 +131,9 @@ class QmsModelView(ModelView):
 
     def render_template(self, template, **kwargs):
         """Show pages carry the record's history from the audit trail, and whatever
-        `show_extras` adds for the record."""
+        `show_extras` adds for the record; lists carry their export link."""
+        if template == self.list_template:
+            kwargs["export_url"] = self.export_url()
         if template == self.show_template and "pk" in kwargs:
             from app.services.audit import AUDITED
             from app.services.history import history

@@ -133,6 +133,12 @@ FIELD_LABELS = {
     "ip": _("IP address"),
     "detail": _("Details"),
     "changed_by": _("Changed by"),
+    "rows_written": _("Rows written"),
+    "rows_total": _("Rows in all"),
+    "filters_text": _("Filters applied"),
+    "file_name": _("File"),
+    "expires_on": _("Kept until"),
+    "error": _("Error"),
 }
 
 # Per permission name: (one record, the list); screen titles are built from these.
@@ -161,6 +167,7 @@ ENTITY_LABELS = {
     "Notification": (_("Notification"), _("Notifications")),
     "WorkingCalendar": (_("Working calendar"), _("Working calendar")),
     "CalendarDay": (_("Calendar day"), _("Holidays and moved days")),
+    "ExportJob": (_("Export"), _("My exports")),
 }
 TITLES = {
     "show_title": _("%(entity)s: details"),

@@ -1,0 +1,64 @@
+"""Exports: the user's recent files (an administrator sees everyone's), with progress
+while one is written and the download link once it is done."""
+
+from flask import abort, url_for
+from flask_appbuilder import expose, has_access
+
+from app.models import ExportJob
+from app.models.choices import ExportStatus
+from app.security.permissions import READ
+from app.security.scope import ScopeFilter
+from app.views.base import QmsModelView
+from app.views.datamodel import QmsInterface
+from app.views.export_list import send_export
+
+
+class ExportJobView(QmsModelView):
+    """The user's exports, newest first (an administrator sees everyone's)."""
+
+    datamodel = QmsInterface(ExportJob)
+    class_permission_name = "ExportJob"
+    base_permissions = [f"can_{READ}"]
+    base_filters = [["id", ScopeFilter, None]]
+    list_template = "appbuilder/general/model/list.html"
+    show_template = "export_show.html"
+    list_columns = ["created_on", "title", "kind", "status", "rows_written", "rows_total"]
+    search_columns = ["created_on", "title", "kind", "status"]
+    show_columns = [
+        "created_on",
+        "title",
+        "kind",
+        "status",
+        "file_name",
+        "filters_text",
+        "rows_written",
+        "rows_total",
+        "finished_at",
+        "expires_on",
+        "error",
+        "user",
+    ]
+    order_columns = ["created_on", "title", "status"]
+    base_order = ("created_on", "desc")
+
+    def show_extras(self, pk) -> dict:
+        from exports.service import file_of
+
+        job = self.visible(pk)
+        if job is None:
+            return {}
+        download = file_of(job) is not None
+        return {
+            "export": job,
+            "download_url": url_for("ExportJobView.download", pk=pk) if download else None,
+            "working": job.status in (ExportStatus.queued, ExportStatus.running),
+        }
+
+    @expose("/download/<int:pk>")
+    @has_access
+    def download(self, pk):
+        """The file, for the user who asked for it (or an administrator)."""
+        job = self.visible(pk)
+        if job is None:
+            abort(404)
+        return send_export(job)

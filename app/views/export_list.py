@@ -1,0 +1,71 @@
+"""The list screens' "Export to Excel": exactly what the list shows (search, filters, sort
+order, row-level rules), every page; the file at once when small, else a background job."""
+
+from flask import abort, flash, g, redirect, request, send_file, url_for
+from flask_appbuilder import expose, has_access
+from flask_appbuilder.urltools import get_filter_args, get_order_args
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _
+
+from app.models.choices import ExportStatus
+from app.services.errors import DomainError
+
+
+def rest_filters(filters) -> tuple:
+    """A screen's active filters in the REST API's form, to run the same list elsewhere."""
+    listed = []
+    for flt, value in filters.get_filters_values():
+        # The screen passes each URL value as a list; FAB applies every one in turn.
+        values = (
+            value if isinstance(value, list) and flt.arg_name not in ("in", "not_in") else [value]
+        )
+        listed += [{"col": flt.column_name, "opr": flt.arg_name, "value": each} for each in values]
+    return tuple(listed)
+
+
+def send_export(job):
+    """The file of a finished export, as a download under its safe name."""
+    from exports.service import file_of
+
+    path = file_of(job)
+    if path is None:
+        abort(404)
+    return send_file(
+        path,
+        as_attachment=True,
+        download_name=job.file_name,
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+class ExportListMixin:
+    """The list screen's "Export to Excel": the file at once when small, else a job."""
+
+    list_template = "qms_list.html"
+
+    @expose("/export/xlsx")
+    @has_access
+    def export_xlsx(self):
+        from exports.register import RegisterSpec
+        from exports.service import start_register
+
+        get_filter_args(self._filters)
+        order = get_order_args().get(type(self).__name__) or self.base_order or ()
+        spec = RegisterSpec(type(self).__name__, rest_filters(self._filters), tuple(order))
+        try:
+            job = start_register(spec, g.user, str(get_locale()))
+        except DomainError as error:
+            flash(error.text(), "danger")
+            return redirect(url_for(f"{type(self).__name__}.list"))
+        if job.status == ExportStatus.done:
+            return send_export(job)
+        flash(
+            str(_("%(rows)s rows: the export is being written; it appears here when ready."))
+            % {"rows": job.rows_total},
+            "info",
+        )
+        return redirect(url_for("ExportJobView.show", pk=job.id))
+
+    def export_url(self) -> str:
+        """This list's export link, carrying its search, filters and sort order."""
+        return url_for(f"{type(self).__name__}.export_xlsx", **request.args.to_dict(flat=False))

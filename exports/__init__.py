@@ -1,0 +1,1 @@
+"""Excel: registers, filled QMS forms, the KPI workbook and the audit pack."""

@@ -1,0 +1,90 @@
+"""`qms export …`: Excel exports from the command line, as a user (their row-level rules
+and language) or as the system (every row)."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+
+@click.group("export")
+def export_group() -> None:
+    """Excel registers, forms, the KPI workbook and the audit pack."""
+
+
+def _api_views() -> dict:
+    """Resource name (as in /api/v1/<resource>/) → the screen whose list it exports."""
+    from app.api import APIS
+
+    return {api.resource_name: api.view.__name__ for api in APIS if api.view is not None}
+
+
+def _filters(view, pairs: tuple[str, ...]) -> tuple:
+    """FIELD=VALUE (equal to) or FIELD:OPERATION=VALUE with the REST API's operation
+    codes; refused clearly when the list has no such filter."""
+    filters = []
+    searchable = view._filters.get_search_filters()
+    for pair in pairs:
+        name, separator, value = pair.partition("=")
+        if not separator:
+            raise click.BadParameter(f"{pair!r}: expected FIELD=VALUE.", param_hint="--filter")
+        field, _, operation = name.partition(":")
+        available = searchable.get(field)
+        if not available:
+            known = ", ".join(sorted(searchable))
+            raise click.BadParameter(
+                f"{field!r} cannot be filtered on; fields: {known}.", param_hint="--filter"
+            )
+        codes = [each.arg_name for each in available]
+        wanted = operation or next(
+            (code for code in ("eq", "rel_o_m", "rel_m_m") if code in codes), codes[0]
+        )
+        if wanted not in codes:
+            raise click.BadParameter(
+                f"{field!r}: no operation {wanted!r}; operations: {', '.join(codes)}.",
+                param_hint="--filter",
+            )
+        filters.append({"col": field, "opr": wanted, "value": value})
+    return tuple(filters)
+
+
+@export_group.command("register")
+@click.argument("entity")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False))
+@click.option("--filter", "pairs", multiple=True, help="FIELD=VALUE or FIELD:OPERATION=VALUE.")
+@click.option("--user", "username", default=None, help="Export as this user (their rows).")
+@click.option("--language", default=None, help="en, ru or zh (default: English).")
+@with_appcontext
+def export_register_command(entity, output, pairs, username, language) -> None:
+    """The register of ENTITY (a REST resource name: client, invoice, …) into OUTPUT."""
+    from exports.register import RegisterSpec, find_view
+    from exports.service import acting_as, file_of, start_register
+
+    views = _api_views()
+    if entity not in views:
+        raise click.BadParameter(
+            f"{entity!r} is not exportable; one of: {', '.join(sorted(views))}.",
+            param_hint="ENTITY",
+        )
+    user = None
+    if username:
+        user = current_app.appbuilder.sm.find_user(username=username)
+        if user is None:
+            raise click.BadParameter(f"no user {username!r}.", param_hint="--user")
+    view = find_view(views[entity])
+    language = language or "en"
+    if language not in current_app.config["LANGUAGES"]:
+        raise click.BadParameter(f"{language!r} is not a language of qms-crm.")
+    with acting_as(user, language):
+        spec = RegisterSpec(view.__class__.__name__, _filters(view, pairs), ())
+        try:
+            job = start_register(spec, user, language, background=False)
+        except Exception as error:  # the reason in words, not a traceback
+            click.echo(f"Export failed: {error}", err=True)
+            sys.exit(1)
+    shutil.copyfile(file_of(job), output)
+    click.echo(f"{job.rows_written} rows written to {output} (export #{job.id}).")

@@ -1,0 +1,132 @@
+"""A register's column: its header (a field label), the attribute it shows (a dotted path
+through many-to-one relationships), its Excel format and width. The format is read from
+the column's type unless declared: a date is an Excel date, money a number with two
+decimals, a stored choice its translated label."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask_appbuilder.security.sqla.models import User
+from sqlalchemy.orm import aliased
+
+from app.views.labels import FIELD_LABELS
+
+TEXT, DATE, DATETIME, TIME, MONEY, NUMBER, INTEGER, CHOICE, BOOL, JSON = (
+    "text",
+    "date",
+    "datetime",
+    "time",
+    "money",
+    "number",
+    "integer",
+    "choice",
+    "bool",
+    "json",
+)
+# Column widths in characters when a register does not set one.
+WIDTHS = {
+    TEXT: 30,
+    DATE: 12,
+    DATETIME: 17,
+    TIME: 8,
+    MONEY: 15,
+    NUMBER: 12,
+    INTEGER: 10,
+    CHOICE: 18,
+    BOOL: 9,
+    JSON: 40,
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a register as declared in exports/registers.py."""
+
+    path: str
+    width: int | None = None
+    format: str | None = None
+    header: str | None = None  # a FIELD_LABELS key when it differs from the path's last part
+
+
+def column(spec) -> Column:
+    return spec if isinstance(spec, Column) else Column(spec)
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """A column ready to select: its header, SQL expression, format and width."""
+
+    header: object
+    expression: sa.ColumnElement
+    format: str
+    width: int
+
+
+def _format_of(sql_type) -> str:
+    if isinstance(sql_type, sa.Enum):
+        return CHOICE
+    if isinstance(sql_type, sa.Boolean):
+        return BOOL
+    if isinstance(sql_type, sa.DateTime):
+        return DATETIME
+    if isinstance(sql_type, sa.Date):
+        return DATE
+    if isinstance(sql_type, sa.Time):
+        return TIME
+    if isinstance(sql_type, sa.JSON):
+        return JSON
+    if isinstance(sql_type, sa.Numeric):
+        return MONEY if getattr(sql_type, "scale", None) == 2 else NUMBER
+    if isinstance(sql_type, sa.Integer):
+        return INTEGER
+    return TEXT
+
+
+def _display(related):
+    """How a related record reads in a cell: a person by name, others by display field."""
+    model = sa.inspect(related).mapper.class_
+    if model is User:
+        return related.first_name + " " + related.last_name
+    return getattr(related, getattr(model, "display_field", "id"))
+
+
+class Resolver:
+    """Turns attribute paths of one model into expressions, joining each relationship once
+    (outer joins under aliases, so that they never clash with the list's own joins)."""
+
+    def __init__(self, model):
+        self.model = model
+        self.joins: dict[str, object] = {}
+
+    def resolve(self, spec, index: int) -> Resolved:
+        spec = column(spec)
+        parts = spec.path.split(".")
+        current, prefix = self.model, ""
+        for part in parts[:-1]:
+            current, prefix = self._join(current, prefix, part)
+        leaf = parts[-1]
+        mapper = sa.inspect(current).mapper
+        if leaf in mapper.relationships:
+            target, _ = self._join(current, prefix, leaf)
+            expression, fmt = _display(target), TEXT
+        else:
+            expression = getattr(current, leaf)
+            fmt = _format_of(expression.type)
+        fmt = spec.format or fmt
+        header = FIELD_LABELS.get(spec.header or leaf, spec.header or leaf)
+        return Resolved(header, expression.label(f"c{index}"), fmt, spec.width or WIDTHS[fmt])
+
+    def _join(self, current, prefix: str, name: str):
+        path = f"{prefix}.{name}" if prefix else name
+        if path not in self.joins:
+            relationship = sa.inspect(current).mapper.relationships[name]
+            target = aliased(relationship.mapper.class_, name=f"export_{path.replace('.', '_')}")
+            self.joins[path] = (target, getattr(current, name).of_type(target))
+        return self.joins[path][0], path
+
+    def apply_joins(self, query):
+        for _target, on in self.joins.values():
+            query = query.outerjoin(on)
+        return query

@@ -1,0 +1,209 @@
+"""Exports as controlled operations: each is recorded (who, what, filters, rows, when) in
+`export_job` and the security log; small ones are written at once, large ones by an RQ
+worker with progress; files are kept for EXPORT_KEEP_DAYS, downloadable only by the user
+who asked (or an administrator)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+import secrets
+import unicodedata
+from contextlib import contextmanager
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import current_app, g
+from flask_babel import force_locale, gettext
+
+from app.extensions import db
+from app.models import ExportJob
+from app.models.choices import ExportKind, ExportStatus
+from app.security.permissions import READ
+from app.security.scope import condition_for
+from app.services import security_log
+from app.services.actor import ADMIN, current_actor, role_names
+from app.services.clock import business_now
+from app.services.errors import NotAllowed
+from exports.register import RegisterSpec, count_rows, find_view, title_of, write_register
+
+log = logging.getLogger(__name__)
+QUEUE = "exports"
+# Progress is written at most this often (each write is a short transaction of its own).
+PROGRESS_SECONDS = 1.0
+
+
+def export_dir() -> Path:
+    configured = current_app.config.get("EXPORT_DIR")
+    path = Path(configured) if configured else Path(current_app.instance_path) / "exports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def safe_file_name(title: str, when: dt.datetime) -> str:
+    """A download name any file system takes: letters of any script, digits, - and _."""
+    text = unicodedata.normalize("NFKC", title)
+    text = re.sub(r"[^\w\-]+", "_", text, flags=re.UNICODE).strip("_")[:80] or "export"
+    return f"{text}_{when:%Y-%m-%d_%H%M}.xlsx"
+
+
+@contextmanager
+def acting_as(user, locale: str | None):
+    """Run as `user` would in a request (row-level rules, "my" lists) and in their
+    language: for jobs and the command line. Inside a request it changes nothing."""
+    from flask import has_request_context
+
+    if has_request_context() and current_actor() is user:
+        yield
+        return
+    if user is None:  # the system: no request, so no actor and no row limit
+        with force_locale(locale or "en"):
+            yield
+        return
+    with current_app.test_request_context(), force_locale(locale or "en"):
+        g.user = user
+        yield
+
+
+def start_register(spec: RegisterSpec, user, locale: str, background: bool | None = None):
+    """Record a register export; write it now when small (or `background` is False),
+    else queue it. Returns the ExportJob."""
+    view = find_view(spec.view)
+    if not may_read(user, view.class_permission_name):
+        raise NotAllowed(gettext("You may not read these records."))
+    rows = count_rows(spec)
+    job = ExportJob(
+        user_id=user.id if user is not None else None,
+        kind=ExportKind.register,
+        subject=view.datamodel.obj.__tablename__,
+        title=title_of(view),
+        parameters={**spec.to_json(), "locale": locale},
+        status=ExportStatus.queued,
+        rows_total=rows,
+        stored_name=secrets.token_hex(16),
+    )
+    job.file_name = safe_file_name(job.title, business_now())
+    db.session.add(job)
+    db.session.commit()
+    if background is None:
+        background = rows > current_app.config["EXPORT_BACKGROUND_ROWS"]
+    if background:
+        enqueue(job)
+    else:
+        run(job.id)
+        db.session.refresh(job)
+    return job
+
+
+def may_read(user, permission_name: str) -> bool:
+    """Whether `user` holds the read permission of the entity (None: the system)."""
+    if user is None or ADMIN in role_names(user):
+        return True
+    permissions = current_app.appbuilder.sm.get_user_permissions(user)
+    return (f"can_{READ}", permission_name) in permissions
+
+
+def enqueue(job) -> None:
+    from rq import Queue
+
+    from jobs.connection import connect
+
+    queue = Queue(QUEUE, connection=connect(current_app.config))
+    queue.enqueue("jobs.export.run_export", job.id, job_timeout=6 * 3600, failure_ttl=7 * 24 * 3600)
+
+
+def run(job_id: int) -> ExportJob:
+    """Write the export `job_id` (in the request for small ones, else in a worker)."""
+    job = db.session.get(ExportJob, job_id)
+    if job is None or job.status not in (ExportStatus.queued, ExportStatus.running):
+        return job
+    _update(job_id, status=ExportStatus.running, started_at=business_now())
+    user = (
+        db.session.get(current_app.appbuilder.sm.user_model, job.user_id) if job.user_id else None
+    )
+    path = export_dir() / f"{job.stored_name}.xlsx"
+    last = [0.0]
+
+    def progress(written: int, total: int) -> None:
+        import time
+
+        if time.monotonic() - last[0] >= PROGRESS_SECONDS or written == total:
+            last[0] = time.monotonic()
+            _update(job_id, rows_written=written, rows_total=total)
+
+    try:
+        with acting_as(user, job.parameters.get("locale")):
+            spec = RegisterSpec.from_json(job.parameters)
+            rows, in_words = write_register(spec, path, progress)
+    except Exception as error:  # recorded on the job; the user sees why
+        log.exception("export %s failed", job_id)
+        path.unlink(missing_ok=True)
+        _update(
+            job_id, status=ExportStatus.failed, error=str(error)[:2000], finished_at=business_now()
+        )
+        raise
+    keep = dt.timedelta(days=current_app.config["EXPORT_KEEP_DAYS"])
+    finished = business_now()
+    _update(
+        job_id,
+        status=ExportStatus.done,
+        rows_written=rows,
+        rows_total=rows,
+        filters_text=in_words,
+        size=path.stat().st_size,
+        finished_at=finished,
+        expires_on=finished + keep,
+    )
+    security_log.record(
+        security_log.EXPORT,
+        username=user.username if user else None,
+        user_id=user.id if user else None,
+        detail=f"{job.kind} {job.subject} #{job_id}: {rows} rows; {in_words}",
+    )
+    db.session.expire_all()
+    return db.session.get(ExportJob, job_id)
+
+
+def _update(job_id: int, **values) -> None:
+    """Progress and status in a transaction of their own, visible at once to the screen
+    that polls them (the export's own read transaction stays open meanwhile)."""
+    with db.engine.begin() as connection:
+        connection.execute(sa.update(ExportJob).where(ExportJob.id == job_id).values(**values))
+
+
+def may_download(job, actor) -> bool:
+    """Only the user who asked, or an administrator."""
+    if actor is None:
+        return True
+    return job.user_id == actor.id or ADMIN in role_names(actor)
+
+
+def file_of(job) -> Path | None:
+    """The file of a finished, unexpired export, if it is still there."""
+    if job.status != ExportStatus.done or not job.stored_name:
+        return None
+    path = export_dir() / f"{job.stored_name}.xlsx"
+    return path if path.exists() else None
+
+
+def visible_jobs(actor):
+    """The exports the actor may see: their own (all of them for an administrator)."""
+    query = sa.select(ExportJob)
+    condition = condition_for(ExportJob, actor)
+    return query if condition is None else query.where(condition)
+
+
+def purge_expired(now: dt.datetime | None = None) -> int:
+    """Delete the files of expired exports; their records stay (the export log)."""
+    due = sa.and_(
+        ExportJob.expires_on <= (now or business_now()), ExportJob.stored_name.is_not(None)
+    )
+    names = db.session.scalars(sa.select(ExportJob.stored_name).where(due)).all()
+    for name in names:  # files, not rows: one unlink each
+        (export_dir() / f"{name}.xlsx").unlink(missing_ok=True)
+    db.session.execute(
+        sa.update(ExportJob).where(ExportJob.stored_name.in_(names)).values(stored_name=None)
+    )
+    db.session.commit()
+    return len(names)
