@@ -40,6 +40,8 @@ PUBLIC_URL = None
 ORGANISATION_NAME = "qms-crm"
 # Form codes, revisions and effective dates of exported documents (a TOML file).
 EXPORT_DOCUMENTS_FILE = str(BASE_DIR / "exports" / "documents.toml")
+# The QMS forms, one TOML definition per form.
+EXPORT_FORMS_DIR = str(BASE_DIR / "exports" / "forms")
 # Exports of more rows than this run in the background (RQ) with progress on screen.
 EXPORT_BACKGROUND_ROWS = 5000
 # Exported files are kept this many days, then deleted (the record of the export stays).
@@ -126,6 +128,7 @@ ENVIRONMENT = {
     "QMS_PUBLIC_URL": ("PUBLIC_URL", str),
     "QMS_ORGANISATION": ("ORGANISATION_NAME", str),
     "QMS_EXPORT_DOCUMENTS": ("EXPORT_DOCUMENTS_FILE", str),
+    "QMS_EXPORT_FORMS": ("EXPORT_FORMS_DIR", str),
     "QMS_EXPORT_BACKGROUND_ROWS": ("EXPORT_BACKGROUND_ROWS", int),
     "QMS_EXPORT_KEEP_DAYS": ("EXPORT_KEEP_DAYS", int),
     "QMS_EXPORT_DIR": ("EXPORT_DIR", str),

@@ -16,6 +16,11 @@ def export_group() -> None:
     """Excel registers, forms, the KPI workbook and the audit pack."""
 
 
+USER = click.option("--user", "username", default=None, help="Export as this user (their rows).")
+LANGUAGE = click.option("--language", default=None, help="en, ru or zh (default: English).")
+OUTPUT = click.option("-o", "--output", required=True, type=click.Path(dir_okay=False))
+
+
 def _api_views() -> dict:
     """Resource name (as in /api/v1/<resource>/) → the screen whose list it exports."""
     from app.api import APIS
@@ -54,15 +59,15 @@ def _filters(view, pairs: tuple[str, ...]) -> tuple:
 
 @export_group.command("register")
 @click.argument("entity")
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False))
+@OUTPUT
 @click.option("--filter", "pairs", multiple=True, help="FIELD=VALUE or FIELD:OPERATION=VALUE.")
-@click.option("--user", "username", default=None, help="Export as this user (their rows).")
-@click.option("--language", default=None, help="en, ru or zh (default: English).")
+@USER
+@LANGUAGE
 @with_appcontext
 def export_register_command(entity, output, pairs, username, language) -> None:
     """The register of ENTITY (a REST resource name: client, invoice, …) into OUTPUT."""
     from exports.register import RegisterSpec, find_view
-    from exports.service import acting_as, file_of, start_register
+    from exports.service import acting_as, start_register
 
     views = _api_views()
     if entity not in views:
@@ -70,15 +75,8 @@ def export_register_command(entity, output, pairs, username, language) -> None:
             f"{entity!r} is not exportable; one of: {', '.join(sorted(views))}.",
             param_hint="ENTITY",
         )
-    user = None
-    if username:
-        user = current_app.appbuilder.sm.find_user(username=username)
-        if user is None:
-            raise click.BadParameter(f"no user {username!r}.", param_hint="--user")
+    user, language = _who(username, language)
     view = find_view(views[entity])
-    language = language or "en"
-    if language not in current_app.config["LANGUAGES"]:
-        raise click.BadParameter(f"{language!r} is not a language of qms-crm.")
     with acting_as(user, language):
         spec = RegisterSpec(view.__class__.__name__, _filters(view, pairs), ())
         try:
@@ -86,5 +84,98 @@ def export_register_command(entity, output, pairs, username, language) -> None:
         except Exception as error:  # the reason in words, not a traceback
             click.echo(f"Export failed: {error}", err=True)
             sys.exit(1)
+    _deliver(job, output, f"{job.rows_written} rows")
+
+
+def _who(username: str | None, language: str | None):
+    """The user to act as (None: the system) and the language, checked."""
+    user = None
+    if username:
+        user = current_app.appbuilder.sm.find_user(username=username)
+        if user is None:
+            raise click.BadParameter(f"no user {username!r}.", param_hint="--user")
+    language = language or "en"
+    if language not in current_app.config["LANGUAGES"]:
+        raise click.BadParameter(f"{language!r} is not a language of qms-crm.")
+    return user, language
+
+
+def _deliver(job, output: str, what: str) -> None:
+    from exports.service import file_of
+
     shutil.copyfile(file_of(job), output)
-    click.echo(f"{job.rows_written} rows written to {output} (export #{job.id}).")
+    click.echo(f"{what} written to {output} (export #{job.id}).")
+
+
+@export_group.command("form")
+@click.argument("code")
+@click.argument("record_id", type=int)
+@OUTPUT
+@USER
+@LANGUAGE
+@with_appcontext
+def export_form_command(code, record_id, output, username, language) -> None:
+    """The QMS form CODE (e.g. F-SP2-01) filled for record RECORD_ID into OUTPUT."""
+    from exports.forms import all_forms
+    from exports.service import start_form
+
+    forms = all_forms()
+    if code not in forms:
+        raise click.BadParameter(f"no form {code!r}; forms: {', '.join(sorted(forms))}.")
+    user, language = _who(username, language)
+    try:
+        job = start_form(code, record_id, user, language)
+    except LookupError:
+        click.echo(f"No {forms[code].entity} {record_id} that this user may see.", err=True)
+        sys.exit(1)
+    _deliver(job, output, f"Form {code}")
+
+
+PERIOD_FROM = click.option("--from", "start", required=True, type=click.DateTime(["%Y-%m-%d"]))
+PERIOD_TO = click.option("--to", "end", required=True, type=click.DateTime(["%Y-%m-%d"]))
+
+
+@export_group.command("kpi")
+@PERIOD_FROM
+@PERIOD_TO
+@OUTPUT
+@USER
+@LANGUAGE
+@with_appcontext
+def export_kpi_command(start, end, output, username, language) -> None:
+    """The KPI workbook for the period FROM–TO (dates, inclusive) into OUTPUT."""
+    from exports.service import start_kpi
+
+    user, language = _who(username, language)
+    _run(lambda: start_kpi(start.date(), end.date(), user, language), output, "KPI workbook")
+
+
+@export_group.command("audit-pack")
+@PERIOD_FROM
+@PERIOD_TO
+@OUTPUT
+@USER
+@LANGUAGE
+@with_appcontext
+def export_audit_pack_command(start, end, output, username, language) -> None:
+    """The audit pack for the period FROM–TO (dates, inclusive) into OUTPUT."""
+    from exports.service import start_audit_pack
+
+    user, language = _who(username, language)
+    _run(
+        lambda: start_audit_pack(start.date(), end.date(), user, language, background=False),
+        output,
+        "Audit pack",
+    )
+
+
+def _run(call, output: str, what: str) -> None:
+    """Start the export; a refusal or an invalid period is reported in words."""
+    from app.services.errors import DomainError
+
+    try:
+        job = call()
+    except DomainError as error:
+        click.echo(f"Export refused: {error.text()}", err=True)
+        sys.exit(1)
+    _deliver(job, output, f"{what} ({job.rows_written} rows)")

@@ -14,6 +14,7 @@ from flask import current_app
 from flask_babel import gettext
 
 from app.extensions import db
+from app.models.choices import LABELS
 from app.services.actor import current_actor
 from app.services.clock import business_now
 from exports.columns import Resolver
@@ -98,8 +99,6 @@ class RegisterQuery:
         if datamodel.is_relation(column_name):
             related = datamodel.get_related_interface(column_name).get(value)
             return str(related) if related is not None else str(value)
-        from app.models.choices import LABELS
-
         label = LABELS.get(str(value))
         return str(label) if label is not None and datamodel.is_enum(column_name) else str(value)
 
@@ -110,13 +109,17 @@ def title_of(view) -> str:
     return str(ENTITY_LABELS[view.class_permission_name][1])
 
 
-def header(query: RegisterQuery, rows: int, exported_at: dt.datetime) -> Header:
-    doc = document("registers", entity_of(query.view))
+def exported_by() -> str:
+    """The current user as the header block names them; the system for jobs without one."""
     actor = current_actor()
     if getattr(actor, "id", None) is None:
-        by = gettext("system")
-    else:
-        by = f"{actor.first_name} {actor.last_name} ({actor.username})"
+        return gettext("system")
+    return f"{actor.first_name} {actor.last_name} ({actor.username})"
+
+
+def header(query: RegisterQuery, rows: int, exported_at: dt.datetime) -> Header:
+    doc = document("registers", entity_of(query.view))
+    by = exported_by()
     zone = current_app.config["TIMEZONE"]
     return Header(
         title_of(query.view),
@@ -149,7 +152,8 @@ def write_register(
         total = total if limit is None else min(total, limit)
         if progress:
             progress(0, total)
-        book = RegisterWorkbook(target, header(query, total, business_now()), query.columns)
+        book = RegisterWorkbook(target)
+        book.begin(header(query, total, business_now()), query.columns)
         result = connection.execution_options(stream_results=True, yield_per=FETCH).execute(
             statement
         )

@@ -107,6 +107,15 @@ REGISTERS = {
     ),
     "survey": ("title", "kind", "period_start", "period_end", "status", "scope"),
     "survey_response": ("survey", "client", "answered_on", "score", Column("comment", width=40)),
+    "survey_answer": (
+        "response.survey",
+        "response.client",
+        "response.answered_on",
+        Column("question", width=50),
+        "scale_value",
+        "yes_no_value",
+        Column("text_value", width=40),
+    ),
     "audit_log": (
         "seq",
         "occurred_at",
@@ -120,4 +129,22 @@ REGISTERS = {
         Column("hash", width=66),
     ),
     "rule_run": ("as_of", "started_at", "finished_at", "status", "matched", "acted", "errors"),
+}
+
+# The audit pack: each register in this order, limited to the period by this field.
+AUDIT_PACK = {
+    "client": "created_on",
+    "contact": "created_on",
+    "interaction": "occurred_at",
+    "inquiry": "received_at",
+    "invoice": "issued_on",
+    "payment": "paid_on",
+    "complaint": "received_at",
+    "corrective_action": "created_on",
+    "task": "created_on",
+    "survey": "period_start",
+    "survey_response": "answered_on",
+    "survey_answer": "response.answered_on",
+    "rule_run": "as_of",
+    "audit_log": "occurred_at",
 }

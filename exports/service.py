@@ -25,11 +25,23 @@ from app.security.scope import condition_for
 from app.services import security_log
 from app.services.actor import ADMIN, current_actor, role_names
 from app.services.clock import business_now
-from app.services.errors import NotAllowed
-from exports.register import RegisterSpec, count_rows, find_view, title_of, write_register
+from app.services.errors import DomainError, NotAllowed
+from exports.audit_pack import count_audit_pack, write_audit_pack
+from exports.forms import find_form, text_in
+from exports.register import (
+    RegisterSpec,
+    count_rows,
+    entity_of,
+    exported_by,
+    find_view,
+    title_of,
+    write_register,
+)
 
 log = logging.getLogger(__name__)
 QUEUE = "exports"
+# Permission names of the reports that are not an entity's list.
+KPI_PERMISSION, AUDIT_PACK_PERMISSION = "KpiReport", "AuditPack"
 # Progress is written at most this often (each write is a short transaction of its own).
 PROGRESS_SECONDS = 1.0
 
@@ -66,19 +78,14 @@ def acting_as(user, locale: str | None):
         yield
 
 
-def start_register(spec: RegisterSpec, user, locale: str, background: bool | None = None):
-    """Record a register export; write it now when small (or `background` is False),
-    else queue it. Returns the ExportJob."""
-    view = find_view(spec.view)
-    if not may_read(user, view.class_permission_name):
-        raise NotAllowed(gettext("You may not read these records."))
-    rows = count_rows(spec)
+def start(kind, subject: str, title: str, parameters: dict, user, background=False, rows=None):
+    """Record an export and write it now, or queue it for a worker. Returns the ExportJob."""
     job = ExportJob(
         user_id=user.id if user is not None else None,
-        kind=ExportKind.register,
-        subject=view.datamodel.obj.__tablename__,
-        title=title_of(view),
-        parameters={**spec.to_json(), "locale": locale},
+        kind=kind,
+        subject=subject,
+        title=title[:255],
+        parameters=parameters,
         status=ExportStatus.queued,
         rows_total=rows,
         stored_name=secrets.token_hex(16),
@@ -86,14 +93,115 @@ def start_register(spec: RegisterSpec, user, locale: str, background: bool | Non
     job.file_name = safe_file_name(job.title, business_now())
     db.session.add(job)
     db.session.commit()
-    if background is None:
-        background = rows > current_app.config["EXPORT_BACKGROUND_ROWS"]
     if background:
         enqueue(job)
     else:
         run(job.id)
         db.session.refresh(job)
     return job
+
+
+def start_register(spec: RegisterSpec, user, locale: str, background: bool | None = None):
+    """A register export: written now when small (or `background` is False), else queued."""
+    view = find_view(spec.view)
+    if not may_read(user, view.class_permission_name):
+        raise NotAllowed(gettext("You may not read these records."))
+    rows = count_rows(spec)
+    if background is None:
+        background = rows > current_app.config["EXPORT_BACKGROUND_ROWS"]
+    parameters = {**spec.to_json(), "locale": locale}
+    return start(
+        ExportKind.register, entity_of(view), title_of(view), parameters, user, background, rows
+    )
+
+
+def start_form(code: str, record_id: int, user, locale: str):
+    """A filled form for one record (small: written at once). LookupError when there is no
+    such form, or no such record the user may see."""
+    form = find_form(code)
+    if not may_read(user, permission_of(form.entity)):
+        raise NotAllowed(gettext("You may not read these records."))
+    from exports.form_writer import record_visible
+
+    with acting_as(user, locale):
+        title = f"{text_in(form.title)} {record_id}"
+        if not record_visible(form, record_id):
+            raise LookupError(f"{form.entity} {record_id}")
+    parameters = {"form": code, "record_id": record_id, "locale": locale}
+    return start(ExportKind.form, code, title, parameters, user)
+
+
+def start_kpi(start_day: dt.date, end_day: dt.date, user, locale: str):
+    """The KPI workbook for a period (small: written at once), over the user's clients."""
+    if not may_read(user, KPI_PERMISSION):
+        raise NotAllowed(gettext("You may not read these records."))
+    if end_day < start_day:
+        raise DomainError({"end": [gettext("The period ends before it starts.")]})
+    with acting_as(user, locale):
+        title = f"{gettext('KPI workbook')} {start_day.isoformat()} – {end_day.isoformat()}"
+    parameters = {"from": start_day.isoformat(), "to": end_day.isoformat(), "locale": locale}
+    return start(ExportKind.kpi_workbook, "kpi", title, parameters, user)
+
+
+def start_audit_pack(start_day: dt.date, end_day: dt.date, user, locale: str, background=True):
+    """The audit pack for a period: on a worker with progress (it holds every register)."""
+    if not may_read(user, AUDIT_PACK_PERMISSION):
+        raise NotAllowed(gettext("You may not read these records."))
+    if end_day < start_day:
+        raise DomainError({"end": [gettext("The period ends before it starts.")]})
+    with acting_as(user, locale):
+        title = f"{gettext('Audit pack')} {start_day.isoformat()} – {end_day.isoformat()}"
+        rows = count_audit_pack(start_day, end_day)
+    parameters = {"from": start_day.isoformat(), "to": end_day.isoformat(), "locale": locale}
+    return start(ExportKind.audit_pack, "audit_pack", title, parameters, user, background, rows)
+
+
+def permission_of(entity: str) -> str:
+    """The permission name of the screens of an entity (a table name)."""
+    for view in current_app.appbuilder.baseviews:
+        datamodel = getattr(view, "datamodel", None)
+        if datamodel is not None and datamodel.obj.__tablename__ == entity:
+            return view.class_permission_name
+    raise LookupError(entity)
+
+
+def _write_register(parameters: dict, path: Path, progress):
+    return write_register(RegisterSpec.from_json(parameters), path, progress)
+
+
+# openpyxl and pandas are imported where forms and the KPI workbook are written: a worker
+# writing a million-row register should not carry them (about 60 MB).
+
+
+def _write_form(parameters: dict, path: Path, progress):
+    from exports.form_writer import write_form
+
+    form = find_form(parameters["form"])
+    write_form(form, parameters["record_id"], path)
+    return 1, f"{form.code} rev. {form.revision}: {form.entity} {parameters['record_id']}"
+
+
+def _write_audit_pack(parameters: dict, path: Path, progress):
+    start_day, end_day = (dt.date.fromisoformat(parameters[key]) for key in ("from", "to"))
+    rows = write_audit_pack(start_day, end_day, path, progress)
+    return rows, f"{start_day.isoformat()} – {end_day.isoformat()}"
+
+
+def _write_kpi(parameters: dict, path: Path, progress):
+    from exports.kpi_writer import write_kpi
+
+    start_day, end_day = (dt.date.fromisoformat(parameters[key]) for key in ("from", "to"))
+    rows = write_kpi(start_day, end_day, path, exported_by())
+    return rows, f"{start_day.isoformat()} – {end_day.isoformat()}"
+
+
+# kind → writer(parameters, path, progress) → (rows, what was exported in words)
+WRITERS = {
+    ExportKind.register: _write_register,
+    ExportKind.form: _write_form,
+    ExportKind.kpi_workbook: _write_kpi,
+    ExportKind.audit_pack: _write_audit_pack,
+}
 
 
 def may_read(user, permission_name: str) -> bool:
@@ -134,8 +242,7 @@ def run(job_id: int) -> ExportJob:
 
     try:
         with acting_as(user, job.parameters.get("locale")):
-            spec = RegisterSpec.from_json(job.parameters)
-            rows, in_words = write_register(spec, path, progress)
+            rows, in_words = WRITERS[job.kind](job.parameters, path, progress)
     except Exception as error:  # recorded on the job; the user sees why
         log.exception("export %s failed", job_id)
         path.unlink(missing_ok=True)

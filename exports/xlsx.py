@@ -51,9 +51,10 @@ def sheet_name(title: str, number: int) -> str:
 
 
 class RegisterWorkbook:
-    """One register: write the header and the rows in order, then close."""
+    """Registers, one after another: `begin` one (header block and table header), `write`
+    its rows in order, and `close` the book. An index sheet, when wanted, comes first."""
 
-    def __init__(self, target, header: Header, columns: list[c.Resolved], sheet_rows=None):
+    def __init__(self, target, sheet_rows=None):
         self.book = xlsxwriter.Workbook(
             target,
             {
@@ -64,8 +65,9 @@ class RegisterWorkbook:
                 "in_memory": False,
             },
         )
-        self.header, self.columns = header, columns
         self.sheet_rows = sheet_rows or SHEET_ROWS
+        self.names: set[str] = set()
+        self.sheet = None
         language = str(get_locale() or "en").split("_")[0]
         date = DATE_FORMATS.get(language, DATE_FORMATS["en"])
         book = self.book
@@ -86,17 +88,29 @@ class RegisterWorkbook:
         }
         self._labels: dict[str, str] = {}
         self._yes_no = (gettext("No"), gettext("Yes"))
-        self.sheets = 0
-        self.rows = 0
-        self._new_sheet()
 
-    def _new_sheet(self) -> None:
-        self.sheets += 1
-        sheet = self.sheet = self.book.add_worksheet(sheet_name(self.header.title, self.sheets))
+    def reserve(self, title: str) -> str:
+        """A sheet name for `title` that no other sheet of this book has or will have."""
+        number = 1
+        while (name := sheet_name(title, number)) in self.names:
+            number += 1
+        self.names.add(name)
+        return name
+
+    def begin(self, header: Header, columns: list[c.Resolved], name: str | None = None) -> None:
+        """Start a register on a sheet of its own (`name` if reserved, else from the title)."""
+        if self.sheet is not None:
+            self._finish_sheet()
+        self.header, self.columns = header, columns
+        self.rows = 0
+        self._new_sheet(name or self.reserve(header.title))
+
+    def _header_block(self, sheet, header: Header) -> int:
+        """Title and label/value lines from the top; returns the next free row."""
         formats = self.formats
-        sheet.write_string(0, 0, self.header.title, formats["title"])
+        sheet.write_string(0, 0, header.title, formats["title"])
         row = 1
-        for label, value in self.header.lines:
+        for label, value in header.lines:
             sheet.write_string(row, 0, label, formats["label"])
             if isinstance(value, dt.datetime):
                 sheet.write_datetime(row, 1, value, formats["value_datetime"])
@@ -105,9 +119,14 @@ class RegisterWorkbook:
             elif isinstance(value, int | float):
                 sheet.write_number(row, 1, value, formats["value"])
             else:
-                self._text(row, 1, "" if value is None else str(value), formats["value"])
+                self._text(row, 1, "" if value is None else str(value), formats["value"], sheet)
             row += 1
-        self.head_row = row + 1
+        return row
+
+    def _new_sheet(self, name: str) -> None:
+        sheet = self.sheet = self.book.add_worksheet(name)
+        formats = self.formats
+        self.head_row = self._header_block(sheet, self.header) + 1
         for index, column in enumerate(self.columns):
             sheet.write_string(self.head_row, index, str(column.header), formats["head"])
             sheet.set_column(index, index, column.width)
@@ -126,7 +145,7 @@ class RegisterWorkbook:
         """One record: its values in the order of the columns."""
         if self.next_row >= self.sheet_rows:
             self._finish_sheet()
-            self._new_sheet()
+            self._new_sheet(self.reserve(self.header.title))
         sheet, number, formats = self.sheet, self.next_row, self.formats
         for index, (column, value) in enumerate(zip(self.columns, row)):
             if value is None:
@@ -150,10 +169,10 @@ class RegisterWorkbook:
         self.next_row += 1
         self.rows += 1
 
-    def _text(self, row: int, column: int, text: str, cell_format=None) -> None:
+    def _text(self, row: int, column: int, text: str, cell_format=None, sheet=None) -> None:
         if text.startswith(RISKY):
             cell_format = self.formats["literal"]
-        self.sheet.write_string(row, column, text, cell_format)
+        (sheet or self.sheet).write_string(row, column, text, cell_format)
 
     def _label(self, value) -> str:
         key = str(value)
@@ -167,8 +186,25 @@ class RegisterWorkbook:
         self.sheet.autofilter(self.head_row, 0, last_row, self.last_column)
         self.sheet.print_area(0, 0, last_row, self.last_column)
 
+    def index(self, name: str, header: Header, headers: list[str], entries: list[tuple]) -> None:
+        """A first sheet listing the registers: (sheet name, contents, rows) each, the name
+        a link to the sheet."""
+        sheet = self.book.add_worksheet(name)
+        row = self._header_block(sheet, header) + 1
+        for column, text in enumerate(headers):
+            sheet.write_string(row, column, text, self.formats["head"])
+        for name, contents, rows in entries:
+            row += 1
+            sheet.write_url(row, 0, f"internal:'{name}'!A1", string=name)
+            self._text(row, 1, contents, None, sheet)
+            sheet.write_number(row, 2, rows)
+        sheet.set_column(0, 0, 34)
+        sheet.set_column(1, 1, 60)
+        sheet.set_column(2, 2, 12)
+
     def close(self) -> None:
-        self._finish_sheet()
+        if self.sheet is not None:
+            self._finish_sheet()
         self.book.close()
 
 

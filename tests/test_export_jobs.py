@@ -7,7 +7,7 @@ from io import BytesIO
 
 import openpyxl
 import pytest
-from conftest import api_client, login
+from conftest import ROLE_NAMES, api_client, login, username_for
 
 from app import models
 from app.extensions import db
@@ -147,3 +147,18 @@ def test_cli_exports_as_a_user_with_filters(app, many_invoices, tmp_path):
     ):
         refused = runner.invoke(export_group, arguments)
         assert refused.exit_code != 0 and message in refused.output
+
+
+@pytest.mark.parametrize("role", ROLE_NAMES + [None], ids=str)
+def test_export_pages_by_role(app, ctx, role):
+    """Every role has its exports page and download route (404 for a missing export);
+    anonymous users are sent to the login page."""
+    browser = app.test_client()
+    if role is not None:
+        login(browser, username_for(role))
+    listing = browser.get("/exportjobview/list/")
+    download = browser.get("/exportjobview/download/999999")
+    if role is None:
+        assert listing.status_code == download.status_code == 302
+    else:
+        assert listing.status_code == 200 and download.status_code == 404

@@ -76,7 +76,7 @@ def test_register_has_the_header_block_typed_cells_and_print_setup(app, invoices
     assert sheet["A1"].value == "Invoices" and sheet["A1"].font.b
     block = header_block(sheet)
     assert block["Organisation"] == app.config["ORGANISATION_NAME"]
-    assert block["Form code"] == "F-SP2-09" and block["Revision"] == "2"
+    assert block["Form code"] == "R-SP2-09" and block["Revision"] == "2"
     assert block["Effective date"] == datetime(2026, 1, 15)
     assert block["Filters applied"] == "Status equal to On approval"
     assert "(sales_manager)" in block["Exported by"]

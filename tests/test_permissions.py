@@ -18,6 +18,7 @@ VIEW_ENDPOINTS = [
     ("edit", "GET", f"/edit/{MISSING}"),
     ("delete", "POST", f"/delete/{MISSING}"),
     ("export_xlsx", "GET", "/export/xlsx"),
+    ("print_form", "GET", f"/form/F-SP2-01/{MISSING}"),
 ]
 API_ENDPOINTS = [
     ("get_list", "GET", "/"),

@@ -15,6 +15,8 @@ class Invoice(Audited, Model):
         sa.CheckConstraint("amount > 0", name="ck_invoice_amount_positive"),
         sa.Index("ix_invoice_client_issued", "client_id", "issued_on"),
         sa.Index("ix_invoice_status_issued", "status", "issued_on"),
+        # The list's (and the register's) default order, newest first, id as tiebreaker.
+        sa.Index("ix_invoice_issued_id", "issued_on", "id"),
     )
     display_field = "number"
 

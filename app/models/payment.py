@@ -18,6 +18,7 @@ class Payment(Audited, Model):
         sa.Integer, sa.ForeignKey("invoice.id", ondelete="CASCADE"), nullable=False, index=True
     )
     invoice = relationship("Invoice", back_populates="payments")
-    paid_on = sa.Column(sa.Date, nullable=False)
+    # Indexed: the payment list's default order, KPI periods, the audit pack.
+    paid_on = sa.Column(sa.Date, nullable=False, index=True)
     amount = sa.Column(sa.Numeric(14, 2), nullable=False)
     reference = sa.Column(sa.String(100))

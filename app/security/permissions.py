@@ -35,4 +35,5 @@ METHOD_PERMISSIONS = {
     "preview": READ,  # a follow-up rule's would-be matches and run history
     "done": WRITE,  # a task marked done with its result
     "export_xlsx": READ,  # a list as an Excel register (screen and API)
+    "print_form": READ,  # a QMS form filled for one record
 }

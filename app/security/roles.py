@@ -33,6 +33,9 @@ ENTITIES = (
 # Every user reads their own notifications (the row scope keeps them personal).
 PERSONAL = ("Notification", "ExportJob")
 
+# Report pages that are not an entity's list: the KPI workbook and the audit pack.
+REPORTS = ("KpiReport", "AuditPack")
+
 # Rules and the calendar are the administrator's; quality reads them for audits.
 RULES = ("FollowUpRule", "RuleRun", "WorkingCalendar", "CalendarDay")
 
@@ -59,7 +62,7 @@ _SALES = {
 
 ROLES: dict[str, dict[str, tuple]] = {
     SALES_MANAGER: _SALES,
-    HEAD_OF_SALES: {**_SALES, "Client": RW + (APPROVE,)},
+    HEAD_OF_SALES: {**_SALES, "Client": RW + (APPROVE,), "KpiReport": R},
     MARKETING: {
         **_all(R),
         "Survey": RW,
@@ -67,6 +70,7 @@ ROLES: dict[str, dict[str, tuple]] = {
         "SurveyResponse": RW,
         "Segment": RW,
         "Task": RW,
+        "KpiReport": R,
     },
     CUSTOMER_SERVICE: {
         **_all(R),
@@ -84,8 +88,10 @@ ROLES: dict[str, dict[str, tuple]] = {
         **{entity: R for entity in RULES},
         "AuditLog": R,
         "SecurityEvent": R,
+        "KpiReport": R,
+        "AuditPack": R,
     },
-    DIRECTOR: {**_all(R), "Interaction": RW, "Task": RW},
+    DIRECTOR: {**_all(R), "Interaction": RW, "Task": RW, "KpiReport": R},
 }
 for _grants in ROLES.values():
     _grants.update({entity: R for entity in PERSONAL})
@@ -141,8 +147,12 @@ def matrix_markdown() -> str:
         "| --- |" + " --- |" * len(roles),
     ]
     letters = {READ: "R", WRITE: "W", APPROVE: "A"}
-    read_only = {"AuditLog": "R", "SecurityEvent": "R", **{entity: "R" for entity in PERSONAL}}
-    for entity in ENTITIES + ("AuditLog", "SecurityEvent") + PERSONAL:
+    read_only = {
+        "AuditLog": "R",
+        "SecurityEvent": "R",
+        **{entity: "R" for entity in PERSONAL + REPORTS},
+    }
+    for entity in ENTITIES + ("AuditLog", "SecurityEvent") + PERSONAL + REPORTS:
         cells = [{"Client": "R W A", **read_only}.get(entity, "R W")]
         cells += [
             " ".join(letters[a] for a in ROLES[role].get(entity, ())) or "—" for role in roles[1:]

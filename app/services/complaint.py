@@ -57,7 +57,8 @@ def _filled(record, field: str) -> bool:
 
 
 def _transition(complaint: Complaint, old) -> None:
-    new, errors = complaint.status, Collector()
+    # A status set as a plain string (not yet loaded back as the enum) still has a label.
+    new, errors = S(complaint.status), Collector()
     check_transition(TRANSITIONS, old, new, _("A complaint cannot go from %(old)s to %(new)s."))
     for field in REQUIRED.get(new, ()):
         if not _filled(complaint, field):

@@ -18,6 +18,7 @@ from app.views.interaction import InteractionView
 from app.views.invoice import InvoiceView, PaymentView
 from app.views.notification import MyNotificationView
 from app.views.reference import BranchView, DepartmentView, IndustryView, SegmentView, SourceView
+from app.views.report import AuditPackView, KpiWorkbookView
 from app.views.security_event import SecurityEventView
 from app.views.survey import SurveyAnswerView, SurveyQuestionView, SurveyResponseView, SurveyView
 from app.views.task import MyTaskView, TaskView
@@ -48,6 +49,8 @@ MENU = [
     (CorrectiveActionView, "Corrective actions", _("Corrective actions"), "fa-wrench", "Quality"),
     (AuditLogView, "Audit trail", _("Audit trail"), "fa-history", "Quality"),
     (SecurityEventView, "Security log", _("Security log"), "fa-user-shield", "Quality"),
+    (KpiWorkbookView, "KPI workbook", _("KPI workbook"), "fa-chart-bar", "Quality"),
+    (AuditPackView, "Audit pack", _("Audit pack"), "fa-archive", "Quality"),
     (SurveyView, "Surveys", _("Surveys"), "fa-poll-h", "Surveys"),
     (SurveyQuestionView, "Survey questions", _("Questions"), "fa-question", "Surveys"),
     (SurveyResponseView, "Survey responses", _("Responses"), "fa-reply", "Surveys"),
@@ -74,7 +77,9 @@ MENU = [
     ),
 ]
 NO_MENU = [SurveyAnswerView]
-VIEWS = [entry[0] for entry in MENU] + NO_MENU
+# The entity screens (lists of records); the rest of the menu are report pages.
+VIEWS = [entry[0] for entry in MENU if hasattr(entry[0], "datamodel")] + NO_MENU
+REPORT_VIEWS = [entry[0] for entry in MENU if not hasattr(entry[0], "datamodel")]
 
 
 def register_views(appbuilder) -> None:

@@ -143,6 +143,7 @@ class QmsModelView(ExportListMixin, ModelView):
                 kwargs["history"] = history(
                     self.datamodel.session, entity, int(kwargs["pk"]), self.label_columns
                 )
+            kwargs["print_forms"] = self.print_forms(kwargs["pk"])
             kwargs.update(self.show_extras(kwargs["pk"]))
         return super().render_template(template, **kwargs)
 

@@ -66,6 +66,36 @@ class ExportListMixin:
         )
         return redirect(url_for("ExportJobView.show", pk=job.id))
 
+    @expose("/form/<code>/<int:pk>")
+    @has_access
+    def print_form(self, code, pk):
+        """A QMS form filled for the record `pk` (see exports/forms/)."""
+        from exports.forms import find_form
+        from exports.service import start_form
+
+        try:
+            form = find_form(code)
+        except LookupError:
+            abort(404)
+        if form.entity != self.datamodel.obj.__tablename__ or self.visible(pk) is None:
+            abort(404)
+        try:
+            job = start_form(code, pk, g.user, str(get_locale()))
+        except DomainError as error:
+            flash(error.text(), "danger")
+            return redirect(url_for(f"{type(self).__name__}.show", pk=pk))
+        return send_export(job)
+
+    def print_forms(self, pk) -> list[tuple[str, str]]:
+        """(title, link) of each form that prints this screen's records."""
+        from exports.forms import forms_for, text_in
+
+        endpoint = f"{type(self).__name__}.print_form"
+        return [
+            (text_in(form.title), url_for(endpoint, code=form.code, pk=pk))
+            for form in forms_for(self.datamodel.obj.__tablename__)
+        ]
+
     def export_url(self) -> str:
         """This list's export link, carrying its search, filters and sort order."""
         return url_for(f"{type(self).__name__}.export_xlsx", **request.args.to_dict(flat=False))

@@ -1,0 +1,145 @@
+"""The KPI workbook as a file (openpyxl: small tables, native charts, conditional
+formatting): Summary (per branch, with charts), By branch, By manager, Definitions."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+from flask import current_app
+from flask_babel import gettext
+from openpyxl import Workbook
+from openpyxl.chart import BarChart, Reference
+from openpyxl.formatting.rule import CellIsRule
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from exports.kpi import (
+    ACTIVITY_GOAL,
+    FIGURES,
+    PROFITABILITY_GOAL,
+    TOTAL,
+    KpiQuery,
+    names,
+    previous_period,
+)
+
+GOOD = PatternFill("solid", fgColor="C6EFCE")
+BAD = PatternFill("solid", fgColor="FFC7CE")
+HEAD = PatternFill("solid", fgColor="DDE4EE")
+GOALS = {"activity": ACTIVITY_GOAL, "profitability": PROFITABILITY_GOAL}
+
+
+def _text(value) -> str:
+    """Names reach the sheet as text, never as a formula."""
+    return "" if value is None else str(value)
+
+
+def _table(sheet, first_row: int, label: str, frame: pd.DataFrame, titles: dict) -> int:
+    """Write a KPI table at `first_row`; returns the row after it. Goals are marked by
+    conditional formatting, so they stay marked if someone edits a figure."""
+    sheet.cell(first_row, 1, label).font = Font(bold=True)
+    for column, figure in enumerate(FIGURES, start=2):
+        cell = sheet.cell(first_row, column, str(figure.header))
+        cell.font, cell.fill = Font(bold=True), HEAD
+    row = first_row
+    for index, values in frame.iterrows():
+        row += 1
+        name = sheet.cell(row, 1)
+        name.value, name.data_type = _text(titles.get(index, index)), "s"
+        if index == TOTAL:
+            name.font = Font(bold=True)
+        for column, figure in enumerate(FIGURES, start=2):
+            value = values[figure.key]
+            cell = sheet.cell(row, column, None if pd.isna(value) else float(value))
+            cell.number_format = figure.number_format
+    for column, figure in enumerate(FIGURES, start=2):
+        if figure.key in GOALS and row > first_row:
+            letter = get_column_letter(column)
+            cells = f"{letter}{first_row + 1}:{letter}{row}"
+            goal = str(GOALS[figure.key])
+            sheet.conditional_formatting.add(
+                cells, CellIsRule(operator="greaterThanOrEqual", formula=[goal], fill=GOOD)
+            )
+            sheet.conditional_formatting.add(
+                cells, CellIsRule(operator="lessThan", formula=[goal], fill=BAD)
+            )
+    sheet.column_dimensions["A"].width = 30
+    for column in range(2, len(FIGURES) + 2):
+        sheet.column_dimensions[get_column_letter(column)].width = 14
+    return row + 1
+
+
+def _chart(sheet, key: str, title: str, first_row: int, last_row: int, anchor: str) -> None:
+    column = 2 + [figure.key for figure in FIGURES].index(key)
+    chart = BarChart()
+    chart.title, chart.y_axis.title = title, "%"
+    chart.y_axis.numFmt, chart.height, chart.width = "0%", 7.5, 16
+    data = Reference(sheet, min_col=column, min_row=first_row, max_row=last_row)
+    chart.add_data(data, titles_from_data=True)
+    chart.set_categories(Reference(sheet, min_col=1, min_row=first_row + 1, max_row=last_row))
+    sheet.add_chart(chart, anchor)
+
+
+def write_kpi(start: dt.date, end: dt.date, target, exported_by: str) -> int:
+    """Write the workbook for [start, end]; returns the number of branch and manager rows."""
+    query = KpiQuery(start, end)
+    total = query.frame(None)
+    by_branch = pd.concat([query.frame("branch"), total])
+    by_manager = pd.concat([query.frame("manager"), total])
+    everyone = gettext("All (the whole company)")
+    unassigned = gettext("(none)")
+    branch_names = {TOTAL: everyone, **names("branch", by_branch.index)}
+    manager_names = {TOTAL: everyone, **names("manager", by_manager.index)}
+    for table, titles in ((by_branch, branch_names), (by_manager, manager_names)):
+        for index in table.index:
+            titles.setdefault(index, unassigned)
+    before = previous_period(start, end)
+    book = Workbook()
+    summary = book.active
+    summary.title = gettext("Summary")[:31]
+    lines = [
+        (gettext("Organisation"), current_app.config["ORGANISATION_NAME"]),
+        (gettext("Period"), f"{start.isoformat()} – {end.isoformat()}"),
+        (gettext("Previous period"), f"{before[0].isoformat()} – {before[1].isoformat()}"),
+        (gettext("Goals"), gettext("client-base activity ≥ 70 %, profitability ≥ 30 %")),
+        (gettext("Exported by"), exported_by),
+        (
+            gettext("Exported at (%(zone)s)", zone=current_app.config["TIMEZONE"]),
+            dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
+        ),
+    ]
+    summary["A1"] = gettext("KPI workbook")
+    summary["A1"].font = Font(bold=True, size=14)
+    for row, (label, value) in enumerate(lines, start=2):
+        summary.cell(row, 1, label).font = Font(bold=True)
+        summary.cell(row, 2, _text(value)).data_type = "s"
+    first = len(lines) + 3
+    after = _table(summary, first, gettext("Branch"), by_branch, branch_names)
+    last_branch = after - 2  # the charts leave out the company total
+    if last_branch > first:
+        _chart(
+            summary,
+            "activity",
+            gettext("Client-base activity"),
+            first,
+            last_branch,
+            f"B{after + 1}",
+        )
+        _chart(
+            summary, "profitability", gettext("Profitability"), first, last_branch, f"J{after + 1}"
+        )
+    for title, frame, titles, label in (
+        (gettext("By branch"), by_branch, branch_names, gettext("Branch")),
+        (gettext("By manager"), by_manager, manager_names, gettext("Manager")),
+    ):
+        sheet = book.create_sheet(title[:31])
+        _table(sheet, 1, label, frame, titles)
+        sheet.freeze_panes = "B2"
+    definitions = book.create_sheet(gettext("Definitions")[:31])
+    definitions.column_dimensions["A"].width, definitions.column_dimensions["B"].width = 28, 100
+    for row, figure in enumerate(FIGURES, start=1):
+        definitions.cell(row, 1, str(figure.header)).font = Font(bold=True)
+        definitions.cell(row, 2, str(figure.definition))
+    book.save(target)
+    return len(by_branch) + len(by_manager) - 2
