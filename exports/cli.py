@@ -103,7 +103,11 @@ def _who(username: str | None, language: str | None):
 def _deliver(job, output: str, what: str) -> None:
     from exports.service import file_of
 
-    shutil.copyfile(file_of(job), output)
+    path = file_of(job)
+    if path is None:
+        click.echo(f"Export failed: {job.error or job.status} (export #{job.id}).", err=True)
+        sys.exit(1)
+    shutil.copyfile(path, output)
     click.echo(f"{what} written to {output} (export #{job.id}).")
 
 

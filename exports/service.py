@@ -96,7 +96,7 @@ def start(kind, subject: str, title: str, parameters: dict, user, background=Fal
     if background:
         enqueue(job)
     else:
-        run(job.id)
+        run(job.id, reraise=False)
         db.session.refresh(job)
     return job
 
@@ -221,8 +221,9 @@ def enqueue(job) -> None:
     queue.enqueue("jobs.export.run_export", job.id, job_timeout=6 * 3600, failure_ttl=7 * 24 * 3600)
 
 
-def run(job_id: int) -> ExportJob:
-    """Write the export `job_id` (in the request for small ones, else in a worker)."""
+def run(job_id: int, reraise: bool = True) -> ExportJob:
+    """Write the export `job_id` (in the request for small ones, else in a worker). A
+    failure is recorded on the export; a worker re-raises it so that RQ records it too."""
     job = db.session.get(ExportJob, job_id)
     if job is None or job.status not in (ExportStatus.queued, ExportStatus.running):
         return job
@@ -249,7 +250,10 @@ def run(job_id: int) -> ExportJob:
         _update(
             job_id, status=ExportStatus.failed, error=str(error)[:2000], finished_at=business_now()
         )
-        raise
+        if reraise:
+            raise
+        db.session.expire_all()
+        return db.session.get(ExportJob, job_id)
     keep = dt.timedelta(days=current_app.config["EXPORT_KEEP_DAYS"])
     finished = business_now()
     _update(

@@ -162,3 +162,37 @@ def test_export_pages_by_role(app, ctx, role):
         assert listing.status_code == download.status_code == 302
     else:
         assert listing.status_code == 200 and download.status_code == 404
+
+
+def test_download_names_are_safe():
+    """Titles in any script keep their letters; separators, dots and quotes do not pass."""
+    from datetime import datetime
+
+    from exports.service import safe_file_name
+
+    when = datetime(2026, 11, 23, 9, 5)
+    assert safe_file_name("Счета / 发票", when) == "Счета_发票_2026-11-23_0905.xlsx"
+    assert safe_file_name('../../etc/passwd"; x', when) == "etc_passwd_x_2026-11-23_0905.xlsx"
+    assert safe_file_name("...", when) == "export_2026-11-23_0905.xlsx"
+
+
+def test_a_failed_export_is_recorded_and_leaves_no_file(app, many_invoices, monkeypatch):
+    """A writer that fails marks the export failed with the reason; no file is kept."""
+    import exports.service
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setitem(exports.service.WRITERS, "register", broken)
+    browser = app.test_client()
+    login(browser, "sales_manager")
+    answer = browser.get("/invoiceview/export/xlsx")
+    assert answer.status_code == 302 and "/exportjobview/show/" in answer.headers["Location"]
+    db.session.expire_all()
+    job = db.session.query(models.ExportJob).one()
+    assert job.status == "failed" and "disk full" in job.error
+    assert not list(exports.service.export_dir().glob(f"{job.stored_name}*"))
+    page = browser.get(f"/exportjobview/show/{job.id}").get_data(as_text=True)
+    assert "The export failed" in page and "disk full" in page
+    api = api_client(app, "sales_manager").get("/api/v1/invoice/export/xlsx")
+    assert api.status_code == 500 and "failed" in api.json["message"]

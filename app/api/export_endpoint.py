@@ -8,6 +8,7 @@ from flask_appbuilder.api.schemas import get_list_schema
 from flask_appbuilder.exceptions import FABException
 from flask_appbuilder.security.decorators import protect
 from flask_babel import get_locale
+from flask_babel import lazy_gettext as _
 
 from app.models.choices import ExportStatus
 from app.services.errors import DomainError
@@ -63,6 +64,8 @@ class ExportEndpointMixin:
             job = start_register(spec, g.user, str(get_locale()))
         except DomainError as error:
             return self.response(error.status_code, message=error.messages)
+        if job.status == ExportStatus.failed:
+            return self.response(500, message=str(_("The export failed: nothing was written.")))
         if job.status == ExportStatus.done:
             return send_export(job)
         return self.response(

@@ -24,9 +24,13 @@ def rest_filters(filters) -> tuple:
 
 
 def send_export(job):
-    """The file of a finished export, as a download under its safe name."""
+    """The file of a finished export, as a download under its safe name; a failed one
+    opens its page, which says why."""
     from exports.service import file_of
 
+    if job.status == ExportStatus.failed:
+        flash(str(_("The export failed: nothing was written.")), "danger")
+        return redirect(url_for("ExportJobView.show", pk=job.id))
     path = file_of(job)
     if path is None:
         abort(404)
