@@ -139,38 +139,30 @@ PERIOD_FROM = click.option("--from", "start", required=True, type=click.DateTime
 PERIOD_TO = click.option("--to", "end", required=True, type=click.DateTime(["%Y-%m-%d"]))
 
 
-@export_group.command("kpi")
-@PERIOD_FROM
-@PERIOD_TO
-@OUTPUT
-@USER
-@LANGUAGE
-@with_appcontext
-def export_kpi_command(start, end, output, username, language) -> None:
-    """The KPI workbook for the period FROM–TO (dates, inclusive) into OUTPUT."""
-    from exports.service import start_kpi
+def _period_command(name: str, what: str, starter: str, **options):
+    """`qms export NAME --from --to -o FILE`: a report over a period, written at once."""
 
-    user, language = _who(username, language)
-    _run(lambda: start_kpi(start.date(), end.date(), user, language), output, "KPI workbook")
+    @export_group.command(name, help=f"The {what} for the period FROM–TO (inclusive).")
+    @PERIOD_FROM
+    @PERIOD_TO
+    @OUTPUT
+    @USER
+    @LANGUAGE
+    @with_appcontext
+    def command(start, end, output, username, language) -> None:
+        from exports import service
+
+        user, language = _who(username, language)
+        begin = getattr(service, starter)
+        _run(lambda: begin(start.date(), end.date(), user, language, **options), output, what)
+
+    return command
 
 
-@export_group.command("audit-pack")
-@PERIOD_FROM
-@PERIOD_TO
-@OUTPUT
-@USER
-@LANGUAGE
-@with_appcontext
-def export_audit_pack_command(start, end, output, username, language) -> None:
-    """The audit pack for the period FROM–TO (dates, inclusive) into OUTPUT."""
-    from exports.service import start_audit_pack
-
-    user, language = _who(username, language)
-    _run(
-        lambda: start_audit_pack(start.date(), end.date(), user, language, background=False),
-        output,
-        "Audit pack",
-    )
+export_kpi_command = _period_command("kpi", "KPI workbook", "start_kpi")
+export_audit_pack_command = _period_command(
+    "audit-pack", "audit pack", "start_audit_pack", background=False
+)
 
 
 def _run(call, output: str, what: str) -> None:

@@ -64,24 +64,22 @@ class Resolved:
     width: int
 
 
+# Column type → format, the first that matches (a DateTime is not a Date in SQLAlchemy).
+TYPE_FORMATS = (
+    (sa.Enum, CHOICE),
+    (sa.Boolean, BOOL),
+    (sa.DateTime, DATETIME),
+    (sa.Date, DATE),
+    (sa.Time, TIME),
+    (sa.JSON, JSON),
+    (sa.Integer, INTEGER),
+)
+
+
 def _format_of(sql_type) -> str:
-    if isinstance(sql_type, sa.Enum):
-        return CHOICE
-    if isinstance(sql_type, sa.Boolean):
-        return BOOL
-    if isinstance(sql_type, sa.DateTime):
-        return DATETIME
-    if isinstance(sql_type, sa.Date):
-        return DATE
-    if isinstance(sql_type, sa.Time):
-        return TIME
-    if isinstance(sql_type, sa.JSON):
-        return JSON
-    if isinstance(sql_type, sa.Numeric):
+    if isinstance(sql_type, sa.Numeric) and not isinstance(sql_type, sa.Integer):
         return MONEY if getattr(sql_type, "scale", None) == 2 else NUMBER
-    if isinstance(sql_type, sa.Integer):
-        return INTEGER
-    return TEXT
+    return next((fmt for kind, fmt in TYPE_FORMATS if isinstance(sql_type, kind)), TEXT)
 
 
 def _display(related):

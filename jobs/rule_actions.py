@@ -115,43 +115,44 @@ def release(connection, rule, record_ids, period: str) -> None:
         )
 
 
-def why_template() -> str:
-    return gettext("Rule %(code)s (%(name)s), as of %(as_of)s: %(entity)s %(record)s")
+# Marks where the record goes in the translated explanation, to be filled per row.
+SLOT = "\x00record\x00"
 
 
-def why(rule, row, as_of, template: str) -> str:
-    """The task's explanation: which rule, as of when, for what, and the date it counted
-    from. `template` is `why_template()`, translated once for many rows."""
-    text = template % {
+def explainer(rule, action: dict, as_of):
+    """row → why a task or notification exists: the rule's own words (its description
+    template), then which rule, as of when, for which record and the date it counted from.
+    The sentence is translated and filled once for a batch; only the record varies."""
+    sentence = gettext("Rule %(code)s (%(name)s), as of %(as_of)s: %(entity)s %(record)s") % {
         "code": rule.code,
         "name": rule.name,
         "as_of": _text(as_of),
         "entity": rule.entity,
-        "record": _text(row.label),
+        "record": SLOT,
     }
-    if rule.trigger.get("field"):
-        text += f"; {rule.trigger['field']} = {_text(row.trigger_value)}"
-    return text + "."
+    head, _slot, tail = sentence.partition(SLOT)
+    field, description = rule.trigger.get("field"), action.get("description")
 
+    def explain(row) -> str:
+        text = head + _text(row.label) + tail
+        if field:
+            text += f"; {field} = {_text(row.trigger_value)}"
+        text += "."
+        return f"{render(description, row)}\n{text}" if description else text
 
-def explain(rule, action: dict, row, as_of, template: str) -> str:
-    """The rule's own words for the record (its description template), then why."""
-    reason = why(rule, row, as_of, template)
-    if action.get("description"):
-        return f"{render(action['description'], row)}\n{reason}"
-    return reason
+    return explain
 
 
 def notify(connection, rule, rows, action: dict, people, as_of) -> int:
     """In-app notifications, in bulk; e-mail goes out after the rule's commit."""
     entity = ENTITIES[rule.entity]
     now = m.base.now()
-    template = why_template()
+    explain = explainer(rule, action, as_of)
     messages = [
         {
             "user_id": user_id,
             "title": render(action["title"], row),
-            "body": explain(rule, action, row, as_of, template),
+            "body": explain(row),
             "origin": f"rule:{rule.code}"[:50],
             "client_id": row.client_id if entity.client_id is not None else None,
             "related_entity": rule.entity,
@@ -180,20 +181,23 @@ def create_tasks(connection, rule, rows, action: dict, people, as_of, calendar) 
     entity = ENTITIES[rule.entity]
     now = m.base.now()
     offset = action.get("due", {"days": 0})
-    tasks, template = [], why_template()
+    tasks, explain, dues = [], explainer(rule, action, as_of), {}
+    origin, status, has_client = f"rule:{rule.code}"[:50], TaskStatus.open.value, entity.client_id
     for row in rows:
-        reason = explain(rule, action, row, as_of, template)
-        due = due_at(offset, start_of(row.trigger_value, as_of, calendar), calendar)
+        reason = explain(row)
+        start = start_of(row.trigger_value, as_of, calendar)
+        if start not in dues:  # many records share a trigger date
+            dues[start] = due_at(offset, start, calendar)
         for user_id in people.get(row.record_id, []):
             tasks.append(
                 {
                     "title": render(action["title"], row),
                     "description": reason,
-                    "client_id": row.client_id if entity.client_id is not None else None,
+                    "client_id": row.client_id if has_client is not None else None,
                     "assignee_id": user_id,
-                    "due_at": due,
-                    "status": TaskStatus.open.value,
-                    "origin": f"rule:{rule.code}"[:50],
+                    "due_at": dues[start],
+                    "status": status,
+                    "origin": origin,
                     "related_entity": rule.entity,
                     "related_id": row.record_id,
                     "version": 1,
@@ -213,19 +217,21 @@ def create_tasks(connection, rule, rows, action: dict, people, as_of, calendar) 
         ids = connection.execute(sa.insert(m.Task).returning(m.Task.id), tasks).scalars().all()
     # The values are plain already but for the due time, which many tasks share.
     due_texts = {due: audit.plain(due) for due in {task["due_at"] for task in tasks}}
-    entries = [
-        {
-            "entity": "task",
-            "record_id": task_id,
-            "action": "create",
-            "changes": {
-                **{key: [None, task[key]] for key in AUDITED_TASK_FIELDS if task[key] is not None},
-                "due_at": [None, due_texts[task["due_at"]]],
-            },
-            "reason": task["description"],
-        }
-        for task_id, task in zip(ids, tasks)
-    ]
+    entries = []
+    for task_id, task in zip(ids, tasks):
+        changes = {"due_at": [None, due_texts[task["due_at"]]]}
+        for key in AUDITED_TASK_FIELDS:
+            if task[key] is not None:
+                changes[key] = [None, task[key]]
+        entries.append(
+            {
+                "entity": "task",
+                "record_id": task_id,
+                "action": "create",
+                "changes": changes,
+                "reason": task["description"],
+            }
+        )
     audit.append(connection, entries)
     return len(tasks)
 

@@ -142,3 +142,58 @@ def test_quality_officer_reads_the_trail_through_the_api(app, make, users):
     api = api_client(app, "quality_officer")
     body = api.get("/api/v1/audit_log/?q=(filters:!((col:entity,opr:eq,value:invoice)))").json
     assert body["count"] >= 1 and {row["entity"] for row in body["result"]} == {"invoice"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "plain",
+        "Северный ветер 北风",
+        'quote " and \\ backslash',
+        "tab\tnew\nline\r\x00\x1f",
+        "\u2028\u2029\ufeff😀",
+        "=HYPERLINK()",
+    ],
+)
+def test_chain_digest_is_unchanged_from_the_json_module(text):
+    """Rows hashed before the switch to orjson still verify: the digest text is byte for
+    byte what json.dumps(ensure_ascii=False, compact) wrote."""
+    import hashlib
+    import json
+    from datetime import datetime
+
+    from app.services.audit import digest
+
+    row = {
+        "seq": 12_345_678_901,
+        "occurred_at": datetime(2026, 11, 23, 10, 0, 0, 123456),
+        "actor": text,
+        "actor_id": None,
+        "entity": "client",
+        "record_id": 7,
+        "action": "update",
+        "changes": json.dumps({"name": [text, None]}),
+        "reason": text,
+        "request_id": None,
+        "prev_hash": "0" * 64,
+    }
+    fields = [
+        row["seq"],
+        row["occurred_at"].isoformat(),
+        *[
+            row[key]
+            for key in (
+                "actor",
+                "actor_id",
+                "entity",
+                "record_id",
+                "action",
+                "changes",
+                "reason",
+                "request_id",
+                "prev_hash",
+            )
+        ],
+    ]
+    before = json.dumps(fields, ensure_ascii=False, separators=(",", ":"), default=str)
+    assert digest(row) == hashlib.sha256(before.encode("utf-8")).hexdigest()

@@ -84,17 +84,24 @@ def test_create_a_client_with_a_contact_and_find_it(page, users):
     page.click("form [type=submit]")
     expect(page.locator(".alert-success")).to_be_visible()
 
-    page.goto("/clientview/list/")
-    page.click("text=Search")
-    page.click("#filter_form .dropdown-toggle")
-    page.click("#filter_form a.filter[name=name]")
-    page.fill("#filter_form .filters input[name^=_flt_]", "Северный")  # "starts with"
-    page.click("#filter_form [type=submit]")
-    expect(page.locator("text=Record Count:").locator("xpath=..")).to_contain_text("1")
+    _search(page, "/clientview/list/", "name", "Северный", rows="1")
     row = page.locator("tr", has_text="Северный ветер 北风 Ltd")
     expect(row).to_have_count(1)
     # A primary contact and needs, but no industry or source yet: still incomplete.
     expect(row).to_contain_text("Incomplete")
+
+
+def _search(page, list_url: str, field: str, text: str, rows: str) -> None:
+    """Open a list, search `field` "starts with" `text`, and see the record count."""
+    from playwright.sync_api import expect
+
+    page.goto(list_url)
+    page.click("text=Search")
+    page.click("#filter_form .dropdown-toggle")
+    page.click(f"#filter_form a.filter[name={field}]")
+    page.fill("#filter_form .filters input[name^=_flt_]", text)  # "starts with"
+    page.click("#filter_form [type=submit]")
+    expect(page.locator("text=Record Count:").locator("xpath=..")).to_contain_text(rows)
 
 
 def _log_in(page, username):
@@ -149,19 +156,12 @@ def test_export_the_filtered_list_to_excel(page, make, users):
     from io import BytesIO
 
     import openpyxl
-    from playwright.sync_api import expect
 
     client = make.client(users["sales_manager"], name="Browser Export LLC")
     for number in ("EXP-1", "EXP-2", "OTHER-1"):
         make.invoice(client, number, issued_on=date(2026, 11, 2))
     _log_in(page, "sales_manager")
-    page.goto("/invoiceview/list/")
-    page.click("text=Search")
-    page.click("#filter_form .dropdown-toggle")
-    page.click("#filter_form a.filter[name=number]")
-    page.fill("#filter_form .filters input[name^=_flt_]", "EXP")  # "starts with"
-    page.click("#filter_form [type=submit]")
-    expect(page.locator("text=Record Count:").locator("xpath=..")).to_contain_text("2")
+    _search(page, "/invoiceview/list/", "number", "EXP", rows="2")
     with page.expect_download() as download:
         page.click("#export-xlsx")
     assert download.value.suggested_filename.startswith("Invoices_")
