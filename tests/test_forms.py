@@ -296,3 +296,39 @@ def test_cli_prints_a_form(app, card, tmp_path):
     assert openpyxl.load_workbook(target).active["A2"].value == "Customer file registration form"
     refused = runner.invoke(export_group, ["form", "F-NONE", "1", "-o", str(target)])
     assert refused.exit_code != 0 and "no form" in refused.output
+
+
+def test_every_form_prints_for_a_record_of_its_type(app, card, users):
+    """Each shipped form, filled for a record of its type by the quality officer, has its
+    title, code line and at least one filled value."""
+    from exports.forms import all_forms
+
+    interaction = models.Interaction(
+        client_id=card.id,
+        summary="Yearly review held",
+        kind="service_review",
+        occurred_at=datetime(2026, 11, 2, 11, 0),
+    )
+    complaint = models.Complaint(client_id=card.id, number="C-ALL", description="Scratched")
+    db.session.add_all([interaction, complaint])
+    db.session.commit()
+    action = models.CorrectiveAction(complaint_id=complaint.id, description="Repack")
+    db.session.add(action)
+    db.session.commit()
+    survey, response = _survey_with_answers(card)
+    records = {
+        "client": ("clientview", card.id),
+        "interaction": ("interactionview", interaction.id),
+        "complaint": ("complaintview", complaint.id),
+        "corrective_action": ("correctiveactionview", action.id),
+        "survey": ("surveyview", survey.id),
+        "survey_response": ("surveyresponseview", response.id),
+    }
+    browser = app.test_client()
+    login(browser, "quality_officer")
+    for form in all_forms().values():
+        route, record_id = records[form.entity]
+        sheet = workbook(browser.get(f"/{route}/form/{form.code}/{record_id}")).active
+        assert sheet["A2"].value == form.title["en"], form.code
+        assert sheet["A3"].value.startswith(f"Form {form.code}, revision {form.revision}")
+        assert len(texts(sheet)) > 8, form.code
