@@ -19,7 +19,7 @@ from exports.columns import Resolver
 from exports.documents import document
 from exports.forms import model_of
 from exports.register import FETCH, _snapshot, exported_by
-from exports.registers import AUDIT_PACK, REGISTERS
+from exports.registers import AUDIT_PACK, REGISTERS, TITLES
 from exports.xlsx import Header, RegisterWorkbook
 
 
@@ -45,7 +45,8 @@ class PeriodRegister:
         ids = query.with_only_columns(self.model.id).order_by(None).subquery()
         self.count_statement = sa.select(sa.func.count()).select_from(ids)
         permission = _permission(entity)
-        self.title = str(ENTITY_LABELS[permission][1]) if permission else entity
+        title = TITLES.get(entity) or (ENTITY_LABELS[permission][1] if permission else entity)
+        self.title = str(title)
 
 
 def _permission(entity: str) -> str | None:

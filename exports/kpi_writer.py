@@ -7,13 +7,14 @@ import datetime as dt
 
 import pandas as pd
 from flask import current_app
-from flask_babel import gettext
+from flask_babel import gettext, pgettext
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from app.services.clock import business_now
 from exports.kpi import (
     ACTIVITY_GOAL,
     FIGURES,
@@ -97,7 +98,7 @@ def write_kpi(start: dt.date, end: dt.date, target, exported_by: str) -> int:
     before = previous_period(start, end)
     book = Workbook()
     summary = book.active
-    summary.title = gettext("Summary")[:31]
+    summary.title = pgettext("KPI workbook sheet", "Summary")[:31]
     lines = [
         (gettext("Organisation"), current_app.config["ORGANISATION_NAME"]),
         (gettext("Period"), f"{start.isoformat()} – {end.isoformat()}"),
@@ -106,7 +107,7 @@ def write_kpi(start: dt.date, end: dt.date, target, exported_by: str) -> int:
         (gettext("Exported by"), exported_by),
         (
             gettext("Exported at (%(zone)s)", zone=current_app.config["TIMEZONE"]),
-            dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
+            business_now().strftime("%Y-%m-%d %H:%M"),
         ),
     ]
     summary["A1"] = gettext("KPI workbook")

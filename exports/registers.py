@@ -4,6 +4,8 @@ once. A plain name is an attribute with its format and width read from the model
 here exports its list columns. Form codes and revisions are not here: they are
 configuration (exports/documents.toml)."""
 
+from flask_babel import lazy_gettext as _
+
 from exports.columns import MONEY, Column
 
 REGISTERS = {
@@ -148,3 +150,5 @@ AUDIT_PACK = {
     "rule_run": "as_of",
     "audit_log": "occurred_at",
 }
+# Sheet titles of registers that are not a screen's list of their own.
+TITLES = {"survey_answer": _("Survey answers")}
