@@ -18,7 +18,7 @@ from app.services.clock import business_now
 from exports.columns import Resolver
 from exports.documents import document
 from exports.forms import model_of
-from exports.register import FETCH, _snapshot, exported_by
+from exports.register import FETCH, exported_by, permission_of, snapshot
 from exports.registers import AUDIT_PACK, REGISTERS, TITLES
 from exports.xlsx import Header, RegisterWorkbook
 
@@ -44,17 +44,8 @@ class PeriodRegister:
         self.statement = query.order_by(period, self.model.id)
         ids = query.with_only_columns(self.model.id).order_by(None).subquery()
         self.count_statement = sa.select(sa.func.count()).select_from(ids)
-        permission = _permission(entity)
-        title = TITLES.get(entity) or (ENTITY_LABELS[permission][1] if permission else entity)
+        title = TITLES.get(entity) or ENTITY_LABELS[permission_of(entity)][1]
         self.title = str(title)
-
-
-def _permission(entity: str) -> str | None:
-    for view in current_app.appbuilder.baseviews:
-        datamodel = getattr(view, "datamodel", None)
-        if datamodel is not None and datamodel.obj.__tablename__ == entity:
-            return view.class_permission_name
-    return None
 
 
 def write_audit_pack(
@@ -64,7 +55,7 @@ def write_audit_pack(
     registers = [PeriodRegister(entity, field, start, end) for entity, field in AUDIT_PACK.items()]
     period = f"{start.isoformat()} – {end.isoformat()}"
     exported_at = business_now()
-    with _snapshot() as connection:
+    with snapshot() as connection:
         counts = [connection.scalar(each.count_statement) for each in registers]
         total = sum(counts)
         if progress:

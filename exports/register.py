@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -51,6 +52,15 @@ def find_view(name: str):
         if type(view).__name__ == name:
             return view
     raise LookupError(name)
+
+
+def permission_of(entity: str) -> str:
+    """The permission name of the screens of an entity (a table name)."""
+    for view in current_app.appbuilder.baseviews:
+        datamodel = getattr(view, "datamodel", None)
+        if datamodel is not None and datamodel.obj.__tablename__ == entity:
+            return view.class_permission_name
+    raise LookupError(entity)
 
 
 def entity_of(view) -> str:
@@ -147,7 +157,7 @@ def write_register(
     `limit`: the first rows only (benchmarks)."""
     query = RegisterQuery(spec)
     statement = query.statement if limit is None else query.statement.limit(limit)
-    with _snapshot() as connection:
+    with snapshot() as connection:
         total = query.count(connection)
         total = total if limit is None else min(total, limit)
         if progress:
@@ -172,17 +182,13 @@ def count_rows(spec: RegisterSpec) -> int:
         return query.count(connection)
 
 
-class _snapshot:
+@contextmanager
+def snapshot():
     """A read-only connection whose statements all see one state of the data
     (REPEATABLE READ on PostgreSQL; SQLite keeps one read snapshot per transaction)."""
-
-    def __enter__(self):
-        self.connection = db.engine.connect()
-        if self.connection.dialect.name == "postgresql":
-            self.connection = self.connection.execution_options(isolation_level="REPEATABLE READ")
-        self.transaction = self.connection.begin()
-        return self.connection
-
-    def __exit__(self, *exc):
-        self.transaction.rollback()
-        self.connection.close()
+    with db.engine.connect() as connection:
+        if connection.dialect.name == "postgresql":
+            connection = connection.execution_options(isolation_level="REPEATABLE READ")
+        with connection.begin() as transaction:
+            yield connection
+            transaction.rollback()

@@ -21,7 +21,6 @@ from app.extensions import db
 from app.models import ExportJob
 from app.models.choices import ExportKind, ExportStatus
 from app.security.permissions import READ
-from app.security.scope import condition_for
 from app.services import security_log
 from app.services.actor import ADMIN, current_actor, role_names
 from app.services.clock import business_now
@@ -34,6 +33,7 @@ from exports.register import (
     entity_of,
     exported_by,
     find_view,
+    permission_of,
     title_of,
     write_register,
 )
@@ -156,15 +156,6 @@ def start_audit_pack(start_day: dt.date, end_day: dt.date, user, locale: str, ba
     return start(ExportKind.audit_pack, "audit_pack", title, parameters, user, background, rows)
 
 
-def permission_of(entity: str) -> str:
-    """The permission name of the screens of an entity (a table name)."""
-    for view in current_app.appbuilder.baseviews:
-        datamodel = getattr(view, "datamodel", None)
-        if datamodel is not None and datamodel.obj.__tablename__ == entity:
-            return view.class_permission_name
-    raise LookupError(entity)
-
-
 def _write_register(parameters: dict, path: Path, progress):
     return write_register(RegisterSpec.from_json(parameters), path, progress)
 
@@ -283,26 +274,12 @@ def _update(job_id: int, **values) -> None:
         connection.execute(sa.update(ExportJob).where(ExportJob.id == job_id).values(**values))
 
 
-def may_download(job, actor) -> bool:
-    """Only the user who asked, or an administrator."""
-    if actor is None:
-        return True
-    return job.user_id == actor.id or ADMIN in role_names(actor)
-
-
 def file_of(job) -> Path | None:
     """The file of a finished, unexpired export, if it is still there."""
     if job.status != ExportStatus.done or not job.stored_name:
         return None
     path = export_dir() / f"{job.stored_name}.xlsx"
     return path if path.exists() else None
-
-
-def visible_jobs(actor):
-    """The exports the actor may see: their own (all of them for an administrator)."""
-    query = sa.select(ExportJob)
-    condition = condition_for(ExportJob, actor)
-    return query if condition is None else query.where(condition)
 
 
 def purge_expired(now: dt.datetime | None = None) -> int:
