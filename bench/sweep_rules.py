@@ -42,8 +42,6 @@ def make_due(session, m, rules, as_of, invoices: int, inquiries: int) -> list[in
     since yesterday, their earlier firings forgotten; returns the invoice ids in order.
     Each changed record gets its audit row, as the services write them (the rules' change
     check reads the audit trail to know which tables changed)."""
-    from app.services import audit
-
     invoice_ids = session.scalars(
         sa.select(m.Invoice.id)
         .where(~sa.exists().where(m.Payment.invoice_id == m.Invoice.id))
@@ -59,52 +57,54 @@ def make_due(session, m, rules, as_of, invoices: int, inquiries: int) -> list[in
         .limit(inquiries)
     ).all()
     issued = as_of.date() - dt.timedelta(days=3)
-    for start in range(0, len(invoice_ids), 10_000):
-        chunk = invoice_ids[start : start + 10_000]
-        session.execute(
-            sa.update(m.Invoice)
-            .where(m.Invoice.id.in_(chunk))
-            .values(status="on_approval", issued_on=issued)
-        )
-        changes = {"status": [None, "on_approval"], "issued_on": [None, issued.isoformat()]}
-        with audit.acting_as("bench"):
-            audit.append(
-                session.connection(),
-                [
-                    {"entity": "invoice", "record_id": each, "action": "update", "changes": changes}
-                    for each in chunk
-                ],
-            )
-        session.execute(
-            sa.delete(m.RuleFiring).where(
-                m.RuleFiring.rule_id.in_([rules[INVOICE_RULE], rules["invoice-reject-15d"]]),
-                m.RuleFiring.record_id.in_(chunk),
-            )
-        )
     received = as_of - dt.timedelta(days=1)
-    for start in range(0, len(inquiry_ids), 10_000):
-        chunk = inquiry_ids[start : start + 10_000]
-        session.execute(
-            sa.update(m.Inquiry)
-            .where(m.Inquiry.id.in_(chunk))
-            .values(received_at=received, first_response_at=None, breached_at=None)
-        )
-        changes = {"received_at": [None, received.isoformat()], "breached_at": ["…", None]}
-        with audit.acting_as("bench"):
-            audit.append(
-                session.connection(),
-                [
-                    {"entity": "inquiry", "record_id": each, "action": "update", "changes": changes}
-                    for each in chunk
-                ],
-            )
-        session.execute(
-            sa.delete(m.RuleFiring).where(
-                m.RuleFiring.rule_id == rules[INQUIRY_RULE], m.RuleFiring.record_id.in_(chunk)
-            )
-        )
+    _redo(
+        session,
+        m,
+        m.Invoice,
+        invoice_ids,
+        {"status": "on_approval", "issued_on": issued},
+        [rules[INVOICE_RULE], rules["invoice-reject-15d"]],
+    )
+    _redo(
+        session,
+        m,
+        m.Inquiry,
+        inquiry_ids,
+        {"received_at": received, "first_response_at": None, "breached_at": None},
+        [rules[INQUIRY_RULE]],
+    )
     session.commit()
     return list(invoice_ids)
+
+
+def _redo(session, m, model, ids, values: dict, rule_ids: list[int]) -> None:
+    """Set `values` on the records `ids` in chunks, with an audit row each (as the
+    services write them), and forget the given rules' firings for them."""
+    from app.services import audit
+
+    changes = {key: [None, audit.plain(value)] for key, value in values.items()}
+    for start in range(0, len(ids), 10_000):
+        chunk = ids[start : start + 10_000]
+        session.execute(sa.update(model).where(model.id.in_(chunk)).values(**values))
+        with audit.acting_as("bench"):
+            audit.append(
+                session.connection(),
+                [
+                    {
+                        "entity": model.__tablename__,
+                        "record_id": each,
+                        "action": "update",
+                        "changes": changes,
+                    }
+                    for each in chunk
+                ],
+            )
+        session.execute(
+            sa.delete(m.RuleFiring).where(
+                m.RuleFiring.rule_id.in_(rule_ids), m.RuleFiring.record_id.in_(chunk)
+            )
+        )
 
 
 def peak_mb() -> int:

@@ -16,12 +16,12 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from app.extensions import db
-from app.models.choices import LABELS
+from app.models.choices import label_of
 from app.security.scope import condition_for
 from exports import columns as c
 from exports.columns import Resolver
 from exports.forms import WIDTH, Form, model_of, text_in
-from exports.xlsx import DATE_FORMATS, NUMBER_FORMATS, RISKY
+from exports.xlsx import DATE_FORMATS, NUMBER_FORMATS, literal
 
 THIN = Side(style="thin", color="808080")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -102,17 +102,14 @@ class FormSheet:
             cell.number_format = NUMBER_FORMATS[fmt]
         else:
             if fmt == c.CHOICE:
-                text = str(LABELS.get(str(value), value))
+                text = label_of(value)
             elif fmt == c.BOOL:
                 text = gettext("Yes") if value else gettext("No")
             elif fmt == c.JSON and not isinstance(value, str):
                 text = json.dumps(value, ensure_ascii=False)
             else:
                 text = str(value)
-            cell.value = text
-            cell.data_type = "s"  # never a formula, whatever the text
-            if text.startswith(RISKY):
-                cell.quotePrefix = True
+            literal(cell, text)
 
 
 def record_visible(form: Form, record_id: int) -> bool:

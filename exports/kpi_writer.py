@@ -24,16 +24,12 @@ from exports.kpi import (
     names,
     previous_period,
 )
+from exports.xlsx import literal
 
 GOOD = PatternFill("solid", fgColor="C6EFCE")
 BAD = PatternFill("solid", fgColor="FFC7CE")
 HEAD = PatternFill("solid", fgColor="DDE4EE")
 GOALS = {"activity": ACTIVITY_GOAL, "profitability": PROFITABILITY_GOAL}
-
-
-def _text(value) -> str:
-    """Names reach the sheet as text, never as a formula."""
-    return "" if value is None else str(value)
 
 
 def _table(sheet, first_row: int, label: str, frame: pd.DataFrame, titles: dict) -> int:
@@ -47,7 +43,7 @@ def _table(sheet, first_row: int, label: str, frame: pd.DataFrame, titles: dict)
     for index, values in frame.iterrows():
         row += 1
         name = sheet.cell(row, 1)
-        name.value, name.data_type = _text(titles.get(index, index)), "s"
+        literal(name, str(titles.get(index, index)))
         if index == TOTAL:
             name.font = Font(bold=True)
         for column, figure in enumerate(FIGURES, start=2):
@@ -114,7 +110,7 @@ def write_kpi(start: dt.date, end: dt.date, target, exported_by: str) -> int:
     summary["A1"].font = Font(bold=True, size=14)
     for row, (label, value) in enumerate(lines, start=2):
         summary.cell(row, 1, label).font = Font(bold=True)
-        summary.cell(row, 2, _text(value)).data_type = "s"
+        literal(summary.cell(row, 2), "" if value is None else str(value))
     first = len(lines) + 3
     after = _table(summary, first, gettext("Branch"), by_branch, branch_names)
     last_branch = after - 2  # the charts leave out the company total

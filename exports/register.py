@@ -15,7 +15,7 @@ from flask import current_app
 from flask_babel import gettext
 
 from app.extensions import db
-from app.models.choices import LABELS
+from app.models.choices import label_of
 from app.services.actor import current_actor
 from app.services.clock import business_now
 from exports.columns import Resolver
@@ -109,8 +109,7 @@ class RegisterQuery:
         if datamodel.is_relation(column_name):
             related = datamodel.get_related_interface(column_name).get(value)
             return str(related) if related is not None else str(value)
-        label = LABELS.get(str(value))
-        return str(label) if label is not None and datamodel.is_enum(column_name) else str(value)
+        return label_of(value) if datamodel.is_enum(column_name) else str(value)
 
 
 def title_of(view) -> str:

@@ -9,6 +9,7 @@ import datetime as dt
 import logging
 import re
 import secrets
+import time
 import unicodedata
 from contextlib import contextmanager
 from pathlib import Path
@@ -226,8 +227,6 @@ def run(job_id: int, reraise: bool = True) -> ExportJob:
     last = [0.0]
 
     def progress(written: int, total: int) -> None:
-        import time
-
         if time.monotonic() - last[0] >= PROGRESS_SECONDS or written == total:
             last[0] = time.monotonic()
             _update(job_id, rows_written=written, rows_total=total)

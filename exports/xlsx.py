@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import xlsxwriter
 from flask_babel import get_locale, gettext
 
-from app.models.choices import LABELS
+from app.models.choices import label_of
 from exports import columns as c
 
 # Rows of one Excel sheet.
@@ -32,6 +32,17 @@ NUMBER_FORMATS = {
     c.INTEGER: "0",
     c.TIME: "hh:mm",
 }
+
+
+def literal(cell, text: str) -> None:
+    """An openpyxl cell holding `text` as text: never a formula (openpyxl would store a
+    leading "=" as one), and quote-prefixed when Excel would read it as one on editing."""
+    cell.value = text
+    cell.data_type = "s"
+    if text.startswith(RISKY):
+        cell.quotePrefix = True
+
+
 _SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\']")
 
 
@@ -176,9 +187,8 @@ class RegisterWorkbook:
 
     def _label(self, value) -> str:
         key = str(value)
-        if key not in self._labels:
-            label = LABELS.get(key)
-            self._labels[key] = str(label) if label is not None else key
+        if key not in self._labels:  # translated once per export, not per cell
+            self._labels[key] = label_of(key)
         return self._labels[key]
 
     def _finish_sheet(self) -> None:

@@ -87,3 +87,14 @@ def test_corrective_action_verification_needs_the_check(complaint):
     with pytest.raises(DomainError) as error:
         db.session.commit()
     assert {"effectiveness_checked_on", "effective"} <= set(error.value.messages)
+
+
+@pytest.mark.parametrize("status", ["resolved", "no-such-status"])
+def test_a_status_given_as_text_is_refused_in_words(complaint, status):
+    """A status set as a plain string (as the API or an import gives it) is checked like
+    the enum: a skipped stage or an unknown value is a domain error naming it."""
+    complaint.status = status
+    with pytest.raises(DomainError) as error:
+        db.session.commit()
+    db.session.rollback()
+    assert status.replace("resolved", "Resolved") in str(error.value)

@@ -13,6 +13,12 @@ class Choice(StrEnum):
         return LABELS.get(self.value, self.value)
 
 
+def label_of(value) -> str:
+    """The label of a stored choice, in the current language: for an enum member or its
+    plain string alike; a value with no label reads as itself."""
+    return str(LABELS.get(str(value), value))
+
+
 class ClientStatus(Choice):
     new = "new"
     active = "active"

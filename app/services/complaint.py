@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _
 
 from app.models import Client, Complaint
 from app.models.choices import ComplaintStatus as S
-from app.models.choices import YesNoUnknown
+from app.models.choices import YesNoUnknown, label_of
 from app.services import guard
 from app.services.access import ensure_contact_of_client, ensure_visible
 from app.services.clock import business_now
@@ -57,12 +57,11 @@ def _filled(record, field: str) -> bool:
 
 
 def _transition(complaint: Complaint, old) -> None:
-    # A status set as a plain string (not yet loaded back as the enum) still has a label.
-    new, errors = S(complaint.status), Collector()
+    new, errors = complaint.status, Collector()
     check_transition(TRANSITIONS, old, new, _("A complaint cannot go from %(old)s to %(new)s."))
     for field in REQUIRED.get(new, ()):
         if not _filled(complaint, field):
-            errors.add(field, _("Needed before the complaint is %(status)s.", status=new.label))
+            errors.add(field, _("Needed before the complaint is %(status)s.", status=label_of(new)))
     if new == S.closed and complaint.client_satisfied != YesNoUnknown.yes:
         errors.add(
             "client_satisfied",

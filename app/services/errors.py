@@ -31,11 +31,11 @@ def check_transition(transitions: dict, old, new, message) -> None:
     `message` is a lazy string with %(old)s and %(new)s placeholders.
     """
     if new not in transitions[old]:
-        # A status given as a plain string (the API, a test) has no label of its own.
-        from app.models.choices import LABELS
+        # A status given as a plain string (the API, a test) is labelled all the same.
+        from app.models.choices import label_of
 
         def label(value):
-            return str(LABELS.get(str(value), value)) if value else "—"
+            return label_of(value) if value else "—"
 
         raise DomainError({"status": str(message) % {"old": label(old), "new": label(new)}})
 

@@ -15,7 +15,7 @@ from sqlalchemy.types import Enum as EnumType
 from wtforms import BooleanField, IntegerField
 from wtforms.widgets import HiddenInput
 
-from app.models.choices import LABELS
+from app.models.choices import label_of
 from app.security.permissions import METHOD_PERMISSIONS, READ
 from app.security.scope import SCOPED_MODELS, ScopeFilter
 from app.services.errors import DomainError
@@ -26,7 +26,7 @@ from app.views.labels import ENTITY_LABELS, FIELD_LABELS, TITLES
 
 def choice_label(value) -> str:
     """Lists hand formatters raw stored strings, show pages hand enum members: label both."""
-    return "" if value is None else LABELS.get(str(value), str(value))
+    return "" if value is None else label_of(value)
 
 
 def yes_no(value) -> str:
