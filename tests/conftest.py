@@ -38,6 +38,21 @@ ENTITY_TABLES = [
 ]
 
 
+@pytest.fixture(scope="module")
+def live_server(app):
+    """The app on a real multi-threaded WSGI server (waitress, as `qms run` serves it) on
+    loopback: requests run concurrently on its threads, as in production."""
+    import threading
+
+    from waitress.server import create_server
+
+    server = create_server(app, host="127.0.0.1", port=0, threads=8)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.effective_port}"
+    server.close()
+
+
 def username_for(role: str, suffix: str = "") -> str:
     return role.lower().replace(" ", "_") + suffix
 

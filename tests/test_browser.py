@@ -2,7 +2,6 @@
 a contact, and find the client with the list's search."""
 
 import shutil
-import threading
 
 import pytest
 from conftest import PASSWORD
@@ -18,17 +17,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-
-
-@pytest.fixture(scope="module")
-def live_server(app):
-    from waitress.server import create_server
-
-    server = create_server(app, host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.effective_port}"
-    server.close()
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from app.services.errors import DomainError
 from app.views.base import scoped_relations
 from app.views.datamodel import QmsInterface
 from app.views.labels import FIELD_LABELS
+from app.views.per_request import per_request_filters, per_request_schema
 
 
 def _expand(model, columns) -> list[str]:
@@ -38,6 +39,12 @@ class QmsModelRestApi(ExportEndpointMixin, ModelRestApi):
     base_filters = [["id", ScopeFilter, None]]
     allow_browser_login = True
     view = None
+    # Built once by FAB, changed while serving a request: each request gets its own.
+    list_model_schema = per_request_schema()
+    show_model_schema = per_request_schema()
+    add_model_schema = per_request_schema()
+    edit_model_schema = per_request_schema()
+    _filters = per_request_filters()
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -61,11 +68,14 @@ class QmsModelRestApi(ExportEndpointMixin, ModelRestApi):
 
     def _init_model_schemas(self):
         super()._init_model_schemas()
-        # A column with a default (status, flags) may be left out of a POST.
+        # A column with a default (status, flags) may be left out of a POST. Set on the
+        # schema class, whose fields every request's copy of the schema starts from.
         columns = self.datamodel.obj.__table__.columns
-        for name, field in self.add_model_schema.fields.items():
+        schema = self.add_model_schema
+        for name, field in schema.fields.items():
             if name in columns and columns[name].default is not None:
                 field.required = False
+                type(schema)._declared_fields[name].required = False
 
     def pre_update(self, item) -> None:
         """A PUT sends back the version it loaded; without one a stale write would pass."""

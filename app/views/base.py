@@ -22,6 +22,7 @@ from app.services.errors import DomainError
 from app.views.export_list import ExportListMixin
 from app.views.fields import ChoiceField, JSONField
 from app.views.labels import ENTITY_LABELS, FIELD_LABELS, TITLES
+from app.views.per_request import per_request_filters
 
 
 def choice_label(value) -> str:
@@ -66,6 +67,8 @@ class QmsModelView(ExportListMixin, ModelView):
     page_size = 25
     show_template = "show_with_history.html"
     base_filters = [["id", ScopeFilter, None]]
+    # The search's active filters are set while serving a request: each request its own.
+    _filters = per_request_filters()
 
     def __init__(self, **kwargs):
         model = self.datamodel.obj
