@@ -86,6 +86,10 @@ LANGUAGES = {
 }
 
 WTF_CSRF_ENABLED = True
+# The check runs in app/security/csrf.py (screens and the API's session callers alike).
+WTF_CSRF_CHECK_DEFAULT = False
+# A token lives as long as the session: a form left open for an hour still saves.
+WTF_CSRF_TIME_LIMIT = None
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 # Set QMS_HTTPS=1 behind HTTPS: cookies are then sent over HTTPS only.

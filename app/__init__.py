@@ -93,6 +93,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from app import models  # noqa: F401  (registers the tables on Model.metadata)
     from app.api import register_apis
     from app.cli import register_commands
+    from app.security import csrf as csrf_protection
     from app.services import guard
     from app.views import register_views
 
@@ -108,6 +109,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         register_views(appbuilder)
         register_apis(appbuilder)
     guard.install()
+    csrf_protection.install(app)
     register_commands(app)
     app.before_request(_assign_request_id)
     app.after_request(_return_request_id)

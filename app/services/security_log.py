@@ -12,6 +12,7 @@ from app.models import SecurityEvent
 LOGIN, LOGIN_FAILED, LOGOUT = "login", "login_failed", "logout"
 PERMISSION_DENIED, RATE_LIMITED = "permission_denied", "rate_limited"
 EXPORT = "export"
+CSRF_REFUSED = "csrf_refused"
 
 
 def record(
