@@ -11,7 +11,7 @@ from flask import current_app
 from app import models as m
 from app.models.choices import RunStatus, TriggerKind
 from app.services import working_time
-from app.services.clock import business_now
+from app.services.clock import business_now, business_zone
 from app.services.rule_catalogue import ENTITIES
 from jobs.rule_kpi import changes
 from jobs.rule_query import details, due_ids, periodic_due, rule_period
@@ -101,4 +101,15 @@ def sweep_health(session, now: dt.datetime | None = None) -> dict:
     )
     interval = current_app.config["RULES_SWEEP_SECONDS"]
     stale = last is None or now - last > dt.timedelta(seconds=2 * interval)
-    return {"last_success": last, "stale": stale, "interval": interval}
+    health = {"last_success": last, "stale": stale, "interval": interval}
+    if stale:
+        from jobs.schedule import stall_cause
+
+        health["cause"], error = stall_cause(current_app.config)
+        if error:
+            health["stopped_at"] = (
+                dt.datetime.fromisoformat(error["at"])
+                .astimezone(business_zone())
+                .replace(tzinfo=None)
+            )
+    return health

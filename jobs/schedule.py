@@ -1,24 +1,44 @@
 """The follow-up sweep on RQ's cron scheduler: enqueued every RULES_SWEEP_SECONDS, run by
-any worker; rules are level-triggered, so a lost or failed sweep is healed by the next."""
+any worker; rules are level-triggered, so a lost or failed sweep is healed by the next.
+
+RQ's cron scheduler writes each job's options to Redis as JSON when it starts, so they
+must be plain values: a `Retry` among them killed its thread on every start (rq 2.12).
+The cron job is therefore a small dispatcher that enqueues the sweep, with its retries,
+through RQ's public `Queue.enqueue`. The scheduler thread is supervised: if it stops (Redis
+away, say), the error is kept in Redis for the home page and the thread starts again.
+"""
 
 from __future__ import annotations
 
+import logging
 import threading
+from datetime import datetime, timezone
 
+import redis
 from flask import current_app
-from rq import Retry
+from rq import Queue, Retry, Worker, get_current_job
 from rq.cron import CronScheduler
+from rq.exceptions import StopRequested
 
+from jobs.connection import known_url
 from jobs.export import purge_exports
 from jobs.sweep import sweep_timeout
 
+log = logging.getLogger(__name__)
 SWEEP_QUEUE = "default"
+SCHEDULER_NAME = "qms-rules"
 # A sweep that failed as a whole (the database away, say) is tried again soon; the
 # scheduled sweeps go on regardless, rules being level-triggered.
 SWEEP_RETRIES = 2
 SWEEP_RETRY_SECONDS = [10, 30]
 # Expired export files are looked for hourly.
 PURGE_SECONDS = 3600
+# The last error that stopped the scheduler thread: {at, error}, read by the home page.
+SCHEDULER_ERROR_KEY = "qms:scheduler:error"
+# Seconds before a stopped scheduler starts again, doubling up to the last.
+RESTART_SECONDS = (5, 10, 20, 60)
+# The scheduler wakes at least this often, so that it stops soon when asked.
+WAKE_SECONDS = 2.0
 
 
 def run_sweep() -> dict:
@@ -29,35 +49,113 @@ def run_sweep() -> dict:
     return {"rule_run": run.id, "matched": run.matched, "acted": run.acted, "errors": run.errors}
 
 
+def enqueue_sweep() -> str:
+    """The cron job: enqueue one sweep, stopped after its timeout, retried, and kept in RQ's
+    failed registry for a week when it fails for good; returns the sweep job's id."""
+    interval = current_app.config["RULES_SWEEP_SECONDS"]
+    queue = Queue(SWEEP_QUEUE, connection=get_current_job().connection)
+    job = queue.enqueue(
+        run_sweep,
+        retry=Retry(max=SWEEP_RETRIES, interval=SWEEP_RETRY_SECONDS),
+        job_timeout=sweep_timeout(current_app.config),
+        ttl=interval * 2,
+        failure_ttl=7 * 24 * 3600,
+    )
+    return job.id
+
+
 class QuietCronScheduler(CronScheduler):
-    """RQ's cron scheduler, run on a thread of the worker, which owns the signals."""
+    """RQ's cron scheduler, run on a thread of the worker, which owns the signals: it stops
+    when its `stop` event is set (the worker stopping). Once it has registered, an error it
+    stopped with before is history."""
+
+    def __init__(self, *args, stop: threading.Event | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.stop = stop or threading.Event()
 
     def _install_signal_handlers(self) -> None:
         pass
 
+    def register_birth(self) -> None:
+        super().register_birth()
+        self.connection.delete(SCHEDULER_ERROR_KEY)
 
-def build_scheduler(connection, interval: int) -> CronScheduler:
-    """The scheduler with the sweep registered: stopped after its timeout, retried, and
-    kept in RQ's failed registry for a week when it fails for good."""
-    scheduler = QuietCronScheduler(connection=connection, name="qms-rules")
-    cron_job = scheduler.register(
-        run_sweep,
-        queue_name=SWEEP_QUEUE,
-        interval=interval,
-        job_timeout=sweep_timeout({"RULES_SWEEP_SECONDS": interval}),
-        ttl=interval * 2,
-        failure_ttl=7 * 24 * 3600,
-    )
-    # CronScheduler.register takes no retry; its job options go to Queue.enqueue as is.
-    cron_job.job_options["retry"] = Retry(max=SWEEP_RETRIES, interval=SWEEP_RETRY_SECONDS)
+    def calculate_sleep_interval(self) -> float:
+        return min(super().calculate_sleep_interval(), WAKE_SECONDS)
+
+    def heartbeat(self) -> None:
+        if self.stop.is_set():
+            raise StopRequested()
+        super().heartbeat()
+
+
+def build_scheduler(connection, interval: int, stop: threading.Event | None = None):
+    """The scheduler with the sweep's dispatcher and the hourly purge of exports."""
+    scheduler = QuietCronScheduler(connection=connection, name=SCHEDULER_NAME, stop=stop)
+    scheduler.register(enqueue_sweep, queue_name=SWEEP_QUEUE, interval=interval, ttl=interval * 2)
     scheduler.register(
         purge_exports, queue_name="exports", interval=PURGE_SECONDS, ttl=PURGE_SECONDS
     )
     return scheduler
 
 
-def start_in_background(connection) -> CronScheduler:
-    """Start the cron scheduler on a daemon thread (run it in exactly one worker)."""
-    scheduler = build_scheduler(connection, current_app.config["RULES_SWEEP_SECONDS"])
-    threading.Thread(target=scheduler.start, name="qms-cron", daemon=True).start()
-    return scheduler
+def last_scheduler_error(connection) -> dict | None:
+    """When (UTC, ISO 8601) and why the scheduler last stopped, unless it started well since."""
+    stored = connection.hgetall(SCHEDULER_ERROR_KEY)
+    if not stored:
+        return None
+    return {key.decode(): value.decode() for key, value in stored.items()}
+
+
+def stall_cause(config) -> tuple[str, dict | None]:
+    """Why no sweep succeeds, as far as the queue tells (for the warning on the home page):
+    `queue_unreachable`, `scheduler_failed` (with its error), `no_scheduler`, `no_worker`,
+    or `running` (the scheduler and a worker are there: the sweeps themselves fail)."""
+    connection = redis.Redis.from_url(known_url(config), socket_timeout=2, socket_connect_timeout=2)
+    try:
+        connection.ping()
+        if not any(each.name == SCHEDULER_NAME for each in CronScheduler.all(connection)):
+            error = last_scheduler_error(connection)
+            return ("scheduler_failed", error) if error else ("no_scheduler", None)
+        if not Worker.all(queue=Queue(SWEEP_QUEUE, connection=connection)):
+            return "no_worker", None
+        return "running", None
+    except redis.RedisError:
+        return "queue_unreachable", None
+    finally:
+        connection.close()
+
+
+def _supervise(app, connection, stop: threading.Event) -> None:
+    """Run the scheduler; when it stops with an error, record it and start it again."""
+    failures = 0
+    while not stop.is_set():
+        scheduler = build_scheduler(connection, app.config["RULES_SWEEP_SECONDS"], stop)
+        try:
+            with app.app_context():
+                scheduler.start()
+            return
+        except Exception as error:  # noqa: BLE001 (any error: record it, start again)
+            log.exception("The cron scheduler stopped; it starts again shortly")
+            at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+            try:
+                connection.hset(
+                    SCHEDULER_ERROR_KEY,
+                    mapping={"at": at, "error": f"{type(error).__name__}: {error}"[:500]},
+                )
+            except Exception:  # noqa: BLE001 (Redis itself may be what failed)
+                log.warning("Could not record the scheduler's error in Redis")
+        delay = RESTART_SECONDS[min(failures, len(RESTART_SECONDS) - 1)]
+        failures += 1
+        stop.wait(delay)
+
+
+def start_in_background(connection, stop: threading.Event) -> threading.Thread:
+    """Start the supervised cron scheduler on a daemon thread (run it in exactly one
+    worker); setting `stop` ends it within WAKE_SECONDS."""
+    app = current_app._get_current_object()
+    thread = threading.Thread(
+        target=_supervise, args=(app, connection, stop), name="qms-cron", daemon=True
+    )
+    thread.start()
+    return thread

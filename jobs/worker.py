@@ -1,5 +1,7 @@
 """The RQ worker for qms-crm's queues."""
 
+import threading
+
 from rq import Queue, Worker
 
 from app.extensions import db
@@ -25,10 +27,16 @@ def run_worker(app, burst: bool = False, with_scheduler: bool = True, cron: bool
     """Work the queues inside the app's context until stopped (or empty, with `burst`);
     with `cron`, also run the follow-up sweep's cron scheduler."""
     connection = connect(app.config)
+    stop, scheduler = threading.Event(), None
     with app.app_context():
         if cron:
             from jobs.schedule import start_in_background
 
-            start_in_background(connection)
+            scheduler = start_in_background(connection, stop)
         worker = QmsWorker(queues(connection), connection=connection)
-        return worker.work(burst=burst, with_scheduler=with_scheduler)
+        try:
+            return worker.work(burst=burst, with_scheduler=with_scheduler)
+        finally:
+            stop.set()
+            if scheduler is not None:
+                scheduler.join(timeout=10)

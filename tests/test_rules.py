@@ -227,8 +227,8 @@ def test_rule_and_calendar_edits_are_in_the_audit_trail(app, users):
 
 
 def test_scheduler_enqueues_a_sweep_that_a_worker_runs(app, ctx):
-    """RQ's cron scheduler enqueues the sweep (and the hourly purge of expired exports) on
-    a real Redis; a worker runs them."""
+    """RQ's cron scheduler enqueues the sweep's dispatcher (and the hourly purge of expired
+    exports) on a real Redis; a worker runs it, and then the sweep it enqueued."""
     from jobs import connection as redis_connection
     from jobs.schedule import build_scheduler
     from jobs.worker import run_worker
@@ -237,7 +237,7 @@ def test_scheduler_enqueues_a_sweep_that_a_worker_runs(app, ctx):
     try:
         scheduler = build_scheduler(connection, interval=60)
         enqueued = {job.func_name: job for job in scheduler.enqueue_jobs()}
-        assert set(enqueued) == {"jobs.schedule.run_sweep", "jobs.export.purge_exports"}
+        assert set(enqueued) == {"jobs.schedule.enqueue_sweep", "jobs.export.purge_exports"}
         assert enqueued["jobs.export.purge_exports"].queue_name == "exports"
         run_worker(app, burst=True, with_scheduler=False)
         db.session.expire_all()
@@ -252,7 +252,7 @@ def test_a_failed_sweep_job_is_retried_and_kept_on_record(app, ctx, monkeypatch)
     """A sweep job that fails as a whole is scheduled again (two retries, 10 s then 30 s),
     keeps its failure for a week, and is stopped after its timeout."""
     from rq import Queue
-    from rq.job import JobStatus
+    from rq.job import Job, JobStatus
     from rq.registry import ScheduledJobRegistry
 
     from jobs import connection as redis_connection
@@ -267,11 +267,12 @@ def test_a_failed_sweep_job_is_retried_and_kept_on_record(app, ctx, monkeypatch)
     connection = redis_connection.connect(app.config)
     try:
         build_scheduler(connection, interval=60).enqueue_jobs()
-        [job] = Queue("default", connection=connection).jobs
-        assert (job.retries_left, job.retry_intervals) == (2, [10, 30])
+        [dispatcher] = Queue("default", connection=connection).jobs
+        run_worker(app, burst=True, with_scheduler=False)
+        job = Job.fetch(dispatcher.return_value(), connection=connection)
+        assert (job.func_name, job.retry_intervals) == ("jobs.schedule.run_sweep", [10, 30])
         assert job.timeout == sweep_module.sweep_timeout(app.config)
         assert job.failure_ttl == 7 * 24 * 3600
-        run_worker(app, burst=True, with_scheduler=False)
         job.refresh()
         assert job.get_status() == JobStatus.SCHEDULED and job.retries_left == 1
         scheduled = ScheduledJobRegistry("default", connection=connection)
