@@ -63,7 +63,7 @@ def ensure_users(sm, password: str) -> dict:
     branches = session.scalars(sa.select(Branch).order_by(Branch.id)).all()
     users = {"heads": {}, "managers": {}}
 
-    def user(username, role, first, last):
+    def user(username, role, first, last, branch=None):
         found = sm.find_user(username=username)
         if found is None:
             found = sm.add_user(
@@ -74,15 +74,23 @@ def ensure_users(sm, password: str) -> dict:
                 [sm.find_role(role)],
                 password,
             )
+        if branch is not None and found.branch_id is None:
+            found.branch_id = branch.id  # heads and managers work in their branch
         return found.id
 
     for number, branch in enumerate(branches, start=1):
-        head_id = user(f"head{number}", HEAD_OF_SALES, "Head", branch.name)
+        head_id = user(f"head{number}", HEAD_OF_SALES, "Head", branch.name, branch)
         if branch.head_id is None:
             branch.head_id = head_id
         users["heads"][branch.id] = head_id
         users["managers"][branch.id] = [
-            user(f"manager{number}{letter}", SALES_MANAGER, "Manager", f"{branch.name} {letter}")
+            user(
+                f"manager{number}{letter}",
+                SALES_MANAGER,
+                "Manager",
+                f"{branch.name} {letter}",
+                branch,
+            )
             for letter in "ab"[:MANAGERS_PER_BRANCH]
         ]
     for username, role in SINGLE_ROLE_USERS:

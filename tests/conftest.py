@@ -131,6 +131,7 @@ def ctx(app):
             for table in ENTITY_TABLES:
                 connection.execute(sa.text(f"DELETE FROM {table}"))
             connection.execute(sa.text("UPDATE branch SET head_id = NULL"))
+            connection.execute(sa.text("UPDATE ab_user SET branch_id = NULL"))
         db.session.remove()
 
 
@@ -185,11 +186,14 @@ def rule_tasks(code: str) -> list:
 
 @pytest.fixture
 def branch(ctx, users):
-    """A branch headed by `head_of_sales` (the `_b` head has none)."""
+    """A branch headed by `head_of_sales` (the `_b` head has none), where that head and
+    `sales_manager` work; `sales_manager_b` works in the next branch, which has no head."""
     from app.models import Branch
 
-    record = db.session.query(Branch).order_by(Branch.id).first()
+    record, other = db.session.query(Branch).order_by(Branch.id).limit(2).all()
     record.head_id = users["head_of_sales"].id
+    users["head_of_sales"].branch_id = users["sales_manager"].branch_id = record.id
+    users["sales_manager_b"].branch_id = other.id
     db.session.commit()
     return record
 
@@ -217,6 +221,8 @@ def make(ctx):
     from app import models
 
     def client(owner=None, **fields):
+        if fields.get("status") in ("active", "inactive") and "approved_at" not in fields:
+            fields["approved_at"] = datetime(2026, 1, 5, 10, 0)  # approved before it worked
         record = models.Client(
             name=fields.pop("name", "Client"), owner_id=owner.id if owner else None, **fields
         )

@@ -67,7 +67,8 @@ def test_contact_email_and_phone_are_validated(make, users):
 
 
 def test_manager_cannot_reassign_but_head_of_sales_can(make, users, as_user, branch):
-    """Reassigning a client is for a head of sales only."""
+    """Reassigning a client is for a head of sales, within the branches they head, or an
+    administrator; the client follows its new owner into their branch."""
     client_id = make.client(users["sales_manager"], branch_id=branch.id).id
     with as_user(users["sales_manager"]):
         db.session.get(Client, client_id).owner_id = users["sales_manager_b"].id
@@ -75,8 +76,20 @@ def test_manager_cannot_reassign_but_head_of_sales_can(make, users, as_user, bra
             db.session.commit()
     with as_user(users["head_of_sales"]):
         db.session.get(Client, client_id).owner = users["sales_manager_b"]
+        with pytest.raises(NotAllowed, match="branches you head"):
+            db.session.commit()
+    with as_user(users["head_of_sales"]):
+        db.session.get(Client, client_id).owner = users["head_of_sales"]
         db.session.commit()
-        assert db.session.get(Client, client_id).owner_id == users["sales_manager_b"].id
+        assert db.session.get(Client, client_id).owner_id == users["head_of_sales"].id
+    with as_user(users["admin"]):
+        db.session.get(Client, client_id).owner = users["sales_manager_b"]
+        db.session.commit()
+        moved = db.session.get(Client, client_id)
+        assert (moved.owner_id, moved.branch_id) == (
+            users["sales_manager_b"].id,
+            users["sales_manager_b"].branch_id,
+        )
 
 
 def test_manager_cannot_link_records_to_another_managers_client(make, users, as_user):
@@ -106,7 +119,7 @@ def test_approval_is_for_heads_of_sales(make, users, as_user, branch):
 
 def test_head_of_sales_cannot_approve_outside_their_branch(make, users, as_user, branch):
     """A client of a branch the head does not run is not theirs to approve."""
-    client_id = make.client(users["sales_manager"]).id
+    client_id = make.client(users["sales_manager_b"]).id
     with as_user(users["head_of_sales"]):
         with pytest.raises(DomainError, match="not yours"):
             client_service.approve(db.session.get(Client, client_id))

@@ -18,6 +18,7 @@ from app.models.sequence import NumberSequence
 from app.models.survey import Survey, SurveyQuestion
 from app.models.survey_response import SurveyAnswer, SurveyResponse
 from app.models.task import Task
+from app.models.user import User
 from app.models.working_calendar import CalendarDay, WorkingCalendar
 
 __all__ = [
@@ -50,4 +51,5 @@ __all__ = [
     "CalendarDay",
     "Notification",
     "ExportJob",
+    "User",
 ]

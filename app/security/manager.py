@@ -6,6 +6,8 @@ from flask_appbuilder.security.sqla.manager import SecurityManager
 from flask_appbuilder.utils.limit import Limit
 from flask_limiter.util import get_remote_address
 
+from app.security.views import QmsUserDBModelView
+
 
 class QmsSecurityApi(SecurityApi):
     """FAB's token login, limited like the login page: FAB limits only the page, so
@@ -27,6 +29,7 @@ class QmsSecurityManager(SecurityManager):
     for the rest of the request, so a role change applies from the next request on."""
 
     security_api = QmsSecurityApi
+    userdbmodelview = QmsUserDBModelView
 
     def _has_view_access(self, user, permission_name: str, view_name: str) -> bool:
         if not has_request_context() or not getattr(user, "is_authenticated", False):

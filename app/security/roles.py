@@ -95,6 +95,28 @@ ROLES: dict[str, dict[str, tuple]] = {
 }
 for _grants in ROLES.values():
     _grants.update({entity: R for entity in PERSONAL})
+
+
+def _writers(entity: str) -> tuple[str, ...]:
+    return tuple(role for role, grants in ROLES.items() if WRITE in grants.get(entity, ()))
+
+
+# Who may be named in a record's person field: the roles that do that work. Whom a given
+# user may name among them is their reach (app/services/people.py). Admin is not staff.
+PERSON_FIELDS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("Client", "owner"): (SALES_MANAGER, HEAD_OF_SALES),
+    ("Invoice", "owner"): (SALES_MANAGER, HEAD_OF_SALES),
+    ("Interaction", "owner"): _writers("Interaction"),
+    ("Task", "assignee"): _writers("Task"),
+    ("Inquiry", "assignee"): _writers("Inquiry"),
+    # Quality investigates complaints; customer service keeps the record.
+    ("Complaint", "investigator"): _writers("Complaint") + (QUALITY_OFFICER,),
+    # Any member of staff may carry out a corrective action; quality included.
+    ("CorrectiveAction", "responsible"): tuple(ROLES),
+    ("Survey", "scope_manager"): (SALES_MANAGER, HEAD_OF_SALES),
+    ("Branch", "head"): (HEAD_OF_SALES,),
+}
+
 # Row scope per role, for the matrix; the rules themselves are in scope.py.
 SCOPES = {
     ADMIN: "all records",

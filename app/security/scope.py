@@ -115,6 +115,19 @@ class ScopeFilter(BaseFilter):
         return query if condition is None else query.filter(condition)
 
 
+class EligibleUserFilter(BaseFilter):
+    """FAB base filter on users: those the current user may name in the person field
+    `value` = (entity, field) (see app/services/people.py)."""
+
+    name = "Eligible people"
+    arg_name = None
+
+    def apply(self, query, value):
+        from app.services.people import eligible
+
+        return query.filter(eligible(*value, actor=current_actor()))
+
+
 SCOPED_MODELS = (
     Client,
     Contact,

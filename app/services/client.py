@@ -5,19 +5,33 @@ import re
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _
 
-from app.models import Client, Contact
+from app.models import Client, Contact, User
 from app.models.base import search_key, unchanged_audit
-from app.models.choices import ClientStatus
+from app.models.choices import ClientStatus as S
 from app.security.scope import is_visible
 from app.services import guard
 from app.services.access import ensure_visible
-from app.services.actor import HEAD_OF_SALES, current_actor, has_role
+from app.services.actor import ADMIN, HEAD_OF_SALES, current_actor, has_role, role_names
 from app.services.clock import business_now
-from app.services.errors import Collector, DomainError, NotAllowed
+from app.services.errors import Collector, DomainError, NotAllowed, check_transition
+from app.services.people import default_to_actor, head_branches
 
 TAX_ID = re.compile(r"^[0-9A-Za-z-]{5,20}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PHONE = re.compile(r"^[0-9+()\-.\s]{5,50}$")
+
+
+# Which status may follow which. A client is active only once approved (below).
+TRANSITIONS = {
+    None: {S.new, S.active, S.inactive, S.lost},
+    S.new: {S.active, S.lost},
+    S.active: {S.inactive, S.lost},
+    S.inactive: {S.active, S.lost},
+    S.lost: {S.active},
+}
+# Set on a client that its first paid invoice activates (invoice service): payment is
+# proof enough, approved or not.
+ACTIVATED_BY_PAYMENT = "_qms_activated_by_payment"
 
 
 @guard.checks(Client)
@@ -35,27 +49,85 @@ def check_client(change: guard.Change) -> None:
             errors.add("tax_id", _("Another client has this tax ID."))
     errors.raise_if_any()
     client.name_key = search_key(client.name)
-    if change.is_new:
-        if client.status is None:
-            client.status = ClientStatus.new
-        if change.unset("owner") and actor is not None:
-            change.link("owner", actor.id)
-    elif change.changed("owner_id") and not has_role(actor, HEAD_OF_SALES):
-        raise NotAllowed({"owner": _("Only a head of sales can reassign a client.")})
-    if (
-        change.is_new
-        and change.current("owner_id") not in (None, getattr(actor, "id", None))
-        and not has_role(actor, HEAD_OF_SALES)
-    ):
-        raise NotAllowed({"owner": _("You can only create clients that you own.")})
+    if change.is_new and client.status is None:
+        client.status = S.new
+    _placement(change, actor)
     if (
         (change.changed("approved_by_id") or change.changed("approved_at"))
         and (change.current("approved_by_id") or client.approved_at)
         and not has_role(actor, HEAD_OF_SALES)
     ):
         raise NotAllowed({"approved_by": _("Only a head of sales approves the prospect base.")})
+    _lifecycle(change, client)
     # Scheduled as the object: a new client has no id until the flush.
     change.recompute("client_completeness", client)
+
+
+def _branch_of(session, user_id):
+    if user_id is None:
+        return None
+    return session.execute(sa.select(User.branch_id).where(User.id == user_id)).scalar()
+
+
+def _placement(change: guard.Change, actor) -> None:
+    """Owner and branch. A new client belongs to its creator when they sell, in its owner's
+    branch; only a head of sales (within the branches they head) or an administrator
+    names another owner, places it in another branch, or moves it later."""
+    session = change.session
+    default_to_actor(change, "Client", "owner")
+    owner_id = change.current("owner_id")
+    owner_branch = _branch_of(session, owner_id)
+    if change.is_new:
+        if change.unset("branch") and owner_branch is not None:
+            change.link("branch", owner_branch)
+        if owner_id not in (None, getattr(actor, "id", None)) and not has_role(
+            actor, HEAD_OF_SALES
+        ):
+            raise NotAllowed({"owner": _("You can only create clients that you own.")})
+        placed_elsewhere = owner_id is not None and change.current("branch_id") != owner_branch
+        if placed_elsewhere and not has_role(actor, HEAD_OF_SALES):
+            raise NotAllowed({"branch": _("A new client goes into its owner's branch.")})
+        moved = placed_elsewhere
+    else:
+        moved = change.changed("owner_id") or change.changed("branch_id")
+        if moved and not has_role(actor, HEAD_OF_SALES):
+            field = "owner" if change.changed("owner_id") else "branch"
+            raise NotAllowed(
+                {field: _("Only a head of sales or an administrator can move a client.")}
+            )
+        if change.changed("owner_id") and not change.changed("branch_id") and owner_branch:
+            change.link("branch", owner_branch)  # the client follows its new owner
+    if moved and _head_only(actor):
+        branches = set(session.scalars(head_branches(actor)))
+        old_branch = None if change.is_new else change.previous("branch_id")
+        if change.current("branch_id") not in branches or (
+            old_branch is not None and old_branch not in branches
+        ):
+            raise NotAllowed(
+                {"branch": _("You can only move clients within the branches you head.")}
+            )
+
+
+def _head_only(actor) -> bool:
+    """A head of sales who is not also an administrator (nor the system)."""
+    roles = role_names(actor)
+    return actor is not None and HEAD_OF_SALES in roles and ADMIN not in roles
+
+
+def _lifecycle(change: guard.Change, client: Client) -> None:
+    old = change.previous("status")
+    if not change.changed("status") or old == client.status:
+        return
+    message = _("A client cannot go from %(old)s to %(new)s.")
+    check_transition(TRANSITIONS, old, client.status, message)
+    if (
+        client.status == S.active
+        and client.approved_at is None
+        and not getattr(client, ACTIVATED_BY_PAYMENT, False)
+    ):
+        raise DomainError(
+            {"status": _("A prospect is approved by a head of sales before it becomes active.")}
+        )
 
 
 def approve(client: Client | None) -> None:

@@ -8,9 +8,9 @@ from app.models import Client, Interaction
 from app.models.choices import YesNoUnknown
 from app.services import guard
 from app.services.access import ensure_contact_of_client, ensure_visible
-from app.services.actor import current_actor
 from app.services.clock import business_now
 from app.services.errors import Collector
+from app.services.people import default_to_actor
 
 
 @guard.checks(Interaction)
@@ -29,6 +29,4 @@ def check_interaction(change: guard.Change) -> None:
     ensure_contact_of_client(change, errors)
     errors.raise_if_any()
     ensure_visible(change, Client, "client")
-    actor = current_actor()
-    if change.is_new and change.unset("owner") and actor is not None:
-        change.link("owner", actor.id)
+    default_to_actor(change, "Interaction", "owner")

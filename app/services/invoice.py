@@ -13,8 +13,10 @@ from app.models.choices import InvoiceStatus as S
 from app.services import guard
 from app.services.access import ensure_visible
 from app.services.actor import HEAD_OF_SALES, current_actor, has_role
+from app.services.client import ACTIVATED_BY_PAYMENT
 from app.services.clock import business_now, business_today
 from app.services.errors import Collector, DomainError, NotAllowed, check_transition
+from app.services.people import default_to_actor
 
 CURRENCY = re.compile(r"^[A-Z]{3}$")
 NUMBER = re.compile(r"^[\w\-/.]{1,50}$")
@@ -86,7 +88,10 @@ def check_invoice(change: guard.Change) -> None:
     ensure_visible(change, Client, "client")
     if change.is_new and change.unset("owner"):
         client = invoice.client or change.session.get(Client, invoice.client_id)
-        change.link("owner", client.owner_id if client.owner_id else getattr(actor, "id", None))
+        if client.owner_id is not None:
+            change.link("owner", client.owner_id)
+        else:
+            default_to_actor(change, "Invoice", "owner")
     if invoice.status is None:
         invoice.status = S.draft
     old = change.previous("status")
@@ -122,6 +127,7 @@ def _activate_client(session, invoice: Invoice) -> None:
     """A client becomes active with its first paid invoice."""
     client = invoice.client or session.get(Client, invoice.client_id)
     if client.status == ClientStatus.new:
+        setattr(client, ACTIVATED_BY_PAYMENT, True)
         client.status = ClientStatus.active
 
 

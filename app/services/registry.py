@@ -1,4 +1,5 @@
-"""Imports every service module so that their checks are registered with the guard."""
+"""Imports every service module so that their checks are registered with the guard; the
+person-field check is registered last (it checks what the others set)."""
 
 from app.services import (  # noqa: F401
     client,
@@ -7,8 +8,11 @@ from app.services import (  # noqa: F401
     inquiry,
     interaction,
     invoice,
+    people,
     rule_definition,
     survey,
     task,
     working_calendar,
 )
+
+people.register()

@@ -6,9 +6,9 @@ from app.models import Client, Task
 from app.models.choices import TaskStatus as S
 from app.services import guard
 from app.services.access import ensure_visible
-from app.services.actor import current_actor
 from app.services.clock import business_now
 from app.services.errors import Collector, DomainError, check_transition
+from app.services.people import default_to_actor
 
 TRANSITIONS = {
     None: {S.open},
@@ -24,9 +24,7 @@ def check_task(change: guard.Change) -> None:
     errors.require(task, "title", "due_at")
     errors.raise_if_any()
     ensure_visible(change, Client, "client")
-    actor = current_actor()
-    if change.is_new and change.unset("assignee") and actor is not None:
-        change.link("assignee", actor.id)
+    default_to_actor(change, "Task", "assignee")
     if task.status is None:
         task.status = S.open
     old = change.previous("status")

@@ -17,7 +17,8 @@ from wtforms.widgets import HiddenInput
 
 from app.models.choices import label_of
 from app.security.permissions import METHOD_PERMISSIONS, READ
-from app.security.scope import SCOPED_MODELS, ScopeFilter
+from app.security.roles import PERSON_FIELDS
+from app.security.scope import SCOPED_MODELS, EligibleUserFilter, ScopeFilter
 from app.services.errors import DomainError
 from app.views.export_list import ExportListMixin
 from app.views.fields import ChoiceField, JSONField
@@ -51,12 +52,15 @@ def enum_columns(model) -> dict:
 
 
 def scoped_relations(model) -> dict:
-    """Drop-down filters: a related field lists only the records the user may see."""
-    return {
-        rel.key: [["id", ScopeFilter, None]]
-        for rel in model.__mapper__.relationships
-        if rel.mapper.class_ in SCOPED_MODELS
-    }
+    """Drop-down filters: a related field lists only the records the user may see, and a
+    person field (owner, assignee, …) only the users the user may name there."""
+    relations = {}
+    for rel in model.__mapper__.relationships:
+        if rel.mapper.class_ in SCOPED_MODELS:
+            relations[rel.key] = [["id", ScopeFilter, None]]
+        elif (model.__name__, rel.key) in PERSON_FIELDS:
+            relations[rel.key] = [["id", EligibleUserFilter, (model.__name__, rel.key)]]
+    return relations
 
 
 class QmsModelView(ExportListMixin, ModelView):

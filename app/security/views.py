@@ -1,0 +1,39 @@
+"""Flask-AppBuilder's user screen, with what qms-crm keeps of its staff."""
+
+from flask_appbuilder.security.views import UserDBModelView
+from flask_babel import lazy_gettext as _
+from wtforms import BooleanField
+
+STAFF_COLUMNS = ["branch", "password_change_required"]
+
+
+class QmsUserDBModelView(UserDBModelView):
+    """Users: FAB's fields, the branch a user works in (its head manages them and their
+    clients) and a password change the administrator may require at the next login."""
+
+    label_columns = {
+        **UserDBModelView.label_columns,
+        "branch": _("Branch"),
+        "password_change_required": _("Must change the password at the next login"),
+    }
+    list_columns = UserDBModelView.list_columns + ["branch"]
+    add_columns = UserDBModelView.add_columns + STAFF_COLUMNS
+    edit_columns = UserDBModelView.edit_columns + STAFF_COLUMNS
+    search_columns = UserDBModelView.search_columns + ["branch"]
+    show_fieldsets = [
+        (title, {**fieldset, "fields": fieldset["fields"] + STAFF_COLUMNS})
+        if index == 0
+        else (title, fieldset)
+        for index, (title, fieldset) in enumerate(UserDBModelView.show_fieldsets)
+    ]
+    add_form_extra_fields = {
+        **UserDBModelView.add_form_extra_fields,
+        "password_change_required": BooleanField(
+            _("Must change the password at the next login"), default=True
+        ),
+    }
+    edit_form_extra_fields = {
+        "password_change_required": BooleanField(
+            _("Must change the password at the next login"), default=False
+        ),
+    }
