@@ -51,6 +51,9 @@ EXPORT_DIR = None
 # Answer deadline for inbound requests (company standard SP-2).
 INQUIRY_ANSWER_MINUTES = 30
 
+# The largest request body accepted (a larger one gets 413 before anything reads it).
+MAX_CONTENT_LENGTH = 20 * 1024 * 1024
+
 AUTH_TYPE = 1  # AUTH_DB
 AUTH_ROLE_ADMIN = "Admin"
 AUTH_ROLE_PUBLIC = "Public"
@@ -137,6 +140,7 @@ ENVIRONMENT = {
     "QMS_EXPORT_KEEP_DAYS": ("EXPORT_KEEP_DAYS", int),
     "QMS_EXPORT_DIR": ("EXPORT_DIR", str),
     "QMS_HTTPS": ("SESSION_COOKIE_SECURE", lambda value: value.lower() in ("1", "true", "yes")),
+    "QMS_MAX_REQUEST_MB": ("MAX_CONTENT_LENGTH", lambda value: int(float(value) * 1024 * 1024)),
 }
 
 # Count list rows over the base table only (see app/views/datamodel.py); False restores

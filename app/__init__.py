@@ -9,7 +9,7 @@ import uuid
 from pathlib import Path
 
 import sqlalchemy as sa
-from flask import Flask
+from flask import Flask, Request
 from flask_appbuilder import AppBuilder
 
 import config as default_config
@@ -65,9 +65,36 @@ def _sqlite_foreign_keys(dbapi_connection, connection_record) -> None:
         dbapi_connection.execute("PRAGMA foreign_keys=ON")
 
 
+class QmsRequest(Request):
+    """A body that is not JSON (or nested too deeply to read) is a 400 that says so."""
+
+    def on_json_loading_failed(self, e):
+        from flask_babel import gettext
+        from werkzeug.exceptions import BadRequest
+
+        raise BadRequest(gettext("The body is not valid JSON.")) from e
+
+
+class QmsFlask(Flask):
+    """Flask, logging an unhandled error with the request id the user is shown."""
+
+    request_class = QmsRequest
+
+    def log_exception(self, exc_info) -> None:
+        from flask import g, request
+
+        self.logger.error(
+            "Server error on %s %s (request %s)",
+            request.method,
+            request.path,
+            g.get("request_id"),
+            exc_info=exc_info,
+        )
+
+
 def create_app(overrides: dict | None = None) -> Flask:
     """Return the Flask app: config.py, then QMS_* variables, then `overrides`."""
-    app = Flask(__name__, instance_path=str(default_config.INSTANCE_DIR))
+    app = QmsFlask(__name__, instance_path=str(default_config.INSTANCE_DIR))
     app.config.from_object(default_config)
     app.config.update(_environment_settings())
     app.config.update(overrides or {})
@@ -94,8 +121,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     from app.api import register_apis
     from app.cli import register_commands
     from app.security import csrf as csrf_protection
+    from app.security import limits
     from app.services import guard
-    from app.views import register_views
+    from app.views import errors, register_views
 
     with app.app_context():
         db.init_app(app)
@@ -109,6 +137,8 @@ def create_app(overrides: dict | None = None) -> Flask:
         register_views(appbuilder)
         register_apis(appbuilder)
     guard.install()
+    limits.install(app)
+    errors.install(app)
     csrf_protection.install(app)
     register_commands(app)
     app.before_request(_assign_request_id)

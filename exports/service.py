@@ -26,6 +26,7 @@ from app.services import security_log
 from app.services.actor import ADMIN, current_actor, role_names
 from app.services.clock import business_now
 from app.services.errors import DomainError, NotAllowed
+from app.services.values import EARLIEST, LATEST
 from exports.audit_pack import count_audit_pack, write_audit_pack
 from exports.forms import find_form, text_in
 from exports.register import (
@@ -132,12 +133,25 @@ def start_form(code: str, record_id: int, user, locale: str):
     return start(ExportKind.form, code, title, parameters, user)
 
 
+def check_period(start_day: dt.date, end_day: dt.date) -> None:
+    """A report period: within the dates records may hold, and ending after it starts."""
+    if not (EARLIEST <= start_day <= LATEST and EARLIEST <= end_day <= LATEST):
+        raise DomainError(
+            gettext(
+                "Give a date between %(first)s and %(last)s.",
+                first=EARLIEST.isoformat(),
+                last=LATEST.isoformat(),
+            )
+        )
+    if end_day < start_day:
+        raise DomainError({"end": [gettext("The period ends before it starts.")]})
+
+
 def start_kpi(start_day: dt.date, end_day: dt.date, user, locale: str):
     """The KPI workbook for a period (small: written at once), over the user's clients."""
     if not may_read(user, KPI_PERMISSION):
         raise NotAllowed(gettext("You may not read these records."))
-    if end_day < start_day:
-        raise DomainError({"end": [gettext("The period ends before it starts.")]})
+    check_period(start_day, end_day)
     with acting_as(user, locale):
         title = f"{gettext('KPI workbook')} {start_day.isoformat()} – {end_day.isoformat()}"
     parameters = {"from": start_day.isoformat(), "to": end_day.isoformat(), "locale": locale}
@@ -148,8 +162,7 @@ def start_audit_pack(start_day: dt.date, end_day: dt.date, user, locale: str, ba
     """The audit pack for a period: on a worker with progress (it holds every register)."""
     if not may_read(user, AUDIT_PACK_PERMISSION):
         raise NotAllowed(gettext("You may not read these records."))
-    if end_day < start_day:
-        raise DomainError({"end": [gettext("The period ends before it starts.")]})
+    check_period(start_day, end_day)
     with acting_as(user, locale):
         title = f"{gettext('Audit pack')} {start_day.isoformat()} – {end_day.isoformat()}"
         rows = count_audit_pack(start_day, end_day)

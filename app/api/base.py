@@ -6,6 +6,7 @@ from flask_appbuilder.security.sqla.models import User
 from flask_babel import lazy_gettext as _
 
 from app.api.export_endpoint import ExportEndpointMixin
+from app.api.schema import QmsModel2SchemaConverter
 from app.security.permissions import METHOD_PERMISSIONS, READ
 from app.security.scope import ScopeFilter
 from app.services.errors import DomainError
@@ -36,6 +37,7 @@ class QmsModelRestApi(ExportEndpointMixin, ModelRestApi):
     and the list's Excel export."""
 
     method_permission_name = METHOD_PERMISSIONS
+    model2schemaconverter = QmsModel2SchemaConverter
     base_filters = [["id", ScopeFilter, None]]
     allow_browser_login = True
     view = None
@@ -81,6 +83,22 @@ class QmsModelRestApi(ExportEndpointMixin, ModelRestApi):
         """A PUT sends back the version it loaded; without one a stale write would pass."""
         if "version" in self.edit_columns and not g.get("qms_version_sent"):
             raise DomainError({"version": [str(_("Send back the version you loaded."))]})
+
+    def response_400(self, message: str | None = None):
+        """FAB answers a BadRequest with its text, which starts "400 Bad Request: "."""
+        if message and message.startswith("400 Bad Request: "):
+            message = message.removeprefix("400 Bad Request: ")
+        return super().response_400(message=message)
+
+    def response_500(self, message: str | None = None):
+        """FAB's `@safe` answer to an unexpected error: logged with the request id, which
+        the answer gives instead of FAB's "Fatal error"."""
+        from werkzeug.exceptions import InternalServerError
+
+        from app.views.errors import answer, log_server_error
+
+        log_server_error()
+        return answer(InternalServerError())
 
     def _domain_call(self, call, *args):
         try:

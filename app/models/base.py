@@ -6,6 +6,19 @@ import sqlalchemy as sa
 from flask_appbuilder.security.sqla.models import User
 from sqlalchemy.orm import declared_attr, relationship
 
+# What a column allows beyond its type, declared in its `info`: checked on every save
+# (app/services/values.py) and stated in the API's schemas and OpenAPI spec.
+FACT = "fact"  # when something happened: never in the future (True, or the message to give)
+MINIMUM = "minimum"  # (bound, exclusive)
+TEXT_MAX = 20_000  # characters of a Text column, unless its info gives "max_length"
+POSITIVE = {MINIMUM: (0, True)}
+NOT_NEGATIVE = {MINIMUM: (0, False)}
+
+
+def fact(message=True) -> dict:
+    """`info` of a column that records when something happened."""
+    return {FACT: message}
+
 
 def choice(enum_class, default=None, nullable=False, **kwargs) -> sa.Column:
     """A column holding one value of `enum_class`, checked by the database too."""
@@ -101,6 +114,12 @@ class Audited:
 
 
 __all__ = [
+    "FACT",
+    "MINIMUM",
+    "NOT_NEGATIVE",
+    "POSITIVE",
+    "TEXT_MAX",
+    "fact",
     "sa",
     "Audited",
     "User",

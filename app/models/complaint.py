@@ -3,7 +3,7 @@
 from flask_appbuilder import Model
 from sqlalchemy.orm import relationship
 
-from app.models.base import Audited, User, choice, now, sa, user_fk
+from app.models.base import Audited, User, choice, fact, now, sa, user_fk
 from app.models.choices import (
     ComplaintCategory,
     ComplaintStatus,
@@ -27,7 +27,7 @@ class Complaint(Audited, Model):
     client = relationship("Client")
     contact_id = sa.Column(sa.Integer, sa.ForeignKey("contact.id", ondelete="SET NULL"), index=True)
     contact = relationship("Contact")
-    received_at = sa.Column(sa.DateTime, nullable=False, default=now, index=True)
+    received_at = sa.Column(sa.DateTime, nullable=False, default=now, index=True, info=fact())
     channel = choice(InquiryChannel, default=InquiryChannel.phone)
     category = choice(ComplaintCategory, default=ComplaintCategory.other)
     description = sa.Column(sa.Text, nullable=False)
@@ -38,6 +38,6 @@ class Complaint(Audited, Model):
     investigator = relationship(User, foreign_keys=[investigator_id])
     root_cause = sa.Column(sa.Text)
     resolution = sa.Column(sa.Text)
-    resolved_at = sa.Column(sa.DateTime, index=True)
+    resolved_at = sa.Column(sa.DateTime, index=True, info=fact())
     client_satisfied = choice(YesNoUnknown, default=YesNoUnknown.unknown)
     status = choice(ComplaintStatus, default=ComplaintStatus.registered, index=True)

@@ -3,7 +3,7 @@
 from flask_appbuilder import Model
 from sqlalchemy.orm import relationship
 
-from app.models.base import Audited, User, choice, sa, user_fk
+from app.models.base import Audited, User, choice, fact, sa, user_fk
 from app.models.choices import CorrectiveActionStatus
 
 
@@ -24,9 +24,9 @@ class CorrectiveAction(Audited, Model):
     responsible_id = user_fk()
     responsible = relationship(User, foreign_keys=[responsible_id])
     due_on = sa.Column(sa.Date, index=True)
-    done_on = sa.Column(sa.Date)
+    done_on = sa.Column(sa.Date, info=fact())
     # Set by the follow-up rule that escalates an overdue action.
     escalated_at = sa.Column(sa.DateTime)
-    effectiveness_checked_on = sa.Column(sa.Date)
+    effectiveness_checked_on = sa.Column(sa.Date, info=fact())
     effective = sa.Column(sa.Boolean)
     status = choice(CorrectiveActionStatus, default=CorrectiveActionStatus.open, index=True)

@@ -3,7 +3,7 @@
 from flask_appbuilder import Model
 from sqlalchemy.orm import relationship
 
-from app.models.base import Audited, User, choice, now, sa, user_fk
+from app.models.base import Audited, User, choice, fact, now, sa, user_fk
 from app.models.choices import InquiryChannel, InquiryStatus
 
 
@@ -14,7 +14,7 @@ class Inquiry(Audited, Model):
     display_field = "subject"
 
     id = sa.Column(sa.Integer, primary_key=True)
-    received_at = sa.Column(sa.DateTime, nullable=False, default=now, index=True)
+    received_at = sa.Column(sa.DateTime, nullable=False, default=now, index=True, info=fact())
     channel = choice(InquiryChannel, default=InquiryChannel.phone)
     client_id = sa.Column(sa.Integer, sa.ForeignKey("client.id", ondelete="SET NULL"), index=True)
     client = relationship("Client")
@@ -25,7 +25,7 @@ class Inquiry(Audited, Model):
     nonstandard = sa.Column(sa.Boolean, nullable=False, default=False)
     assignee_id = user_fk()
     assignee = relationship(User, foreign_keys=[assignee_id])
-    first_response_at = sa.Column(sa.DateTime)
+    first_response_at = sa.Column(sa.DateTime, info=fact())
     status = choice(InquiryStatus, default=InquiryStatus.open, index=True)
     sla_due_at = sa.Column(sa.DateTime, index=True)
     breached_at = sa.Column(sa.DateTime)

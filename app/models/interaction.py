@@ -1,9 +1,10 @@
 """A communication or return-visit record."""
 
 from flask_appbuilder import Model
+from flask_babel import lazy_gettext as _
 from sqlalchemy.orm import relationship
 
-from app.models.base import Audited, User, choice, now, sa, user_fk
+from app.models.base import Audited, User, choice, fact, now, sa, user_fk
 from app.models.choices import Channel, InteractionKind, YesNoUnknown
 
 
@@ -21,7 +22,13 @@ class Interaction(Audited, Model):
     client = relationship("Client")
     contact_id = sa.Column(sa.Integer, sa.ForeignKey("contact.id", ondelete="SET NULL"), index=True)
     contact = relationship("Contact")
-    occurred_at = sa.Column(sa.DateTime, nullable=False, default=now, index=True)
+    occurred_at = sa.Column(
+        sa.DateTime,
+        nullable=False,
+        default=now,
+        index=True,
+        info=fact(_("Record what happened, not what is planned: use a task.")),
+    )
     channel = choice(Channel, default=Channel.phone)
     kind = choice(InteractionKind, default=InteractionKind.contact, index=True)
     summary = sa.Column(sa.Text, nullable=False)

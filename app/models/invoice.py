@@ -3,7 +3,7 @@
 from flask_appbuilder import Model
 from sqlalchemy.orm import relationship
 
-from app.models.base import Audited, User, choice, sa, user_fk
+from app.models.base import NOT_NEGATIVE, POSITIVE, Audited, User, choice, fact, sa, user_fk
 from app.models.choices import InvoiceStatus
 
 
@@ -26,10 +26,10 @@ class Invoice(Audited, Model):
         sa.Integer, sa.ForeignKey("client.id", ondelete="CASCADE"), nullable=False
     )
     client = relationship("Client")
-    issued_on = sa.Column(sa.Date, nullable=False)
-    amount = sa.Column(sa.Numeric(14, 2), nullable=False)
+    issued_on = sa.Column(sa.Date, nullable=False, info=fact())
+    amount = sa.Column(sa.Numeric(14, 2), nullable=False, info=POSITIVE)
     currency = sa.Column(sa.String(3), nullable=False)
-    cost = sa.Column(sa.Numeric(14, 2))
+    cost = sa.Column(sa.Numeric(14, 2), info=NOT_NEGATIVE)
     status = choice(InvoiceStatus, default=InvoiceStatus.draft)
     status_changed_at = sa.Column(sa.DateTime)
     rejection_reason = sa.Column(sa.Text)

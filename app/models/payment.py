@@ -3,7 +3,7 @@
 from flask_appbuilder import Model
 from sqlalchemy.orm import relationship
 
-from app.models.base import Audited, sa
+from app.models.base import POSITIVE, Audited, fact, sa
 
 
 class Payment(Audited, Model):
@@ -19,6 +19,6 @@ class Payment(Audited, Model):
     )
     invoice = relationship("Invoice", back_populates="payments")
     # Indexed: the payment list's default order, KPI periods, the audit pack.
-    paid_on = sa.Column(sa.Date, nullable=False, index=True)
-    amount = sa.Column(sa.Numeric(14, 2), nullable=False)
+    paid_on = sa.Column(sa.Date, nullable=False, index=True, info=fact())
+    amount = sa.Column(sa.Numeric(14, 2), nullable=False, info=POSITIVE)
     reference = sa.Column(sa.String(100))

@@ -3,7 +3,7 @@
 from flask_appbuilder import Model
 from sqlalchemy.orm import relationship
 
-from app.models.base import Audited, User, choice, sa, user_fk
+from app.models.base import MINIMUM, Audited, User, choice, sa, user_fk
 from app.models.choices import AnswerType, SurveyKind, SurveyScope, SurveyStatus
 
 
@@ -47,5 +47,5 @@ class SurveyQuestion(Audited, Model):
     )
     survey = relationship("Survey", back_populates="questions")
     text = sa.Column(sa.Text, nullable=False)
-    order = sa.Column(sa.Integer, nullable=False, default=1)
+    order = sa.Column(sa.Integer, nullable=False, default=1, info={MINIMUM: (1, False)})
     answer_type = choice(AnswerType, default=AnswerType.scale)

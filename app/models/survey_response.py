@@ -3,7 +3,7 @@
 from flask_appbuilder import Model
 from sqlalchemy.orm import relationship
 
-from app.models.base import Audited, sa
+from app.models.base import Audited, fact, sa
 
 
 class SurveyResponse(Audited, Model):
@@ -25,7 +25,7 @@ class SurveyResponse(Audited, Model):
     client = relationship("Client")
     contact_id = sa.Column(sa.Integer, sa.ForeignKey("contact.id", ondelete="SET NULL"))
     contact = relationship("Contact")
-    answered_on = sa.Column(sa.Date, nullable=False)
+    answered_on = sa.Column(sa.Date, nullable=False, info=fact())
     comment = sa.Column(sa.Text)
     score = sa.Column(sa.Numeric(5, 1))
 

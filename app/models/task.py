@@ -3,7 +3,7 @@
 from flask_appbuilder import Model
 from sqlalchemy.orm import relationship
 
-from app.models.base import Audited, User, choice, sa, user_fk
+from app.models.base import Audited, User, choice, fact, sa, user_fk
 from app.models.choices import TaskStatus
 
 MANUAL_ORIGIN = "manual"
@@ -28,5 +28,5 @@ class Task(Audited, Model):
     origin = sa.Column(sa.String(50), nullable=False, default=MANUAL_ORIGIN)
     related_entity = sa.Column(sa.String(50))
     related_id = sa.Column(sa.Integer)
-    done_at = sa.Column(sa.DateTime)
+    done_at = sa.Column(sa.DateTime, info=fact())
     result = sa.Column(sa.Text)

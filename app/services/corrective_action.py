@@ -22,8 +22,6 @@ TRANSITIONS = {
 def check_corrective_action(change: guard.Change) -> None:
     action, errors = change.obj, Collector()
     errors.require(action, "description")
-    if action.done_on and action.done_on > business_today():
-        errors.add("done_on", _("Cannot be in the future."))
     if (
         action.effectiveness_checked_on
         and action.done_on

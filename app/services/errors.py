@@ -62,11 +62,14 @@ class Collector:
         self.messages.setdefault(field, []).append(str(message))
 
     def require(self, obj, *fields: str) -> None:
+        """Each field has a value: text counts only if something of it can be seen."""
         from flask_babel import lazy_gettext as _
+
+        from app.services.values import visible
 
         for field in fields:
             value = getattr(obj, field)
-            if value is None or (isinstance(value, str) and not value.strip()):
+            if value is None or (isinstance(value, str) and not visible(value)):
                 self.add(field, _("This field is required."))
 
     def require_link(self, obj, *relations: str) -> None:

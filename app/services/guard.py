@@ -83,12 +83,14 @@ def schedule(session: Session, name: str, key) -> None:
         session.info.setdefault(PENDING, defaultdict(set))[name].add(key)
 
 
-def checks(model, on_delete: bool = False, order: int = 50):
-    """Register a check for new or changed (or deleted) records of `model`; low order runs first."""
+def checks(model, on_delete: bool = False, order: int = 50, first: bool = False):
+    """Register a check for new or changed (or deleted) records of `model`; models of low
+    order are checked first; `first` puts this check before those already registered."""
 
     def register(function):
         _ORDER.setdefault(model, order)
-        (_DELETE_CHECKS if on_delete else _CHECKS)[model].append(function)
+        registered = (_DELETE_CHECKS if on_delete else _CHECKS)[model]
+        registered.insert(0, function) if first else registered.append(function)
         return function
 
     return register

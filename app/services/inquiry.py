@@ -1,7 +1,5 @@
 """Inbound requests: an answer is due within the configured minutes (30 by the standard)."""
 
-from datetime import timedelta
-
 from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _
 
@@ -30,8 +28,6 @@ def check_inquiry(change: guard.Change) -> None:
     errors.require(inquiry, "contact_name", "subject")
     if inquiry.received_at is None:
         inquiry.received_at = business_now()
-    if inquiry.received_at > business_now() + timedelta(minutes=5):
-        errors.add("received_at", _("Cannot be in the future."))
     if inquiry.first_response_at and inquiry.first_response_at < inquiry.received_at:
         errors.add("first_response_at", _("The answer cannot come before the request."))
     errors.raise_if_any()

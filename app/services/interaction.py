@@ -1,7 +1,5 @@
 """Interaction and return-visit records: an uninterested client gets a re-contact date."""
 
-from datetime import timedelta
-
 from flask_babel import lazy_gettext as _
 
 from app.models import Client, Interaction
@@ -20,8 +18,6 @@ def check_interaction(change: guard.Change) -> None:
     errors.require_link(record, "client")
     if record.occurred_at is None:
         record.occurred_at = business_now()
-    if record.occurred_at > business_now() + timedelta(minutes=5):
-        errors.add("occurred_at", _("Record what happened, not what is planned: use a task."))
     if record.interest == YesNoUnknown.no and record.next_contact_on is None:
         errors.add("next_contact_on", _("No interest: set the date to contact the client again."))
     if record.next_contact_on and record.next_contact_on < record.occurred_at.date():

@@ -14,7 +14,7 @@ from app.services import guard
 from app.services.access import ensure_visible
 from app.services.actor import HEAD_OF_SALES, current_actor, has_role
 from app.services.client import ACTIVATED_BY_PAYMENT
-from app.services.clock import business_now, business_today
+from app.services.clock import business_now
 from app.services.errors import Collector, DomainError, NotAllowed, check_transition
 from app.services.people import default_to_actor
 
@@ -68,10 +68,6 @@ def _check_fields(invoice: Invoice, change, errors: Collector) -> None:
         ).first()
     ):
         errors.add("number", _("Another invoice has this number."))
-    if invoice.amount is not None and Decimal(invoice.amount) <= 0:
-        errors.add("amount", _("The amount must be greater than zero."))
-    if invoice.cost is not None and Decimal(invoice.cost) < 0:
-        errors.add("cost", _("The cost cannot be negative."))
     if not invoice.currency and has_app_context():
         invoice.currency = current_app.config["DEFAULT_CURRENCY"]
     if invoice.currency and not CURRENCY.match(invoice.currency):
@@ -141,10 +137,6 @@ def check_payment(change: guard.Change) -> None:
     )
     if invoice is None:
         errors.add("invoice", _("This field is required."))
-    if payment.amount is not None and Decimal(payment.amount) <= 0:
-        errors.add("amount", _("The amount must be greater than zero."))
-    if payment.paid_on and payment.paid_on > business_today():
-        errors.add("paid_on", _("A payment cannot be dated in the future."))
     errors.raise_if_any()
     ensure_visible(change, Invoice, "invoice")
     if invoice.status != S.on_approval:
