@@ -137,11 +137,12 @@ def create_app(overrides: dict | None = None) -> Flask:
         register_views(appbuilder)
         register_apis(appbuilder)
     guard.install()
+    # The request id first: every refusal and error after it can quote it.
+    app.before_request(_assign_request_id)
     limits.install(app)
     errors.install(app)
     csrf_protection.install(app)
     register_commands(app)
-    app.before_request(_assign_request_id)
     app.after_request(_return_request_id)
     from app.services.security_log import record_refusal
 

@@ -109,10 +109,10 @@ def app(tmp_path_factory):
         db.engine.dispose()
 
 
-def _fresh_postgres_database(url: str) -> str:
+def _fresh_postgres_database(url: str, suffix: str = "") -> str:
     """An empty database of its own for this test process (xdist workers run in parallel)."""
     base = sa.engine.make_url(url)
-    name = f"{base.database}_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+    name = f"{base.database}_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}{suffix}"
     engine = sa.create_engine(base, isolation_level="AUTOCOMMIT")
     with engine.connect() as connection:
         connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))

@@ -291,3 +291,17 @@ def test_the_refusals_speak_the_callers_language(app, ctx, language, control, le
     assert answer.status_code == 422 and control in answer.json["message"]["name"][0]
     answer = api.post(path, json={"name": "Fine", "tax_id": "7" * 21})
     assert answer.status_code == 422 and answer.json["message"]["tax_id"] == [length]
+
+
+@pytest.mark.parametrize("multiline", [False, True])
+def test_the_specs_text_pattern_says_what_the_check_refuses(multiline):
+    """The pattern the OpenAPI spec states for text accepts a character exactly when the
+    value check does (every character of the first planes but surrogates)."""
+    import re
+
+    from app.services.values import TEXT_PATTERN, text_problem
+
+    pattern = re.compile(TEXT_PATTERN[multiline])
+    for code in [*range(0x3000), *range(0xE000, 0x10000)]:
+        char = chr(code)
+        assert bool(pattern.fullmatch(char)) == (text_problem(char, multiline) is None), hex(code)

@@ -4,6 +4,7 @@ from flask import g, request
 from flask_appbuilder.api import ModelRestApi
 from flask_appbuilder.security.sqla.models import User
 from flask_babel import lazy_gettext as _
+from werkzeug.exceptions import BadRequest
 
 from app.api.export_endpoint import ExportEndpointMixin
 from app.api.schema import QmsModel2SchemaConverter
@@ -107,10 +108,26 @@ class QmsModelRestApi(ExportEndpointMixin, ModelRestApi):
             self.datamodel.session.rollback()
             return self.response(error.status_code, message=error.messages)
 
+    def _not_an_object(self):
+        """A JSON body that is not JSON, or not an object (FAB would fail reading its
+        fields: a 500)."""
+        if not request.is_json:
+            return None
+        try:
+            body = request.get_json()
+        except BadRequest as error:
+            return self.response_400(message=error.description)
+        if not isinstance(body, dict):
+            return self.response_400(message=str(_("The body must be a JSON object.")))
+        return None
+
     def post_headless(self):
-        return self._domain_call(super().post_headless)
+        return self._not_an_object() or self._domain_call(super().post_headless)
 
     def put_headless(self, pk):
+        refused = self._not_an_object()
+        if refused:
+            return refused
         # FAB fills missing fields into the request's JSON from the stored record before
         # pre_update runs, so note now whether the client sent its version.
         g.qms_version_sent = "version" in (request.get_json(silent=True) or {})

@@ -5,13 +5,14 @@ services enforce (lengths, minimums, id ranges), read from the same column decla
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask_appbuilder.api.convert import Model2SchemaConverter
 from flask_babel import gettext
 from marshmallow import ValidationError, fields, validate
 from marshmallow_sqlalchemy.fields import Related
 
 from app.models.base import MINIMUM, TEXT_MAX
-from app.services.values import INTEGER_RANGE, MESSAGES, as_business_time
+from app.services.values import INTEGER_RANGE, MESSAGES, TEXT_PATTERN, as_business_time
 
 # The longest ISO 8601 date-time worth reading ("2026-12-01T10:00:00.000000+03:00").
 MOMENT_CHARACTERS = 40
@@ -76,11 +77,14 @@ class ExactDecimal(fields.Decimal):
         super().__init__(places=None, **kwargs)
 
 
-def _minimum(column) -> list:
+def _minimum(field, column) -> list:
+    """The column's declared minimum as a validator, and as numbers in the spec (apispec
+    would give a decimal's bound as text and leave out that it is exclusive)."""
     declared = column.info.get(MINIMUM)
     if declared is None:
         return []
     bound, exclusive = declared
+    field.metadata.update(minimum=bound, **({"exclusiveMinimum": True} if exclusive else {}))
     message = MESSAGES["above" if exclusive else "at_least"]
     return [validate.Range(min=bound, min_inclusive=not exclusive, error=message)]
 
@@ -109,17 +113,22 @@ def _strict(field, column):
     if isinstance(field, fields.Date) and not isinstance(field, BoundedDate):
         return BoundedDate(**_same_options(field))
     if isinstance(field, fields.Decimal) and not isinstance(field, ExactDecimal):
-        options = _same_options(field)
-        options["validate"] += _minimum(column)
-        return ExactDecimal(**options)
+        exact = ExactDecimal(**_same_options(field))
+        exact.validators.extend(_minimum(exact, column))
+        scale, precision = column.type.scale or 0, column.type.precision
+        exact.metadata["multipleOf"] = float(10**-scale)
+        if precision:
+            exact.metadata.update(maximum=10 ** (precision - scale), exclusiveMaximum=True)
+        return exact
     if isinstance(field, fields.Integer):
         field.validators.append(validate.Range(min=INTEGER_RANGE[0], max=INTEGER_RANGE[1]))
-        field.validators.extend(_minimum(column))
-    elif isinstance(field, fields.String) and not any(
-        isinstance(each, validate.Length) for each in field.validators
-    ):
-        limit = column.info.get("max_length", TEXT_MAX)
-        field.validators.append(validate.Length(max=limit, error=MESSAGES["max_length"]))
+        field.validators.extend(_minimum(field, column))
+    elif isinstance(field, fields.String):
+        multiline = isinstance(column.type, sa.Text)
+        field.metadata["pattern"] = TEXT_PATTERN[multiline]
+        if not any(isinstance(each, validate.Length) for each in field.validators):
+            limit = column.info.get("max_length", TEXT_MAX)
+            field.validators.append(validate.Length(max=limit, error=MESSAGES["max_length"]))
     return field
 
 
@@ -129,7 +138,10 @@ class QmsModel2SchemaConverter(Model2SchemaConverter):
     def _column2relation(self, datamodel, column, nested=False, parent_schema_name=None):
         field = super()._column2relation(datamodel, column, nested, parent_schema_name)
         if type(field) is Related:
-            return translated(RelatedRecord(**_same_options(field)))
+            link = RelatedRecord(**_same_options(field))
+            # The spec says what a link is: the id of a record.
+            link.metadata.update(type="integer", minimum=1, maximum=INTEGER_RANGE[1])
+            return translated(link)
         return field
 
     def _column2field(self, datamodel, column, nested=True, parent_schema_name=None):

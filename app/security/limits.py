@@ -4,15 +4,20 @@ query. Past them a request is refused with a 4xx that says why, instead of a 500
 
 from __future__ import annotations
 
+import json
+
 import prison
 from flask import current_app, jsonify, request
 from flask.json.provider import DefaultJSONProvider
 from flask_babel import gettext
 from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 
+from app.services.values import text_problem
+
 MAX_QUERY_CHARACTERS = 10_000
 MAX_QUERY_DEPTH = 12
 MAX_FILTERS = 50
+MAX_PAGE = 1_000_000
 
 
 class QmsJSONProvider(DefaultJSONProvider):
@@ -48,20 +53,51 @@ def _depth(text: str) -> int:
     return deepest
 
 
+def _parse(text: str):
+    """`q` as FAB reads it: rison, else JSON."""
+    try:
+        return prison.loads(text)
+    except prison.decoder.ParserException:
+        return json.loads(text)
+
+
+def _texts(value):
+    """Every string in a parsed query, keys included."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _texts(key)
+            yield from _texts(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _texts(item)
+
+
+def _whole(value, low: int, high: int) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
+
+
 def query_problem(text: str) -> str | None:
-    """Why the API's `q` argument cannot be read, or None (FAB reports syntax errors)."""
+    """Why the API's `q` argument cannot be read, or None."""
     if len(text) > MAX_QUERY_CHARACTERS or _depth(text) > MAX_QUERY_DEPTH:
         return gettext("The query is too large or nested too deeply.")
     try:
-        parsed = prison.loads(text)
-    except prison.decoder.ParserException:
-        return None  # FAB tries it as JSON, then answers 400 itself
+        parsed = _parse(text)
     except (RecursionError, ValueError, TypeError, IndexError, KeyError):
         return gettext("Not a valid query.")
     if not isinstance(parsed, dict):
         return gettext("The query must be an object, such as (page:0,page_size:25).")
-    if len(parsed.get("filters") or ()) > MAX_FILTERS:
+    if not isinstance(parsed.get("filters", []), list):
+        return gettext("Not a valid query.")
+    if len(parsed.get("filters", [])) > MAX_FILTERS:
         return gettext("At most %(count)s filters in one query.", count=MAX_FILTERS)
+    if any(text_problem(each, multiline=True) for each in _texts(parsed)):
+        return gettext("Not a valid query.")
+    limits = {"page": MAX_PAGE, "page_size": current_app.config["FAB_API_MAX_PAGE_SIZE"]}
+    for key, high in limits.items():
+        if key in parsed and not _whole(parsed[key], 0, high):
+            return gettext("%(key)s must be a whole number from 0 to %(high)s.", key=key, high=high)
     return None
 
 

@@ -329,6 +329,11 @@ def check_rule(change: guard.Change) -> None:
     if rule.once_per is None:
         rule.once_per = OncePer.record
     rule.conditions = rule.conditions if rule.conditions is not None else []
+    for part, shape in (("trigger", dict), ("conditions", list), ("action", dict)):
+        if not isinstance(getattr(rule, part), shape):
+            errors[part] = _("Give a JSON object.") if shape is dict else _("Give a JSON list.")
+    if errors:
+        raise DomainError(errors)
     session = change.session
     for part, check in (
         ("trigger", lambda: check_trigger(rule.entity, rule.trigger)),
@@ -344,5 +349,8 @@ def check_rule(change: guard.Change) -> None:
             check()
         except Invalid as error:
             errors[part] = error.args[0]
+        except (AttributeError, TypeError, KeyError, ValueError):
+            # A document of an unexpected shape deeper down: invalid, not a server error.
+            errors[part] = _("Not a valid definition: see the rule documentation.")
     if errors:
         raise DomainError(errors)

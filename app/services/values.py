@@ -39,6 +39,15 @@ MESSAGES = {
 BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
+# The same rules as regular expressions (ECMA syntax), for the OpenAPI spec; a test keeps
+# them equal to text_problem().
+_NEVER = "\\u007f-\\u009f\\u202a-\\u202e\\u2066-\\u2069"
+TEXT_PATTERN = {
+    False: f"^[^\\u0000-\\u001f{_NEVER}]*$",
+    True: f"^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f{_NEVER}]*$",
+}
+
+
 def visible(text: str) -> str:
     """The text without white space and invisible format characters (zero-width spaces,
     joiners, direction marks, the byte order mark)."""
