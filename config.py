@@ -17,6 +17,9 @@ REDIS_URL = None
 REDIS_EMBEDDED_DIR = str(INSTANCE_DIR / "redis")
 
 SECRET_KEY = None  # generated once into instance/secret_key when not given
+# Seals the audit trail's end (HMAC); None: derived from SECRET_KEY. Keep it off the
+# database host, and the same on every web and worker host.
+AUDIT_KEY = None
 ADMIN_PASSWORD = None  # generated and printed by `qms run` when not given
 TIMEZONE = "Europe/Moscow"
 DEFAULT_CURRENCY = "RUB"
@@ -64,6 +67,11 @@ AUTH_USER_REGISTRATION = False
 AUTH_RATE_LIMITED = True
 RATELIMIT_ENABLED = True
 AUTH_RATE_LIMIT = "10 per minute"
+# Failed sign-ins per user name, from any address, before that name is locked for the rest
+# of the window.
+AUTH_ACCOUNT_LIMIT = "10 per 15 minutes"
+# Passwords of the screens and the command line: app/security/passwords.py.
+FAB_PASSWORD_COMPLEXITY_ENABLED = True
 # None: the app's Redis (REDIS_URL, else the embedded server's socket).
 RATELIMIT_STORAGE_URI = None
 # If that Redis is down, count in this process rather than refuse every login.
@@ -124,6 +132,7 @@ ENVIRONMENT = {
     "QMS_DEFAULT_CURRENCY": ("DEFAULT_CURRENCY", str),
     "QMS_INQUIRY_ANSWER_MINUTES": ("INQUIRY_ANSWER_MINUTES", int),
     "QMS_LOGIN_RATE_LIMIT": ("AUTH_RATE_LIMIT", str),
+    "QMS_LOGIN_ACCOUNT_LIMIT": ("AUTH_ACCOUNT_LIMIT", str),
     "QMS_RULES_SWEEP_SECONDS": ("RULES_SWEEP_SECONDS", int),
     "QMS_RULES_SWEEP_WORKERS": ("RULES_SWEEP_WORKERS", int),
     "QMS_MAIL_SERVER": ("MAIL_SERVER", str),
@@ -140,6 +149,7 @@ ENVIRONMENT = {
     "QMS_EXPORT_KEEP_DAYS": ("EXPORT_KEEP_DAYS", int),
     "QMS_EXPORT_DIR": ("EXPORT_DIR", str),
     "QMS_HTTPS": ("SESSION_COOKIE_SECURE", lambda value: value.lower() in ("1", "true", "yes")),
+    "QMS_AUDIT_KEY": ("AUDIT_KEY", str),
     "QMS_MAX_REQUEST_MB": ("MAX_CONTENT_LENGTH", lambda value: int(float(value) * 1024 * 1024)),
 }
 

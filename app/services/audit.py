@@ -11,6 +11,7 @@ import contextlib
 import contextvars
 import enum
 import hashlib
+import hmac
 from datetime import date, datetime, timezone
 from decimal import Decimal
 
@@ -191,6 +192,35 @@ def digest(row: dict) -> str:
     return hashlib.sha256(orjson.dumps(fields)).hexdigest()
 
 
+def audit_key() -> bytes:
+    """The key of the chain's seal: QMS_AUDIT_KEY, else derived from the secret key (both
+    outside the database, the same on every host)."""
+    from flask import current_app
+
+    given = current_app.config.get("AUDIT_KEY")
+    if given:
+        return given.encode()
+    secret = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(secret, b"qms-crm audit chain", hashlib.sha256).digest()
+
+
+def seal(last_seq: int, last_hash: str) -> str:
+    """The HMAC of the chain's end."""
+    return hmac.new(audit_key(), f"{last_seq}:{last_hash}".encode(), hashlib.sha256).hexdigest()
+
+
+def seal_head(connection) -> bool:
+    """Seal the chain's end if it is not (a database from before the seal); True if done."""
+    head = AuditHead.__table__
+    row = connection.execute(sa.select(head).where(head.c.id == 1)).mappings().first()
+    if row is None or row["mac"] is not None:
+        return False
+    connection.execute(
+        head.update().where(head.c.id == 1).values(mac=seal(row["last_seq"], row["last_hash"]))
+    )
+    return True
+
+
 def append(connection, entries: list[dict]) -> None:
     """Append entries ({entity, record_id, action, changes, reason}) to the chain."""
     head = AuditHead.__table__
@@ -223,11 +253,17 @@ def append(connection, entries: list[dict]) -> None:
         row["hash"] = prev_hash = digest(row)
         rows.append(row)
     bulk.insert_rows(connection, AuditLog.__table__, rows)
-    connection.execute(head.update().where(head.c.id == 1).values(last_hash=prev_hash))
+    connection.execute(
+        head.update()
+        .where(head.c.id == 1)
+        .values(last_hash=prev_hash, mac=seal(last_seq, prev_hash))
+    )
 
 
 def verify(connection) -> dict:
-    """Recompute the chain; report the first row whose link or content does not hold."""
+    """Recompute the chain; report the first row whose link or content does not hold, and
+    whether its end still carries the seal only the key can make (rows appended, or the
+    whole chain rewritten, by someone with write access to the database break it)."""
     table = AuditLog.__table__
     expected_seq, prev_hash, checked = 1, GENESIS_HASH, 0
     rows = (
@@ -246,7 +282,9 @@ def verify(connection) -> dict:
     head = connection.execute(sa.select(AuditHead.__table__)).mappings().one()
     if head["last_seq"] != checked or head["last_hash"] != prev_hash:
         return {"ok": False, "checked": checked, "first_broken_seq": checked + 1}
-    return {"ok": True, "checked": checked, "first_broken_seq": None}
+    if not hmac.compare_digest(head["mac"] or "", seal(checked, prev_hash)):
+        return {"ok": False, "checked": checked, "first_broken_seq": None, "seal": "broken"}
+    return {"ok": True, "checked": checked, "first_broken_seq": None, "head": prev_hash}
 
 
 def install() -> None:

@@ -13,6 +13,7 @@ LOGIN, LOGIN_FAILED, LOGOUT = "login", "login_failed", "logout"
 PERMISSION_DENIED, RATE_LIMITED = "permission_denied", "rate_limited"
 EXPORT = "export"
 CSRF_REFUSED = "csrf_refused"
+ACCOUNT_LOCKED = "account_locked"
 
 
 def record(

@@ -204,7 +204,7 @@ class QmsModelView(ExportListMixin, ModelView):
                     form[field].errors = list(form[field].errors or []) + messages
                 else:
                     flash(" ".join(messages), "danger")
-            flash(_("Not saved: please correct the marked fields."), "danger")
+            flash(str(_("Not saved: please correct the marked fields.")), "danger")
             return widget_method(form=form, exclude_cols=exclude_cols)
         return None
 

@@ -80,7 +80,7 @@ class ClientView(ClientColumns, QmsModelView):
             for item in items:
                 client_service.approve(item)
             self.datamodel.session.commit()
-            flash(_("Approved: %(count)s.", count=len(items)), "success")
+            flash(str(_("Approved: %(count)s.", count=len(items))), "success")
         except DomainError as error:
             self.datamodel.session.rollback()
             flash(error.text(), "danger")

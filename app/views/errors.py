@@ -11,6 +11,7 @@ from werkzeug.exceptions import (
     HTTPException,
     InternalServerError,
     RequestEntityTooLarge,
+    TooManyRequests,
 )
 
 
@@ -18,6 +19,10 @@ def _message(error: HTTPException) -> str:
     if isinstance(error, RequestEntityTooLarge):
         megabytes = (current_app.config.get("MAX_CONTENT_LENGTH") or 0) // (1024 * 1024)
         return gettext("The request is too large: at most %(size)s MB.", size=megabytes)
+    if isinstance(error, TooManyRequests):
+        if error.description and error.description != TooManyRequests.description:
+            return error.description
+        return gettext("Too many attempts: wait a minute and try again.")
     if isinstance(error, InternalServerError):
         return gettext(
             "Something went wrong on our side; nothing was changed. If it happens again, "
@@ -61,5 +66,5 @@ def log_server_error(message: str = "") -> None:
 
 
 def install(app) -> None:
-    for error in (BadRequest, RequestEntityTooLarge, InternalServerError):
+    for error in (BadRequest, RequestEntityTooLarge, TooManyRequests, InternalServerError):
         app.register_error_handler(error, answer)
