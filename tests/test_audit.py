@@ -120,7 +120,11 @@ def test_show_page_has_a_readable_history(app, make, users):
     browser = app.test_client()
     login(browser, "sales_manager")
     page = browser.get(f"/invoiceview/show/{invoice.id}").get_data(as_text=True)
-    assert "History" in page and "on_approval" in page and "→ rejected" in page
+    assert "History" in page and "On approval" in page and "→ Rejected" in page
+    trail = " ".join(page.split('id="history"')[1].split())
+    assert "on_approval" not in trail  # labels, never stored keys
+    assert "Responsible manager</strong>: — → sales_manager" in trail  # links by name
+    assert "<strong>ID</strong>" not in trail and "System" in trail
     assert "Rejection reason" in page and "Too expensive" in page
 
 

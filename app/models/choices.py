@@ -183,6 +183,19 @@ class RunStatus(Choice):
     failed = "failed"
 
 
+class SecurityEventKind(Choice):
+    """What the security log records."""
+
+    login = "login"
+    login_failed = "login_failed"
+    logout = "logout"
+    permission_denied = "permission_denied"
+    rate_limited = "rate_limited"
+    account_locked = "account_locked"
+    csrf_refused = "csrf_refused"
+    export = "export"
+
+
 class ExportKind(Choice):
     register = "register"
     form = "form"
@@ -276,4 +289,12 @@ LABELS = {
     "kpi_workbook": _("KPI workbook"),
     "audit_pack": _("Audit pack"),
     "queued": _("Queued"),
+    "login": _("Signed in"),
+    "login_failed": _("Failed sign-in"),
+    "logout": _("Signed out"),
+    "permission_denied": _("Refused: no permission"),
+    "rate_limited": _("Refused: too many attempts"),
+    "account_locked": _("User name locked"),
+    "csrf_refused": _("Refused: forged or expired form"),
+    "export": _("Export"),
 }

@@ -1,34 +1,108 @@
-"""A record's history, read from the audit trail for its show page."""
+"""A record's history, read from the audit trail for its show page: fields by their
+screen labels, values as people read them (choices by label, links by name, yes or no),
+times in the business zone."""
 
 import json
+from collections import defaultdict
+from datetime import timezone
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _
 
 from app.models.audit_log import AuditLog
+from app.models.choices import label_of
+from app.services.clock import business_zone
 
 ACTION_LABELS = {"create": _("Created"), "update": _("Changed"), "delete": _("Deleted")}
 HISTORY_ROWS = 50
 
 
-def history(session, entity: str, record_id: int, labels: dict) -> list[dict]:
-    """The newest changes of one record, fields named by their screen labels."""
+def _links(model) -> dict:
+    """Foreign-key column → the related model and the column that names its records."""
+    links = {}
+    for relationship in model.__mapper__.relationships:
+        if relationship.direction.name != "MANYTOONE":
+            continue
+        related = relationship.mapper.class_
+        named_by = "username" if related.__tablename__ == "ab_user" else None
+        named_by = named_by or getattr(related, "display_field", "id")
+        for column in relationship.local_columns:
+            links[column.key] = (related, named_by)
+    return links
+
+
+def _names(session, links: dict, changes: list[dict]) -> dict:
+    """The names of every linked record the changes mention, one query per related model."""
+    wanted = defaultdict(set)
+    for change in changes:
+        for field, values in change.items():
+            if field in links:
+                wanted[links[field]] |= {value for value in values if isinstance(value, int)}
+    names = {}
+    for (related, named_by), ids in wanted.items():
+        rows = session.execute(
+            sa.select(related.id, getattr(related, named_by)).where(related.id.in_(ids))
+        )
+        names |= {(related, pk): str(name) for pk, name in rows}
+    return names
+
+
+def _readable(model, links, names):
+    columns = model.__table__.columns
+
+    def readable(field, value):
+        if value is None:
+            return None
+        if field in links:
+            return names.get((links[field][0], value), "—")
+        column = columns.get(field)
+        if column is not None and isinstance(column.type, sa.DateTime) and isinstance(value, str):
+            return value.replace("T", " ")[:16]
+        if column is not None and isinstance(column.type, sa.Boolean):
+            return str(_("Yes") if value else _("No"))
+        if column is not None and isinstance(column.type, sa.Enum):
+            return label_of(value)
+        return value
+
+    return readable
+
+
+def actor_label(actor: str) -> str:
+    """Who made a change: a user name, or the system and what of it (a rule, a seed)."""
+    if actor == "system":
+        return str(_("System"))
+    if actor.startswith("system:"):
+        return str(_("System (%(what)s)", what=actor.removeprefix("system:")))
+    return actor
+
+
+def history(session, model, entity: str, record_id: int, labels: dict) -> list[dict]:
+    """The newest changes of one record of `model` (table `entity`)."""
     rows = session.scalars(
         sa.select(AuditLog)
         .where(AuditLog.entity == entity, AuditLog.record_id == record_id)
         .order_by(AuditLog.seq.desc())
         .limit(HISTORY_ROWS)
-    )
+    ).all()
+    changes = [json.loads(row.changes) for row in rows]
+    links = _links(model)
+    readable = _readable(model, links, _names(session, links, changes))
+    zone = business_zone()
     return [
         {
-            "occurred_at": row.occurred_at,
-            "actor": row.actor,
+            # The trail keeps UTC; people read business time.
+            "occurred_at": row.occurred_at.replace(tzinfo=timezone.utc).astimezone(zone),
+            "actor": actor_label(row.actor),
             "reason": row.reason,
             "action_label": ACTION_LABELS.get(row.action, row.action),
             "changes": [
-                (labels.get(field.removesuffix("_id"), field), values)
-                for field, values in sorted(json.loads(row.changes).items())
+                (
+                    labels.get(field.removesuffix("_id"), field),
+                    [readable(field, value) for value in values],
+                )
+                for field, values in sorted(change.items())
+                if field != "id"  # the record's own number says nothing to a person
             ],
         }
-        for row in rows
+        for row, change in zip(rows, changes)
     ]

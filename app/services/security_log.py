@@ -8,12 +8,15 @@ from flask import g, has_request_context, request
 
 from app.extensions import db
 from app.models import SecurityEvent
+from app.models.choices import SecurityEventKind as E
 
-LOGIN, LOGIN_FAILED, LOGOUT = "login", "login_failed", "logout"
-PERMISSION_DENIED, RATE_LIMITED = "permission_denied", "rate_limited"
-EXPORT = "export"
-CSRF_REFUSED = "csrf_refused"
-ACCOUNT_LOCKED = "account_locked"
+LOGIN, LOGIN_FAILED, LOGOUT = E.login, E.login_failed, E.logout
+PERMISSION_DENIED, RATE_LIMITED, ACCOUNT_LOCKED = (
+    E.permission_denied,
+    E.rate_limited,
+    E.account_locked,
+)
+EXPORT, CSRF_REFUSED = E.export, E.csrf_refused
 
 
 def record(

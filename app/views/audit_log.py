@@ -1,7 +1,8 @@
 """The audit trail screen: read only, newest first, filterable."""
 
 from app.models import AuditLog
-from app.views.base import ReadOnlyView
+from app.services.history import ACTION_LABELS
+from app.views.base import ReadOnlyView, business_time
 from app.views.datamodel import QmsInterface
 
 
@@ -15,3 +16,7 @@ class AuditLogView(ReadOnlyView):
     show_columns = list_columns + ["changes", "request_id", "prev_hash", "hash"]
     order_columns = ["seq", "occurred_at", "actor", "entity"]
     base_order = ("seq", "desc")
+    formatters_columns = {
+        "occurred_at": business_time,
+        "action": lambda action: str(ACTION_LABELS.get(action, action)),
+    }

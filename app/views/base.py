@@ -1,5 +1,7 @@
 """The shared base of every entity screen: permissions, row-level scope, labels, errors."""
 
+from datetime import timezone
+
 from flask import abort, flash, redirect, request
 from flask_appbuilder import ModelView, expose
 from flask_appbuilder.const import FLAMSG_ERR_SEC_ACCESS_DENIED
@@ -20,6 +22,7 @@ from app.models.choices import label_of
 from app.security.permissions import METHOD_PERMISSIONS, READ
 from app.security.roles import PERSON_FIELDS
 from app.security.scope import SCOPED_MODELS, EligibleUserFilter, ScopeFilter
+from app.services.clock import business_zone
 from app.services.errors import DomainError
 from app.views.export_list import ExportListMixin
 from app.views.fields import ChoiceField, JSONField
@@ -30,6 +33,14 @@ from app.views.per_request import per_request_filters
 def choice_label(value) -> str:
     """Lists hand formatters raw stored strings, show pages hand enum members: label both."""
     return "" if value is None else label_of(value)
+
+
+def business_time(value) -> str:
+    """A time the logs keep in UTC, shown in the business time zone."""
+    if value is None:
+        return ""
+    moment = value.replace(tzinfo=timezone.utc).astimezone(business_zone())
+    return moment.strftime("%Y-%m-%d %H:%M:%S")
 
 
 def yes_no(value) -> str:
@@ -149,7 +160,11 @@ class QmsModelView(ExportListMixin, ModelView):
             entity = AUDITED.get(self.datamodel.obj)
             if entity is not None:
                 kwargs["history"] = history(
-                    self.datamodel.session, entity, int(kwargs["pk"]), self.label_columns
+                    self.datamodel.session,
+                    self.datamodel.obj,
+                    entity,
+                    int(kwargs["pk"]),
+                    self.label_columns,
                 )
             kwargs["print_forms"] = self.print_forms(kwargs["pk"])
             kwargs.update(self.show_extras(kwargs["pk"]))

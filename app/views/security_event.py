@@ -1,7 +1,7 @@
 """The security log screen: read only, newest first."""
 
 from app.models import SecurityEvent
-from app.views.base import ReadOnlyView
+from app.views.base import ReadOnlyView, business_time, choice_label
 from app.views.datamodel import QmsInterface
 
 
@@ -15,3 +15,4 @@ class SecurityEventView(ReadOnlyView):
     show_columns = list_columns + ["user_id", "request_id"]
     order_columns = ["occurred_at", "event", "username"]
     base_order = ("occurred_at", "desc")
+    formatters_columns = {"event": choice_label, "occurred_at": business_time}
