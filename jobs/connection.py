@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import functools
 import hashlib
 import os
 import tempfile
@@ -18,6 +19,7 @@ _STARTING = threading.Lock()
 MAX_SOCKET_PATH = 100
 
 
+@functools.lru_cache(maxsize=16)
 def embedded_socket(directory: str) -> str:
     """Where the embedded server listens: a fixed path, so that every process of this
     instance (web, worker, the login rate limit) can find it without starting it."""

@@ -146,3 +146,10 @@ def test_approve_permission(app, tokens, browsers, role):
 def _flashes(browser) -> str:
     with browser.session_transaction() as session:
         return " ".join(message for _category, message in session.pop("_flashes", []))
+
+
+def test_the_public_role_has_no_permission(app, ctx):
+    """`qms init` leaves the Public role empty: nothing answers anyone signed out but the
+    login (the security manager relies on it instead of reading the role twice a request)."""
+    public = app.appbuilder.sm.find_role(app.config["AUTH_ROLE_PUBLIC"])
+    assert public is not None and list(public.permissions) == []

@@ -1,5 +1,6 @@
 """Registers every REST resource under /api/v1/."""
 
+from app.api import rison_schemas
 from app.api.audit_log import AuditLogApi
 from app.api.client import ClientApi
 from app.api.complaint import ComplaintApi, CorrectiveActionApi
@@ -51,5 +52,6 @@ APIS = [
 
 
 def register_apis(appbuilder) -> None:
+    rison_schemas.install()
     for api in APIS:
         appbuilder.add_api(api)

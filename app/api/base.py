@@ -65,7 +65,10 @@ class QmsModelRestApi(ExportEndpointMixin, ModelRestApi):
         cls.search_columns = list(view.search_columns)
         cls.order_columns = ["id"] + list(view.order_columns or [])
         cls.base_order = view.base_order
-        cls.label_columns = dict(FIELD_LABELS)
+        # Only the resource's own fields: FAB translates every label on every answer.
+        named = {name.split(".")[0] for name in cls.list_columns + cls.show_columns}
+        named |= set(cls.add_columns) | set(cls.edit_columns) | set(cls.search_columns)
+        cls.label_columns = {name: FIELD_LABELS[name] for name in named if name in FIELD_LABELS}
         cls.add_query_rel_fields = scoped_relations(model)
         cls.edit_query_rel_fields = scoped_relations(model)
 
@@ -128,6 +131,9 @@ class QmsModelRestApi(ExportEndpointMixin, ModelRestApi):
         refused = self._not_an_object()
         if refused:
             return refused
+        # The answer dumps the record just saved: keep its loaded values and links rather
+        # than reloading them all after the commit (this request's session only).
+        self.datamodel.session.expire_on_commit = False
         # FAB fills missing fields into the request's JSON from the stored record before
         # pre_update runs, so note now whether the client sent its version.
         g.qms_version_sent = "version" in (request.get_json(silent=True) or {})

@@ -11,9 +11,12 @@ def sync_permissions_and_roles() -> dict[str, int]:
     sm = appbuilder.sm
     # FAB grants Admin each permission as it creates it, so Admin must exist first.
     admin = sm.add_role(sm.auth_role_admin)
-    sm.add_role(sm.auth_role_public)
+    public = sm.add_role(sm.auth_role_public)
     appbuilder.add_permissions(update_perms=True)
     admin.permissions = sm.session.query(sm.permissionview_model).all()
+    # Nobody signed out may do anything (signing in needs no permission); the security
+    # manager relies on it (app/security/manager.py, is_item_public).
+    public.permissions = []
     from app.views import MENU
 
     changes = {}

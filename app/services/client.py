@@ -29,6 +29,8 @@ TRANSITIONS = {
     S.inactive: {S.active, S.lost},
     S.lost: {S.active},
 }
+# The card's own fields that its completeness depends on (its contacts are the rest).
+COMPLETENESS_FIELDS = ("industry_id", "source_id", "needs")
 # Set on a client that its first paid invoice activates (invoice service): payment is
 # proof enough, approved or not.
 ACTIVATED_BY_PAYMENT = "_qms_activated_by_payment"
@@ -59,8 +61,9 @@ def check_client(change: guard.Change) -> None:
     ):
         raise NotAllowed({"approved_by": _("Only a head of sales approves the prospect base.")})
     _lifecycle(change, client)
-    # Scheduled as the object: a new client has no id until the flush.
-    change.recompute("client_completeness", client)
+    if any(change.changed(field) for field in COMPLETENESS_FIELDS):
+        # Scheduled as the object: a new client has no id until the flush.
+        change.recompute("client_completeness", client)
 
 
 def _branch_of(session, user_id):
@@ -75,6 +78,8 @@ def _placement(change: guard.Change, actor) -> None:
     names another owner, places it in another branch, or moves it later."""
     session = change.session
     default_to_actor(change, "Client", "owner")
+    if not (change.is_new or change.changed("owner_id") or change.changed("branch_id")):
+        return  # nothing placed or moved
     owner_id = change.current("owner_id")
     owner_branch = _branch_of(session, owner_id)
     if change.is_new:
