@@ -59,10 +59,14 @@ def _check_secret_key(app: Flask) -> None:
         )
 
 
-def _sqlite_foreign_keys(dbapi_connection, connection_record) -> None:
-    """SQLite enforces foreign keys only when asked, per connection; PostgreSQL always does."""
+def _sqlite_connection(dbapi_connection, connection_record) -> None:
+    """SQLite enforces foreign keys only when asked, per connection (PostgreSQL always
+    does). Write-ahead logging lets the web server's threads and the worker read while one
+    of them writes (with the default rollback journal every reader blocks a commit); the
+    database file keeps the mode."""
     if type(dbapi_connection).__module__.startswith("sqlite3"):
         dbapi_connection.execute("PRAGMA foreign_keys=ON")
+        dbapi_connection.execute("PRAGMA journal_mode=WAL")
 
 
 class QmsRequest(Request):
@@ -130,7 +134,7 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     with app.app_context():
         db.init_app(app)
-        sa.event.listen(db.engine, "connect", _sqlite_foreign_keys)
+        sa.event.listen(db.engine, "connect", _sqlite_connection)
         migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
         mail.init_app(app)
         # AppBuilder holds per-app state (view instances, menu, security manager),
