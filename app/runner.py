@@ -6,6 +6,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import click
@@ -16,6 +17,8 @@ from app.models import Client
 
 ADMIN_USERNAME = "admin"
 WORKER_STOP_SECONDS = 10
+# Seconds before a worker that stopped is started again, growing up to the last.
+RESTART_SECONDS = (2, 5, 10, 30, 60)
 
 
 def admin_password(app) -> tuple[str, bool]:
@@ -94,6 +97,41 @@ def stop_worker(worker: subprocess.Popen) -> None:
             worker.wait()
 
 
+class WorkerSupervisor:
+    """Keeps the worker (and with it the cron scheduler) running while the web server
+    serves: RQ's worker quits on some Redis errors by design, expecting a service manager
+    to start it again, and under `qms run` there is none but us."""
+
+    def __init__(self, app):
+        self.app = app
+        self.stopping = threading.Event()
+        self.worker = start_worker(app)
+        self.restarts = 0
+        self.thread = threading.Thread(target=self._watch, name="qms-worker-watch", daemon=True)
+        self.thread.start()
+
+    def _watch(self) -> None:
+        while not self.stopping.wait(1):
+            status = self.worker.poll()
+            if status is None:
+                continue
+            delay = RESTART_SECONDS[min(self.restarts, len(RESTART_SECONDS) - 1)]
+            self.restarts += 1
+            # Ctrl-C reaches the worker too: only a worker that stopped on its own is
+            # started again.
+            if self.stopping.wait(delay):
+                return
+            click.echo(
+                f"The worker had stopped (exit status {status}); it is started again.", err=True
+            )
+            self.worker = start_worker(self.app)
+
+    def stop(self) -> None:
+        self.stopping.set()
+        self.thread.join(timeout=5)
+        stop_worker(self.worker)
+
+
 def ensure_port_free(host: str, port: int) -> None:
     with socket.socket() as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -116,7 +154,7 @@ def run_all(app, host: str, port: int, demo_clients: int) -> None:
     signal.signal(signal.SIGINT, signal.default_int_handler)
     password = prepare(app, demo_clients)
     app.config["REDIS_URL"] = redis_url(app.config)
-    worker = start_worker(app)
+    worker = WorkerSupervisor(app)
     # SIGTERM (from a service manager) stops us the way Ctrl-C does.
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     click.echo(
@@ -130,6 +168,6 @@ def run_all(app, host: str, port: int, demo_clients: int) -> None:
     except KeyboardInterrupt:
         pass
     finally:
-        stop_worker(worker)
+        worker.stop()
         stop_embedded()
         click.echo("qms-crm stopped.")

@@ -91,9 +91,24 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
+def _workers(parent: int) -> list[int]:
+    """The live worker processes `parent` started (not the worker's own forks)."""
+    found = []
+    for pid in _descendants(parent):
+        try:
+            direct = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+            command = Path(f"/proc/{pid}/cmdline").read_bytes()
+        except OSError:
+            continue
+        if direct == parent and _alive(pid) and b"app.cli\0worker" in command:
+            found.append(pid)
+    return found
+
+
 def test_qms_run_serves_and_ctrl_c_stops_every_process(tmp_path):
     """`qms run` initialises, seeds, serves the login page with a worker and an embedded
-    Redis; SIGINT to its process group (Ctrl-C) leaves no process behind."""
+    Redis; a worker that dies is started again; SIGINT to its process group (Ctrl-C) leaves
+    no process behind."""
     port = 5600 + os.getpid() % 300
     environment = {
         **os.environ,
@@ -134,7 +149,14 @@ def test_qms_run_serves_and_ctrl_c_stops_every_process(tmp_path):
             if _alive(pid)
         ]
         assert any("redis-server" in command for command in commands)
-        assert any("app.cli worker" in command for command in commands)
+        [worker] = _workers(process.pid)
+        os.kill(worker, signal.SIGKILL)
+        deadline = time.time() + 30
+        while time.time() < deadline and not (set(_workers(process.pid)) - {worker}):
+            time.sleep(0.5)
+        [restarted] = _workers(process.pid)
+        assert restarted != worker
+        processes |= _descendants(process.pid)
     finally:
         os.killpg(process.pid, signal.SIGINT)
         process.wait(timeout=60)
