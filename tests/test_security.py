@@ -273,7 +273,11 @@ def test_eleventh_login_attempt_in_the_window_is_refused_across_processes(
         for n in range(10)
     ]
     assert 429 not in statuses
-    assert first.test_client().post(path, **body(10)).status_code == 429
+    refused = first.test_client().post(path, **body(10))
+    assert refused.status_code == 429
+    # The person reads why and what to do, not the limit's notation ("10 per 1 minute").
+    assert "Too many sign-in attempts from this address" in refused.get_data(as_text=True)
+    assert "per 1 minute" not in refused.get_data(as_text=True)
     assert second.test_client().post(path, **body(11)).status_code == 429
     assert any(b"LIMIT" in key.upper() for key in server.keys("*"))
     with first.app_context():

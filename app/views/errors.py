@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from flask import current_app, g, jsonify, render_template, request
 from flask_babel import gettext
+from flask_limiter.errors import RateLimitExceeded
 from werkzeug.exceptions import (
     BadRequest,
     HTTPException,
@@ -19,6 +20,12 @@ def _message(error: HTTPException) -> str:
     if isinstance(error, RequestEntityTooLarge):
         megabytes = (current_app.config.get("MAX_CONTENT_LENGTH") or 0) // (1024 * 1024)
         return gettext("The request is too large: at most %(size)s MB.", size=megabytes)
+    if isinstance(error, RateLimitExceeded):
+        # Flask-Limiter describes the limit itself ("10 per 1 minute"); the only limits
+        # here are on signing in.
+        return gettext(
+            "Too many sign-in attempts from this address: wait a minute and try again."
+        )
     if isinstance(error, TooManyRequests):
         if error.description and error.description != TooManyRequests.description:
             return error.description
