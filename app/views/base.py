@@ -43,6 +43,11 @@ def business_time(value) -> str:
     return moment.strftime("%Y-%m-%d %H:%M:%S")
 
 
+def blank(value):
+    """An empty value is shown empty, not as Python's "None"."""
+    return "" if value is None else value
+
+
 def yes_no(value) -> str:
     return "" if value is None else str(_("Yes") if value else _("No"))
 
@@ -135,6 +140,10 @@ class QmsModelView(ExportListMixin, ModelView):
             },
             **self.formatters_columns,
         }
+        self.formatters_columns = {
+            **{name: blank for name in model.__mapper__.attrs.keys()},
+            **self.formatters_columns,
+        }
         one, many = ENTITY_LABELS[self.class_permission_name]
         self.list_title = self.list_title or many
         for attribute, template in TITLES.items():
@@ -173,6 +182,19 @@ class QmsModelView(ExportListMixin, ModelView):
     def show_extras(self, pk) -> dict:
         """Template values a screen's show page adds for the record (buttons, links)."""
         return {}
+
+    def _get_show_widget(self, pk, item, **kwargs):
+        """A record's page offers only the actions that apply to it (FAB offers every one,
+        and an empty choice would make it fall back to all of them)."""
+        widgets = super()._get_show_widget(pk, item, **kwargs)
+        widgets["show"].template_args["actions"] = {
+            name: each for name, each in self.actions.items() if self.action_applies(name, item)
+        }
+        return widgets
+
+    def action_applies(self, name: str, item) -> bool:  # noqa: ARG002
+        """Whether the action `name` can be taken on `item` (a screen narrows this)."""
+        return True
 
     def visible(self, pk):
         """The record `pk` if it is within the user's row scope, else None."""

@@ -67,6 +67,9 @@ class ClientColumns:
 class ClientView(ClientColumns, QmsModelView):
     """Client cards; an incomplete card shows so."""
 
+    def action_applies(self, name, item) -> bool:
+        return name != "approve" or item.approved_at is None
+
     @action(
         "approve",
         _("Approve"),

@@ -1,0 +1,43 @@
+"""What a person reads on list and show pages: empty fields are empty, never Python's
+"None"."""
+
+import re
+
+import pytest
+from conftest import login
+
+VISIBLE = re.compile(r"<script.*?</script>|<style.*?</style>|<[^>]+>", re.S)
+
+
+def _visible_text(response) -> str:
+    return VISIBLE.sub(" ", response.get_data(as_text=True))
+
+
+@pytest.fixture
+def records(make, users):
+    client = make.client(users["sales_manager"], notes=None)
+    invoice = make.invoice(client, "INV-EMPTY")
+    task = make.task(users["sales_manager"], client=client)
+    return {"clientview": client.id, "invoiceview": invoice.id, "taskview": task.id}
+
+
+@pytest.mark.parametrize("view", ["clientview", "invoiceview", "taskview"])
+def test_empty_fields_are_shown_empty(app, records, view):
+    """A record with empty optional fields shows them blank on its page and in its list."""
+    browser = app.test_client()
+    login(browser, "admin")
+    for path in (f"/{view}/show/{records[view]}", f"/{view}/list/"):
+        response = browser.get(path)
+        assert response.status_code == 200
+        assert not re.search(r"\bNone\b", _visible_text(response)), path
+
+
+def test_a_record_page_offers_only_the_actions_that_apply(app, make, users, branch):
+    """The head of sales is offered Approve on a prospect's page until it is approved."""
+    waiting = make.client(users["sales_manager"], status="new")
+    browser = app.test_client()
+    login(browser, "head_of_sales")
+    assert "action/approve" in browser.get(f"/clientview/show/{waiting.id}").get_data(True)
+    browser.post(f"/clientview/action/approve/{waiting.id}")
+    page = browser.get(f"/clientview/show/{waiting.id}").get_data(True)
+    assert "action/approve" not in page
