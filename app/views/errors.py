@@ -23,9 +23,7 @@ def _message(error: HTTPException) -> str:
     if isinstance(error, RateLimitExceeded):
         # Flask-Limiter describes the limit itself ("10 per 1 minute"); the only limits
         # here are on signing in.
-        return gettext(
-            "Too many sign-in attempts from this address: wait a minute and try again."
-        )
+        return gettext("Too many sign-in attempts from this address: wait a minute and try again.")
     if isinstance(error, TooManyRequests):
         if error.description and error.description != TooManyRequests.description:
             return error.description
