@@ -113,7 +113,7 @@ def test_api_changes_carry_the_request_id(app, make, users):
 
 
 def test_show_page_has_a_readable_history(app, make, users):
-    """The invoice's page lists its changes: field label, old → new, who."""
+    """The invoice's page lists its changes: field label, old → new, who (by name)."""
     invoice = make.invoice(make.client(users["sales_manager"]), number="HIST-1")
     invoice.status, invoice.rejection_reason = "rejected", "Too expensive"
     db.session.commit()
@@ -123,7 +123,7 @@ def test_show_page_has_a_readable_history(app, make, users):
     assert "History" in page and "On approval" in page and "→ Rejected" in page
     trail = " ".join(page.split('id="history"')[1].split())
     assert "on_approval" not in trail  # labels, never stored keys
-    assert "Responsible manager</strong>: — → sales_manager" in trail  # links by name
+    assert "Responsible manager</strong>: — → Sales Manager A" in trail  # people by name
     assert "<strong>ID</strong>" not in trail and "System" in trail
     assert "Rejection reason" in page and "Too expensive" in page
 

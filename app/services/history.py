@@ -40,11 +40,20 @@ def _names(session, links: dict, changes: list[dict]) -> dict:
                 wanted[links[field]] |= {value for value in values if isinstance(value, int)}
     names = {}
     for (related, named_by), ids in wanted.items():
+        if named_by == "username":  # a person is named as on every screen: first and last
+            columns = (related.id, related.first_name, related.last_name, related.username)
+            rows = session.execute(sa.select(*columns).where(related.id.in_(ids)))
+            names |= {(related, pk): full_name(*parts) for pk, *parts in rows}
+            continue
         rows = session.execute(
             sa.select(related.id, getattr(related, named_by)).where(related.id.in_(ids))
         )
         names |= {(related, pk): str(name) for pk, name in rows}
     return names
+
+
+def full_name(first: str | None, last: str | None, username: str) -> str:
+    return " ".join(part for part in (first, last) if part) or username
 
 
 def _readable(model, links, names):
@@ -67,13 +76,26 @@ def _readable(model, links, names):
     return readable
 
 
-def actor_label(actor: str) -> str:
-    """Who made a change: a user name, or the system and what of it (a rule, a seed)."""
+def actor_label(actor: str, people: dict | None = None) -> str:
+    """Who made a change: the person's name (the trail keeps the user name), or the
+    system and what of it (a rule, a seed)."""
     if actor == "system":
         return str(_("System"))
     if actor.startswith("system:"):
         return str(_("System (%(what)s)", what=actor.removeprefix("system:")))
-    return actor
+    return (people or {}).get(actor, actor)
+
+
+def people_named(session, actors) -> dict:
+    """{user name: first and last name} for the users among `actors`, in one query."""
+    from app.models.user import User
+
+    rows = session.execute(
+        sa.select(User.username, User.first_name, User.last_name).where(
+            User.username.in_(set(actors))
+        )
+    )
+    return {username: full_name(first, last, username) for username, first, last in rows}
 
 
 def history(session, model, entity: str, record_id: int, labels: dict) -> list[dict]:
@@ -88,11 +110,12 @@ def history(session, model, entity: str, record_id: int, labels: dict) -> list[d
     links = _links(model)
     readable = _readable(model, links, _names(session, links, changes))
     zone = business_zone()
+    people = people_named(session, [row.actor for row in rows])
     return [
         {
             # The trail keeps UTC; people read business time.
             "occurred_at": row.occurred_at.replace(tzinfo=timezone.utc).astimezone(zone),
-            "actor": actor_label(row.actor),
+            "actor": actor_label(row.actor, people),
             "reason": row.reason,
             "action_label": ACTION_LABELS.get(row.action, row.action),
             "changes": [

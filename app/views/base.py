@@ -87,6 +87,10 @@ class QmsModelView(ExportListMixin, ModelView):
     method_permission_name = METHOD_PERMISSIONS
     page_size = 25
     show_template = "show_with_history.html"
+    # FAB's own ("Changed Row") read as database jargon, and badly in Russian.
+    add_row_message = _("Saved: the record is added.")
+    edit_row_message = _("Saved.")
+    delete_row_message = _("Deleted.")
     base_filters = [["id", ScopeFilter, None]]
     # The search's active filters are set while serving a request: each request its own.
     _filters = per_request_filters()
