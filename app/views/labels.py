@@ -177,4 +177,28 @@ TITLES = {
 
 # FAB shows these without a translation in its own ru/zh catalogs; ours fill the gap
 # (Flask-Babel merges both catalogs).
-FAB_GAPS = [_("Detail")]
+FAB_GAPS = [
+    _("Detail"),
+    # the screen-reader names of the list's buttons, and the delete confirmation
+    _("Add"),
+    _("Show"),
+    _("Edit"),
+    _("Delete"),
+    _("Are you sure you want to delete this item?"),
+    _("Order by"),
+    _("Select Value"),
+    # search filters and the administration of users and groups
+    _("In"),
+    _("Not In"),
+    _("Groups"),
+    _("List Groups"),
+    _("Add Group"),
+    _("Edit Group"),
+    _("Show Group"),
+    _("Either select a role or a group"),
+    _("Edit User Information"),
+    _("User information changed"),
+    _("User(s) exists in the group, cannot delete"),
+    _("User(s) exists in the role, cannot delete"),
+    _("Database Error"),
+]
