@@ -153,3 +153,23 @@ def test_the_public_role_has_no_permission(app, ctx):
     login (the security manager relies on it instead of reading the role twice a request)."""
     public = app.appbuilder.sm.find_role(app.config["AUTH_ROLE_PUBLIC"])
     assert public is not None and list(public.permissions) == []
+
+
+# Every signed-in user's own pages (roles.COMMON), and the administrator's security screens.
+OWN_PAGES = ["/users/userinfo/", "/resetmypassword/form", "/userinfoeditview/form"]
+ADMIN_PAGES = ["/users/list/", "/users/add", "/roles/list/", "/permissions/list/"]
+
+
+@pytest.mark.parametrize("role", WHO, ids=_id)
+@pytest.mark.parametrize("path", OWN_PAGES + ADMIN_PAGES)
+def test_security_screen_permission(browsers, role, path):
+    """Each user opens their own profile and password form; only the administrator opens
+    the users, roles and permissions screens; anonymous users are sent to log in."""
+    response = browsers[role].get(path)
+    if role is None:
+        assert response.status_code == 302 and "/login" in response.location
+    elif path in OWN_PAGES or role == "Admin":
+        assert response.status_code == 200, response.data[:300]
+    else:
+        assert response.status_code in (302, 403)
+        assert response.status_code == 403 or "/login" not in (response.location or "")

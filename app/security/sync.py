@@ -13,6 +13,9 @@ def sync_permissions_and_roles() -> dict[str, int]:
     admin = sm.add_role(sm.auth_role_admin)
     public = sm.add_role(sm.auth_role_public)
     appbuilder.add_permissions(update_perms=True)
+    # Permissions of screens that are gone or renamed (QmsUserDBModelView's, before it took
+    # FAB's name) would otherwise stay in the matrix for ever.
+    appbuilder.security_cleanup()
     admin.permissions = sm.session.query(sm.permissionview_model).all()
     # Nobody signed out may do anything (signing in needs no permission); the security
     # manager relies on it (app/security/manager.py, is_item_public).

@@ -13,6 +13,9 @@ class QmsUserDBModelView(UserDBModelView):
     """Users: FAB's fields, the branch a user works in (its head manages them and their
     clients) and a password change the administrator may require at the next login."""
 
+    # FAB's name: the permissions of every role (their own profile, and the users screen
+    # of the administrator) are granted on it.
+    class_permission_name = "UserDBModelView"
     label_columns = {
         **UserDBModelView.label_columns,
         "branch": _("Branch"),
