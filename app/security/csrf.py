@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import current_app, jsonify, render_template, request
+from flask import current_app, request
 from flask_babel import gettext
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
 from app.extensions import csrf
+from app.views.errors import refusal
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 # Token logins answer with tokens, never with a session cookie: nothing to forge.
@@ -81,16 +82,7 @@ def refused(error: CSRFError):
         "Nothing was changed: this form came from another site, or it is older than your "
         "session. Go back, reload the page and send it again."
     )
-    if request.path.startswith("/api/"):
-        return jsonify(message=message), 403 if cross_site() else 400
-    appbuilder = current_app.appbuilder
-    page = render_template(
-        "request_refused.html",
-        message=message,
-        base_template=appbuilder.base_template,
-        appbuilder=appbuilder,
-    )
-    return page, 403 if cross_site() else 400
+    return refusal(message, 403 if cross_site() else 400)
 
 
 def install(app) -> None:

@@ -45,7 +45,11 @@ def _message(error: HTTPException) -> str:
 
 def answer(error: HTTPException):
     """An error answer for screens and API alike."""
-    message, status = _message(error), error.code or 500
+    return refusal(_message(error), error.code or 500)
+
+
+def refusal(message: str, status: int):
+    """`message` as JSON under /api/ (with the request id), else as a page."""
     if request.path.startswith("/api/"):
         return jsonify(message=message, request_id=g.get("request_id")), status
     appbuilder = current_app.appbuilder
