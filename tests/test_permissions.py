@@ -173,3 +173,15 @@ def test_security_screen_permission(browsers, role, path):
     else:
         assert response.status_code in (302, 403)
         assert response.status_code == 403 or "/login" not in (response.location or "")
+
+
+def test_users_are_given_access_by_roles_alone(browsers):
+    """The user form offers roles (one at least) and no groups; the menu lists no groups
+    screen, and FAB's user chart (its library comes from a CDN) is not served."""
+    admin = browsers["Admin"]
+    form = admin.get("/users/add").get_data(as_text=True)
+    assert 'name="roles"' in form and 'name="groups"' not in form
+    refused = admin.post("/users/add", data={"username": "no_role", "first_name": "N"})
+    assert "Choose at least one role." in refused.get_data(as_text=True)
+    assert "/groups/list/" not in admin.get("/").get_data(as_text=True)
+    assert admin.get("/userstatschartview/chart/").status_code == 404

@@ -23,6 +23,16 @@ class QmsSecurityManager(SecurityManager):
 
     security_api = QmsSecurityApi
     userdbmodelview = QmsUserDBModelView
+    # FAB's user statistics chart loads its library from a CDN, which no page may do.
+    userstatschartview = None
+
+    def register_views(self) -> None:
+        """FAB's security screens, without the groups menu: access is given by roles
+        alone (app/security/roles.py), and a group would be a second, unlisted way."""
+        super().register_views()
+        security = self.appbuilder.menu.find("Security")
+        if security is not None:
+            security.childs = [item for item in security.childs if item.name != "List Groups"]
 
     def _has_view_access(self, user, permission_name: str, view_name: str) -> bool:
         if not has_request_context() or not getattr(user, "is_authenticated", False):

@@ -3,10 +3,15 @@
 from flask_appbuilder.security.views import UserDBModelView
 from flask_babel import lazy_gettext as _
 from wtforms import BooleanField
+from wtforms.validators import DataRequired
 
 from app.security import passwords
 
 STAFF_COLUMNS = ["branch", "password_change_required"]
+
+
+def _without_groups(columns) -> list:
+    return [name for name in columns if name != "groups"]
 
 
 class QmsUserDBModelView(UserDBModelView):
@@ -21,16 +26,25 @@ class QmsUserDBModelView(UserDBModelView):
         "branch": _("Branch"),
         "password_change_required": _("Must change the password at the next login"),
     }
-    list_columns = UserDBModelView.list_columns + ["branch"]
-    add_columns = UserDBModelView.add_columns + STAFF_COLUMNS
-    edit_columns = UserDBModelView.edit_columns + STAFF_COLUMNS
-    search_columns = UserDBModelView.search_columns + ["branch"]
+    # Access comes from roles alone (roles.py): FAB's groups are left out of the screens.
+    list_columns = _without_groups(UserDBModelView.list_columns) + ["branch"]
+    add_columns = _without_groups(UserDBModelView.add_columns) + STAFF_COLUMNS
+    edit_columns = _without_groups(UserDBModelView.edit_columns) + STAFF_COLUMNS
+    search_columns = _without_groups(UserDBModelView.search_columns) + ["branch"]
     show_fieldsets = [
-        (title, {**fieldset, "fields": fieldset["fields"] + STAFF_COLUMNS})
-        if index == 0
-        else (title, fieldset)
+        (
+            title,
+            {
+                **fieldset,
+                "fields": _without_groups(fieldset["fields"])
+                + (STAFF_COLUMNS if not index else []),
+            },
+        )
         for index, (title, fieldset) in enumerate(UserDBModelView.show_fieldsets)
     ]
+    validators_columns = {
+        "roles": [DataRequired(message=_("Choose at least one role."))],
+    }
     add_form_extra_fields = {
         **UserDBModelView.add_form_extra_fields,
         "password_change_required": BooleanField(

@@ -201,4 +201,9 @@ FAB_GAPS = [
     _("User(s) exists in the group, cannot delete"),
     _("User(s) exists in the role, cannot delete"),
     _("Database Error"),
+    _("It's not a good policy to remove a user, just make it inactive"),
+    _("The user's password for authentication"),
+    _("Contains (insensitive)"),
+    _("Start with"),
+    _("Not a valid choice"),
 ]
