@@ -41,3 +41,14 @@ def test_a_record_page_offers_only_the_actions_that_apply(app, make, users, bran
     browser.post(f"/clientview/action/approve/{waiting.id}")
     page = browser.get(f"/clientview/show/{waiting.id}").get_data(True)
     assert "action/approve" not in page
+
+
+def test_the_users_list_reads_as_words(app, users):
+    """The administrator's user list shows roles as names and yes/no, not "[Admin]",
+    "True" or "None"."""
+    browser = app.test_client()
+    login(browser, "admin")
+    text = _visible_text(browser.get("/users/list/"))
+    assert "[" not in text and "True" not in text
+    assert not re.search(r"\bNone\b", text)
+    assert "Sales Manager" in text and "Yes" in text

@@ -6,6 +6,7 @@ from wtforms import BooleanField
 from wtforms.validators import DataRequired
 
 from app.security import passwords
+from app.views.formatters import blank, names, yes_no
 
 STAFF_COLUMNS = ["branch", "password_change_required"]
 
@@ -42,6 +43,8 @@ class QmsUserDBModelView(UserDBModelView):
         )
         for index, (title, fieldset) in enumerate(UserDBModelView.show_fieldsets)
     ]
+    # FAB's list shows "True", "[Admin]" and "None".
+    formatters_columns = {"active": yes_no, "roles": names, "branch": blank}
     validators_columns = {
         "roles": [DataRequired(message=_("Choose at least one role."))],
     }

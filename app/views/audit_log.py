@@ -2,8 +2,9 @@
 
 from app.models import AuditLog
 from app.services.history import ACTION_LABELS
-from app.views.base import ReadOnlyView, business_time
+from app.views.base import ReadOnlyView
 from app.views.datamodel import QmsInterface
+from app.views.formatters import business_time
 
 
 class AuditLogView(ReadOnlyView):

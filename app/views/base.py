@@ -1,7 +1,5 @@
 """The shared base of every entity screen: permissions, row-level scope, labels, errors."""
 
-from datetime import timezone
-
 from flask import abort, flash, redirect, request
 from flask_appbuilder import ModelView, expose
 from flask_appbuilder.const import FLAMSG_ERR_SEC_ACCESS_DENIED
@@ -18,38 +16,15 @@ from sqlalchemy.types import Enum as EnumType
 from wtforms import BooleanField, IntegerField
 from wtforms.widgets import HiddenInput
 
-from app.models.choices import label_of
 from app.security.permissions import METHOD_PERMISSIONS, READ
 from app.security.roles import PERSON_FIELDS
 from app.security.scope import SCOPED_MODELS, EligibleUserFilter, ScopeFilter
-from app.services.clock import business_zone
 from app.services.errors import DomainError
 from app.views.export_list import ExportListMixin
 from app.views.fields import ChoiceField, JSONField
+from app.views.formatters import blank, choice_label, yes_no
 from app.views.labels import ENTITY_LABELS, FIELD_LABELS, TITLES
 from app.views.per_request import per_request_filters
-
-
-def choice_label(value) -> str:
-    """Lists hand formatters raw stored strings, show pages hand enum members: label both."""
-    return "" if value is None else label_of(value)
-
-
-def business_time(value) -> str:
-    """A time the logs keep in UTC, shown in the business time zone."""
-    if value is None:
-        return ""
-    moment = value.replace(tzinfo=timezone.utc).astimezone(business_zone())
-    return moment.strftime("%Y-%m-%d %H:%M:%S")
-
-
-def blank(value):
-    """An empty value is shown empty, not as Python's "None"."""
-    return "" if value is None else value
-
-
-def yes_no(value) -> str:
-    return "" if value is None else str(_("Yes") if value else _("No"))
 
 
 def _title(template, entity):

@@ -1,8 +1,9 @@
 """The security log screen: read only, newest first."""
 
 from app.models import SecurityEvent
-from app.views.base import ReadOnlyView, business_time, choice_label
+from app.views.base import ReadOnlyView
 from app.views.datamodel import QmsInterface
+from app.views.formatters import business_time, choice_label
 
 
 class SecurityEventView(ReadOnlyView):

@@ -1,0 +1,37 @@
+"""How values read on lists and record pages: labels for stored keys, business time,
+yes/no, and nothing at all for an empty value (never Python's "None")."""
+
+from datetime import timezone
+
+from flask_babel import lazy_gettext as _
+
+from app.models.choices import label_of
+from app.services.clock import business_zone
+
+
+def choice_label(value) -> str:
+    """Lists hand formatters raw stored strings, show pages hand enum members: label both."""
+    return "" if value is None else label_of(value)
+
+
+def business_time(value) -> str:
+    """A time the logs keep in UTC, shown in the business time zone."""
+    if value is None:
+        return ""
+    moment = value.replace(tzinfo=timezone.utc).astimezone(business_zone())
+    return moment.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def blank(value):
+    """An empty value is shown empty, not as Python's "None"."""
+    return "" if value is None else value
+
+
+def yes_no(value) -> str:
+    return "" if value is None else str(_("Yes") if value else _("No"))
+
+
+def names(records) -> str:
+    """Several linked records (a user's roles), as a comma-separated list, not a Python
+    list."""
+    return ", ".join(str(record) for record in records or ())
