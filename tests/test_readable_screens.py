@@ -52,3 +52,19 @@ def test_the_users_list_reads_as_words(app, users):
     assert "[" not in text and "True" not in text
     assert not re.search(r"\bNone\b", text)
     assert "Sales Manager" in text and "Yes" in text
+
+
+def test_the_audit_trail_names_kinds_of_record_and_the_system(app, make, users):
+    """The quality officer's audit trail shows the kind of record ("Client", not the
+    table "client") and a rule's changes as the system's."""
+    from app.services import audit
+
+    with audit.acting_as("rule:client-card-incomplete"):
+        make.client(users["sales_manager"], name="Trail LLC")
+    browser = app.test_client()
+    login(browser, "quality_officer")
+    cells = re.findall(
+        r"<td>\s*([^<]*?)\s*</td>", browser.get("/auditlogview/list/").get_data(True)
+    )
+    assert "Client" in cells and "client" not in cells
+    assert "System (rule:client-card-incomplete)" in cells

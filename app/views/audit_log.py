@@ -1,10 +1,20 @@
 """The audit trail screen: read only, newest first, filterable."""
 
+from flask_babel import lazy_gettext as _
+
 from app.models import AuditLog
-from app.services.history import ACTION_LABELS
+from app.services.audit import AUDITED
+from app.services.history import ACTION_LABELS, actor_label
 from app.views.base import ReadOnlyView
 from app.views.datamodel import QmsInterface
 from app.views.formatters import business_time
+from app.views.labels import ENTITY_LABELS
+
+# The trail keeps table names; a person reads what kind of record it was.
+RECORD_KINDS = {
+    table: ENTITY_LABELS.get(model.__name__, (model.__name__,))[0]
+    for model, table in AUDITED.items()
+} | {"survey_answer": _("Survey answer"), "user": _("User"), "role": _("Role")}
 
 
 class AuditLogView(ReadOnlyView):
@@ -20,4 +30,6 @@ class AuditLogView(ReadOnlyView):
     formatters_columns = {
         "occurred_at": business_time,
         "action": lambda action: str(ACTION_LABELS.get(action, action)),
+        "actor": actor_label,
+        "entity": lambda table: str(RECORD_KINDS.get(table, table)),
     }
