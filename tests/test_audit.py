@@ -11,11 +11,21 @@ from app.extensions import db
 from app.models import AuditLog, Client
 from app.services import audit
 
+START = 0
+
+
+@pytest.fixture(autouse=True)
+def _trail_start(ctx):
+    """The trail outlives each test, and SQLite gives a deleted row's id to the next one:
+    only this test's rows count."""
+    global START
+    START = db.session.scalar(sa.select(sa.func.coalesce(sa.func.max(AuditLog.seq), 0)))
+
 
 def _trail(entity, record_id):
     return db.session.scalars(
         sa.select(AuditLog)
-        .where(AuditLog.entity == entity, AuditLog.record_id == record_id)
+        .where(AuditLog.entity == entity, AuditLog.record_id == record_id, AuditLog.seq > START)
         .order_by(AuditLog.seq)
     ).all()
 
@@ -238,3 +248,20 @@ def test_a_forged_row_appended_with_a_correct_hash_breaks_the_seal(ctx, make, us
         transaction.rollback()
     with db.engine.connect() as connection:
         assert audit.verify(connection)["ok"]
+
+
+def test_a_new_record_does_not_inherit_a_deleted_ones_history(app, make, users):
+    """On SQLite a new record may get the id of a deleted one: its page shows only its
+    own history."""
+    gone = make.client(users["sales_manager"], name="Deleted Ltd")
+    gone_id = gone.id
+    db.session.delete(gone)
+    db.session.commit()
+    reborn = Client(id=gone_id, name="Fresh Ltd", owner_id=users["sales_manager"].id)
+    db.session.add(reborn)
+    db.session.commit()
+    browser = app.test_client()
+    login(browser, "admin")
+    page = browser.get(f"/clientview/show/{gone_id}").get_data(as_text=True)
+    trail = page.split('id="history"')[1]
+    assert "Fresh Ltd" in trail and "Deleted Ltd" not in trail

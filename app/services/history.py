@@ -100,9 +100,16 @@ def people_named(session, actors) -> dict:
 
 def history(session, model, entity: str, record_id: int, labels: dict) -> list[dict]:
     """The newest changes of one record of `model` (table `entity`)."""
+    same_record = (AuditLog.entity == entity, AuditLog.record_id == record_id)
+    # SQLite gives a deleted record's id to the next one: its history starts at its creation.
+    created = (
+        sa.select(sa.func.coalesce(sa.func.max(AuditLog.seq), 0))
+        .where(*same_record, AuditLog.action == "create")
+        .scalar_subquery()
+    )
     rows = session.scalars(
         sa.select(AuditLog)
-        .where(AuditLog.entity == entity, AuditLog.record_id == record_id)
+        .where(*same_record, AuditLog.seq >= created)
         .order_by(AuditLog.seq.desc())
         .limit(HISTORY_ROWS)
     ).all()
