@@ -24,6 +24,39 @@ def test_new_invoice_starts_as_draft_with_default_currency(make, users):
     assert invoice.owner_id == users["sales_manager"].id
 
 
+def test_the_api_applies_the_default_currency(app, make, users):
+    """POST /api/v1/invoice/ without a currency saves the configured one (it was a 422)."""
+    from conftest import api_client
+
+    client = make.client(users["sales_manager"])
+    api = api_client(app, "sales_manager")
+    body = {"number": "API-1", "client": client.id, "issued_on": "2026-11-02", "amount": "10"}
+    response = api.post("/api/v1/invoice/", json=body)
+    assert response.status_code == 201, response.json
+    assert db.session.get(Invoice, response.json["id"]).currency == "RUB"
+
+
+@pytest.mark.parametrize(
+    "given,saved",
+    [("CNY", "CNY"), ("usd", "USD"), ("XYZ", None), ("XYZ123", None)],
+)
+def test_currency_is_an_iso_4217_code(make, users, given, saved):
+    """Known ISO 4217 codes are saved (upper case); anything else is refused, not cut."""
+    client = make.client(users["sales_manager"])
+    invoice = Invoice(
+        number="C-1", client_id=client.id, issued_on=date.today(), amount=10, currency=given
+    )
+    db.session.add(invoice)
+    if saved is None:
+        with pytest.raises(DomainError) as refused:
+            db.session.commit()
+        assert "currency" in refused.value.messages
+        db.session.rollback()
+    else:
+        db.session.commit()
+        assert invoice.currency == saved
+
+
 @pytest.mark.parametrize("amount", ["0", "-5"])
 def test_amount_must_be_positive(make, users, amount):
     """A zero or negative amount is refused with a message on the amount field."""
@@ -130,3 +163,13 @@ def test_only_a_head_of_sales_reopens_a_rejected_invoice_with_a_reason(make, use
         invoice.status, invoice.reason = InvoiceStatus.on_approval, "Budget found"
         db.session.commit()
         assert invoice.status == InvoiceStatus.on_approval and invoice.rejection_reason is None
+
+
+def test_the_invoice_form_starts_with_the_default_currency(app, users):
+    """The new-invoice form offers the configured currency, and may be left to it."""
+    from conftest import login
+
+    browser = app.test_client()
+    login(browser, "sales_manager")
+    form = browser.get("/invoiceview/add").get_data(as_text=True)
+    assert 'name="currency"' in form and 'value="RUB"' in form

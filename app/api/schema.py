@@ -11,7 +11,7 @@ from flask_babel import gettext
 from marshmallow import ValidationError, fields, validate
 from marshmallow_sqlalchemy.fields import Related
 
-from app.models.base import MINIMUM, TEXT_MAX
+from app.models.base import FILLED_BY_SERVICE, MINIMUM, TEXT_MAX
 from app.services.values import INTEGER_RANGE, MESSAGES, TEXT_PATTERN, as_business_time
 
 # The longest ISO 8601 date-time worth reading ("2026-12-01T10:00:00.000000+03:00").
@@ -108,6 +108,8 @@ def strict(field, column):
 def _strict(field, column):
     if column is None or field.dump_only:
         return field
+    if FILLED_BY_SERVICE in column.info:
+        field.required = False
     if isinstance(field, fields.DateTime) and not isinstance(field, BusinessDateTime):
         return BusinessDateTime(**_same_options(field))
     if isinstance(field, fields.Date) and not isinstance(field, BoundedDate):

@@ -13,6 +13,13 @@ MINIMUM = "minimum"  # (bound, exclusive)
 TEXT_MAX = 20_000  # characters of a Text column, unless its info gives "max_length"
 POSITIVE = {MINIMUM: (0, True)}
 NOT_NEGATIVE = {MINIMUM: (0, False)}
+FILLED_BY_SERVICE = "filled_by_service"
+
+
+def filled_by_service(setting: str) -> dict:
+    """`info` of a required column that its service fills, when it is not given, from the
+    configuration `setting`: the API does not ask for it, and forms start with it."""
+    return {FILLED_BY_SERVICE: setting}
 
 
 def fact(message=True) -> dict:

@@ -3,7 +3,17 @@
 from flask_appbuilder import Model
 from sqlalchemy.orm import relationship
 
-from app.models.base import NOT_NEGATIVE, POSITIVE, Audited, User, choice, fact, sa, user_fk
+from app.models.base import (
+    NOT_NEGATIVE,
+    POSITIVE,
+    Audited,
+    User,
+    choice,
+    fact,
+    filled_by_service,
+    sa,
+    user_fk,
+)
 from app.models.choices import InvoiceStatus
 
 
@@ -28,7 +38,7 @@ class Invoice(Audited, Model):
     client = relationship("Client")
     issued_on = sa.Column(sa.Date, nullable=False, info=fact())
     amount = sa.Column(sa.Numeric(14, 2), nullable=False, info=POSITIVE)
-    currency = sa.Column(sa.String(3), nullable=False)
+    currency = sa.Column(sa.String(3), nullable=False, info=filled_by_service("DEFAULT_CURRENCY"))
     cost = sa.Column(sa.Numeric(14, 2), info=NOT_NEGATIVE)
     status = choice(InvoiceStatus, default=InvoiceStatus.draft)
     status_changed_at = sa.Column(sa.DateTime)

@@ -4,6 +4,7 @@ import re
 from decimal import Decimal
 
 import sqlalchemy as sa
+from babel.numbers import list_currencies
 from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _
 
@@ -18,7 +19,8 @@ from app.services.clock import business_now
 from app.services.errors import Collector, DomainError, NotAllowed, check_transition
 from app.services.people import default_to_actor
 
-CURRENCY = re.compile(r"^[A-Z]{3}$")
+# ISO 4217, from the CLDR data Babel carries (kept up to date with Babel).
+CURRENCIES = frozenset(list_currencies())
 NUMBER = re.compile(r"^[\w\-/.]{1,50}$")
 # Which status may follow which; paid is final.
 TRANSITIONS = {
@@ -68,10 +70,14 @@ def _check_fields(invoice: Invoice, change, errors: Collector) -> None:
         ).first()
     ):
         errors.add("number", _("Another invoice has this number."))
-    if not invoice.currency and has_app_context():
+    if not (invoice.currency or "").strip() and has_app_context():
         invoice.currency = current_app.config["DEFAULT_CURRENCY"]
-    if invoice.currency and not CURRENCY.match(invoice.currency):
-        errors.add("currency", _("A currency is a three-letter ISO code, e.g. RUB, CNY, USD."))
+    if invoice.currency:
+        invoice.currency = invoice.currency.strip().upper()
+        if invoice.currency not in CURRENCIES:
+            errors.add(
+                "currency", _("A currency is a three-letter ISO 4217 code, e.g. RUB, CNY, USD.")
+            )
 
 
 @guard.checks(Invoice)

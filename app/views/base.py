@@ -1,6 +1,6 @@
 """The shared base of every entity screen: permissions, row-level scope, labels, errors."""
 
-from flask import abort, flash, redirect, request
+from flask import abort, current_app, flash, redirect, request
 from flask_appbuilder import ModelView, expose
 from flask_appbuilder.const import FLAMSG_ERR_SEC_ACCESS_DENIED
 from flask_appbuilder.urltools import (
@@ -13,9 +13,11 @@ from flask_babel import LazyString, gettext
 from flask_babel import lazy_gettext as _
 from sqlalchemy.types import JSON, Boolean
 from sqlalchemy.types import Enum as EnumType
-from wtforms import BooleanField, IntegerField
+from wtforms import BooleanField, IntegerField, StringField
+from wtforms.validators import Optional
 from wtforms.widgets import HiddenInput
 
+from app.models.base import FILLED_BY_SERVICE
 from app.security.permissions import METHOD_PERMISSIONS, READ
 from app.security.roles import PERSON_FIELDS
 from app.security.scope import SCOPED_MODELS, EligibleUserFilter, ScopeFilter
@@ -25,6 +27,11 @@ from app.views.fields import ChoiceField, JSONField
 from app.views.formatters import blank, choice_label, yes_no
 from app.views.labels import ENTITY_LABELS, FIELD_LABELS, TITLES
 from app.views.per_request import per_request_filters
+
+
+def _setting(name: str):
+    """A form default read from the configuration when the form is built."""
+    return lambda: current_app.config[name]
 
 
 def _title(template, entity):
@@ -92,6 +99,15 @@ class QmsModelView(ExportListMixin, ModelView):
             column.key: BooleanField(FIELD_LABELS.get(column.key), default=False)
             for column in model.__table__.columns
             if isinstance(column.type, Boolean) and not column.nullable
+        }
+        extra |= {
+            column.key: StringField(
+                FIELD_LABELS.get(column.key),
+                validators=[Optional()],
+                default=_setting(column.info[FILLED_BY_SERVICE]),
+            )
+            for column in model.__table__.columns
+            if FILLED_BY_SERVICE in column.info
         }
         extra |= {
             column.key: JSONField(FIELD_LABELS.get(column.key), render_kw={"rows": 8})
