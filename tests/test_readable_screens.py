@@ -68,3 +68,35 @@ def test_the_audit_trail_names_kinds_of_record_and_the_system(app, make, users):
     )
     assert "Client" in cells and "client" not in cells
     assert "System (rule:client-card-incomplete)" in cells
+
+
+@pytest.mark.parametrize(
+    "path,method,status,message",
+    [
+        ("/no-such-page/", "get", 404, "Нет такой страницы или записи"),
+        ("/clientview/show/999999", "get", 404, "Нет такой страницы или записи"),
+        ("/clientview/list/", "put", 405, "Эту страницу нельзя использовать так"),
+    ],
+)
+def test_refusals_are_pages_of_the_app_in_the_readers_language(
+    app, users, path, method, status, message
+):
+    """A missing page or record and a wrong method answer with the app's own page, in the
+    reader's language, with a way home; not Werkzeug's bare English page."""
+    browser = app.test_client()
+    login(browser, "sales_manager")
+    browser.get("/lang/ru")
+    response = getattr(browser, method)(path)
+    page = response.get_data(as_text=True)
+    assert response.status_code == status
+    assert message in page and 'id="request-refused"' in page and "navbar" in page
+    if status == 405:
+        assert "GET" in response.headers["Allow"]
+
+
+def test_a_missing_api_resource_answers_json(app, users):
+    """Under /api/ a refusal stays JSON, with the request id."""
+    from conftest import api_client
+
+    response = api_client(app, "sales_manager").get("/api/v1/no_such_resource/")
+    assert response.status_code == 404 and response.json["request_id"]

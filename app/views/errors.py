@@ -9,8 +9,11 @@ from flask_babel import gettext
 from flask_limiter.errors import RateLimitExceeded
 from werkzeug.exceptions import (
     BadRequest,
+    Forbidden,
     HTTPException,
     InternalServerError,
+    MethodNotAllowed,
+    NotFound,
     RequestEntityTooLarge,
     TooManyRequests,
 )
@@ -28,6 +31,12 @@ def _message(error: HTTPException) -> str:
         if error.description and error.description != TooManyRequests.description:
             return error.description
         return gettext("Too many attempts: wait a minute and try again.")
+    if isinstance(error, NotFound):
+        return gettext("There is no such page or record, or it is not yours.")
+    if isinstance(error, Forbidden):
+        return gettext("You may not open this page.")
+    if isinstance(error, MethodNotAllowed):
+        return gettext("This page cannot be used that way.")
     if isinstance(error, InternalServerError):
         return gettext(
             "Something went wrong on our side; nothing was changed. If it happens again, "
@@ -45,7 +54,10 @@ def _message(error: HTTPException) -> str:
 
 def answer(error: HTTPException):
     """An error answer for screens and API alike."""
-    return refusal(_message(error), error.code or 500)
+    body, status = refusal(_message(error), error.code or 500)
+    if isinstance(error, MethodNotAllowed) and error.valid_methods:
+        return body, status, {"Allow": ", ".join(error.valid_methods)}
+    return body, status
 
 
 def refusal(message: str, status: int):
@@ -75,5 +87,6 @@ def log_server_error(message: str = "") -> None:
 
 
 def install(app) -> None:
-    for error in (BadRequest, RequestEntityTooLarge, TooManyRequests, InternalServerError):
+    refused = (BadRequest, Forbidden, NotFound, MethodNotAllowed, RequestEntityTooLarge)
+    for error in (*refused, TooManyRequests, InternalServerError):
         app.register_error_handler(error, answer)
