@@ -160,3 +160,32 @@ def test_export_the_filtered_list_to_excel(page, make, users):
         if str(row[0]).startswith(("EXP", "OTHER"))
     }
     assert numbers == {"EXP-1", "EXP-2"}
+
+
+def test_edit_and_delete_from_the_record_page(page, make, users):
+    """From a contact's page the manager opens Edit, saves, and deletes the contact after
+    confirming (a POST with the CSRF token)."""
+    from playwright.sync_api import expect
+
+    from app.extensions import db
+    from app.models import Contact
+
+    client = make.client(users["sales_manager"])
+    contact = Contact(client_id=client.id, full_name="Page Actions", position="Buyer")
+    db.session.add(contact)
+    db.session.commit()
+    contact_id = contact.id
+    _log_in(page, "sales_manager")
+    page.goto(f"/contactview/show/{contact_id}")
+    page.click("#record-actions a[href$='/contactview/edit/%d']" % contact_id)
+    page.fill("#position", "Chief buyer")
+    page.click("form [type=submit]")
+    expect(page.locator(".alert-success")).to_be_visible()
+    db.session.expire_all()
+    assert db.session.get(Contact, contact_id).position == "Chief buyer"
+    page.goto(f"/contactview/show/{contact_id}")
+    page.click(f"#record-actions #btn-delete-\\/contactview\\/delete\\/{contact_id}")
+    page.click("#modal-confirm-ok")
+    expect(page.locator(".alert-success")).to_be_visible()
+    db.session.expire_all()
+    assert db.session.get(Contact, contact_id) is None

@@ -100,3 +100,17 @@ def test_a_missing_api_resource_answers_json(app, users):
 
     response = api_client(app, "sales_manager").get("/api/v1/no_such_resource/")
     assert response.status_code == 404 and response.json["request_id"]
+
+
+def test_a_record_page_has_edit_and_delete_where_permitted(app, make, users):
+    """The manager's client page links to Edit and Delete (a POST with its token); the
+    quality officer, who may only read, gets neither."""
+    client = make.client(users["sales_manager"])
+    manager, quality = app.test_client(), app.test_client()
+    login(manager, "sales_manager")
+    login(quality, "quality_officer")
+    page = manager.get(f"/clientview/show/{client.id}").get_data(True)
+    assert f"/clientview/edit/{client.id}" in page and f"/clientview/delete/{client.id}" in page
+    assert 'id="delete_form"' in page and 'name="csrf_token"' in page
+    page = quality.get(f"/clientview/show/{client.id}").get_data(True)
+    assert "/clientview/edit/" not in page and "/clientview/delete/" not in page

@@ -1,6 +1,6 @@
 """The shared base of every entity screen: permissions, row-level scope, labels, errors."""
 
-from flask import abort, current_app, flash, redirect, request
+from flask import abort, current_app, flash, redirect, request, url_for
 from flask_appbuilder import ModelView, expose
 from flask_appbuilder.const import FLAMSG_ERR_SEC_ACCESS_DENIED
 from flask_appbuilder.urltools import (
@@ -9,10 +9,12 @@ from flask_appbuilder.urltools import (
     get_page_args,
     get_page_size_args,
 )
+from flask_appbuilder.widgets import ShowWidget
 from flask_babel import LazyString, gettext
 from flask_babel import lazy_gettext as _
 from sqlalchemy.types import JSON, Boolean
 from sqlalchemy.types import Enum as EnumType
+from werkzeug.routing import BuildError
 from wtforms import BooleanField, IntegerField, StringField
 from wtforms.validators import Optional
 from wtforms.widgets import HiddenInput
@@ -62,9 +64,17 @@ def scoped_relations(model) -> dict:
     return relations
 
 
+class QmsShowWidget(ShowWidget):
+    """FAB's record page with Edit and Delete beside the actions."""
+
+    template = "show_widget.html"
+
+
 class QmsModelView(ExportListMixin, ModelView):
     """A generated CRUD screen limited to the user's rows, with translated labels and an
     Excel export of its list."""
+
+    show_widget = QmsShowWidget
 
     method_permission_name = METHOD_PERMISSIONS
     page_size = 25
@@ -182,9 +192,17 @@ class QmsModelView(ExportListMixin, ModelView):
         """A record's page offers only the actions that apply to it (FAB offers every one,
         and an empty choice would make it fall back to all of them)."""
         widgets = super()._get_show_widget(pk, item, **kwargs)
-        widgets["show"].template_args["actions"] = {
+        arguments = widgets["show"].template_args
+        arguments["actions"] = {
             name: each for name, each in self.actions.items() if self.action_applies(name, item)
         }
+        may = self.appbuilder.sm.has_access
+        for method, key in (("edit", "edit_url"), ("delete", "delete_url")):
+            if may(f"can_{METHOD_PERMISSIONS[method]}", self.class_permission_name):
+                try:
+                    arguments[key] = url_for(f"{self.endpoint}.{method}", pk=pk)
+                except BuildError:  # a read-only screen serves no such route
+                    pass
         return widgets
 
     def action_applies(self, name: str, item) -> bool:  # noqa: ARG002
