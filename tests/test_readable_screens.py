@@ -4,7 +4,10 @@
 import re
 
 import pytest
+import sqlalchemy as sa
 from conftest import login
+
+from app.extensions import db
 
 VISIBLE = re.compile(r"<script.*?</script>|<style.*?</style>|<[^>]+>", re.S)
 
@@ -114,3 +117,30 @@ def test_a_record_page_has_edit_and_delete_where_permitted(app, make, users):
     assert 'id="delete_form"' in page and 'name="csrf_token"' in page
     page = quality.get(f"/clientview/show/{client.id}").get_data(True)
     assert "/clientview/edit/" not in page and "/clientview/delete/" not in page
+
+
+def test_after_a_save_the_saved_record_is_shown(app, make, users):
+    """Saving a new or edited record lands on its page, whatever page came before."""
+    from app.models import Client
+
+    browser = app.test_client()
+    login(browser, "sales_manager")
+    browser.get("/interactionview/list/")
+    browser.get("/clientview/add")
+    added = browser.post("/clientview/add", data={"name": "Landing LLC", "status": "new"})
+    client = db.session.scalar(sa.select(Client).where(Client.name == "Landing LLC"))
+    assert added.status_code == 302 and added.location.endswith(f"/clientview/show/{client.id}")
+    browser.get("/")
+    browser.get(f"/clientview/edit/{client.id}")
+    edited = browser.post(
+        f"/clientview/edit/{client.id}",
+        data={
+            "name": "Landing LLC",
+            "status": "new",
+            "owner": client.owner_id,
+            "branch": client.branch_id or "",
+            "notes": "Met",
+            "version": client.version,
+        },
+    )
+    assert edited.status_code == 302 and edited.location.endswith(f"/clientview/show/{client.id}")

@@ -1,6 +1,6 @@
 """The shared base of every entity screen: permissions, row-level scope, labels, errors."""
 
-from flask import abort, current_app, flash, redirect, request, url_for
+from flask import abort, current_app, flash, g, redirect, request, url_for
 from flask_appbuilder import ModelView, expose
 from flask_appbuilder.const import FLAMSG_ERR_SEC_ACCESS_DENIED
 from flask_appbuilder.urltools import (
@@ -278,6 +278,7 @@ class QmsModelView(ExportListMixin, ModelView):
                     return failed
                 self.post_add(item)
                 flash(str(self.add_row_message), "success")
+                g.qms_saved = self.datamodel.get_pk_value(item)
                 return None
         else:
             self.update_redirect()
@@ -310,12 +311,29 @@ class QmsModelView(ExportListMixin, ModelView):
                     return self._with_related(failed, item, pk)
                 self.post_update(item)
                 flash(str(self.edit_row_message), "success")
+                g.qms_saved = pk
                 return None
         else:
             form = self.edit_form.refresh(obj=item)
             self.prefill_form(form, pk)
             self.update_redirect()
         return self._with_related(widget(form=form, exclude_cols=exclude_cols), item, pk)
+
+    def post_add_redirect(self):
+        return self._to_saved() or super().post_add_redirect()
+
+    def post_edit_redirect(self):
+        return self._to_saved() or super().post_edit_redirect()
+
+    def _to_saved(self):
+        """After a save, the saved record's page (FAB went back to whatever page was
+        visited before the form). Kept on `g`: the view is shared by every request."""
+        if g.get("qms_saved") is None:
+            return None
+        try:
+            return redirect(url_for(f"{self.endpoint}.show", pk=g.qms_saved))
+        except BuildError:  # a screen without record pages
+            return None
 
     def _with_related(self, widgets, item, pk):
         return self._get_related_views_widgets(
