@@ -28,6 +28,8 @@ DEFAULT_CURRENCY = "RUB"
 RULES_SWEEP_SECONDS = 60
 # Rules evaluated side by side in a sweep; None: 2 on PostgreSQL, 1 on SQLite.
 RULES_SWEEP_WORKERS = None
+# Who takes a follow-up when a rule's assignment finds nobody (and the rule names no fallback).
+RULES_FALLBACK_ROLE = "Customer Service"
 
 # E-mail for notifications; none is sent while MAIL_SERVER is empty (in-app only).
 MAIL_SERVER = None
@@ -135,6 +137,7 @@ ENVIRONMENT = {
     "QMS_LOGIN_ACCOUNT_LIMIT": ("AUTH_ACCOUNT_LIMIT", str),
     "QMS_RULES_SWEEP_SECONDS": ("RULES_SWEEP_SECONDS", int),
     "QMS_RULES_SWEEP_WORKERS": ("RULES_SWEEP_WORKERS", int),
+    "QMS_RULES_FALLBACK_ROLE": ("RULES_FALLBACK_ROLE", str),
     "QMS_MAIL_SERVER": ("MAIL_SERVER", str),
     "QMS_MAIL_PORT": ("MAIL_PORT", int),
     "QMS_MAIL_USE_TLS": ("MAIL_USE_TLS", lambda value: value.lower() in ("1", "true", "yes")),

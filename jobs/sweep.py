@@ -68,10 +68,13 @@ def act(connection, rule, rows, as_of: dt.datetime, calendar, period: str) -> di
     kind = action["type"]
     people = {}
     if kind in PEOPLE_ACTIONS:
-        spec = action.get("assignee", "branch_head")
-        people = actions.assignees(connection, rule, rows, spec)
-        result["unassigned"] = len(rows) - len(people)
-        rows = [row for row in rows if row.record_id in people]
+        people = actions.assignees(connection, rule, rows, action.get("assignee", "branch_head"))
+        # Nobody by the rule's assignment (an inquiry without a client has no branch head):
+        # the follow-up goes to the fallback, and the record is acted on all the same.
+        nobody = [row for row in rows if row.record_id not in people]
+        result["unassigned"] = len(nobody)
+        if nobody:
+            people |= actions.assignees(connection, rule, nobody, fallback_of(rule))
     claimed = actions.claim(connection, rule, [row.record_id for row in rows], period, as_of)
     rows = [row for row in rows if row.record_id in claimed]
     still = conditions(rule, as_of)
@@ -89,6 +92,12 @@ def act(connection, rule, rows, as_of: dt.datetime, calendar, period: str) -> di
         actions.notify(connection, rule, rows, action, people, as_of)
     result["acted"] = len(done)
     return result
+
+
+def fallback_of(rule) -> str:
+    """Who takes a rule's follow-up when its assignment finds nobody: the rule's
+    `fallback`, else the configured role (QMS_RULES_FALLBACK_ROLE)."""
+    return rule.action.get("fallback") or f"role:{current_app.config['RULES_FALLBACK_ROLE']}"
 
 
 def run_in_transaction(rule, as_of: dt.datetime, calendar, since=None) -> dict:

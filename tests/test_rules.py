@@ -105,6 +105,45 @@ def test_unanswered_inquiry_is_escalated_to_the_minute(make, users, branch):
     assert task.assignee_id == branch.head_id and task.related_id == late.id
 
 
+def test_an_escalation_with_nobody_to_take_it_goes_to_the_fallback(app, users):
+    """A caller without a client card has no branch head: the inquiry is still stamped as
+    breached, the task goes to the fallback role (Customer Service), and the home page
+    says how many follow-ups found nobody."""
+    from conftest import login
+
+    stray = models.Inquiry(contact_name="Walk-in", subject="No card", received_at=FRIDAY)
+    db.session.add(stray)
+    db.session.commit()
+    result = swept(datetime(2026, 11, 23, 9, 20), "inquiry-answer-30m")["inquiry-answer-30m"]
+    assert (result["acted"], result["unassigned"]) == (1, 1)
+    assert db.session.get(models.Inquiry, stray.id).breached_at == datetime(2026, 11, 23, 9, 20)
+    service = {users["customer_service"].id, users["customer_service_b"].id}
+    assert {task.assignee_id for task in rule_tasks("inquiry-answer-30m")} == service
+    browser = app.test_client()
+    login(browser, "admin")
+    page = browser.get("/").get_data(as_text=True)
+    assert 'id="sweep-unassigned"' in page and "inquiry-answer-30m" in page
+
+
+def test_a_rules_own_fallback_takes_its_unassigned_follow_ups(users, ctx):
+    """A rule naming `fallback: user:<name>` gives that user the follow-ups nobody took."""
+    rule = db.session.scalar(
+        sa.select(models.FollowUpRule).where(models.FollowUpRule.code == "inquiry-answer-30m")
+    )
+    kept = dict(rule.action)
+    rule.action = {**kept, "fallback": "user:director"}
+    db.session.add(models.Inquiry(contact_name="Walk-in", subject="No card", received_at=FRIDAY))
+    db.session.commit()
+    try:
+        swept(datetime(2026, 11, 23, 9, 20), "inquiry-answer-30m")
+        [task] = rule_tasks("inquiry-answer-30m")
+        assert task.assignee_id == users["director"].id
+    finally:  # the rules outlive each test
+        rule = db.session.get(models.FollowUpRule, rule.id)
+        rule.action = kept
+        db.session.commit()
+
+
 def test_sweeps_running_at_once_act_once_per_record(app, make, users):
     """Two sweeps at the same time (threads, own connections) create one task per record."""
     client = make.client(users["sales_manager"])

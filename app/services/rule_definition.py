@@ -248,6 +248,15 @@ def check_assignee(session, assignee) -> None:
         )
 
 
+def check_fallback(session, fallback) -> None:
+    """Who takes a follow-up when the assignee is nobody: a role or a user, named."""
+    _require(
+        isinstance(fallback, str) and fallback.partition(":")[0] in ("role", "user"),
+        _("The fallback must be role:<role name> or user:<user name>."),
+    )
+    check_assignee(session, fallback)
+
+
 def check_action(session, entity: str, trigger_kind, action) -> None:
     _keys(
         action,
@@ -255,6 +264,7 @@ def check_action(session, entity: str, trigger_kind, action) -> None:
         {
             "type",
             "assignee",
+            "fallback",
             "title",
             "description",
             "due",
@@ -273,6 +283,8 @@ def check_action(session, entity: str, trigger_kind, action) -> None:
         check_assignee(
             session, action.get("assignee", "branch_head" if kind == RuleAction.escalate else None)
         )
+        if "fallback" in action:
+            check_fallback(session, action["fallback"])
         check_template(action.get("title"), "title")
         check_offset(action.get("due", {"days": 0}), "due")
     if "description" in action:
