@@ -3,7 +3,7 @@
 from flask_babel import lazy_gettext as _
 
 from app.views.audit_log import AuditLogView
-from app.views.client import ClientView, MyClientView
+from app.views.client import AwaitingApprovalView, ClientView, MyClientView
 from app.views.complaint import ComplaintView, CorrectiveActionView
 from app.views.contact import ContactView
 from app.views.export import ExportJobView
@@ -39,6 +39,13 @@ MENU = [
     (ExportJobView, "Exports", _("My exports"), "fa-file-excel", "Clients"),
     (MyClientView, "My clients", _("My clients"), "fa-user-tie", "Clients"),
     (ClientView, "Clients", _("All clients"), "fa-building", "Clients"),
+    (
+        AwaitingApprovalView,
+        "Awaiting approval",
+        _("Awaiting approval"),
+        "fa-user-clock",
+        "Clients",
+    ),
     (ContactView, "Contacts", _("Contacts"), "fa-id-card", "Clients"),
     (InteractionView, "Interactions", _("Interactions and visits"), "fa-comments", "Clients"),
     (TaskView, "Tasks", _("Tasks"), "fa-list-check", "Clients"),

@@ -2,10 +2,11 @@
 
 from flask import flash, redirect
 from flask_appbuilder.actions import action
-from flask_appbuilder.models.sqla.filters import FilterEqualFunction
+from flask_appbuilder.models.sqla.filters import FilterEqual, FilterEqualFunction
 from flask_babel import lazy_gettext as _
 
 from app.models import Client
+from app.models.choices import ClientStatus
 from app.services import client as client_service
 from app.services.actor import current_actor_id
 from app.services.errors import DomainError
@@ -78,15 +79,22 @@ class ClientView(ClientColumns, QmsModelView):
         multiple=True,
     )
     def approve(self, items):
+        """Each selected prospect on its own: those that can be approved are, and the
+        others are named with the reason (one refusal no longer undid the rest)."""
         items = items if isinstance(items, list) else [items]
-        try:
-            for item in items:
+        approved, refused = [], []
+        for item in items:
+            try:
                 client_service.approve(item)
-            self.datamodel.session.commit()
-            flash(str(_("Approved: %(count)s.", count=len(items))), "success")
-        except DomainError as error:
-            self.datamodel.session.rollback()
-            flash(error.text(), "danger")
+                self.datamodel.session.commit()
+                approved.append(item.name)
+            except DomainError as error:
+                self.datamodel.session.rollback()
+                refused.append(f"{item.name}: {error.text()}")
+        if approved:
+            flash(str(_("Approved: %(names)s.", names=", ".join(approved))), "success")
+        for reason in refused:
+            flash(str(_("Not approved: %(reason)s", reason=reason)), "danger")
         return redirect(self.get_redirect())
 
 
@@ -96,3 +104,14 @@ class MyClientView(ClientColumns, QmsModelView):
     route_base = "/myclients"
     list_title = _("My clients")
     base_filters = QmsModelView.base_filters + [["owner_id", FilterEqualFunction, current_actor_id]]
+
+
+class AwaitingApprovalView(ClientView):
+    """Prospects no head of sales has approved yet, for the heads to work through."""
+
+    route_base = "/awaitingapproval"
+    list_title = _("Awaiting approval")
+    base_filters = ClientView.base_filters + [
+        ["approved_at", FilterEqual, None],
+        ["status", FilterEqual, ClientStatus.new.value],
+    ]
