@@ -98,3 +98,25 @@ def test_a_status_given_as_text_is_refused_in_words(complaint, status):
         db.session.commit()
     db.session.rollback()
     assert status.replace("resolved", "Resolved") in str(error.value)
+
+
+@pytest.mark.parametrize("linked_as", ["objects", "ids"])
+def test_a_new_complaint_refuses_another_clients_contact(make, users, linked_as):
+    """On create as on edit: the complaint's contact must be one of its client's (set as
+    objects, as the screens do, or as ids, as the API does)."""
+    from app.models import Contact
+
+    ours = make.client(users["sales_manager"], name="Ours")
+    theirs = make.client(users["sales_manager"], name="Theirs")
+    stranger = Contact(client_id=theirs.id, full_name="Alice Taylor")
+    db.session.add(stranger)
+    db.session.commit()
+    if linked_as == "objects":
+        record = Complaint(client=ours, contact=stranger, description="Late")
+    else:
+        record = Complaint(client_id=ours.id, contact_id=stranger.id, description="Late")
+    db.session.add(record)
+    with pytest.raises(DomainError) as refused:
+        db.session.commit()
+    db.session.rollback()
+    assert refused.value.messages["contact"] == ["This contact belongs to another client."]

@@ -25,3 +25,9 @@ class Contact(Audited, Model):
     email = sa.Column(sa.String(255))
     preferred_channel = choice(Channel, nullable=True)
     is_primary = sa.Column(sa.Boolean, nullable=False, default=False)
+
+    def __str__(self) -> str:
+        """Two contacts may share a name ("Alice Taylor"): drop-downs and links name the
+        client too. Screens read contacts with their client joined (QmsInterface)."""
+        client = self.client
+        return f"{self.full_name} — {client.name}" if client is not None else self.full_name

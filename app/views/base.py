@@ -3,6 +3,7 @@
 from flask import abort, current_app, flash, g, redirect, request, url_for
 from flask_appbuilder import ModelView, expose
 from flask_appbuilder.const import FLAMSG_ERR_SEC_ACCESS_DENIED
+from flask_appbuilder.fields import QuerySelectField
 from flask_appbuilder.urltools import (
     get_filter_args,
     get_order_args,
@@ -161,6 +162,16 @@ class QmsModelView(ExportListMixin, ModelView):
             **(self.search_form_query_rel_fields or {}),
         }
         super().__init__(**kwargs)
+        # A new record's required links start blank: FAB preselects the first record of the
+        # list (the first client), which a hurried save then keeps. Blank is refused.
+        # The empty choice reads "—" (FAB's showed "__None").
+        for form in (self.add_form, self.edit_form):
+            for field in vars(form).values():
+                if getattr(field, "field_class", None) is QuerySelectField:
+                    required = not field.kwargs.get("allow_blank")
+                    if form is self.add_form:
+                        field.kwargs["allow_blank"] = True
+                    field.kwargs["blank_text"] = _("— choose —") if required else "—"
 
     def render_template(self, template, **kwargs):
         """Show pages carry the record's history from the audit trail, and whatever
