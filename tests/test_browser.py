@@ -189,3 +189,33 @@ def test_edit_and_delete_from_the_record_page(page, make, users):
     expect(page.locator(".alert-success")).to_be_visible()
     db.session.expire_all()
     assert db.session.get(Contact, contact_id) is None
+
+
+def test_the_contact_list_follows_the_chosen_client(page, make, users):
+    """On a new complaint, choosing a client leaves only that client's contacts, named
+    with their client; the page loads nothing from another origin."""
+    from app.extensions import db
+    from app.models import Contact
+
+    ours = make.client(users["sales_manager"], name="Bluewater Industries 39")
+    theirs = make.client(users["sales_manager"], name="Oakfield Supplies")
+    for client in (ours, theirs):
+        db.session.add(Contact(client_id=client.id, full_name="Alice Taylor"))
+    db.session.commit()
+    outside = []
+    page.on(
+        "request",
+        lambda request: outside.append(request.url) if "127.0.0.1" not in request.url else None,
+    )
+    _log_in(page, "customer_service")
+    page.goto("/complaintview/add")
+    page.select_option("#client", label="Bluewater Industries 39")
+    page.locator("#client").dispatch_event("change")
+    offered = page.eval_on_selector_all("#contact option", "options => options.map(o => o.text)")
+    assert "Alice Taylor — Bluewater Industries 39" in offered
+    assert "Alice Taylor — Oakfield Supplies" not in offered
+    page.select_option("#client", label="Oakfield Supplies")
+    page.evaluate("window.jQuery('#client').trigger('change')")
+    offered = page.eval_on_selector_all("#contact option", "options => options.map(o => o.text)")
+    assert offered[-1] == "Alice Taylor — Oakfield Supplies" and len(offered) == 2
+    assert outside == []

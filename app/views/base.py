@@ -76,6 +76,8 @@ class QmsModelView(ExportListMixin, ModelView):
     Excel export of its list."""
 
     show_widget = QmsShowWidget
+    add_template = "qms_add.html"
+    edit_template = "qms_edit.html"
 
     method_permission_name = METHOD_PERMISSIONS
     page_size = 25
