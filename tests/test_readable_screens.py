@@ -144,3 +144,25 @@ def test_after_a_save_the_saved_record_is_shown(app, make, users):
         },
     )
     assert edited.status_code == 302 and edited.location.endswith(f"/clientview/show/{client.id}")
+
+
+def test_inquiries_past_their_deadline_stand_out_and_keep_their_answer(app, make, users):
+    """An open request past its answer deadline is marked overdue in the list; writing the
+    answer down answers it (the clock stops) and the answer is kept."""
+    from datetime import datetime
+
+    from app.models import Inquiry
+
+    late = Inquiry(contact_name="A", subject="Late one", received_at=datetime(2026, 11, 2, 10))
+    db.session.add(late)
+    db.session.commit()
+    browser = app.test_client()
+    login(browser, "customer_service")
+    listed = browser.get("/inquiryview/list/").get_data(as_text=True)
+    assert "task-overdue" in listed
+    late.answer = "Delivery on Friday"
+    db.session.commit()
+    assert late.first_response_at is not None and late.status == "answered"
+    listed = browser.get("/inquiryview/list/").get_data(as_text=True)
+    assert "task-overdue" not in listed
+    assert "Delivery on Friday" in browser.get(f"/inquiryview/show/{late.id}").get_data(True)

@@ -26,6 +26,12 @@ class Inquiry(Audited, Model):
     assignee_id = user_fk()
     assignee = relationship(User, foreign_keys=[assignee_id])
     first_response_at = sa.Column(sa.DateTime, info=fact())
+    answer = sa.Column(sa.Text)
     status = choice(InquiryStatus, default=InquiryStatus.open, index=True)
     sla_due_at = sa.Column(sa.DateTime, index=True)
     breached_at = sa.Column(sa.DateTime)
+
+    @property
+    def deadline(self) -> tuple:
+        """The answer deadline, and whether it still runs (open and not yet answered)."""
+        return self.sla_due_at, self.first_response_at is None and self.status == InquiryStatus.open

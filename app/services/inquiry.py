@@ -36,6 +36,11 @@ def check_inquiry(change: guard.Change) -> None:
         # The standard counts working minutes: nights, weekends and holidays do not count.
         calendar = working_time.load(change.session, around=inquiry.received_at.date())
         inquiry.sla_due_at = calendar.add(inquiry.received_at, answer_minutes())
+    if (inquiry.answer or "").strip() and inquiry.first_response_at is None:
+        # Writing down the answer is answering: the clock stops now.
+        inquiry.first_response_at = business_now()
+        if inquiry.status == S.open:
+            inquiry.status = S.answered
     if inquiry.status is None:
         inquiry.status = S.answered if inquiry.first_response_at else S.open
     old = change.previous("status")

@@ -1,8 +1,18 @@
 """Screens for inbound requests."""
 
+from flask_babel import lazy_gettext as _
+
 from app.models import Inquiry
 from app.views.base import QmsModelView
 from app.views.datamodel import QmsInterface
+from app.views.task import due_label
+
+
+def deadline_label(due_at, running: bool):
+    """The deadline, marked like a task's while the request waits for its answer."""
+    if not running:
+        return "" if due_at is None else due_at.strftime("%Y-%m-%d %H:%M")
+    return due_label(due_at)
 
 
 class InquiryView(QmsModelView):
@@ -16,7 +26,7 @@ class InquiryView(QmsModelView):
         "contact_name",
         "channel",
         "status",
-        "sla_due_at",
+        "deadline",
         "first_response_at",
         "assignee",
     ]
@@ -41,7 +51,10 @@ class InquiryView(QmsModelView):
         "nonstandard",
         "assignee",
     ]
-    edit_columns = add_columns + ["first_response_at", "status"]
+    edit_columns = add_columns + ["answer", "first_response_at", "status"]
     show_columns = edit_columns + ["sla_due_at", "breached_at", "created_on", "changed_on"]
+    label_columns = {"deadline": _("Answer due")}
+    # An open request past its deadline stands out, as an overdue task does.
+    formatters_columns = {"deadline": lambda deadline: deadline_label(*deadline)}
     order_columns = ["received_at", "sla_due_at", "status"]
     base_order = ("received_at", "desc")

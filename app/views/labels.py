@@ -64,6 +64,7 @@ FIELD_LABELS = {
     "nonstandard": _("Non-standard goods"),
     "assignee": _("Assignee"),
     "first_response_at": _("First response at"),
+    "answer": _("Answer given"),
     "sla_due_at": _("Answer due at"),
     "breached_at": _("Deadline missed at"),
     "number": _("Number"),
