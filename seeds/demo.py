@@ -115,7 +115,6 @@ def _quarter(day: date, back: int) -> date:
 
 def _surveys(session, as_of: date, users) -> list[tuple[int, list[tuple[int, AnswerType]]]]:
     """Four quarterly surveys (the last still open) and one unplanned; with questions."""
-    anchor = datetime.combine(as_of, time(9, 0))
     surveys = []
     for back in range(3, -1, -1):
         start, end = _quarter(as_of, back), _quarter(as_of, back - 1) - timedelta(days=1)
@@ -126,7 +125,8 @@ def _surveys(session, as_of: date, users) -> list[tuple[int, list[tuple[int, Ans
                 period_start=start,
                 period_end=end,
                 status="draft",
-                created_on=anchor,
+                # Planned at the start of its quarter, not on the day of the demo.
+                created_on=datetime.combine(start, time(9, 0)),
             )
         )
     surveys.append(
@@ -138,7 +138,7 @@ def _surveys(session, as_of: date, users) -> list[tuple[int, list[tuple[int, Ans
             period_end=as_of + timedelta(days=10),
             status="draft",
             scope="manager",
-            created_on=anchor,
+            created_on=datetime.combine(as_of - timedelta(days=20), time(9, 0)),
             scope_manager_id=next(iter(users["managers"].values()))[0],
         )
     )
@@ -155,15 +155,15 @@ def _surveys(session, as_of: date, users) -> list[tuple[int, list[tuple[int, Ans
                     text=text,
                     order=order,
                     answer_type=answer_type,
-                    created_on=anchor,
-                    changed_on=anchor,
+                    created_on=survey.created_on,
+                    changed_on=survey.created_on,
                 )
             )
             question_id += 1
     session.flush()
     for survey in surveys:
-        # Stamped with the as-of day, not the wall clock, so that seeding is repeatable.
-        survey.status, survey.changed_on = "open", anchor
+        # Opened when planned, not by the wall clock, so that seeding is repeatable.
+        survey.status, survey.changed_on = "open", survey.created_on
     session.flush()
     return [(survey.id, [(q.id, q.answer_type) for q in survey.questions]) for survey in surveys]
 

@@ -40,7 +40,9 @@ class ClientRows:
         self.reference, self.surveys = reference, surveys
         self.ids = dict(next_ids)
         self.rows: dict = {}
-        self.now = datetime.combine(as_of, time(12, 0))
+        # The picture is of the business as the day `as_of` begins: nothing in it may have
+        # been created later than the moment someone first looks at it.
+        self.now = datetime.combine(as_of, time(0, 0))
 
     def _add(self, model, **row) -> int:
         row["id"] = self.ids[model]
@@ -115,7 +117,7 @@ class ClientRows:
                 title=rng.choice(["Call back", "Send the offer", "Plan a visit"]),
                 client_id=client_id,
                 assignee_id=owner_id,
-                due_at=self.now + timedelta(days=rng.randint(-3, 14)),
+                due_at=self.now + timedelta(days=rng.randint(-3, 14), hours=10),
                 status="open",
                 origin="manual",
             )

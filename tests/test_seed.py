@@ -1,7 +1,7 @@
 """Demo data: deterministic per seed and as-of day, every entity present, valid by the
 services' own rules."""
 
-from datetime import date
+from datetime import date, datetime, time
 
 import sqlalchemy as sa
 from conftest import ENTITY_TABLES
@@ -123,6 +123,20 @@ def test_seeded_data_keeps_the_business_rules(ctx):
         for record in db.session.scalars(sa.select(model).order_by(model.id).limit(20)):
             setattr(record, field, f"{getattr(record, field) or ''} checked")
     db.session.commit()  # every edited record passed its service's checks
+
+
+def test_nothing_seeded_is_created_after_the_day_begins(ctx):
+    """Demo records (tasks and surveys too) were all created before the as-of day began:
+    seeded in the morning, nothing may claim to have been made later that day."""
+    _clean()
+    _seed(ctx, seed=5, clients=120)
+    start = datetime.combine(AS_OF, time(0, 0))
+    for model in SEEDED:
+        column = getattr(model, "created_on", None)
+        if column is None:
+            continue
+        latest = db.session.scalar(sa.select(sa.func.max(column)))
+        assert latest is None or latest <= start, (model.__tablename__, latest)
 
 
 def test_seed_command_prints_counts(ctx):
