@@ -88,6 +88,8 @@ FAB_ADD_SECURITY_API = False
 FAB_API_SWAGGER_UI = True
 FAB_API_MAX_PAGE_SIZE = 500
 FAB_INDEX_VIEW = "app.views.home.HomeView"
+# FAB's layout with our style sheet (app/templates/qms_layout.html).
+FAB_BASE_TEMPLATE = "qms_layout.html"
 FAB_SECURITY_MANAGER_CLASS = "app.security.manager.QmsSecurityManager"
 
 BABEL_DEFAULT_LOCALE = "en"

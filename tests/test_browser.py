@@ -219,3 +219,13 @@ def test_the_contact_list_follows_the_chosen_client(page, make, users):
     offered = page.eval_on_selector_all("#contact option", "options => options.map(o => o.text)")
     assert offered[-1] == "Alice Taylor — Oakfield Supplies" and len(offered) == 2
     assert outside == []
+
+
+def test_a_long_name_does_not_widen_the_home_page(page, make, users):
+    """A client named with 255 characters without a space wraps: the manager's home page
+    stays within a 1280-pixel screen."""
+    make.client(users["sales_manager"], name="W" * 255)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    _log_in(page, "sales_manager")
+    page.goto("/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
