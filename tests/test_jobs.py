@@ -105,16 +105,55 @@ def _workers(parent: int) -> list[int]:
     return found
 
 
+def _a_sweep_made_rule_tasks(database: Path) -> None:
+    """Wait until a sweep has succeeded and a rule has created a task (as installed)."""
+    import sqlite3
+
+    deadline = time.time() + 90
+    while time.time() < deadline:
+        with sqlite3.connect(database) as connection:
+            succeeded = connection.execute(
+                "SELECT count(*) FROM rule_run WHERE status = 'succeeded'"
+            ).fetchone()[0]
+            tasks = connection.execute(
+                "SELECT count(*) FROM task WHERE origin LIKE 'rule:%'"
+            ).fetchone()[0]
+        if succeeded and tasks:
+            return
+        time.sleep(1)
+    raise AssertionError(f"no sweep made a rule task: {succeeded} runs, {tasks} tasks")
+
+
+def _home_page(port: int, username: str, password: str) -> str:
+    """The home page as a person signed in through the login form (with its token)."""
+    import re
+
+    import requests
+
+    browser, base = requests.Session(), f"http://127.0.0.1:{port}"
+    form = browser.get(f"{base}/login/", timeout=10).text
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', form).group(1)
+    signed_in = browser.post(
+        f"{base}/login/",
+        data={"username": username, "password": password, "csrf_token": token},
+        timeout=10,
+    )
+    assert signed_in.status_code == 200 and "/login" not in signed_in.url
+    return browser.get(f"{base}/", timeout=10).text
+
+
 def test_qms_run_serves_and_ctrl_c_stops_every_process(tmp_path):
     """`qms run` initialises, seeds, serves the login page with a worker and an embedded
-    Redis; a worker that dies is started again; SIGINT to its process group (Ctrl-C) leaves
-    no process behind."""
+    Redis; its scheduler's first sweep runs the rules, which create tasks, and the home
+    page does not warn; a worker that dies is started again; SIGINT to its process group
+    (Ctrl-C) leaves no process behind."""
     port = 5600 + os.getpid() % 300
     environment = {
         **os.environ,
         "QMS_INSTANCE_DIR": str(tmp_path),
         "QMS_ADMIN_PASSWORD": "run-pass-123",
         "QMS_DATABASE_URL": f"sqlite:///{tmp_path / 'run.db'}",
+        "QMS_RULES_SWEEP_SECONDS": "5",
     }
     environment.pop("QMS_REDIS_URL", None)
     process = subprocess.Popen(
@@ -149,6 +188,8 @@ def test_qms_run_serves_and_ctrl_c_stops_every_process(tmp_path):
             if _alive(pid)
         ]
         assert any("redis-server" in command for command in commands)
+        _a_sweep_made_rule_tasks(tmp_path / "run.db")
+        assert 'id="sweep-stale"' not in _home_page(port, "admin", "run-pass-123")
         [worker] = _workers(process.pid)
         os.kill(worker, signal.SIGKILL)
         deadline = time.time() + 30
