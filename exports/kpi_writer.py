@@ -84,7 +84,11 @@ def write_kpi(start: dt.date, end: dt.date, target, exported_by: str) -> int:
     total = query.frame(None)
     by_branch = pd.concat([query.frame("branch"), total])
     by_manager = pd.concat([query.frame("manager"), total])
-    everyone = gettext("All (the whole company)")
+    # A head of sales sums only the clients they see: the total row says which it holds.
+    if query.scope is None:
+        everyone = gettext("All (the whole company)")
+    else:
+        everyone = gettext("All (the clients you see)")
     unassigned = gettext("(none)")
     branch_names = {TOTAL: everyone, **names("branch", by_branch.index)}
     manager_names = {TOTAL: everyone, **names("manager", by_manager.index)}

@@ -145,12 +145,15 @@ def test_kpi_workbook_figures_charts_and_goals(app, company):
 
 
 def test_kpi_workbook_holds_only_the_users_clients(app, company):
-    """A head of sales gets their branch and their own clients, not manager B's."""
+    """A head of sales gets their branch and their own clients, not manager B's, and the
+    total row says it holds the clients they see, not the whole company."""
     browser = app.test_client()
     login(browser, "head_of_sales")
     book = openpyxl.load_workbook(BytesIO(browser.get(f"/kpiworkbook/?{PERIOD}").data))
-    everyone = _row(book["Summary"], "All (the whole company)")
+    everyone = _row(book["Summary"], "All (the clients you see)")
     assert everyone["Clients"] == 3
+    labels = [row[0].value for row in book["Summary"].iter_rows()]
+    assert "All (the whole company)" not in labels
 
 
 def test_kpi_period_is_checked(app):
