@@ -18,27 +18,21 @@ def ensure_visible(change, model, field: str) -> None:
 
 
 def ensure_contact_of_client(change, collector) -> None:
-    """A contact named on a record must be a contact of that record's client. On a new
-    record the links may be set as objects whose ids the flush has not copied yet."""
-    record = change.obj
-    client_id = _linked_id(record, "client")
-    contact = getattr(record, "contact", None)
-    if contact is None and getattr(record, "contact_id", None) is not None:
-        from app.models import Contact
+    """A contact named on a record must be a contact of that record's client. The links
+    are read as the change saves them (`Change.current`): set as objects, as the screens
+    do, their ids are not copied into the columns before the flush."""
+    from app.models import Contact
 
-        contact = change.session.get(Contact, record.contact_id)
+    client_id, contact_id = change.current("client_id"), change.current("contact_id")
+    contact = (
+        change.session.get(Contact, contact_id)
+        if contact_id is not None
+        else getattr(change.obj, "contact", None)  # a contact saved in the same flush
+    )
     if contact is None or client_id is None:
         return
-    contact_client = (
-        contact.client_id if contact.client_id is not None else _linked_id(contact, "client")
-    )
+    contact_client = contact.client_id
+    if contact_client is None and contact.client is not None:
+        contact_client = contact.client.id
     if contact_client is not None and contact_client != client_id:
         collector.add("contact", _("This contact belongs to another client."))
-
-
-def _linked_id(record, name: str):
-    """The id `record` links to through `name`, set as an id or as an object."""
-    linked = getattr(record, f"{name}_id", None)
-    if linked is None and getattr(record, name, None) is not None:
-        linked = getattr(record, name).id
-    return linked
