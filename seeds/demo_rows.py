@@ -244,16 +244,22 @@ class ClientRows:
             created_on=received,
         )
         if stage >= 2:
+            # The responsible department carries the action out (resolved complaints have
+            # it done); quality checks its effectiveness a month on, once the clock allows.
             done = stage >= 3
+            checked = received + timedelta(days=30)
+            verified = status == "closed" and checked <= self.now
             self._add(
                 CorrectiveAction,
                 complaint_id=complaint_id,
                 description="Add a second carrier for the region",
                 department_id=rng.choice(self.reference[Department]),
-                responsible_id=self.users["quality"],
+                responsible_id=self.users["service"],
                 due_on=(received + timedelta(days=14)).date(),
-                done_on=(received + timedelta(days=10)).date() if done else None,
-                status="done" if done else "open",
+                done_on=(received + timedelta(days=3)).date() if done else None,
+                effectiveness_checked_on=checked.date() if verified else None,
+                effective=True if verified else None,
+                status="verified" if verified else "done" if done else "open",
                 created_on=received,
             )
 

@@ -85,10 +85,14 @@ def company(make, users, branch):
     )
     db.session.add(complaint)
     db.session.commit()
-    for status in ("investigating", "resolved"):
-        complaint.status = status
-        complaint.resolution = "Replaced"
-        db.session.commit()
+    complaint.status = "investigating"
+    db.session.commit()
+    action = models.CorrectiveAction(complaint=complaint, description="Replace")
+    db.session.add(action)
+    db.session.commit()
+    action.status = "done"
+    complaint.status, complaint.resolution = "resolved", "Replaced"
+    db.session.commit()
     db.session.execute(  # the resolution time is stamped as now; set it into the period
         sa.update(models.Complaint)
         .where(models.Complaint.id == complaint.id)

@@ -5,8 +5,8 @@ import pytest
 from conftest import ROLE_NAMES, api_token, login, username_for
 
 from app.api import APIS
-from app.security.permissions import METHOD_PERMISSIONS, READ, WRITE
-from app.security.roles import ROLES
+from app.security.permissions import METHOD_PERMISSIONS, VERIFY, WRITE
+from app.security.roles import ROLES, holders
 from app.views import VIEWS
 
 MISSING = 999_999
@@ -106,10 +106,13 @@ def test_api_permission(app, tokens, role, api, endpoint):
 
 
 def test_role_data_spot_checks():
-    """The matrix itself: quality reads everything and writes nothing; managers cannot run
-    surveys; only a head of sales approves."""
+    """The matrix itself: quality reads everything and writes nothing, but verifies
+    corrective actions; customer service writes them; managers cannot run surveys; only a
+    head of sales approves."""
     quality = ROLES["Quality Officer"]
-    assert all(access == (READ,) for access in quality.values()) and len(quality) >= 17
+    assert all(WRITE not in access for access in quality.values()) and len(quality) >= 17
+    assert holders("CorrectiveAction", VERIFY) == ("Quality Officer",)
+    assert "Customer Service" in holders("CorrectiveAction", WRITE)
     assert WRITE not in ROLES["Sales Manager"]["Survey"]
     assert [role for role, grants in ROLES.items() if "approve" in grants.get("Client", ())] == [
         "Head of Sales"
@@ -141,6 +144,25 @@ def test_approve_permission(app, tokens, browsers, role):
     else:
         assert response.status_code == 403
         assert "Access is Denied" in _flashes(browsers[role])
+
+
+@pytest.mark.parametrize("role", WHO, ids=_id)
+def test_verify_permission(app, tokens, browsers, role):
+    """Checking a corrective action's effectiveness (API endpoint and screen) is for Admin
+    and quality."""
+    from app.views.complaint import CorrectiveActionView
+
+    headers = {"Authorization": f"Bearer {tokens[role]}"} if role else {}
+    response = app.test_client().post(
+        f"/api/v1/corrective_action/{MISSING}/verify", headers=headers, json={}
+    )
+    screen = browsers[role].get(f"/correctiveactionview/verify/{MISSING}")
+    if role is None:
+        assert response.status_code == 401 and screen.status_code == 302
+    elif allowed(role, CorrectiveActionView, "verify"):
+        assert (response.status_code, screen.status_code) == (404, 404)
+    else:
+        assert (response.status_code, screen.status_code) == (403, 403)
 
 
 def _flashes(browser) -> str:

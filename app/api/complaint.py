@@ -1,6 +1,14 @@
 """REST resources for complaints and corrective actions."""
 
+from datetime import date
+
+from flask import request
+from flask_appbuilder.api import expose, permission_name, protect, safe
+from flask_babel import lazy_gettext as _
+
 from app.api.base import QmsModelRestApi
+from app.services import corrective_action as action_service
+from app.services.errors import DomainError
 from app.views.complaint import ComplaintView, CorrectiveActionView
 
 
@@ -16,3 +24,67 @@ class CorrectiveActionApi(QmsModelRestApi):
 
     resource_name = "corrective_action"
     view = CorrectiveActionView
+
+    @expose("/<int:pk>/verify", methods=["POST"])
+    @protect()
+    @safe
+    @permission_name("verify")
+    def verify(self, pk):
+        """Record quality's effectiveness check of a done action.
+        ---
+        post:
+          parameters:
+          - in: path
+            schema:
+              type: integer
+            name: pk
+          requestBody:
+            required: true
+            content:
+              application/json:
+                schema:
+                  type: object
+                  required: [effectiveness_checked_on, effective]
+                  properties:
+                    effectiveness_checked_on:
+                      type: string
+                      format: date
+                    effective:
+                      type: boolean
+          responses:
+            200:
+              description: Checked (verified, or back to work when not effective)
+            403:
+              $ref: '#/components/responses/403'
+            404:
+              $ref: '#/components/responses/404'
+            422:
+              $ref: '#/components/responses/422'
+        """
+        item = self.datamodel.get(pk, self._base_filters)
+        if item is None:
+            return self.response_404()
+
+        def check():
+            checked_on, effective = _check_body(request.get_json(silent=True))
+            action_service.verify(item, checked_on, effective)
+            self.datamodel.session.commit()
+            return self.response(200, result=self.show_model_schema.dump(item))
+
+        return self._domain_call(check)
+
+
+def _check_body(body) -> tuple[date, bool]:
+    """The check's date and outcome from a JSON body, or a 422 naming what is wrong."""
+    body = body if isinstance(body, dict) else {}
+    errors = {}
+    try:
+        checked_on = date.fromisoformat(str(body.get("effectiveness_checked_on")))
+    except ValueError:
+        errors["effectiveness_checked_on"] = _("A date such as 2026-12-31.")
+    effective = body.get("effective")
+    if not isinstance(effective, bool):
+        errors["effective"] = _("true or false.")
+    if errors:
+        raise DomainError(errors)
+    return checked_on, effective

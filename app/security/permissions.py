@@ -3,6 +3,8 @@
 READ = "read"
 WRITE = "write"
 APPROVE = "approve"
+# Quality checks a corrective action's effectiveness without writing the action itself.
+VERIFY = "verify"
 
 # FAB method name → our permission (can_read / can_write) for views and APIs alike.
 METHOD_PERMISSIONS = {
@@ -32,6 +34,7 @@ METHOD_PERMISSIONS = {
     "put": WRITE,
     # Domain operations
     APPROVE: APPROVE,
+    VERIFY: VERIFY,
     "preview": READ,  # a follow-up rule's would-be matches and run history
     "done": WRITE,  # a task marked done with its result
     "export_xlsx": READ,  # a list as an Excel register (screen and API)

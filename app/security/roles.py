@@ -1,6 +1,6 @@
 """The roles of qms-crm as data: which entity each may read, write or approve."""
 
-from app.security.permissions import APPROVE, READ, WRITE
+from app.security.permissions import APPROVE, READ, VERIFY, WRITE
 from app.services.actor import (
     ADMIN,
     CUSTOMER_SERVICE,
@@ -79,6 +79,8 @@ ROLES: dict[str, dict[str, tuple]] = {
         "Interaction": RW,
         "Inquiry": RW,
         "Complaint": RW,
+        # The department that carries out an action reports it done through service.
+        "CorrectiveAction": RW,
         "SurveyResponse": RW,
         "Task": RW,
     },
@@ -86,6 +88,7 @@ ROLES: dict[str, dict[str, tuple]] = {
     QUALITY_OFFICER: {
         **_all(R),
         **{entity: R for entity in RULES},
+        "CorrectiveAction": R + (VERIFY,),
         "AuditLog": R,
         "SecurityEvent": R,
         "KpiReport": R,
@@ -97,8 +100,13 @@ for _grants in ROLES.values():
     _grants.update({entity: R for entity in PERSONAL})
 
 
+def holders(entity: str, access: str) -> tuple[str, ...]:
+    """The roles granted `access` to `entity` (Admin holds every access besides)."""
+    return tuple(role for role, grants in ROLES.items() if access in grants.get(entity, ()))
+
+
 def _writers(entity: str) -> tuple[str, ...]:
-    return tuple(role for role, grants in ROLES.items() if WRITE in grants.get(entity, ()))
+    return holders(entity, WRITE)
 
 
 # Who may be named in a record's person field: the roles that do that work. Whom a given
@@ -124,7 +132,7 @@ SCOPES = {
     HEAD_OF_SALES: "clients of the branches they head, and their own",
     MARKETING: "all records",
     CUSTOMER_SERVICE: "all records",
-    QUALITY_OFFICER: "all records (read only)",
+    QUALITY_OFFICER: "all records (read only, but for verifying corrective actions)",
     DIRECTOR: "all records",
 }
 
@@ -163,19 +171,20 @@ def matrix_markdown() -> str:
         "",
         "Generated from `app/security/roles.py` by `qms roles matrix`; do not edit by hand.",
         "`qms init` syncs these roles into the database (declared permissions are added,",
-        "undeclared ones removed). R = read, W = write (add, edit, delete), A = approve.",
+        "undeclared ones removed). R = read, W = write (add, edit, delete), A = approve,",
+        "V = verify (record a corrective action's effectiveness check).",
         "",
         "| entity | " + " | ".join(roles) + " |",
         "| --- |" + " --- |" * len(roles),
     ]
-    letters = {READ: "R", WRITE: "W", APPROVE: "A"}
+    letters = {READ: "R", WRITE: "W", APPROVE: "A", VERIFY: "V"}
     read_only = {
         "AuditLog": "R",
         "SecurityEvent": "R",
         **{entity: "R" for entity in PERSONAL + REPORTS},
     }
     for entity in ENTITIES + ("AuditLog", "SecurityEvent") + PERSONAL + REPORTS:
-        cells = [{"Client": "R W A", **read_only}.get(entity, "R W")]
+        cells = [{"Client": "R W A", "CorrectiveAction": "R W V", **read_only}.get(entity, "R W")]
         cells += [
             " ".join(letters[a] for a in ROLES[role].get(entity, ())) or "—" for role in roles[1:]
         ]

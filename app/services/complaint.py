@@ -1,5 +1,6 @@
 """Complaints: registration, investigation, action, resolution, confirmed closure."""
 
+import sqlalchemy as sa
 from flask_babel import lazy_gettext as _
 
 from app.models import Client, Complaint
@@ -8,6 +9,7 @@ from app.models.choices import YesNoUnknown, label_of
 from app.services import guard
 from app.services.access import ensure_contact_of_client, ensure_visible
 from app.services.clock import business_now
+from app.services.corrective_action import closure_problems
 from app.services.errors import Collector, check_transition
 from app.services.numbering import next_number
 
@@ -62,6 +64,9 @@ def _transition(complaint: Complaint, old) -> None:
     for field in REQUIRED.get(new, ()):
         if not _filled(complaint, field):
             errors.add(field, _("Needed before the complaint is %(status)s.", status=label_of(new)))
+    if new in (S.resolved, S.closed):
+        for problem in closure_problems(sa.inspect(complaint).session, complaint):
+            errors.add("status", problem)
     if new == S.closed and complaint.client_satisfied != YesNoUnknown.yes:
         errors.add(
             "client_satisfied",

@@ -1,8 +1,34 @@
-"""Screens for complaints and corrective actions."""
+"""Screens for complaints and corrective actions, with quality's effectiveness check."""
 
+from flask import abort, flash, redirect, request, url_for
+from flask_appbuilder import expose, has_access
+from flask_appbuilder.forms import DynamicForm
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _
+from wtforms import DateField, RadioField
+from wtforms.validators import InputRequired
+
+from app.extensions import db
 from app.models import Complaint, CorrectiveAction
+from app.models.choices import CorrectiveActionStatus
+from app.services import corrective_action as action_service
+from app.services.clock import business_today
+from app.services.errors import DomainError
 from app.views.base import QmsModelView
 from app.views.datamodel import QmsInterface
+
+
+class VerifyForm(DynamicForm):
+    """Quality's check of a done action: when, and whether it worked."""
+
+    checked_on = DateField(
+        _("Effectiveness checked on"), default=business_today, validators=[InputRequired()]
+    )
+    effective = RadioField(
+        _("Effective"),
+        choices=[("yes", _("Yes: verified")), ("no", _("No: back to work"))],
+        validators=[InputRequired()],
+    )
 
 
 class CorrectiveActionView(QmsModelView):
@@ -13,10 +39,48 @@ class CorrectiveActionView(QmsModelView):
     list_columns = ["description", "complaint", "department", "responsible", "due_on", "status"]
     search_columns = ["complaint", "department", "responsible", "due_on", "status"]
     add_columns = ["complaint", "description", "department", "responsible", "due_on"]
-    edit_columns = add_columns + ["done_on", "effectiveness_checked_on", "effective", "status"]
-    show_columns = edit_columns + ["created_on", "changed_on"]
+    # The effectiveness check is quality's, through Verify.
+    edit_columns = add_columns + ["done_on", "status"]
+    show_columns = edit_columns + [
+        *action_service.EFFECTIVENESS,
+        "created_on",
+        "changed_on",
+    ]
     order_columns = ["due_on", "status"]
     base_order = ("due_on", "asc")
+    show_template = "corrective_action_show.html"
+
+    def show_extras(self, pk) -> dict:
+        action = self.visible(pk)
+        may = self.appbuilder.sm.has_access("can_verify", self.class_permission_name)
+        return {
+            "verify_url": url_for(f"{type(self).__name__}.verify", pk=pk)
+            if action is not None and may and action.status == CorrectiveActionStatus.done
+            else None
+        }
+
+    @expose("/verify/<int:pk>", methods=["GET", "POST"])
+    @has_access
+    def verify(self, pk):
+        """Record the effectiveness check of a done action."""
+        action = self.visible(pk)
+        if action is None:
+            abort(404)
+        if action.status != CorrectiveActionStatus.done:
+            flash(gettext("Only an action reported done can be checked."), "warning")
+            return redirect(url_for(f"{type(self).__name__}.show", pk=pk))
+        form = VerifyForm(request.form if request.method == "POST" else None)
+        if request.method == "POST" and form.validate():
+            try:
+                action_service.verify(action, form.checked_on.data, form.effective.data == "yes")
+                db.session.commit()
+            except DomainError as error:
+                db.session.rollback()
+                flash(str(error), "danger")
+            else:
+                flash(gettext("Saved."), "success")
+                return redirect(url_for(f"{type(self).__name__}.show", pk=pk))
+        return self.render_template("corrective_action_verify.html", action=action, form=form)
 
 
 class ComplaintView(QmsModelView):
