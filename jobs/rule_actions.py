@@ -96,6 +96,34 @@ def claim(connection, rule, record_ids: list[int], period: str, as_of: dt.dateti
     return set(connection.execute(statement, rows).scalars().all())
 
 
+def skip(connection, rule, record_ids: sa.Select, period: str, as_of: dt.datetime) -> int:
+    """Record as skipped, in one statement, the records `record_ids` selects (matches past
+    the rule's horizon), so that no later sweep acts on them; add them to the rule's count."""
+    rows = sa.select(
+        sa.literal(rule.id),
+        record_ids.order_by(None).subquery().c.id,
+        sa.literal(period),
+        sa.literal(as_of),
+        sa.literal(m.base.now()),
+        sa.true(),
+    ).where(sa.true())  # SQLite reads an upsert's SELECT without a WHERE as a join
+    columns = ["rule_id", "record_id", "period", "as_of", "fired_at", "skipped"]
+    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+    statement = (
+        dialect.insert(m.RuleFiring)
+        .from_select(columns, rows)
+        .on_conflict_do_nothing(index_elements=["rule_id", "record_id", "period"])
+    )
+    count = connection.execute(statement).rowcount
+    if count:
+        connection.execute(
+            sa.update(m.FollowUpRule)
+            .where(m.FollowUpRule.id == rule.id)
+            .values(skipped_count=m.FollowUpRule.skipped_count + count)
+        )
+    return count
+
+
 def chunks(ids, size: int = CHUNK) -> list[list[int]]:
     """Ids in order, in groups small enough for one statement's parameters."""
     ordered = sorted(ids)

@@ -21,7 +21,7 @@ from sqlalchemy.sql.util import find_tables
 
 from app import models as m
 from app.models.choices import TriggerKind
-from jobs.rule_query import THRESHOLD, due_ids
+from jobs.rule_query import HORIZON, THRESHOLD, due_ids
 
 # Audited changes of these tables also rewrite derived columns of others, which write no
 # audit row of their own: a card's completeness (app/services/client.py) and a response's
@@ -101,7 +101,9 @@ def mark(rule, as_of: dt.datetime, calendar, engine, position: int) -> Mark | No
     except Exception:  # noqa: BLE001
         return None
     parameters = sorted(
-        (key, repr(value)) for key, value in compiled.params.items() if key != THRESHOLD
+        (key, repr(value))
+        for key, value in compiled.params.items()
+        if key not in (THRESHOLD, HORIZON)
     )
     tables = frozenset(table.name for table in find_tables(query) if isinstance(table, sa.Table))
     return Mark(

@@ -14,7 +14,7 @@ from app.services import working_time
 from app.services.clock import business_now, business_zone
 from app.services.rule_catalogue import ENTITIES
 from jobs.rule_kpi import changes
-from jobs.rule_query import details, due_ids, periodic_due, rule_period
+from jobs.rule_query import details, due_ids, horizon, periodic_due, rule_period, too_old_ids
 
 PREVIEW_ROWS = 100
 HISTORY_RUNS = 30
@@ -49,7 +49,11 @@ def preview(session, rule, as_of: dt.datetime | None = None) -> dict:
         ]
         return {**result, "total": len(rows), "rows": rows[:PREVIEW_ROWS]}
     due = due_ids(rule, as_of, calendar)
-    total = session.scalar(sa.select(sa.func.count()).select_from(due.order_by(None).subquery()))
+    total = _count(session, due)
+    too_old = too_old_ids(rule, as_of, calendar)
+    if too_old is not None:
+        result["horizon"] = _plain(horizon(rule, as_of, calendar))
+        result["too_old"] = _count(session, too_old)
     first = due.limit(PREVIEW_ROWS).subquery()
     model = ENTITIES[rule.entity].model
     rows = [
@@ -62,6 +66,10 @@ def preview(session, rule, as_of: dt.datetime | None = None) -> dict:
         for row in session.execute(details(rule, model.id.in_(sa.select(first.c.id))))
     ]
     return {**result, "total": total, "rows": rows}
+
+
+def _count(session, query) -> int:
+    return session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
 
 
 def history(session, rule) -> list[dict]:
@@ -80,7 +88,10 @@ def history(session, rule) -> list[dict]:
                 "as_of": _plain(run.as_of),
                 "started_at": _plain(run.started_at),
                 "status": run.status.value if run.status else None,
-                **{key: mine.get(key) for key in ("matched", "acted", "errors", "seconds")},
+                **{
+                    key: mine.get(key)
+                    for key in ("matched", "acted", "skipped", "errors", "seconds")
+                },
                 "error": mine.get("error"),
             }
         )

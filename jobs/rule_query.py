@@ -25,6 +25,12 @@ COMPARISONS = {
 # Comparison of a latest-event date → whether it means "an event exists since …".
 EVENT_COMPARISONS = {"lt": False, "lte": False, "gt": True, "gte": True}
 THRESHOLD = "threshold"
+HORIZON = "horizon"
+# A rule that fires once per record acts on records whose deadline passed at most this many
+# deadline lengths ago, and never less than the floor: a week, so that a holiday or a
+# stopped worker loses no follow-up.
+HORIZON_LENGTHS = 3
+HORIZON_FLOOR = dt.timedelta(days=7)
 SCHEDULE_UNITS = {
     Schedule.first_working_day_of_month: OncePer.month,
     Schedule.first_working_day_of_quarter: OncePer.quarter,
@@ -120,11 +126,40 @@ def conditions(rule, as_of: dt.datetime) -> list[sa.ColumnElement]:
     ]
 
 
-def due_ids(rule, as_of: dt.datetime, calendar: Calendar, since=None) -> sa.Select:
-    """Ids of the records an `after` rule is due for and has not yet fired for in this
-    period, in order. Only ids: the few found are then read in detail by `details`.
-    `since`: only the records whose trigger value is later (the rest were evaluated over
-    the same data before; jobs/rule_memo.py)."""
+def max_age(rule) -> dt.timedelta | None:
+    """How long past its deadline a record is still acted on: the trigger's `max_age`, else
+    a few deadline lengths. None for rules that repeat per period (they look at standing
+    records, such as key clients, whatever their age) and for other kinds of trigger."""
+    trigger = rule.trigger
+    if trigger.get("kind") != TriggerKind.after or rule.once_per not in (None, OncePer.record):
+        return None
+    if trigger.get("max_age"):
+        return _length(trigger["max_age"])
+    return max(HORIZON_LENGTHS * _length(trigger.get("offset", {})), HORIZON_FLOOR)
+
+
+def _length(amounts: dict) -> dt.timedelta:
+    return dt.timedelta(
+        days=amounts.get("days", 0),
+        hours=amounts.get("hours", 0),
+        minutes=amounts.get("minutes", 0),
+    )
+
+
+def horizon(rule, as_of: dt.datetime, calendar: Calendar):
+    """The earliest trigger value the rule still acts on as of `as_of`, or None."""
+    age = max_age(rule)
+    if age is None:
+        return None
+    latest = threshold(rule, as_of, calendar)
+    if isinstance(latest, dt.datetime):
+        return latest - age
+    return latest - dt.timedelta(days=age.days)
+
+
+def _unfired(rule, as_of: dt.datetime, calendar: Calendar, since=None) -> sa.Select:
+    """The records past the rule's threshold that meet its conditions and that it has not
+    fired for (nor skipped) in this period."""
     entity = ENTITIES[rule.entity]
     model = entity.model
     trigger_field = entity.fields[rule.trigger["field"]].expression
@@ -143,6 +178,29 @@ def due_ids(rule, as_of: dt.datetime, calendar: Calendar, since=None) -> sa.Sele
         .order_by(model.id)
     )
     return query if since is None else query.where(trigger_field > since)
+
+
+def due_ids(rule, as_of: dt.datetime, calendar: Calendar, since=None) -> sa.Select:
+    """Ids of the records an `after` rule is due for and has not yet fired for in this
+    period, within its horizon, in order. Only ids: the few found are then read in detail
+    by `details`. `since`: only the records whose trigger value is later (the rest were
+    evaluated over the same data before; jobs/rule_memo.py)."""
+    query = _unfired(rule, as_of, calendar, since)
+    earliest = horizon(rule, as_of, calendar)
+    if earliest is None:
+        return query
+    trigger_field = ENTITIES[rule.entity].fields[rule.trigger["field"]].expression
+    return query.where(trigger_field >= sa.bindparam(HORIZON, earliest))
+
+
+def too_old_ids(rule, as_of: dt.datetime, calendar: Calendar, since=None) -> sa.Select | None:
+    """Ids of the matches already past the rule's horizon (a backlog found by the first
+    sweep, records moved in with old dates): recorded as skipped, never acted on."""
+    earliest = horizon(rule, as_of, calendar)
+    if earliest is None:
+        return None
+    trigger_field = ENTITIES[rule.entity].fields[rule.trigger["field"]].expression
+    return _unfired(rule, as_of, calendar, since).where(trigger_field < earliest)
 
 
 def details(rule, id_condition) -> sa.Select:

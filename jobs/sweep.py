@@ -22,7 +22,14 @@ from app.services.rule_catalogue import ENTITIES
 from jobs import rule_actions as actions
 from jobs import rule_memo as memo
 from jobs.mail import deliver_pending
-from jobs.rule_query import conditions, details, due_ids, periodic_due, rule_period
+from jobs.rule_query import (
+    conditions,
+    details,
+    due_ids,
+    periodic_due,
+    rule_period,
+    too_old_ids,
+)
 
 log = logging.getLogger(__name__)
 PEOPLE_ACTIONS = (RuleAction.create_task, RuleAction.escalate, RuleAction.notify)
@@ -50,6 +57,9 @@ def run_rule(connection, rule, as_of: dt.datetime, calendar, since=None) -> dict
     result = {"matched": 0, "acted": 0}
     if rule.action["type"] in PEOPLE_ACTIONS:
         result["unassigned"] = 0
+    too_old = too_old_ids(rule, as_of, calendar, since)
+    if too_old is not None:
+        result["skipped"] = actions.skip(connection, rule, too_old, period, as_of)
     # Ids first (a first sweep over years of records may find hundreds of thousands), then
     # each batch read in detail and acted on, so the worker's memory stays small.
     ids = connection.execute(due_ids(rule, as_of, calendar, since)).scalars().all()

@@ -6,6 +6,7 @@ of a table it reads."""
 from datetime import date, datetime
 from decimal import Decimal
 
+import sqlalchemy as sa
 from conftest import rule_tasks, swept
 
 from app import models
@@ -122,6 +123,7 @@ def test_derived_column_change_counts_as_a_change_of_its_table(make, users):
     full and fires."""
     from datetime import timedelta
 
+    from app.services import working_time
     from app.services.clock import business_now
 
     code = "client-card-incomplete"
@@ -139,10 +141,18 @@ def test_derived_column_change_counts_as_a_change_of_its_table(make, users):
     # moved, so the second sweep may skip (in working hours it would look at a window, and
     # the test failed whenever it ran between 9:00 and 18:00).
     as_of = (business_now() + timedelta(days=7)).replace(hour=3, minute=0, second=0, microsecond=0)
+    # Created an hour before the latest start that is due by then (one working day, holidays
+    # included): due at as_of, and well within the rule's horizon.
+    calendar = working_time.load(db.session, around=as_of.date())
+    created = calendar.latest_start(as_of, calendar.day_minutes) - timedelta(hours=1)
+    db.session.execute(
+        sa.update(models.Client).where(models.Client.id == client.id).values(created_on=created)
+    )
+    db.session.commit()
     assert _result(as_of, code)["acted"] == 0
     assert _step(_result(as_of + timedelta(minutes=1), code)) == "skip"
     db.session.delete(db.session.get(models.Contact, contact.id))
     db.session.commit()
     assert not db.session.get(models.Client, client.id).is_complete
     after = _result(as_of + timedelta(minutes=2), code)
-    assert _step(after) == "full" and after["acted"] == 1
+    assert _step(after) == "full" and after["acted"] == 1, after

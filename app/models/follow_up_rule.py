@@ -25,6 +25,8 @@ class FollowUpRule(Audited, Model):
     conditions = sa.Column(sa.JSON, nullable=False, default=list)
     action = sa.Column(sa.JSON, nullable=False)
     once_per = choice(OncePer, default=OncePer.record)
+    # Matches found already past the rule's horizon (jobs/rule_query.py), kept by the sweep.
+    skipped_count = sa.Column(sa.Integer, nullable=False, default=0, server_default="0")
 
 
 class RuleFiring(Model):
@@ -43,6 +45,8 @@ class RuleFiring(Model):
     period = sa.Column(sa.String(10), nullable=False, default="")
     as_of = sa.Column(sa.DateTime, nullable=False)
     fired_at = sa.Column(sa.DateTime, nullable=False, default=now)
+    # Recorded without acting: the record was already older than the rule's horizon.
+    skipped = sa.Column(sa.Boolean, nullable=False, default=False, server_default=sa.false())
 
 
 class RuleRun(Model):

@@ -177,11 +177,11 @@ def check_offset(offset, part: str, date_field: bool = False) -> None:
         _require(set(offset) <= {"days", "basis"}, _("A date field takes an offset in days only."))
 
 
-def check_trigger(entity: str, trigger) -> None:
+def check_trigger(entity: str, trigger, once_per=OncePer.record) -> None:
     _keys(
         trigger,
         "trigger",
-        {"kind", "field", "offset", "schedule", "kpi", "scope", "period", "threshold"},
+        {"kind", "field", "offset", "max_age", "schedule", "kpi", "scope", "period", "threshold"},
     )
     kind = trigger.get("kind")
     _require(kind in set(TriggerKind), _("The trigger kind must be after, periodic or kpi."))
@@ -191,6 +191,14 @@ def check_trigger(entity: str, trigger) -> None:
             field.type in ("date", "datetime"), _("The trigger field must be a date or a time.")
         )
         check_offset(trigger.get("offset", {"days": 0}), "offset", field.type == "date")
+        if "max_age" in trigger:
+            _require(
+                once_per == OncePer.record,
+                _("max_age applies to rules that fire once per record."),
+            )
+            check_offset(trigger["max_age"], "max_age")
+            _require("basis" not in trigger["max_age"], _("max_age is counted in calendar time."))
+            _require(any(trigger["max_age"].values()), _("max_age must be longer than nothing."))
     elif kind == TriggerKind.periodic:
         _require(
             trigger.get("schedule") in set(Schedule),
@@ -348,7 +356,7 @@ def check_rule(change: guard.Change) -> None:
         raise DomainError(errors)
     session = change.session
     for part, check in (
-        ("trigger", lambda: check_trigger(rule.entity, rule.trigger)),
+        ("trigger", lambda: check_trigger(rule.entity, rule.trigger, rule.once_per)),
         ("conditions", lambda: check_conditions(rule.entity, rule.conditions)),
         (
             "action",

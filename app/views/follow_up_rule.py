@@ -30,9 +30,10 @@ class FollowUpRuleView(QmsModelView):
 
     datamodel = QmsInterface(FollowUpRule)
     class_permission_name = "FollowUpRule"
-    list_columns = ["code", "name", "entity", "enabled", "once_per"]
+    list_columns = ["code", "name", "entity", "enabled", "once_per", "skipped_count"]
     search_columns = ["code", "name", "entity", "enabled"]
-    add_columns = edit_columns = show_columns = RULE_FIELDS
+    add_columns = edit_columns = RULE_FIELDS
+    show_columns = RULE_FIELDS + ["skipped_count"]
     order_columns = ["code", "name", "entity"]
     base_order = ("id", "asc")
     add_form_extra_fields = edit_form_extra_fields = {

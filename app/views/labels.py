@@ -9,6 +9,7 @@ FIELD_LABELS = {
     "trigger": _("Trigger"),
     "conditions": _("Conditions"),
     "once_per": _("Fires"),
+    "skipped_count": _("Skipped as too old"),
     "as_of": _("As of"),
     "started_at": _("Started at"),
     "finished_at": _("Finished at"),
