@@ -78,6 +78,22 @@ def _chart(sheet, key: str, title: str, first_row: int, last_row: int, anchor: s
     sheet.add_chart(chart, anchor)
 
 
+def _charts(sheet, first: int, after: int, *anchors: tuple[str, int]) -> None:
+    """Activity and profitability charts of the rows of a table (header at `first`, next
+    free row `after`), without its total row."""
+    last = after - 2
+    if last <= first:
+        return
+    for (key, title), (column, row) in zip(
+        (
+            ("activity", gettext("Client-base activity")),
+            ("profitability", gettext("Profitability")),
+        ),
+        anchors,
+    ):
+        _chart(sheet, key, title, first, last, f"{column}{row}")
+
+
 def write_kpi(start: dt.date, end: dt.date, target, exported_by: str) -> int:
     """Write the workbook for [start, end]; returns the number of branch and manager rows."""
     query = KpiQuery(start, end)
@@ -117,26 +133,18 @@ def write_kpi(start: dt.date, end: dt.date, target, exported_by: str) -> int:
         literal(summary.cell(row, 2), "" if value is None else str(value))
     first = len(lines) + 3
     after = _table(summary, first, gettext("Branch"), by_branch, branch_names)
-    last_branch = after - 2  # the charts leave out the company total
-    if last_branch > first:
-        _chart(
-            summary,
-            "activity",
-            gettext("Client-base activity"),
-            first,
-            last_branch,
-            f"B{after + 1}",
-        )
-        _chart(
-            summary, "profitability", gettext("Profitability"), first, last_branch, f"J{after + 1}"
-        )
+    _charts(summary, first, after, ("B", after + 1), ("J", after + 1))
     for title, frame, titles, label in (
         (gettext("By branch"), by_branch, branch_names, gettext("Branch")),
         (gettext("By manager"), by_manager, manager_names, gettext("Manager")),
     ):
         sheet = book.create_sheet(title[:31])
-        _table(sheet, 1, label, frame, titles)
+        after = _table(sheet, 1, label, frame, titles)
         sheet.freeze_panes = "B2"
+        if frame is by_manager:
+            # A company of one office still compares its people: charts beside the table.
+            right = get_column_letter(len(FIGURES) + 3)
+            _charts(sheet, 1, after, (right, 2), (right, 18))
     definitions = book.create_sheet(gettext("Definitions")[:31])
     definitions.column_dimensions["A"].width, definitions.column_dimensions["B"].width = 28, 100
     for row, figure in enumerate(FIGURES, start=1):

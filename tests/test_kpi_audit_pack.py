@@ -114,7 +114,8 @@ def _row(sheet, label) -> dict:
 def test_kpi_workbook_figures_charts_and_goals(app, company):
     """Per branch: activity 1/3 (was 0/2: +33 points), one new client, revenue 1000,
     profitability 40 %, half the requests answered in time, one complaint resolved in two
-    days; activity and profitability coloured against their goals; two native charts."""
+    days; activity and profitability coloured against their goals; two native charts per
+    branch on the summary, and two per manager beside their table."""
     browser = app.test_client()
     login(browser, "director")
     response = browser.get(f"/kpiworkbook/?{PERIOD}")
@@ -144,6 +145,7 @@ def test_kpi_workbook_figures_charts_and_goals(app, company):
     }
     assert any(goal == "0.3" for _, _, goal in rules)
     assert len(summary._charts) == 2
+    assert len(book["By manager"]._charts) == 2
     manager = _row(book["By manager"], "Sales Manager A")
     assert manager["Clients"] == 3
 
