@@ -119,7 +119,10 @@ def skip(connection, rule, record_ids: sa.Select, period: str, as_of: dt.datetim
         connection.execute(
             sa.update(m.FollowUpRule)
             .where(m.FollowUpRule.id == rule.id)
-            .values(skipped_count=m.FollowUpRule.skipped_count + count)
+            .values(
+                skipped_count=m.FollowUpRule.skipped_count + count,
+                **m.base.unchanged_audit(m.FollowUpRule),
+            )
         )
     return count
 

@@ -97,6 +97,8 @@ def _log_in(page, username):
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", PASSWORD)
     page.click("[type=submit]")
+    # Signed in (a new session id), before the next page changes the session.
+    page.wait_for_url(lambda url: "/login" not in url)
 
 
 def test_overdue_task_is_marked_and_closed_with_its_result(page, make, users):
@@ -229,3 +231,47 @@ def test_a_long_name_does_not_widen_the_home_page(page, make, users):
     _log_in(page, "sales_manager")
     page.goto("/")
     assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+
+
+def test_date_boxes_keep_what_is_typed_and_offer_a_calendar(page, make, users):
+    """In Russian, clicking into a request's time and out again changes nothing (it was
+    turned into the browser's UTC date); the calendar writes its choice as 31.12.2026 14:30;
+    an impossible date is refused at the field and stays as typed."""
+    from datetime import datetime
+
+    from playwright.sync_api import expect
+
+    from app.extensions import db
+    from app.models import Inquiry
+
+    inquiry = Inquiry(
+        received_at=datetime(2026, 12, 1, 1, 59, 13),
+        channel="phone",
+        subject="Price",
+        contact_name="Caller",
+    )
+    db.session.add(inquiry)
+    db.session.commit()
+    _log_in(page, "customer_service")
+    page.goto("/lang/ru")
+    page.goto(f"/inquiryview/edit/{inquiry.id}")
+    box = page.locator("#received_at")
+    expect(box).to_have_value("01.12.2026 01:59")
+    box.click()
+    page.locator("#subject").click()
+    expect(box).to_have_value("01.12.2026 01:59")
+    assert page.locator("#received_at + .input-group-btn .qms-calendar").count() == 1
+    page.evaluate(
+        """() => {
+            const picker = document.querySelector('#received_at + .input-group-btn .qms-picker');
+            picker.value = '2026-11-30T14:30';
+            picker.dispatchEvent(new Event('change'));
+        }"""
+    )
+    expect(box).to_have_value("30.11.2026 14:30")
+    box.fill("45.13.2026 10:00")
+    page.click("form [type=submit]")
+    expect(page.locator(".alert-danger", has_text="Это не дата и время")).to_be_visible()
+    expect(page.locator("#received_at")).to_have_value("45.13.2026 10:00")
+    db.session.refresh(inquiry)
+    assert inquiry.received_at == datetime(2026, 12, 1, 1, 59, 13)

@@ -35,6 +35,8 @@ REVIEWED = {
     # The rule engine's tasks and guarded status / flag updates.
     ("jobs/rule_actions.py", "create_tasks"): ({"Task"}, "appends"),
     ("jobs/rule_actions.py", "guarded_update"): ({"*"}, "appends"),
+    # The sweep's count of matches past a rule's horizon, not part of the definition.
+    ("jobs/rule_actions.py", "skip"): ({"FollowUpRule"}, "derived"),
 }
 
 

@@ -22,7 +22,7 @@ def test_api_second_save_of_the_same_version_is_a_409(app, make, users, branch):
     assert first.status_code == 200
     second = bob.put(f"/api/v1/client/{client_id}", json={"notes": "Bob", "version": loaded})
     assert second.status_code == 409
-    assert "Changed by sales_manager" in second.json["message"]["version"][0]
+    assert "Changed by Sales Manager A" in second.json["message"]["version"][0]
     stored = alice.get(f"/api/v1/client/{client_id}").json["result"]
     assert (stored["notes"], stored["version"]) == ("Alice", 2)
 
@@ -57,7 +57,8 @@ def test_form_second_save_is_refused_with_the_form_kept(app, make, users, branch
         == 302
     )
     page = bob.post(f"/clientview/edit/{client_id}", data={**data, "notes": "Bob"})
-    assert page.status_code == 200 and "Changed by sales_manager" in page.get_data(as_text=True)
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Changed by Sales Manager A at" in text
     db.session.expire_all()
     stored = db.session.get(Client, client_id)
     assert (stored.notes, stored.version) == ("Alice", 2)

@@ -59,9 +59,11 @@ def test_the_horizon_is_a_few_deadline_lengths_or_the_rules_own(make, users):
         result = swept(datetime(2026, 11, 12, 9, 0), "invoice-decision-2d")
         assert result["invoice-decision-2d"]["acted"] == 0
         assert second.id not in [task.related_id for task in rule_tasks("invoice-decision-2d")]
-    finally:
+    finally:  # the sweep detached the rule it read: restore the stored one
+        rule = _rule("invoice-decision-2d")
         rule.trigger = {key: value for key, value in rule.trigger.items() if key != "max_age"}
         db.session.commit()
+        assert "max_age" not in _rule("invoice-decision-2d").trigger
 
 
 def test_rules_that_repeat_per_period_have_no_horizon(make, users):

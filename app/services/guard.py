@@ -121,8 +121,8 @@ def check_version(change: Change) -> None:
                 "version": _(
                     "Changed by %(who)s at %(when)s after you opened it: reload it and make your "
                     "change again.",
-                    who=user.username if user else "system",
-                    when=change.previous("changed_on"),
+                    who=str(user) if user else _("the system"),
+                    when=change.previous("changed_on").strftime("%Y-%m-%d %H:%M"),
                 )
             }
         )

@@ -90,6 +90,16 @@ REPORT_VIEWS = [entry[0] for entry in MENU if not hasattr(entry[0], "datamodel")
 
 
 def register_views(appbuilder) -> None:
+    from flask import current_app
+
+    from app.views import local_values
+
+    # Templates show dates, times and numbers as the reader writes them.
+    current_app.jinja_env.filters.update(
+        local_date=local_values.show_date,
+        local_datetime=local_values.show_datetime,
+        local_number=local_values.show_number,
+    )
     for view, name, label, icon, category in MENU:
         category_label, category_icon = CATEGORIES[category]
         appbuilder.add_view(

@@ -16,9 +16,8 @@ from flask_babel import lazy_gettext as _
 from sqlalchemy.types import JSON, Boolean
 from sqlalchemy.types import Enum as EnumType
 from werkzeug.routing import BuildError
-from wtforms import BooleanField, IntegerField, StringField
+from wtforms import BooleanField, DateField, DateTimeField, DecimalField, StringField
 from wtforms.validators import Optional
-from wtforms.widgets import HiddenInput
 
 from app.models.base import FILLED_BY_SERVICE
 from app.security.permissions import METHOD_PERMISSIONS, READ
@@ -26,10 +25,24 @@ from app.security.roles import PERSON_FIELDS
 from app.security.scope import SCOPED_MODELS, EligibleUserFilter, ScopeFilter
 from app.services.errors import DomainError
 from app.views.export_list import ExportListMixin
-from app.views.fields import ChoiceField, JSONField
+from app.views.fields import (
+    ChoiceField,
+    HiddenField,
+    JSONField,
+    LocalDateField,
+    LocalDateTimeField,
+    LocalNumberField,
+)
 from app.views.formatters import blank, choice_label, yes_no
 from app.views.labels import ENTITY_LABELS, FIELD_LABELS, TITLES
 from app.views.per_request import per_request_filters
+
+# FAB's generated fields → the same values typed in the user's language.
+LOCAL_FIELDS = {
+    DateField: LocalDateField,
+    DateTimeField: LocalDateTimeField,
+    DecimalField: LocalNumberField,
+}
 
 
 def _setting(name: str):
@@ -104,7 +117,7 @@ class QmsModelView(ExportListMixin, ModelView):
         if hasattr(model, "version") and self.edit_columns:
             self.edit_columns = [*self.edit_columns, "version"]
             self.edit_form_extra_fields = {
-                "version": IntegerField(widget=HiddenInput()),
+                "version": HiddenField(),
                 **(self.edit_form_extra_fields or {}),
             }
         # FAB puts DataRequired on non-nullable columns, which refuses an unticked box.
@@ -169,6 +182,10 @@ class QmsModelView(ExportListMixin, ModelView):
         # The empty choice reads "—" (FAB's showed "__None").
         for form in (self.add_form, self.edit_form):
             for field in vars(form).values():
+                local = LOCAL_FIELDS.get(getattr(field, "field_class", None))
+                if local is not None:  # typed in the user's language, not by FAB's picker
+                    field.field_class = local
+                    field.kwargs.pop("widget", None)
                 if getattr(field, "field_class", None) is QuerySelectField:
                     required = not field.kwargs.get("allow_blank")
                     if form is self.add_form:
@@ -263,7 +280,8 @@ class QmsModelView(ExportListMixin, ModelView):
         except DomainError as error:
             self.datamodel.session.rollback()
             for field, messages in error.messages.items():
-                if field in form:
+                # A hidden field (the version) has no row to show its message in.
+                if field in form and not isinstance(form[field], HiddenField):
                     form[field].errors = list(form[field].errors or []) + messages
                 else:
                     flash(" ".join(messages), "danger")

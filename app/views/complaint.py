@@ -5,7 +5,7 @@ from flask_appbuilder import expose, has_access
 from flask_appbuilder.forms import DynamicForm
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _
-from wtforms import DateField, RadioField
+from wtforms import RadioField
 from wtforms.validators import InputRequired
 
 from app.extensions import db
@@ -16,12 +16,13 @@ from app.services.clock import business_today
 from app.services.errors import DomainError
 from app.views.base import QmsModelView
 from app.views.datamodel import QmsInterface
+from app.views.fields import LocalDateField
 
 
 class VerifyForm(DynamicForm):
     """Quality's check of a done action: when, and whether it worked."""
 
-    checked_on = DateField(
+    checked_on = LocalDateField(
         _("Effectiveness checked on"), default=business_today, validators=[InputRequired()]
     )
     effective = RadioField(

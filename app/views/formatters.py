@@ -1,12 +1,14 @@
 """How values read on lists and record pages: labels for stored keys, business time,
 yes/no, and nothing at all for an empty value (never Python's "None")."""
 
-from datetime import timezone
+from datetime import date, datetime, timezone
+from decimal import Decimal
 
 from flask_babel import lazy_gettext as _
 
 from app.models.choices import label_of
 from app.services.clock import business_zone
+from app.views.local_values import show_date, show_datetime, show_number
 
 
 def choice_label(value) -> str:
@@ -19,12 +21,21 @@ def business_time(value) -> str:
     if value is None:
         return ""
     moment = value.replace(tzinfo=timezone.utc).astimezone(business_zone())
-    return moment.strftime("%Y-%m-%d %H:%M:%S")
+    return show_datetime(moment, seconds=True)
 
 
 def blank(value):
-    """An empty value is shown empty, not as Python's "None"."""
-    return "" if value is None else value
+    """An empty value is shown empty, not as Python's "None"; dates, times and amounts as
+    the reader writes them."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return show_datetime(value)
+    if isinstance(value, date):
+        return show_date(value)
+    if isinstance(value, (Decimal, float)):
+        return show_number(value)
+    return value
 
 
 def yes_no(value) -> str:

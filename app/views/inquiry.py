@@ -5,13 +5,14 @@ from flask_babel import lazy_gettext as _
 from app.models import Inquiry
 from app.views.base import QmsModelView
 from app.views.datamodel import QmsInterface
+from app.views.local_values import show_datetime
 from app.views.task import due_label
 
 
 def deadline_label(due_at, running: bool):
     """The deadline, marked like a task's while the request waits for its answer."""
     if not running:
-        return "" if due_at is None else due_at.strftime("%Y-%m-%d %H:%M")
+        return show_datetime(due_at)
     return due_label(due_at)
 
 

@@ -19,6 +19,7 @@ from app.services.clock import business_now
 from app.services.errors import DomainError
 from app.views.base import QmsModelView
 from app.views.datamodel import QmsInterface
+from app.views.local_values import show_datetime
 
 # The screen of each entity a rule acts on, for the link from its tasks and notifications.
 RECORD_SCREENS = {
@@ -41,7 +42,7 @@ def due_label(due_at) -> Markup:
     """An open task's deadline, marked when it has passed or falls today."""
     if due_at is None:
         return Markup("")
-    text, now = escape(due_at.strftime("%Y-%m-%d %H:%M")), business_now()
+    text, now = escape(show_datetime(due_at)), business_now()
     if due_at < now:
         return Markup('<span class="label label-danger task-overdue">%s · %s</span>') % (
             text,
