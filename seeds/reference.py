@@ -4,33 +4,53 @@ import sqlalchemy as sa
 
 from app.models import Branch, Department, Industry, Segment, Source
 
+
+def _(name: str) -> str:
+    """Marks a name for translation: stored as written here (English), shown translated
+    (app/models/reference.py), so that each reader sees the list in their language."""
+    return name
+
+
 REFERENCE_DATA = {
-    Branch: ["Moscow", "Saint Petersburg", "Shanghai"],
-    Department: ["Sales", "Customer service", "Quality", "Logistics", "Production", "Finance"],
+    Branch: [_("Moscow"), _("Saint Petersburg"), _("Shanghai")],
+    Department: [
+        _("Sales"),
+        _("Customer service"),
+        _("Quality"),
+        _("Logistics"),
+        _("Production"),
+        _("Finance"),
+    ],
     Industry: [
-        "Manufacturing",
-        "Construction",
-        "Retail",
-        "Logistics",
-        "Energy",
-        "Agriculture",
-        "IT and telecom",
-        "Healthcare",
-        "Food industry",
-        "Public sector",
+        _("Manufacturing"),
+        _("Construction"),
+        _("Retail"),
+        _("Logistics"),
+        _("Energy"),
+        _("Agriculture"),
+        _("IT and telecom"),
+        _("Healthcare"),
+        _("Food industry"),
+        _("Public sector"),
     ],
     Source: [
-        "Website",
-        "Recommendation",
-        "Exhibition",
-        "Cold call",
-        "Advertising",
-        "Search engine",
-        "Social media",
-        "Tender",
-        "Repeat client",
+        _("Website"),
+        _("Recommendation"),
+        _("Exhibition"),
+        _("Cold call"),
+        _("Advertising"),
+        _("Search engine"),
+        _("Social media"),
+        _("Tender"),
+        _("Repeat client"),
     ],
-    Segment: ["Key accounts", "Large business", "Medium business", "Small business", "Dealers"],
+    Segment: [
+        _("Key accounts"),
+        _("Large business"),
+        _("Medium business"),
+        _("Small business"),
+        _("Dealers"),
+    ],
 }
 
 

@@ -275,3 +275,46 @@ def test_date_boxes_keep_what_is_typed_and_offer_a_calendar(page, make, users):
     expect(page.locator("#received_at")).to_have_value("45.13.2026 10:00")
     db.session.refresh(inquiry)
     assert inquiry.received_at == datetime(2026, 12, 1, 1, 59, 13)
+
+
+def test_a_rule_is_edited_in_the_structured_editor(page, ctx):
+    """The administrator changes a rule's offset and adds a condition with the editor's
+    fields (no JSON typed); a wrong value is refused at its part, in words; the saved rule
+    holds the JSON the editor wrote, and its preview opens."""
+    import sqlalchemy as sa
+    from playwright.sync_api import expect
+
+    from app.extensions import db
+    from app.models import FollowUpRule
+
+    rule = db.session.scalars(sa.select(FollowUpRule).filter_by(code="invoice-decision-2d")).one()
+    original = {part: getattr(rule, part) for part in ("trigger", "conditions", "action")}
+    _log_in(page, "admin")
+    page.goto(f"/followupruleview/edit/{rule.id}")
+    expect(page.locator("#rule-trigger-kind")).to_have_value("after")
+    expect(page.locator("#trigger")).to_be_hidden()
+    page.locator("#rule-editor-trigger [data-part=amount]").fill("3")
+    page.click("#rule-add-condition")
+    condition = page.locator("#rule-conditions .rule-condition").last
+    condition.locator("[data-part=field]").select_option("issued_on")
+    condition.locator("[data-part=op]").select_option("gte")
+    condition.locator("[data-value]").fill("not a date")
+    page.click("form [type=submit]")
+    expect(page.locator(".alert-danger", has_text="not a date")).to_be_visible()
+    condition = page.locator("#rule-conditions .rule-condition").last
+    condition.locator("[data-value]").fill("-90d")
+    page.click("form [type=submit]")
+    expect(page.locator(".alert-success")).to_be_visible()
+    db.session.expire_all()
+    try:
+        saved = db.session.get(FollowUpRule, rule.id)
+        assert saved.trigger["offset"] == {"days": 3}
+        assert saved.conditions[-1] == {"field": "issued_on", "op": "gte", "value": "-90d"}
+        assert saved.conditions[:-1] == original["conditions"]
+        assert saved.action == original["action"]
+        page.click("#rule-preview")
+        expect(page.locator("#preview")).to_be_visible()
+    finally:
+        for part, value in original.items():
+            setattr(saved, part, value)
+        db.session.commit()

@@ -154,7 +154,7 @@ def test_seed_command_prints_counts(ctx):
             "--as-of",
             "2026-06-15",
             "--password",
-            "x-pass-123",
+            "Seeded demo people 4417!",
         ]
     )
     assert result.exit_code == 0, result.output

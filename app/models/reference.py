@@ -1,6 +1,7 @@
 """Reference data an administrator edits: branches, departments, industries, sources, segments."""
 
 from flask_appbuilder import Model
+from flask_babel import gettext
 from sqlalchemy.orm import relationship
 
 from app.models.base import Audited, User, sa, user_fk
@@ -12,6 +13,11 @@ class ReferenceData(Audited):
     display_field = "name"
     id = sa.Column(sa.Integer, primary_key=True)
     name = sa.Column(sa.String(150), nullable=False, unique=True)
+
+    def __str__(self) -> str:
+        # The lists an installation starts with are kept in English and read in the
+        # reader's language (seeds/reference.py); a name added later reads as written.
+        return gettext(self.name) if self.name else ""
 
 
 class Branch(ReferenceData, Model):

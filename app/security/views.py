@@ -6,7 +6,8 @@ from wtforms import BooleanField
 from wtforms.validators import DataRequired
 
 from app.security import passwords
-from app.views.formatters import blank, names, yes_no
+from app.views.formatters import blank, role_names, yes_no
+from app.views.labels import role_label
 
 STAFF_COLUMNS = ["branch", "password_change_required"]
 
@@ -44,7 +45,7 @@ class QmsUserDBModelView(UserDBModelView):
         for index, (title, fieldset) in enumerate(UserDBModelView.show_fieldsets)
     ]
     # FAB's list shows "True", "[Admin]" and "None".
-    formatters_columns = {"active": yes_no, "roles": names, "branch": blank}
+    formatters_columns = {"active": yes_no, "roles": role_names, "branch": blank}
     validators_columns = {
         "roles": [DataRequired(message=_("Choose at least one role."))],
     }
@@ -54,6 +55,14 @@ class QmsUserDBModelView(UserDBModelView):
             _("Must change the password at the next login"), default=True
         ),
     }
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        # The role drop-down reads the roles translated, as the list does.
+        for form in (self.add_form, self.edit_form):
+            field = getattr(form, "roles", None)
+            if field is not None:
+                field.kwargs["get_label"] = lambda role: role_label(role.name)
 
     def pre_add(self, item) -> None:
         """The password policy with the user's own details as hints (FAB's form validator

@@ -2,6 +2,9 @@
 
 from flask import abort
 from flask_appbuilder import expose, has_access
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _
+from markupsafe import Markup, escape
 from wtforms import SelectField, TimeField
 
 from app.extensions import db
@@ -10,6 +13,14 @@ from app.models.choices import LABELS
 from app.services.rule_catalogue import ENTITIES
 from app.views.base import QmsModelView, ReadOnlyView
 from app.views.datamodel import QmsInterface
+from app.views.labels import ENTITY_LABELS, FIELD_LABELS
+from app.views.rule_editor import (
+    catalogue,
+    describe_action,
+    describe_conditions,
+    describe_trigger,
+    entity_label,
+)
 from jobs.rule_preview import history, preview, sweep_health
 
 RULE_FIELDS = [
@@ -37,14 +48,32 @@ class FollowUpRuleView(QmsModelView):
     order_columns = ["code", "name", "entity"]
     base_order = ("id", "asc")
     add_form_extra_fields = edit_form_extra_fields = {
-        "entity": SelectField(choices=[(name, name) for name in ENTITIES])
+        "entity": SelectField(
+            FIELD_LABELS["entity"],
+            render_kw={"class": "form-control"},
+            choices=[
+                (name, ENTITY_LABELS[entity.model.__name__][0]) for name, entity in ENTITIES.items()
+            ],
+        )
+    }
+    formatters_columns = {
+        # The default rules are stored in English and read in the reader's language.
+        "name": lambda name: gettext(name) if name else "",
+        "entity": entity_label,
+        "trigger": describe_trigger,
+        "conditions": describe_conditions,
+        "action": describe_action,
     }
     show_template = "rule_show.html"
     list_template = "rule_list.html"
+    add_template = "rule_add.html"
+    edit_template = "rule_edit.html"
 
     def render_template(self, template, **kwargs):
         if template in (self.list_template, "rule_preview.html"):  # the pages that show it
             kwargs["sweep"] = sweep_health(db.session)
+        if template in (self.add_template, self.edit_template):
+            kwargs["rule_catalogue"] = catalogue()
         return super().render_template(template, **kwargs)
 
     @expose("/preview/<int:pk>")
@@ -63,6 +92,33 @@ class FollowUpRuleView(QmsModelView):
         )
 
 
+RESULT_COLUMNS = (
+    ("matched", _("Matched")),
+    ("acted", _("Acted on")),
+    ("skipped", _("Skipped as too old")),
+    ("unassigned", _("To the fallback")),
+    ("errors", _("Errors")),
+    ("seconds", _("Seconds")),
+)
+
+
+def run_results(results) -> Markup:
+    """A sweep's results per rule as a table, not as the stored JSON."""
+    if not isinstance(results, dict) or not results:
+        return Markup("")
+    head = "".join(f"<th>{escape(label)}</th>" for _key, label in RESULT_COLUMNS)
+    rows = []
+    for code, result in sorted(results.items()):
+        result = result if isinstance(result, dict) else {}
+        cells = "".join(f"<td>{escape(result.get(key, ''))}</td>" for key, _label in RESULT_COLUMNS)
+        error = f"<br><small>{escape(result['error'])}</small>" if result.get("error") else ""
+        rows.append(f"<tr><td>{escape(code)}{error}</td>{cells}</tr>")
+    return Markup(
+        f'<table class="table table-condensed rule-results"><thead><tr><th>{escape(_("Rule"))}'
+        f"</th>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
 class RuleRunView(ReadOnlyView):
     """Every sweep: as of when, how long, and per rule what matched and what was done."""
 
@@ -71,6 +127,7 @@ class RuleRunView(ReadOnlyView):
     list_columns = ["as_of", "started_at", "finished_at", "status", "matched", "acted", "errors"]
     search_columns = ["as_of", "status"]
     show_columns = list_columns + ["results"]
+    formatters_columns = {"results": run_results}
     order_columns = ["as_of", "started_at"]
     base_order = ("id", "desc")
 

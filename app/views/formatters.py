@@ -42,7 +42,8 @@ def yes_no(value) -> str:
     return "" if value is None else str(_("Yes") if value else _("No"))
 
 
-def names(records) -> str:
-    """Several linked records (a user's roles), as a comma-separated list, not a Python
-    list."""
-    return ", ".join(str(record) for record in records or ())
+def role_names(roles) -> str:
+    """A user's roles, translated, comma-separated."""
+    from app.views.labels import role_label
+
+    return ", ".join(role_label(role.name) for role in roles or ())

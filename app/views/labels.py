@@ -209,3 +209,19 @@ FAB_GAPS = [
     _("Start with"),
     _("Not a valid choice"),
 ]
+
+
+# Roles are data named in English (app/security/roles.py); people read them translated.
+ROLE_LABELS = {
+    "Admin": _("Admin"),
+    "Sales Manager": _("Sales Manager"),
+    "Head of Sales": _("Head of Sales"),
+    "Marketing": _("Marketing"),
+    "Customer Service": _("Customer Service"),
+    "Quality Officer": _("Quality Officer"),
+    "Director": _("Director"),
+}
+
+
+def role_label(name: str) -> str:
+    return str(ROLE_LABELS.get(name, name))

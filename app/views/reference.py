@@ -1,5 +1,7 @@
 """Screens for the reference lists an administrator keeps."""
 
+from flask_babel import gettext
+
 from app.models import Branch, Department, Industry, Segment, Source
 from app.views.base import QmsModelView
 from app.views.datamodel import QmsInterface
@@ -13,6 +15,8 @@ class ReferenceView(QmsModelView):
     add_columns = edit_columns = show_columns = ["name"]
     order_columns = ["name"]
     base_order = ("name", "asc")
+    # The starting lists are kept in English and read in the reader's language.
+    formatters_columns = {"name": lambda name: gettext(name) if name else ""}
 
 
 class BranchView(ReferenceView):
