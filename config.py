@@ -8,6 +8,8 @@ INSTANCE_DIR = Path(os.environ.get("QMS_INSTANCE_DIR", BASE_DIR / "instance"))
 
 APP_NAME = "qms-crm"
 APP_THEME = ""
+# Static files (FAB's and ours) may be cached for an hour; an upgrade shows within that.
+SEND_FILE_MAX_AGE_DEFAULT = 3600
 
 # Embedded default: a SQLite file under instance/.
 SQLALCHEMY_DATABASE_URI = f"sqlite:///{INSTANCE_DIR / 'qms.db'}"

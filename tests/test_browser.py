@@ -1,22 +1,10 @@
 """In a real browser (Debian's chromium driven by Playwright): log in, create a client with
 a contact, and find the client with the list's search."""
 
-import shutil
-
 import pytest
+from browser_support import launch
+from browser_support import log_in as _log_in
 from conftest import PASSWORD
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-# Without the background-networking flags chromium keeps dialling out of a closed network.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 @pytest.fixture
@@ -24,7 +12,7 @@ def page(live_server, ctx):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = launch(playwright)
         page = browser.new_page(base_url=live_server)
         page.set_default_timeout(15_000)
         violations = []
@@ -90,15 +78,6 @@ def _search(page, list_url: str, field: str, text: str, rows: str) -> None:
     page.fill("#filter_form .filters input[name^=_flt_]", text)  # "starts with"
     page.click("#filter_form [type=submit]")
     expect(page.locator("text=Record Count:").locator("xpath=..")).to_contain_text(rows)
-
-
-def _log_in(page, username):
-    page.goto("/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("[type=submit]")
-    # Signed in (a new session id), before the next page changes the session.
-    page.wait_for_url(lambda url: "/login" not in url)
 
 
 def test_overdue_task_is_marked_and_closed_with_its_result(page, make, users):

@@ -88,9 +88,13 @@ def password_change_first():
 
 
 def no_store(response):
-    """after_request: what a signed-in user sees, and any API answer, stays out of caches."""
+    """after_request: what a signed-in user sees (but the static files), and any API
+    answer, stays out of caches."""
     signed_in = g.get("user") is not None and getattr(g.user, "is_authenticated", False)
-    if signed_in or request.path.startswith("/api/"):
+    # Style sheets and scripts are the same for everyone: caching them saves every page
+    # some twenty downloads.
+    static = (request.endpoint or "").endswith("static")
+    if (signed_in and not static) or request.path.startswith("/api/"):
         response.headers["Cache-Control"] = "no-store"
         response.headers["Pragma"] = "no-cache"
     return response

@@ -45,7 +45,29 @@ class QmsUserDBModelView(UserDBModelView):
         for index, (title, fieldset) in enumerate(UserDBModelView.show_fieldsets)
     ]
     # FAB's list shows "True", "[Admin]" and "None".
-    formatters_columns = {"active": yes_no, "roles": role_names, "branch": blank}
+    formatters_columns = {
+        # FAB's user page shows "None" for a login count or time not yet recorded.
+        **{
+            name: blank
+            for name in (
+                "last_login",
+                "login_count",
+                "fail_login_count",
+                "created_on",
+                "changed_on",
+                "created_by",
+                "changed_by",
+                "email",
+                "first_name",
+                "last_name",
+                "username",
+            )
+        },
+        "active": yes_no,
+        "password_change_required": yes_no,
+        "roles": role_names,
+        "branch": blank,
+    }
     validators_columns = {
         "roles": [DataRequired(message=_("Choose at least one role."))],
     }
@@ -58,11 +80,15 @@ class QmsUserDBModelView(UserDBModelView):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        # The role drop-down reads the roles translated, as the list does.
+        # The role drop-down reads the roles translated, as the list does; an empty
+        # branch reads "—" (FAB's showed "__None").
         for form in (self.add_form, self.edit_form):
             field = getattr(form, "roles", None)
             if field is not None:
                 field.kwargs["get_label"] = lambda role: role_label(role.name)
+            branch = getattr(form, "branch", None)
+            if branch is not None:
+                branch.kwargs["blank_text"] = "—"
 
     def pre_add(self, item) -> None:
         """The password policy with the user's own details as hints (FAB's form validator

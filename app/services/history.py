@@ -4,7 +4,8 @@ times in the business zone."""
 
 import json
 from collections import defaultdict
-from datetime import timezone
+from datetime import date, datetime, timezone
+from decimal import Decimal
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _
@@ -56,7 +57,16 @@ def full_name(first: str | None, last: str | None, username: str) -> str:
     return " ".join(part for part in (first, last) if part) or username
 
 
-def _readable(model, links, names):
+# The trail's plain JSON values → the values the screen's formatters read.
+_TYPED = (
+    (sa.DateTime, lambda value: datetime.fromisoformat(value) if isinstance(value, str) else value),
+    (sa.Date, lambda value: date.fromisoformat(value) if isinstance(value, str) else value),
+    (sa.Numeric, lambda value: Decimal(str(value))),
+    (sa.JSON, lambda value: value),
+)
+
+
+def _readable(model, links, names, formatters):
     columns = model.__table__.columns
 
     def readable(field, value):
@@ -65,12 +75,16 @@ def _readable(model, links, names):
         if field in links:
             return names.get((links[field][0], value), "—")
         column = columns.get(field)
-        if column is not None and isinstance(column.type, sa.DateTime) and isinstance(value, str):
-            return value.replace("T", " ")[:16]
-        if column is not None and isinstance(column.type, sa.Boolean):
+        kind = column.type if column is not None else None
+        if isinstance(kind, sa.Boolean):
             return str(_("Yes") if value else _("No"))
-        if column is not None and isinstance(column.type, sa.Enum):
+        if isinstance(kind, sa.Enum):
             return label_of(value)
+        for type_, typed in _TYPED:
+            if isinstance(kind, type_) and field in formatters:
+                return formatters[field](typed(value))
+        if isinstance(kind, sa.JSON):  # no formatter: at least not a Python repr
+            return json.dumps(value, ensure_ascii=False)
         return value
 
     return readable
@@ -98,8 +112,12 @@ def people_named(session, actors) -> dict:
     return {username: full_name(first, last, username) for username, first, last in rows}
 
 
-def history(session, model, entity: str, record_id: int, labels: dict) -> list[dict]:
-    """The newest changes of one record of `model` (table `entity`)."""
+def history(
+    session, model, entity: str, record_id: int, labels: dict, formatters: dict | None = None
+) -> list[dict]:
+    """The newest changes of one record of `model` (table `entity`); values read through
+    the screen's `formatters` (dates and amounts in the reader's language, rules in
+    words)."""
     same_record = (AuditLog.entity == entity, AuditLog.record_id == record_id)
     # SQLite gives a deleted record's id to the next one: its history starts at its creation.
     created = (
@@ -115,7 +133,7 @@ def history(session, model, entity: str, record_id: int, labels: dict) -> list[d
     ).all()
     changes = [json.loads(row.changes) for row in rows]
     links = _links(model)
-    readable = _readable(model, links, _names(session, links, changes))
+    readable = _readable(model, links, _names(session, links, changes), formatters or {})
     zone = business_zone()
     people = people_named(session, [row.actor for row in rows])
     return [

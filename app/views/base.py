@@ -209,6 +209,7 @@ class QmsModelView(ExportListMixin, ModelView):
                     entity,
                     int(kwargs["pk"]),
                     self.label_columns,
+                    self.formatters_columns,
                 )
             kwargs["print_forms"] = self.print_forms(kwargs["pk"])
             kwargs.update(self.show_extras(kwargs["pk"]))

@@ -60,6 +60,11 @@ def _styled(kwargs: dict) -> dict:
 class JSONField(TextAreaField):
     """A JSON document edited as text; the service checks what it means."""
 
+    def __call__(self, **kwargs):
+        # The stored form, behind a structured editor where a screen has one.
+        kwargs.setdefault("data-raw-json", "true")
+        return super().__call__(**kwargs)
+
     def _value(self) -> str:
         if self.raw_data:
             return self.raw_data[0]

@@ -1,0 +1,72 @@
+"""What the browser tests share: Debian's chromium driven by Playwright, signing in, a
+watch on CSP violations and requests to other origins, and screenshots kept as files
+(test-artifacts/screens/, left behind by ./test and CI)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+from conftest import PASSWORD
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# Without the background-networking flags chromium keeps dialling out of a closed network.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SCREENS = Path(__file__).resolve().parent.parent / "test-artifacts" / "screens"
+
+
+def launch(playwright):
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+
+class Watch:
+    """What a page did that the app forbids: CSP violations and requests that leave the
+    app's origin."""
+
+    def __init__(self, page, origin: str):
+        self.violations: list[str] = []
+        self.outside: list[str] = []
+        page.on(
+            "console",
+            lambda message: (
+                self.violations.append(message.text)
+                if "Content Security Policy" in message.text
+                else None
+            ),
+        )
+        page.on(
+            "request",
+            lambda request: (
+                self.outside.append(request.url)
+                if not request.url.startswith((origin, "data:", "blob:", "about:"))
+                else None
+            ),
+        )
+
+
+def log_in(page, username: str, language: str | None = None) -> None:
+    page.goto("/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("[type=submit]")
+    # Signed in (a new session id), before the next page changes the session.
+    page.wait_for_url(lambda url: "/login" not in url)
+    if language:
+        page.goto(f"/lang/{language}")
+
+
+def shot(page, name: str) -> Path:
+    """A full-page screenshot kept as test-artifacts/screens/<name>.png."""
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    path = SCREENS / f"{re.sub(r'[^A-Za-z0-9_.-]+', '-', name)}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path

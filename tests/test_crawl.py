@@ -1,0 +1,164 @@
+"""Every page every role can reach, in en, ru and zh, over demo data: each menu entry, each
+list, and from each list a record's page, its edit form and the add form.
+
+Each page is read in every language through the app (fast) and fails on a server error or
+a Python internal on screen or in a form ("None", "__None", a repr, a dict, an enum key).
+Each page is also opened in Chromium, in one of the three languages in turn (role by role,
+so that each language is drawn), and fails on a CSP violation, a request to another
+origin, or a width beyond a 1280-pixel screen. A screenshot per role and language of the
+home page is kept (test-artifacts/screens/)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from html import unescape
+from html.parser import HTMLParser
+
+import pytest
+from browser_support import Watch, launch, log_in, shot
+from conftest import PASSWORD, login
+
+from app.extensions import db
+from app.models import choices
+
+LANGUAGES = ("en", "ru", "zh")
+DEMO_USERS = {
+    "Admin": "admin",
+    "Sales Manager": "manager1a",
+    "Head of Sales": "head1",
+    "Marketing": "marketing",
+    "Customer Service": "service",
+    "Quality Officer": "quality",
+    "Director": "director",
+}
+# Stored keys that must never be read as such (those with an underscore cannot be words).
+ENUM_KEYS = sorted(
+    {
+        member.value
+        for enum in vars(choices).values()
+        if isinstance(enum, type)
+        and issubclass(enum, choices.Choice)
+        and enum is not choices.Choice
+        for member in enum
+        if "_" in member.value
+    }
+)
+INTERNALS = re.compile(
+    r"\bNone\b|__None|<[\w.]+ object at 0x|\{'|\[<|\bTrue\b|\bFalse\b|"
+    + "|".join(rf"\b{re.escape(key)}\b" for key in ENUM_KEYS)
+)
+# Not screens of a record: signing out, language, downloads, actions, the API.
+SKIP = re.compile(r"/logout|/lang/|/export|/download|/form/|/action|/delete/|/api/|/swagger")
+
+
+class _Reader(HTMLParser):
+    """What a person reads on a page: its text, the values in its boxes, the menu's links."""
+
+    def __init__(self):
+        super().__init__()
+        self.text: list[str] = []
+        self.menu: list[str] = []
+        self.links: list[str] = []
+        self._skipping = 0
+        self._navbar: list[bool] = []
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        # A rule's JSON is the stored form behind its editor, shown on request.
+        if tag in ("script", "style") or (tag == "textarea" and "data-raw-json" in attributes):
+            self._skipping += 1
+        if tag not in ("input", "br", "img", "meta", "link", "hr"):
+            self._navbar.append("navbar" in (attributes.get("class") or ""))
+        if tag == "a" and (attributes.get("href") or "").startswith("/"):
+            self.links.append(attributes["href"])
+            if any(self._navbar):
+                self.menu.append(attributes["href"])
+        if tag == "input" and attributes.get("type") not in ("hidden", "checkbox", "radio"):
+            self.text.append(attributes.get("value") or "")
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style") or (tag == "textarea" and self._skipping):
+            self._skipping -= 1
+        if tag not in ("input", "br", "img", "meta", "link", "hr") and self._navbar:
+            self._navbar.pop()
+
+    def handle_data(self, data):
+        if not self._skipping:
+            self.text.append(data)
+
+
+def _read(client, path: str):
+    response = client.get(path)
+    reader = _Reader()
+    reader.feed(response.get_data(as_text=True))
+    return response.status_code, unescape(" ".join(reader.text)), reader
+
+
+@pytest.fixture(scope="module")
+def demo(app):
+    """A small demo company: the demo users of each role, and their records."""
+    from seeds.demo import seed_demo
+
+    with app.app_context():
+        seed_demo(db.session, app.appbuilder.sm, 12, 5, date(2026, 11, 20), PASSWORD)
+        db.session.remove()
+
+
+def _pages(client) -> list[str]:
+    """The menu's screens, and from each list its first record's page and edit form and
+    its add form, where the role has them."""
+    _status, _text, home = _read(client, "/")
+    menu = [href for href in dict.fromkeys(home.menu) if not SKIP.search(href)]
+    found = list(menu)
+    for path in menu:
+        if "/list/" not in path:
+            continue
+        _status, _text, listing = _read(client, path)
+        picked = {}
+        for href in listing.links:
+            kind = next((each for each in ("/show/", "/edit/", "/add") if each in href), None)
+            if kind and kind not in picked and not SKIP.search(href):
+                picked[kind] = href.split("?")[0]
+        found += list(picked.values())
+    return list(dict.fromkeys(found))
+
+
+@pytest.mark.parametrize("role", list(DEMO_USERS))
+def test_every_page_of_the_role_in_every_language(app, live_server, demo, role):
+    """No page of the role, in any language, breaks any of the rules above."""
+    from playwright.sync_api import sync_playwright
+
+    client = app.test_client()
+    login(client, DEMO_USERS[role])
+    paths = _pages(client)
+    problems: list[str] = []
+    for language in LANGUAGES:
+        client.get(f"/lang/{language}")
+        for path in paths:
+            status, text, _reader = _read(client, path)
+            if status >= 500:
+                problems.append(f"{language} {path}: HTTP {status}")
+            for found in sorted(set(INTERNALS.findall(text))):
+                problems.append(f"{language} {path}: shows {found!r}")
+    drawn_in = LANGUAGES[list(DEMO_USERS).index(role) % len(LANGUAGES)]
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        page = browser.new_page(base_url=live_server, viewport={"width": 1280, "height": 900})
+        page.set_default_timeout(15_000)
+        watch = Watch(page, live_server)
+        log_in(page, DEMO_USERS[role], drawn_in)
+        for path in paths:
+            page.goto(path, wait_until="domcontentloaded")
+            width = page.evaluate("document.documentElement.scrollWidth")
+            if width > 1280:
+                problems.append(f"{drawn_in} {path}: {width} px wide")
+        for language in LANGUAGES:
+            page.goto(f"/lang/{language}")
+            page.goto("/")
+            shot(page, f"crawl-{role}-{language}-home")
+        browser.close()
+    problems += [f"CSP: {each}" for each in watch.violations]
+    problems += [f"outside request: {each}" for each in watch.outside]
+    assert len(paths) > 5, paths
+    assert not problems, "\n".join(problems)
