@@ -4,6 +4,7 @@ QMS_TEST_DATABASE_URL is set), a user per role, and clean entity tables for ever
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -42,6 +43,12 @@ ENTITY_TABLES = [
 def live_server(app):
     """The app on a real multi-threaded WSGI server (waitress, as `qms run` serves it) on
     loopback: requests run concurrently on its threads, as in production."""
+    with serving(app) as url:
+        yield url
+
+
+@contextmanager
+def serving(app):
     import threading
 
     from waitress.server import create_server
@@ -49,8 +56,10 @@ def live_server(app):
     server = create_server(app, host="127.0.0.1", port=0, threads=8)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.effective_port}"
-    server.close()
+    try:
+        yield f"http://127.0.0.1:{server.effective_port}"
+    finally:
+        server.close()
 
 
 def username_for(role: str, suffix: str = "") -> str:
@@ -68,10 +77,19 @@ class IsolatedClient(FlaskClient):
 
 @pytest.fixture(scope="session")
 def app(tmp_path_factory):
-    instance = tmp_path_factory.mktemp("instance")
+    app = build_test_app(tmp_path_factory.mktemp("instance"))
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def build_test_app(instance, suffix: str = ""):
+    """An initialised app on a database of its own (SQLite in `instance`, or a fresh
+    PostgreSQL database named with `suffix`), with a user of each role (and a `_b` one)."""
     url = os.environ.get("QMS_TEST_DATABASE_URL") or f"sqlite:///{instance / 'test.db'}"
     if url.startswith("postgresql"):
-        url = _fresh_postgres_database(url)
+        url = _fresh_postgres_database(url, suffix)
     app = create_app(
         {
             "SQLALCHEMY_DATABASE_URI": url,
@@ -103,10 +121,7 @@ def app(tmp_path_factory):
                     PASSWORD,
                 )
         db.session.remove()
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    return app
 
 
 def _fresh_postgres_database(url: str, suffix: str = "") -> str:
@@ -126,13 +141,18 @@ def ctx(app):
     """An app context whose entity tables are emptied afterwards."""
     with app.app_context():
         yield app
-        db.session.rollback()
-        with db.engine.begin() as connection:
-            for table in ENTITY_TABLES:
-                connection.execute(sa.text(f"DELETE FROM {table}"))
-            connection.execute(sa.text("UPDATE branch SET head_id = NULL"))
-            connection.execute(sa.text("UPDATE ab_user SET branch_id = NULL"))
-        db.session.remove()
+        empty_entity_tables()
+
+
+def empty_entity_tables() -> None:
+    """Remove every record a test made."""
+    db.session.rollback()
+    with db.engine.begin() as connection:
+        for table in ENTITY_TABLES:
+            connection.execute(sa.text(f"DELETE FROM {table}"))
+        connection.execute(sa.text("UPDATE branch SET head_id = NULL"))
+        connection.execute(sa.text("UPDATE ab_user SET branch_id = NULL"))
+    db.session.remove()
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from html.parser import HTMLParser
 
 import pytest
 from browser_support import Watch, launch, log_in, shot
-from conftest import PASSWORD, login
+from conftest import PASSWORD, build_test_app, login, serving
 
 from app.extensions import db
 from app.models import choices
@@ -96,13 +96,20 @@ def _read(client, path: str):
 
 
 @pytest.fixture(scope="module")
-def demo(app):
-    """A small demo company: the demo users of each role, and their records."""
+def demo(tmp_path_factory):
+    """A small demo company on an app and database of its own (the demo users and records
+    stay out of the other tests), served on a real server: (app, its address)."""
     from seeds.demo import seed_demo
 
+    app = build_test_app(tmp_path_factory.mktemp("crawl"), "_crawl")
     with app.app_context():
         seed_demo(db.session, app.appbuilder.sm, 12, 5, date(2026, 11, 20), PASSWORD)
         db.session.remove()
+    with serving(app) as url:
+        yield app, url
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
 
 
 def _pages(client) -> list[str]:
@@ -125,10 +132,11 @@ def _pages(client) -> list[str]:
 
 
 @pytest.mark.parametrize("role", list(DEMO_USERS))
-def test_every_page_of_the_role_in_every_language(app, live_server, demo, role):
+def test_every_page_of_the_role_in_every_language(demo, role):
     """No page of the role, in any language, breaks any of the rules above."""
     from playwright.sync_api import sync_playwright
 
+    app, live_server = demo
     client = app.test_client()
     login(client, DEMO_USERS[role])
     paths = _pages(client)

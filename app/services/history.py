@@ -149,7 +149,9 @@ def history(
                     [readable(field, value) for value in values],
                 )
                 for field, values in sorted(change.items())
-                if field != "id"  # the record's own number says nothing to a person
+                # The record's own number says nothing to a person; nor does an empty
+                # field saved empty again ("" for None, from a form).
+                if field != "id" and any(value not in (None, "") for value in values)
             ],
         }
         for row, change in zip(rows, changes)
