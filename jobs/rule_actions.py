@@ -113,8 +113,10 @@ def skip(connection, rule, record_ids: sa.Select, period: str, as_of: dt.datetim
         dialect.insert(m.RuleFiring)
         .from_select(columns, rows)
         .on_conflict_do_nothing(index_elements=["rule_id", "record_id", "period"])
+        .returning(m.RuleFiring.record_id)
     )
-    count = connection.execute(statement).rowcount
+    # Counted from RETURNING: psycopg reports no row count for an INSERT … SELECT.
+    count = len(connection.execute(statement).all())
     if count:
         connection.execute(
             sa.update(m.FollowUpRule)

@@ -96,12 +96,21 @@ def _origins():
     return {(origin, record): count for origin, record, count in rows}
 
 
-def _invoices(make, users, count):
+def _invoices(make, users, count, issued_on=date(2026, 11, 15)):
+    """Unpaid invoices; by default due for a reminder on 17 Nov, within its horizon."""
     client = make.client(users["sales_manager"])
-    return [
-        make.invoice(client, f"INV-{number}", issued_on=date(2026, 11, 1))
-        for number in range(count)
-    ]
+    return [make.invoice(client, f"INV-{number}", issued_on=issued_on) for number in range(count)]
+
+
+def _decision_rule_horizon(days):
+    """Set the reminder rule's max_age (None: its default); the sweep reads it from the
+    database."""
+    rule = db.session.scalars(
+        sa.select(models.FollowUpRule).filter_by(code="invoice-decision-2d")
+    ).one()
+    trigger = {key: value for key, value in rule.trigger.items() if key != "max_age"}
+    rule.trigger = {**trigger, "max_age": {"days": days}} if days else trigger
+    db.session.commit()
 
 
 def test_two_sweeping_processes_act_once_per_record(app, postgres, make, users):
@@ -122,11 +131,14 @@ def test_two_sweeping_processes_act_once_per_record(app, postgres, make, users):
     assert set(tasks.values()) == {1}
 
 
-def test_a_sweep_killed_mid_rule_is_finished_by_the_next(app, postgres, make, users):
+def test_a_sweep_killed_mid_rule_is_finished_by_the_next(app, postgres, make, users, request):
     """Killed while rejecting invoices (after rule 2 committed its tasks): no invoice is
     half-rejected, the run is later marked abandoned, and the next sweep rejects them
     and adds no second reminder."""
-    invoices = _invoices(make, users, 5)
+    # Due for rejection (issued 1 Nov) and, with a wider horizon, for the reminder too.
+    invoices = _invoices(make, users, 5, date(2026, 11, 1))
+    _decision_rule_horizon(30)
+    request.addfinalizer(lambda: _decision_rule_horizon(None))
     codes = ("invoice-decision-2d", "invoice-reject-15d")
     with db.engine.connect() as lock:
         lock.execute(sa.text("LOCK TABLE invoice IN EXCLUSIVE MODE"))

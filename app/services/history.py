@@ -81,8 +81,14 @@ def _readable(model, links, names, formatters):
         if isinstance(kind, sa.Enum):
             return label_of(value)
         for type_, typed in _TYPED:
-            if isinstance(kind, type_) and field in formatters:
-                return formatters[field](typed(value))
+            if isinstance(kind, type_):
+                value = typed(value)
+                break
+        if field in formatters:
+            try:
+                return formatters[field](value)
+            except (TypeError, ValueError):  # an old value of another shape
+                pass
         if isinstance(kind, sa.JSON):  # no formatter: at least not a Python repr
             return json.dumps(value, ensure_ascii=False)
         return value

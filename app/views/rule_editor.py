@@ -5,6 +5,7 @@ them; the JSON stays the stored form and is checked by the same service when sav
 
 from __future__ import annotations
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _
 
 from app.models.choices import (
@@ -236,7 +237,7 @@ def describe_action(action) -> str:
         assignee = action.get("assignee", "branch_head" if kind == RuleAction.escalate else "")
         details.append(_label(catalogue_assignees(), assignee))
     if action.get("title"):
-        details.append(f"“{action['title']}”")
+        details.append(f"“{gettext(action['title'])}”")
     if action.get("due"):
         details.append(str(_("due in %(amount)s", amount=_amount(action["due"]))))
     if action.get("fallback"):
