@@ -104,6 +104,20 @@ class QmsModelRestApi(ExportEndpointMixin, ModelRestApi):
         log_server_error()
         return answer(InternalServerError())
 
+    def _record_operation(self, pk, operation):
+        """A domain operation (approve, verify) on one record the caller may see: 404 when
+        not, the service's refusal with its status, else the record as saved."""
+        item = self.datamodel.get(pk, self._base_filters)
+        if item is None:
+            return self.response_404()
+
+        def call():
+            operation(item)
+            self.datamodel.session.commit()
+            return self.response(200, result=self.show_model_schema.dump(item))
+
+        return self._domain_call(call)
+
     def _domain_call(self, call, *args):
         try:
             return call(*args)

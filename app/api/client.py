@@ -36,13 +36,4 @@ class ClientApi(QmsModelRestApi):
             422:
               $ref: '#/components/responses/422'
         """
-        item = self.datamodel.get(pk, self._base_filters)
-        if item is None:
-            return self.response_404()
-
-        def approve():
-            client_service.approve(item)
-            self.datamodel.session.commit()
-            return self.response(200, result=self.show_model_schema.dump(item))
-
-        return self._domain_call(approve)
+        return self._record_operation(pk, client_service.approve)

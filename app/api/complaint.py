@@ -61,17 +61,10 @@ class CorrectiveActionApi(QmsModelRestApi):
             422:
               $ref: '#/components/responses/422'
         """
-        item = self.datamodel.get(pk, self._base_filters)
-        if item is None:
-            return self.response_404()
-
-        def check():
-            checked_on, effective = _check_body(request.get_json(silent=True))
-            action_service.verify(item, checked_on, effective)
-            self.datamodel.session.commit()
-            return self.response(200, result=self.show_model_schema.dump(item))
-
-        return self._domain_call(check)
+        return self._record_operation(
+            pk,
+            lambda item: action_service.verify(item, *_check_body(request.get_json(silent=True))),
+        )
 
 
 def _check_body(body) -> tuple[date, bool]:

@@ -1,5 +1,6 @@
 """Write-side row-level checks: a record may only point at records the actor may see."""
 
+import sqlalchemy as sa
 from flask_babel import lazy_gettext as _
 
 from app.security.scope import is_visible
@@ -15,6 +16,12 @@ def ensure_visible(change, model, field: str) -> None:
         return
     if not is_visible(change.session, model, pk, actor):
         raise DomainError({field: _("No such record, or it is not yours.")})
+
+
+def ensure_record_visible(record, model, actor) -> None:
+    """Refuse a domain operation (approve, verify) on a record the actor may not see."""
+    if record is None or not is_visible(sa.inspect(record).session, model, record.id, actor):
+        raise DomainError(_("No such record, or it is not yours."))
 
 
 def ensure_contact_of_client(change, collector) -> None:

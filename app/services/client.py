@@ -8,9 +8,8 @@ from flask_babel import lazy_gettext as _
 from app.models import Client, Contact, User
 from app.models.base import search_key, unchanged_audit
 from app.models.choices import ClientStatus as S
-from app.security.scope import is_visible
 from app.services import guard
-from app.services.access import ensure_visible
+from app.services.access import ensure_record_visible, ensure_visible
 from app.services.actor import ADMIN, HEAD_OF_SALES, current_actor, has_role, role_names
 from app.services.clock import business_now
 from app.services.errors import Collector, DomainError, NotAllowed, check_transition
@@ -138,8 +137,7 @@ def _lifecycle(change: guard.Change, client: Client) -> None:
 def approve(client: Client | None) -> None:
     """Approve a prospect for work (head of sales, within the clients they may see)."""
     actor = current_actor()
-    if client is None or not is_visible(sa.inspect(client).session, Client, client.id, actor):
-        raise DomainError(_("No such record, or it is not yours."))
+    ensure_record_visible(client, Client, actor)
     if not has_role(actor, HEAD_OF_SALES):
         raise NotAllowed(_("Only a head of sales approves the prospect base."))
     if client.approved_at is not None:

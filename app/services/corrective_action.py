@@ -11,7 +11,7 @@ from app.models.choices import CorrectiveActionStatus as S
 from app.security.permissions import VERIFY
 from app.security.roles import holders
 from app.services import guard
-from app.services.access import ensure_visible, is_visible
+from app.services.access import ensure_record_visible, ensure_visible
 from app.services.actor import current_actor, has_role
 from app.services.clock import business_today
 from app.services.errors import Collector, DomainError, NotAllowed, check_transition
@@ -78,10 +78,7 @@ def verify(action: CorrectiveAction | None, checked_on: date, effective: bool) -
     """Record quality's effectiveness check of a done action: verified when effective,
     otherwise back to work (the check stays on the record until the next one)."""
     actor = current_actor()
-    if action is None or not is_visible(
-        sa.inspect(action).session, CorrectiveAction, action.id, actor
-    ):
-        raise DomainError(_("No such record, or it is not yours."))
+    ensure_record_visible(action, CorrectiveAction, actor)
     if not may_verify(actor):
         raise NotAllowed(_("Only quality checks the effectiveness of an action."))
     if action.status != S.done:

@@ -2,6 +2,7 @@
 numbers typed as the user writes them."""
 
 import json
+from datetime import datetime
 
 from flask_babel import lazy_gettext as _
 from wtforms import Field, IntegerField, SelectField, TextAreaField
@@ -9,6 +10,9 @@ from wtforms.validators import InputRequired, Optional
 from wtforms.widgets import HiddenInput, TextInput
 
 from app.views import local_values as local
+
+# The value a box shows as its example of how to write one.
+EXAMPLE = datetime(2026, 12, 31, 14, 30)
 
 
 class ChoiceField(SelectField):
@@ -124,7 +128,7 @@ class LocalDateField(LocalValueField):
         return local.read_date(text)
 
     def example(self) -> str:
-        return local.date_pattern().replace("yyyy", "2026").replace("MM", "12").replace("dd", "31")
+        return local.show_date(EXAMPLE.date())
 
     def refusal(self) -> str:
         return str(_("Not a date: type it as %(example)s.", example=self.example()))
@@ -154,7 +158,7 @@ class LocalDateTimeField(LocalDateField):
             setattr(obj, name, self.data)
 
     def example(self) -> str:
-        return super().example() + " 14:30"
+        return local.show_datetime(EXAMPLE)
 
     def refusal(self) -> str:
         return str(_("Not a date and time: type it as %(example)s.", example=self.example()))

@@ -2,7 +2,6 @@
 
 from flask import abort
 from flask_appbuilder import expose, has_access
-from flask_babel import gettext
 from flask_babel import lazy_gettext as _
 from markupsafe import Markup, escape
 from wtforms import SelectField, TimeField
@@ -13,6 +12,7 @@ from app.models.choices import LABELS
 from app.services.rule_catalogue import ENTITIES
 from app.views.base import QmsModelView, ReadOnlyView
 from app.views.datamodel import QmsInterface
+from app.views.formatters import translated
 from app.views.labels import ENTITY_LABELS, FIELD_LABELS
 from app.views.rule_editor import (
     catalogue,
@@ -58,7 +58,7 @@ class FollowUpRuleView(QmsModelView):
     }
     formatters_columns = {
         # The default rules are stored in English and read in the reader's language.
-        "name": lambda name: gettext(name) if name else "",
+        "name": translated,
         "entity": entity_label,
         "trigger": describe_trigger,
         "conditions": describe_conditions,

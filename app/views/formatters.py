@@ -4,10 +4,12 @@ yes/no, and nothing at all for an empty value (never Python's "None")."""
 from datetime import date, datetime, timezone
 from decimal import Decimal
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _
 
 from app.models.choices import label_of
 from app.services.clock import business_zone
+from app.views.labels import role_label
 from app.views.local_values import show_date, show_datetime, show_number
 
 
@@ -44,6 +46,10 @@ def yes_no(value) -> str:
 
 def role_names(roles) -> str:
     """A user's roles, translated, comma-separated."""
-    from app.views.labels import role_label
-
     return ", ".join(role_label(role.name) for role in roles or ())
+
+
+def translated(text) -> str:
+    """A name kept in English that people read in their language (the reference lists
+    and rules an installation starts with); one added later reads as written."""
+    return gettext(text) if text else ""

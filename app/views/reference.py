@@ -1,10 +1,9 @@
 """Screens for the reference lists an administrator keeps."""
 
-from flask_babel import gettext
-
 from app.models import Branch, Department, Industry, Segment, Source
 from app.views.base import QmsModelView
 from app.views.datamodel import QmsInterface
+from app.views.formatters import translated
 
 
 class ReferenceView(QmsModelView):
@@ -16,7 +15,7 @@ class ReferenceView(QmsModelView):
     order_columns = ["name"]
     base_order = ("name", "asc")
     # The starting lists are kept in English and read in the reader's language.
-    formatters_columns = {"name": lambda name: gettext(name) if name else ""}
+    formatters_columns = {"name": translated}
 
 
 class BranchView(ReferenceView):

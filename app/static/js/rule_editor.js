@@ -48,6 +48,10 @@
     return node;
   }
 
+  function selected(control) {
+    return Array.prototype.filter.call(control.options, function (o) { return o.selected; }).map(function (o) { return o.value; });
+  }
+
   function input(value, attributes) {
     var node = el("input", Object.assign({ "class": "form-control", type: "text" }, attributes || {}));
     node.value = value === undefined || value === null ? "" : String(value);
@@ -195,7 +199,7 @@
   function readValue(control) {
     var type = control.getAttribute("data-value");
     if (control.multiple) {
-      return Array.prototype.filter.call(control.options, function (o) { return o.selected; }).map(function (o) { return o.value; });
+      return selected(control);
     }
     if (type === "bool") {
       return control.value === "true";
@@ -307,7 +311,7 @@
           if (control.read) {
             value = control.read();
           } else if (control.multiple) {
-            value = Array.prototype.filter.call(control.options, function (o) { return o.selected; }).map(function (o) { return o.value; });
+            value = selected(control);
           } else {
             value = control.value;
           }
