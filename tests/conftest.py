@@ -17,6 +17,17 @@ from app.security.roles import ROLES
 
 PASSWORD = "test-password-123"
 ROLE_NAMES = ["Admin", *ROLES]
+# The tiers of the suite (pytest -m): a test that declares none is `db` when it needs the
+# app and `unit` when it does not. `process` and `browser` are declared by their modules.
+TIERS = ("unit", "db", "process", "browser")
+
+
+def pytest_collection_modifyitems(items) -> None:
+    for item in items:
+        if not any(marker.name in TIERS for marker in item.iter_markers()):
+            item.add_marker("db" if "app" in item.fixturenames else "unit")
+
+
 ENTITY_TABLES = [
     "export_job",
     "rule_firing",

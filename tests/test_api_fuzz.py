@@ -15,6 +15,8 @@ from conftest import PASSWORD, _fresh_postgres_database
 from app import create_app
 from app.extensions import db
 
+pytestmark = pytest.mark.process
+
 # Examples per operation and the whole run's time budget: enough to find what the first
 # hand-run found (12 kinds of 500 in 93 s), small enough for the suite.
 EXAMPLES = int(os.environ.get("QMS_FUZZ_EXAMPLES", "4"))

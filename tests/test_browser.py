@@ -6,6 +6,8 @@ from browser_support import launch
 from browser_support import log_in as _log_in
 from conftest import PASSWORD
 
+pytestmark = pytest.mark.browser
+
 
 @pytest.fixture
 def page(live_server, ctx):

@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from flask_appbuilder.cli import fab
 
 
@@ -63,6 +64,7 @@ def test_fab_user_commands(ctx):
     assert [role.name for role in sm.find_user(username="root2").roles] == ["Admin"]
 
 
+@pytest.mark.process
 def test_console_script_lists_the_contract_commands():
     """The installed `qms` script offers init, run, seed, worker, roles and fab."""
     script = shutil.which("qms", path=str(Path(sys.executable).parent)) or "qms"

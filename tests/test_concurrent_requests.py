@@ -17,6 +17,8 @@ from app.extensions import db
 from app.models import AuditLog, Client, Contact, Industry
 from app.services.audit import verify
 
+pytestmark = pytest.mark.process
+
 USERS = ("sales_manager", "sales_manager_b", "head_of_sales")
 CLIENTS_EACH = 4
 ROUNDS = 60

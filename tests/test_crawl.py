@@ -22,6 +22,8 @@ from conftest import PASSWORD, build_test_app, login, serving
 from app.extensions import db
 from app.models import choices
 
+pytestmark = pytest.mark.browser
+
 LANGUAGES = ("en", "ru", "zh")
 DEMO_USERS = {
     "Admin": "admin",

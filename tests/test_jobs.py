@@ -18,6 +18,8 @@ from jobs import connection as redis_connection
 from jobs.health import database_counts
 from jobs.worker import run_worker
 
+pytestmark = pytest.mark.process
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

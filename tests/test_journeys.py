@@ -15,6 +15,8 @@ from app import models
 from app.extensions import db
 from app.services.clock import business_today
 
+pytestmark = pytest.mark.browser
+
 
 class Journey:
     """A signed-in page for one role, with its screenshots numbered step by step."""

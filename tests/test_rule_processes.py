@@ -18,6 +18,8 @@ from app import models
 from app.extensions import db
 from jobs.sweep import sweep
 
+pytestmark = pytest.mark.process
+
 AS_OF = "2026-11-20T10:00:00"
 QMS = str(Path(sys.executable).parent / "qms")
 

@@ -21,6 +21,8 @@ from app.models import RuleRun
 from jobs import connection as redis_connection
 from jobs import schedule
 
+pytestmark = pytest.mark.process
+
 ROOT = Path(__file__).resolve().parent.parent
 WAIT_SECONDS = 60
 
