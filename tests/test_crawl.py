@@ -154,7 +154,13 @@ def test_every_page_of_the_role_reads_right_in_every_language(demo, pages, role)
     client = app.test_client()
     login(client, DEMO_USERS[role])
     problems: list[str] = []
-    for language in LANGUAGES:
+    # What the database gives a page is the same in every language: on PostgreSQL each
+    # role's pages are read in one language (role by role, each language in turn); SQLite
+    # reads them in all three, which is what checks the translations.
+    languages = LANGUAGES
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        languages = (LANGUAGES[list(DEMO_USERS).index(role) % len(LANGUAGES)],)
+    for language in languages:
         client.get(f"/lang/{language}")
         for path in pages[role]:
             status, text, _reader = _read(client, path)
