@@ -32,7 +32,7 @@ def measure(way: str, database_url: str, rows: int) -> dict:
     from exports.service import acting_as
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url})
-    spec = RegisterSpec("InvoiceView")
+    spec = RegisterSpec("invoice")
     target = Path(tempfile.mkdtemp()) / f"register.{'csv' if way == 'csv' else 'xlsx'}"
     with app.app_context(), acting_as(None, "en"):
         started = time.perf_counter()

@@ -1,7 +1,7 @@
-"""The audit pack: one workbook for a period with every register (exports/registers.py,
-AUDIT_PACK: each limited to the period by its date field), the survey results, the rule
-runs and the audit trail, after an index sheet linking to each. Streamed like a register
-(constant memory); rows are those the user may see."""
+"""The audit pack: one workbook for a period with every register of AUDIT_PACK (each entity's
+declared register, limited to the period by its declared `audit_period` field): the records,
+the survey results, the rule runs and the audit trail, after an index sheet linking to each.
+Streamed like a register (constant memory); rows are those the user may see."""
 
 from __future__ import annotations
 
@@ -12,27 +12,43 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext
 
+from app.core.entities import ENTITIES
+from app.core.visible import condition_for
 from app.extensions import db
-from app.security.scope import condition_for
 from app.services.clock import business_now
 from exports.columns import Resolver
 from exports.documents import document
-from exports.forms import model_of
-from exports.register import FETCH, exported_by, permission_of, snapshot
-from exports.registers import AUDIT_PACK, REGISTERS, TITLES
+from exports.register import FETCH, exported_by, snapshot
 from exports.xlsx import Header, RegisterWorkbook
+
+# The registers of the pack, in its order (entity keys).
+AUDIT_PACK = (
+    "client",
+    "contact",
+    "interaction",
+    "inquiry",
+    "invoice",
+    "payment",
+    "complaint",
+    "corrective_action",
+    "task",
+    "survey",
+    "survey_response",
+    "survey_answer",
+    "rule_run",
+    "audit_log",
+)
 
 
 class PeriodRegister:
     """One register of the pack: its columns, and its rows of the period as one query."""
 
-    def __init__(self, entity: str, field: str, start: dt.date, end: dt.date):
-        from app.views.labels import ENTITY_LABELS
-
-        self.entity, self.model = entity, model_of(entity)
+    def __init__(self, key: str, start: dt.date, end: dt.date):
+        entity = ENTITIES[key]
+        self.entity, self.model = key, entity.model
         resolver = Resolver(self.model)
-        self.columns = [resolver.resolve(each, i) for i, each in enumerate(REGISTERS[entity])]
-        period = resolver.resolve(field, len(self.columns)).expression.element
+        self.columns = [resolver.resolve(each, i) for i, each in enumerate(entity.register)]
+        period = resolver.resolve(entity.audit_period, len(self.columns)).expression.element
         low, high = start, end + dt.timedelta(days=1)
         if isinstance(period.type, sa.DateTime):
             low, high = (dt.datetime.combine(day, dt.time()) for day in (low, high))
@@ -44,15 +60,14 @@ class PeriodRegister:
         self.statement = query.order_by(period, self.model.id)
         ids = query.with_only_columns(self.model.id).order_by(None).subquery()
         self.count_statement = sa.select(sa.func.count()).select_from(ids)
-        title = TITLES.get(entity) or ENTITY_LABELS[permission_of(entity)][1]
-        self.title = str(title)
+        self.title = str(entity.many)
 
 
 def write_audit_pack(
     start: dt.date, end: dt.date, target, progress: Callable[[int, int], None] | None = None
 ) -> int:
     """Write the pack for [start, end]; returns the number of rows over all registers."""
-    registers = [PeriodRegister(entity, field, start, end) for entity, field in AUDIT_PACK.items()]
+    registers = [PeriodRegister(key, start, end) for key in AUDIT_PACK]
     period = f"{start.isoformat()} – {end.isoformat()}"
     exported_at = business_now()
     with snapshot() as connection:
@@ -76,11 +91,11 @@ def write_audit_pack(
             [gettext("Sheet"), gettext("Contents"), gettext("Rows")],
             [
                 (name, f"{each.title}: {period}", count)
-                for name, each, count in zip(names, registers, counts)
+                for name, each, count in zip(names, registers, counts, strict=True)
             ],
         )
         written = 0
-        for name, register, count in zip(names, registers, counts):
+        for name, register, count in zip(names, registers, counts, strict=True):
             doc = document("registers", register.entity)
             lines = [
                 *common,
@@ -107,6 +122,5 @@ def write_audit_pack(
 def count_audit_pack(start: dt.date, end: dt.date) -> int:
     with db.engine.connect() as connection:
         return sum(
-            connection.scalar(PeriodRegister(entity, field, start, end).count_statement)
-            for entity, field in AUDIT_PACK.items()
+            connection.scalar(PeriodRegister(key, start, end).count_statement) for key in AUDIT_PACK
         )

@@ -10,6 +10,8 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from app.core.entities import ENTITIES
+
 
 @click.group("export")
 def export_group() -> None:
@@ -19,13 +21,6 @@ def export_group() -> None:
 USER = click.option("--user", "username", default=None, help="Export as this user (their rows).")
 LANGUAGE = click.option("--language", default=None, help="en, ru or zh (default: English).")
 OUTPUT = click.option("-o", "--output", required=True, type=click.Path(dir_okay=False))
-
-
-def _api_views() -> dict:
-    """Resource name (as in /api/v1/<resource>/) → the screen whose list it exports."""
-    from app.api import APIS
-
-    return {api.resource_name: api.view.__name__ for api in APIS if api.view is not None}
 
 
 def _filters(view, pairs: tuple[str, ...]) -> tuple:
@@ -69,16 +64,15 @@ def export_register_command(entity, output, pairs, username, language) -> None:
     from exports.register import RegisterSpec, find_view
     from exports.service import acting_as, start_register
 
-    views = _api_views()
-    if entity not in views:
+    if entity not in ENTITIES:
+        known = ", ".join(sorted(each.key for each in ENTITIES))
         raise click.BadParameter(
-            f"{entity!r} is not exportable; one of: {', '.join(sorted(views))}.",
-            param_hint="ENTITY",
+            f"{entity!r} is not exportable; one of: {known}.", param_hint="ENTITY"
         )
     user, language = _who(username, language)
-    view = find_view(views[entity])
+    view = find_view(entity)
     with acting_as(user, language):
-        spec = RegisterSpec(view.__class__.__name__, _filters(view, pairs), ())
+        spec = RegisterSpec(entity, "", _filters(view, pairs), ())
         try:
             job = start_register(spec, user, language, background=False)
         except Exception as error:  # the reason in words, not a traceback

@@ -11,47 +11,21 @@ import sqlalchemy as sa
 from flask_appbuilder.security.sqla.models import User
 from sqlalchemy.orm import aliased
 
-from app.views.labels import FIELD_LABELS
-
-TEXT, DATE, DATETIME, TIME, MONEY, NUMBER, INTEGER, CHOICE, BOOL, JSON = (
-    "text",
-    "date",
-    "datetime",
-    "time",
-    "money",
-    "number",
-    "integer",
-    "choice",
-    "bool",
-    "json",
+from app.core.columns import (
+    BOOL,
+    CHOICE,
+    DATE,
+    DATETIME,
+    INTEGER,
+    JSON,
+    MONEY,
+    NUMBER,
+    TEXT,
+    TIME,
+    WIDTHS,
+    column,
 )
-# Column widths in characters when a register does not set one.
-WIDTHS = {
-    TEXT: 30,
-    DATE: 12,
-    DATETIME: 17,
-    TIME: 8,
-    MONEY: 15,
-    NUMBER: 12,
-    INTEGER: 10,
-    CHOICE: 18,
-    BOOL: 9,
-    JSON: 40,
-}
-
-
-@dataclass(frozen=True)
-class Column:
-    """One column of a register as declared in exports/registers.py."""
-
-    path: str
-    width: int | None = None
-    format: str | None = None
-    header: str | None = None  # a FIELD_LABELS key when it differs from the path's last part
-
-
-def column(spec) -> Column:
-    return spec if isinstance(spec, Column) else Column(spec)
+from app.views.labels import FIELD_LABELS
 
 
 @dataclass(frozen=True)

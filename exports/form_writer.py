@@ -15,10 +15,10 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from app.core import columns as c
+from app.core.visible import condition_for
 from app.extensions import db
 from app.models.choices import label_of
-from app.security.scope import condition_for
-from exports import columns as c
 from exports.columns import Resolver
 from exports.forms import WIDTH, Form, model_of, text_in
 from exports.xlsx import DATE_FORMATS, NUMBER_FORMATS, literal
@@ -135,7 +135,7 @@ def write_form(form: Form, record_id: int, target) -> int:
             listed += _list(sheet, section, record_id)
         elif section.fields:
             columns, rows = _select(model, section.fields, model.id == record_id)
-            for resolved, value in zip(columns, rows[0]):
+            for resolved, value in zip(columns, rows[0], strict=True):
                 sheet.cell(1, str(resolved.header), bold=True)
                 sheet.merged(2, value, resolved.format)
                 text_length = len(str(value or ""))
@@ -180,12 +180,13 @@ def _list(sheet: FormSheet, section, record_id: int) -> int:
     if section.answer:
         headers.append(text_in(section.answer))
     widths = _spread(len(headers))
-    for header, (first, last) in zip(headers, widths):
+    for header, (first, last) in zip(headers, widths, strict=True):
         sheet.merged(first, header, bold=True, last=last)
     sheet.next()
     for row in list(rows) + [None] * max(0, section.rows - len(rows)):
         values = list(row) if row is not None else [None] * len(columns)
-        for resolved, value, (first, last) in zip(columns, values, widths):
+        # The widths run one further when the section has an answer column.
+        for resolved, value, (first, last) in zip(columns, values, widths, strict=False):
             sheet.merged(first, value, resolved.format, last=last)
         if section.answer:
             first, last = widths[len(columns)]
@@ -210,6 +211,7 @@ def _signatures(sheet: FormSheet, form: Form) -> None:
     for header, (first, last) in zip(
         ("", gettext("Name"), gettext("Signature"), gettext("Date")),
         ((1, 1), (2, 3), (4, 5), (6, 6)),
+        strict=True,
     ):
         sheet.merged(first, header, bold=True, last=last)
     sheet.next()

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_appbuilder import Model
 from flask_babel import get_locale
 
+from app.core.entities import ENTITIES
 from exports.columns import Resolver
 
 SIGNATURES = ("prepared", "checked", "approved")
@@ -65,12 +65,9 @@ class Form:
     source: str = ""
 
 
-def model_of(table_name: str):
-    """The model class of a table name (the form's `entity`, a list's `list`)."""
-    for mapper in Model.registry.mappers:
-        if getattr(mapper.class_, "__tablename__", None) == table_name:
-            return mapper.class_
-    return None
+def model_of(key: str):
+    """The model class of an entity key (the form's `entity`, a list's `list`)."""
+    return ENTITIES[key].model if key in ENTITIES else None
 
 
 def _check(form: Form) -> Form:

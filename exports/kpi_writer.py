@@ -90,6 +90,7 @@ def _charts(sheet, first: int, after: int, *anchors: tuple[str, int]) -> None:
             ("profitability", gettext("Profitability")),
         ),
         anchors,
+        strict=True,
     ):
         _chart(sheet, key, title, first, last, f"{column}{row}")
 

@@ -14,13 +14,13 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext
 
+from app.core.entities import ENTITIES
 from app.extensions import db
 from app.models.choices import label_of
 from app.services.actor import current_actor
 from app.services.clock import business_now
 from exports.columns import Resolver
 from exports.documents import document
-from exports.registers import REGISTERS
 from exports.xlsx import Header, RegisterWorkbook
 
 # Rows fetched from the database at a time (and progress reported after each batch).
@@ -29,48 +29,54 @@ FETCH = 5000
 
 @dataclass(frozen=True)
 class RegisterSpec:
-    """Which screen, which of its filters ({col, opr, value} as the REST API takes them)
-    and which order: everything needed to export the same list again, later, elsewhere."""
+    """Which entity's list (and which of its screens: "" for the main one, "mine", …), which
+    of its filters ({col, opr, value} as the REST API takes them) and which order:
+    everything needed to export the same list again, later, elsewhere. Stored by the
+    entity's key, so that renaming a screen leaves queued exports valid."""
 
-    view: str
+    entity: str
+    variant: str = ""
     filters: tuple = ()
     order: tuple = ()
 
     def to_json(self) -> dict:
-        return {"view": self.view, "filters": list(self.filters), "order": list(self.order)}
+        return {
+            "entity": self.entity,
+            "variant": self.variant,
+            "filters": list(self.filters),
+            "order": list(self.order),
+        }
 
     @classmethod
     def from_json(cls, data: dict) -> RegisterSpec:
         filters = tuple(dict(each) for each in data.get("filters", ()))
-        return cls(data["view"], filters, tuple(data.get("order") or ()))
+        order = tuple(data.get("order") or ())
+        return cls(data["entity"], data.get("variant", ""), filters, order)
 
 
-def find_view(name: str):
-    """The registered screen or API named `name` (its class name): either has the
-    list's data interface, filters, base filters and order."""
-    for view in current_app.appbuilder.baseviews:
-        if type(view).__name__ == name:
-            return view
-    raise LookupError(name)
+def find_view(entity: str, variant: str = ""):
+    """The registered screen of the entity's list (else its API): either has the list's
+    data interface, filters, base filters and order."""
+    found = [
+        view
+        for view in current_app.appbuilder.baseviews
+        if getattr(view, "entity_key", None) == entity and getattr(view, "variant", "") == variant
+    ]
+    if not found:
+        raise LookupError(entity)
+    # A screen before an API: the user exported what their screen showed.
+    return next((view for view in found if getattr(view, "list_template", None)), found[0])
 
 
 def permission_of(entity: str) -> str:
-    """The permission name of the screens of an entity (a table name)."""
-    for view in current_app.appbuilder.baseviews:
-        datamodel = getattr(view, "datamodel", None)
-        if datamodel is not None and datamodel.obj.__tablename__ == entity:
-            return view.class_permission_name
-    raise LookupError(entity)
-
-
-def entity_of(view) -> str:
-    return view.datamodel.obj.__tablename__
+    """The permission name of the screens of an entity."""
+    return ENTITIES[entity].permission
 
 
 def register_columns(view) -> tuple:
     """The declared register, else the list columns of the screen (of an API: its screen's)."""
     screen = getattr(view, "view", None) or view
-    return REGISTERS.get(entity_of(view)) or tuple(screen.list_columns)
+    return ENTITIES[view.entity_key].register or tuple(screen.list_columns)
 
 
 class RegisterQuery:
@@ -78,7 +84,7 @@ class RegisterQuery:
 
     def __init__(self, spec: RegisterSpec):
         self.spec = spec
-        self.view = view = find_view(spec.view)
+        self.view = view = find_view(spec.entity, spec.variant)
         datamodel = view.datamodel
         self.filters = datamodel.get_filters(view.search_columns)
         self.filters.rest_add_filters(list(spec.filters))
@@ -113,9 +119,7 @@ class RegisterQuery:
 
 
 def title_of(view) -> str:
-    from app.views.labels import ENTITY_LABELS
-
-    return str(ENTITY_LABELS[view.class_permission_name][1])
+    return str(ENTITIES[view.entity_key].many)
 
 
 def exported_by() -> str:
@@ -127,7 +131,7 @@ def exported_by() -> str:
 
 
 def header(query: RegisterQuery, rows: int, exported_at: dt.datetime) -> Header:
-    doc = document("registers", entity_of(query.view))
+    doc = document("registers", query.view.entity_key)
     by = exported_by()
     zone = current_app.config["TIMEZONE"]
     return Header(

@@ -32,7 +32,6 @@ from exports.forms import find_form, text_in
 from exports.register import (
     RegisterSpec,
     count_rows,
-    entity_of,
     exported_by,
     find_view,
     permission_of,
@@ -105,7 +104,7 @@ def start(kind, subject: str, title: str, parameters: dict, user, background=Fal
 
 def start_register(spec: RegisterSpec, user, locale: str, background: bool | None = None):
     """A register export: written now when small (or `background` is False), else queued."""
-    view = find_view(spec.view)
+    view = find_view(spec.entity, spec.variant)
     if not may_read(user, view.class_permission_name):
         raise NotAllowed(gettext("You may not read these records."))
     rows = count_rows(spec)
@@ -113,7 +112,7 @@ def start_register(spec: RegisterSpec, user, locale: str, background: bool | Non
         background = rows > current_app.config["EXPORT_BACKGROUND_ROWS"]
     parameters = {**spec.to_json(), "locale": locale}
     return start(
-        ExportKind.register, entity_of(view), title_of(view), parameters, user, background, rows
+        ExportKind.register, spec.entity, title_of(view), parameters, user, background, rows
     )
 
 

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 import xlsxwriter
 from flask_babel import get_locale, gettext
 
+from app.core import columns as c
 from app.models.choices import label_of
-from exports import columns as c
 
 # Rows of one Excel sheet.
 SHEET_ROWS = 1_048_576
@@ -158,7 +158,7 @@ class RegisterWorkbook:
             self._finish_sheet()
             self._new_sheet(self.reserve(self.header.title))
         sheet, number, formats = self.sheet, self.next_row, self.formats
-        for index, (column, value) in enumerate(zip(self.columns, row)):
+        for index, (column, value) in enumerate(zip(self.columns, row, strict=True)):
             if value is None:
                 continue
             kind = column.format

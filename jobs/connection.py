@@ -8,6 +8,7 @@ import hashlib
 import os
 import tempfile
 import threading
+from contextlib import suppress
 from pathlib import Path
 
 import redis
@@ -67,10 +68,8 @@ def stop_embedded() -> None:
         _, server = _EMBEDDED.popitem()
         if not getattr(server, "running", False):
             continue
-        try:
+        with suppress(redis.RedisError):  # already gone: nothing left to stop
             server.shutdown(save=True)
-        except redis.RedisError:  # already gone: nothing left to stop
-            pass
 
 
 def redis_url(config) -> str:

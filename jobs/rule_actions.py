@@ -244,14 +244,14 @@ def create_tasks(connection, rule, rows, action: dict, people, as_of, calendar) 
         # Ids from the sequence first, then COPY: an INSERT … RETURNING of many rows is a
         # statement of thousands of placeholders per page for the driver to parse.
         ids = bulk.next_ids(connection, m.Task.__table__, len(tasks))
-        rows = [{"id": task_id, **task} for task, task_id in zip(tasks, ids)]
+        rows = [{"id": task_id, **task} for task, task_id in zip(tasks, ids, strict=True)]
         bulk.insert_rows(connection, m.Task.__table__, rows)
     else:
         ids = connection.execute(sa.insert(m.Task).returning(m.Task.id), tasks).scalars().all()
     # The values are plain already but for the due time, which many tasks share.
     due_texts = {due: audit.plain(due) for due in {task["due_at"] for task in tasks}}
     entries = []
-    for task_id, task in zip(ids, tasks):
+    for task_id, task in zip(ids, tasks, strict=True):
         changes = {"due_at": [None, due_texts[task["due_at"]]]}
         for key in AUDITED_TASK_FIELDS:
             if task[key] is not None:

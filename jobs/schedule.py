@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import redis
 from flask import current_app
@@ -137,7 +137,7 @@ def _supervise(app, connection, stop: threading.Event) -> None:
             return
         except Exception as error:  # noqa: BLE001 (any error: record it, start again)
             log.exception("The cron scheduler stopped; it starts again shortly")
-            at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+            at = datetime.now(UTC).isoformat(timespec="seconds")
             try:
                 connection.hset(
                     SCHEDULER_ERROR_KEY,

@@ -8,6 +8,7 @@ import json
 import subprocess
 import sys
 import tempfile
+from pathlib import Path
 
 
 def judge(report: dict | None, require: bool) -> tuple[int, list[str]]:
@@ -38,7 +39,7 @@ def main() -> int:
             capture_output=True,
         )
         try:
-            report = json.load(open(output.name))
+            report = json.loads(Path(output.name).read_text())
         except ValueError:
             report = None
     code, lines = judge(report, require="--require" in sys.argv)

@@ -10,8 +10,11 @@ from datetime import date, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 from flask.testing import FlaskClient
+from flask_appbuilder import Model
 
 from app import create_app
+from app.core import registry
+from app.core.entities import ENTITIES
 from app.extensions import db
 from app.security.roles import ROLES
 
@@ -28,26 +31,13 @@ def pytest_collection_modifyitems(items) -> None:
             item.add_marker("db" if "app" in item.fixturenames else "unit")
 
 
-ENTITY_TABLES = [
-    "export_job",
-    "rule_firing",
-    "rule_run",
-    "calendar_day",
-    "survey_answer",
-    "survey_response",
-    "survey_question",
-    "survey",
-    "task",
-    "corrective_action",
-    "complaint",
-    "payment",
-    "invoice",
-    "inquiry",
-    "interaction",
-    "contact",
-    "client",
-    "number_sequence",
+# What a test may have written, children before parents: every record of the processes,
+# and the exports, rule runs and memory, calendar days and number sequences.
+_WRITTEN = [entity.model.__table__ for entity in ENTITIES.in_group(registry.PROCESS)] + [
+    Model.metadata.tables[name]
+    for name in ("export_job", "rule_run", "rule_firing", "calendar_day", "number_sequence")
 ]
+ENTITY_TABLES = [table.name for table in reversed(sa.schema.sort_tables(_WRITTEN))]
 
 
 @pytest.fixture(scope="module")

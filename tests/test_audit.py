@@ -75,9 +75,8 @@ def test_jobs_are_recorded_as_system_with_their_code(make, users):
 def test_the_database_refuses_to_change_the_trail(make, users, statement):
     """UPDATE and DELETE on audit_log fail in the database itself."""
     make.client(users["sales_manager"])
-    with pytest.raises(sa.exc.DatabaseError, match="append-only"):
-        with db.engine.begin() as connection:
-            connection.execute(sa.text(statement))
+    with pytest.raises(sa.exc.DatabaseError, match="append-only"), db.engine.begin() as connection:
+        connection.execute(sa.text(statement))
 
 
 def test_verify_passes_and_finds_the_first_tampered_row(ctx, make, users):

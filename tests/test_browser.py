@@ -160,7 +160,7 @@ def test_edit_and_delete_from_the_record_page(page, make, users):
     contact_id = contact.id
     _log_in(page, "sales_manager")
     page.goto(f"/contactview/show/{contact_id}")
-    page.click("#record-actions a[href$='/contactview/edit/%d']" % contact_id)
+    page.click(f"#record-actions a[href$='/contactview/edit/{contact_id}']")
     page.fill("#position", "Chief buyer")
     page.click("form [type=submit]")
     expect(page.locator(".alert-success")).to_be_visible()

@@ -97,7 +97,7 @@ def test_every_bulk_write_to_audited_tables_is_reviewed():
             assert target == "*" or target in models, (key, target)
             found[key] = function
     assert set(found) == set(REVIEWED), "a reviewed bulk write no longer exists: update the list"
-    for key, (models, why) in REVIEWED.items():
+    for key, (_models, why) in REVIEWED.items():
         source = ast.unparse(found[key])
         if why == "appends":
             assert "audit.append(" in source, key

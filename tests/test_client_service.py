@@ -105,9 +105,8 @@ def test_manager_cannot_link_records_to_another_managers_client(make, users, as_
 def test_approval_is_for_heads_of_sales(make, users, as_user, branch):
     """A manager cannot approve a prospect; the head of the client's branch can, once."""
     client_id = make.client(users["sales_manager"], branch_id=branch.id).id
-    with as_user(users["sales_manager"]):
-        with pytest.raises(NotAllowed):
-            client_service.approve(db.session.get(Client, client_id))
+    with as_user(users["sales_manager"]), pytest.raises(NotAllowed):
+        client_service.approve(db.session.get(Client, client_id))
     with as_user(users["head_of_sales"]):
         client = db.session.get(Client, client_id)
         client_service.approve(client)
@@ -120,6 +119,5 @@ def test_approval_is_for_heads_of_sales(make, users, as_user, branch):
 def test_head_of_sales_cannot_approve_outside_their_branch(make, users, as_user, branch):
     """A client of a branch the head does not run is not theirs to approve."""
     client_id = make.client(users["sales_manager_b"]).id
-    with as_user(users["head_of_sales"]):
-        with pytest.raises(DomainError, match="not yours"):
-            client_service.approve(db.session.get(Client, client_id))
+    with as_user(users["head_of_sales"]), pytest.raises(DomainError, match="not yours"):
+        client_service.approve(db.session.get(Client, client_id))

@@ -91,7 +91,7 @@ def test_progress_is_reported_while_writing(ctx, many_invoices, users, monkeypat
     monkeypatch.setattr(exports.register, "FETCH", 4)
     seen = []
     with acting_as(users["admin"], "en"):
-        rows, _ = write_register(RegisterSpec("InvoiceView"), BytesIO(), lambda *p: seen.append(p))
+        rows, _ = write_register(RegisterSpec("invoice"), BytesIO(), lambda *p: seen.append(p))
     assert rows == 15 and seen == [(0, 15), (4, 15), (8, 15), (12, 15), (15, 15)]
 
 

@@ -257,7 +257,7 @@ def test_every_register_column_resolves(ctx):
 
     for view in ctx.appbuilder.baseviews:
         if hasattr(view, "export_xlsx") and hasattr(view, "datamodel"):
-            query = RegisterQuery(RegisterSpec(type(view).__name__))
+            query = RegisterQuery(RegisterSpec(view.entity_key, view.variant))
             assert query.columns, type(view).__name__
             db.session.execute(query.statement.limit(1)).all()
 

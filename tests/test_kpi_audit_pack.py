@@ -107,7 +107,7 @@ def _row(sheet, label) -> dict:
     head = next(row for row in sheet.iter_rows() if row[1].value == "Clients")
     for row in sheet.iter_rows(min_row=head[0].row + 1):
         if row[0].value == label:
-            return {title.value: cell.value for title, cell in zip(head[1:], row[1:])}
+            return {title.value: cell.value for title, cell in zip(head[1:], row[1:], strict=True)}
     raise AssertionError(f"no row {label!r}")
 
 

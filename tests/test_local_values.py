@@ -47,9 +47,8 @@ def test_dates_are_read_as_the_reader_writes_them(app, language, text, expected)
 )
 def test_a_date_that_does_not_exist_is_refused(app, language, text):
     """No month 13, no 31 February, no foreign pattern: refused rather than rolled over."""
-    with reading_in(app, language):
-        with pytest.raises(ValueError):
-            local.read_date(text)
+    with reading_in(app, language), pytest.raises(ValueError):
+        local.read_date(text)
 
 
 @pytest.mark.parametrize(
@@ -72,9 +71,8 @@ def test_numbers_are_read_as_the_reader_writes_them(app, language, text, expecte
 @pytest.mark.parametrize("language, text", [("en", "12,5"), ("ru", "1,2,3"), ("ru", "abc")])
 def test_an_ambiguous_or_wrong_number_is_refused(app, language, text):
     """A comma where the language groups thousands by threes is not guessed at."""
-    with reading_in(app, language):
-        with pytest.raises(ValueError):
-            local.read_number(text)
+    with reading_in(app, language), pytest.raises(ValueError):
+        local.read_number(text)
 
 
 def _switch(browser, language):

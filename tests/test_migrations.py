@@ -12,3 +12,49 @@ def test_migrated_schema_matches_the_models(ctx):
     with db.engine.connect() as connection:
         differences = compare_metadata(MigrationContext.configure(connection), Model.metadata)
     assert differences == []
+
+
+def test_export_jobs_move_from_screen_classes_to_entity_keys_and_back(ctx):
+    """0014 rewrites a stored register export's screen class as entity and variant, and
+    back on downgrade; other exports keep their parameters."""
+    from flask_migrate import downgrade, upgrade
+
+    from app.models import ExportJob
+    from app.models.choices import ExportKind
+
+    stored = {
+        "invoice": {"entity": "invoice", "variant": "", "filters": [], "order": []},
+        "mine": {"entity": "client", "variant": "mine", "filters": [], "order": ["name", "asc"]},
+        "kpi": {"from": "2026-01-01", "to": "2026-11-30", "locale": "ru"},
+    }
+    jobs = {
+        name: ExportJob(
+            kind=ExportKind.kpi_workbook if name == "kpi" else ExportKind.register,
+            subject=name,
+            title=name,
+            parameters=parameters,
+        )
+        for name, parameters in stored.items()
+    }
+    db.session.add_all(jobs.values())
+    db.session.commit()
+    ids = {name: job.id for name, job in jobs.items()}
+    db.session.remove()
+
+    def read() -> dict:
+        rows = db.session.query(ExportJob.id, ExportJob.parameters)
+        found = {row_id: parameters for row_id, parameters in rows}
+        db.session.remove()
+        return {name: found[row_id] for name, row_id in ids.items()}
+
+    try:
+        downgrade(revision="0013")
+        old = read()
+        assert old["invoice"] == {"view": "InvoiceView", "filters": [], "order": []}
+        assert old["mine"]["view"] == "MyClientView"
+        assert old["kpi"] == stored["kpi"]
+    finally:
+        upgrade()
+    assert read() == stored
+    db.session.query(ExportJob).filter(ExportJob.id.in_(ids.values())).delete()
+    db.session.commit()

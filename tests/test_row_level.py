@@ -116,7 +116,7 @@ def test_a_request_without_a_user_sees_nothing(ctx, records):
     """Inside a request nobody is logged in to, the scope fails closed (not 'the system')."""
     import sqlalchemy as sa
 
-    from app.security.scope import condition_for
+    from app.core.visible import condition_for
 
     with ctx.test_request_context():
         statement = sa.select(sa.func.count()).select_from(Client).where(condition_for(Client))

@@ -161,14 +161,13 @@ def test_foreign_keys_are_enforced_on_sqlite_too(ctx, make, users):
     """A row pointing at a missing record is refused by the database on both engines."""
     import sqlalchemy as sa
 
-    with pytest.raises(sa.exc.IntegrityError):
-        with db.engine.begin() as connection:
-            connection.execute(
-                sa.text(
-                    "INSERT INTO contact (client_id, full_name, is_primary, version, created_on, "
-                    "changed_on) VALUES (987654, 'Nobody', false, 1, '2026-01-01', '2026-01-01')"
-                )
+    with pytest.raises(sa.exc.IntegrityError), db.engine.begin() as connection:
+        connection.execute(
+            sa.text(
+                "INSERT INTO contact (client_id, full_name, is_primary, version, created_on, "
+                "changed_on) VALUES (987654, 'Nobody', false, 1, '2026-01-01', '2026-01-01')"
             )
+        )
 
 
 def _events(**where):

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCES = ["app", "jobs", "seeds", "tests", "bench", "config.py"]
+SOURCES = ["app", "jobs", "exports", "seeds", "scripts", "tests", "bench", "config.py"]
 
 
 @pytest.mark.parametrize("command", [["check"], ["format", "--check"]], ids=["lint", "format"])

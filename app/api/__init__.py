@@ -1,54 +1,43 @@
-"""Registers every REST resource under /api/v1/."""
+"""Every entity's REST resource under /api/v1/<key>/: the classes below where an entity has
+operations of its own (approve, verify, preview, download), else one generated from the
+entity's screen."""
+
+from __future__ import annotations
 
 from app.api import rison_schemas
-from app.api.audit_log import AuditLogApi
+from app.api.base import QmsModelRestApi, ReadOnlyApi
 from app.api.client import ClientApi
-from app.api.complaint import ComplaintApi, CorrectiveActionApi
-from app.api.contact import ContactApi
+from app.api.corrective_action import CorrectiveActionApi
 from app.api.export import ExportJobApi
-from app.api.follow_up_rule import (
-    CalendarDayApi,
-    FollowUpRuleApi,
-    RuleRunApi,
-    WorkingCalendarApi,
-)
-from app.api.inquiry import InquiryApi
-from app.api.interaction import InteractionApi
-from app.api.invoice import InvoiceApi, PaymentApi
-from app.api.notification import NotificationApi
-from app.api.reference import BranchApi, DepartmentApi, IndustryApi, SegmentApi, SourceApi
-from app.api.security_event import SecurityEventApi
-from app.api.survey import SurveyAnswerApi, SurveyApi, SurveyQuestionApi, SurveyResponseApi
-from app.api.task import TaskApi
+from app.api.follow_up_rule import FollowUpRuleApi
+from app.core.entities import ENTITIES
+from app.views import screen_of
+from app.views.base import ReadOnlyView
 
-APIS = [
-    ClientApi,
-    ContactApi,
-    InteractionApi,
-    InquiryApi,
-    InvoiceApi,
-    PaymentApi,
-    ComplaintApi,
-    CorrectiveActionApi,
-    SurveyApi,
-    SurveyQuestionApi,
-    SurveyResponseApi,
-    SurveyAnswerApi,
-    TaskApi,
-    BranchApi,
-    DepartmentApi,
-    IndustryApi,
-    SourceApi,
-    SegmentApi,
-    AuditLogApi,
-    SecurityEventApi,
-    FollowUpRuleApi,
-    RuleRunApi,
-    WorkingCalendarApi,
-    CalendarDayApi,
-    NotificationApi,
-    ExportJobApi,
-]
+# Resources with operations of their own; the others are generated once, here.
+_APIS = {
+    api.resource_name: api
+    for api in (ClientApi, CorrectiveActionApi, ExportJobApi, FollowUpRuleApi)
+}
+
+
+def api_of(key: str) -> type:
+    """The REST resource class of an entity: its own, else a generated one."""
+    if key in _APIS:
+        return _APIS[key]
+    screen = screen_of(key)
+    base = ReadOnlyApi if issubclass(screen, ReadOnlyView) else QmsModelRestApi
+    name = f"{ENTITIES[key].model.__name__}Api"
+    api = type(name, (base,), {"resource_name": key, "__doc__": f"/api/v1/{key}/"})
+    _APIS[key] = api
+    return api
+
+
+def entity_apis() -> list[type]:
+    return [api_of(entity.key) for entity in ENTITIES]
+
+
+APIS = entity_apis()
 
 
 def register_apis(appbuilder) -> None:

@@ -11,6 +11,7 @@ from app.api.schema import QmsModel2SchemaConverter
 from app.security.permissions import METHOD_PERMISSIONS, READ
 from app.security.scope import ScopeFilter
 from app.services.errors import DomainError
+from app.views import screen_of
 from app.views.base import scoped_relations
 from app.views.datamodel import QmsInterface
 from app.views.labels import FIELD_LABELS
@@ -41,7 +42,11 @@ class QmsModelRestApi(ExportEndpointMixin, ModelRestApi):
     model2schemaconverter = QmsModel2SchemaConverter
     base_filters = [["id", ScopeFilter, None]]
     allow_browser_login = True
+    # The screen whose fields the resource serves: by default its entity's main screen
+    # (the entity being the resource name).
     view = None
+    entity_key = ""
+    variant = ""
     # Built once by FAB, changed while serving a request: each request gets its own.
     list_model_schema = per_request_schema()
     show_model_schema = per_request_schema()
@@ -51,9 +56,12 @@ class QmsModelRestApi(ExportEndpointMixin, ModelRestApi):
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
-        view = cls.__dict__.get("view")
-        if view is None:
+        if "resource_name" not in cls.__dict__:
             return
+        cls.entity_key = cls.resource_name
+        view = cls.view = cls.__dict__.get("view") or screen_of(cls.resource_name)
+        if view.base_permissions and "base_permissions" not in cls.__dict__:
+            cls.base_permissions = view.base_permissions
         model = view.datamodel.obj
         cls.datamodel = QmsInterface(model)
         cls.class_permission_name = view.class_permission_name

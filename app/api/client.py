@@ -4,14 +4,12 @@ from flask_appbuilder.api import expose, permission_name, protect, safe
 
 from app.api.base import QmsModelRestApi
 from app.services import client as client_service
-from app.views.client import ClientView
 
 
 class ClientApi(QmsModelRestApi):
     """/api/v1/client/"""
 
     resource_name = "client"
-    view = ClientView
 
     @expose("/<int:pk>/approve", methods=["POST"])
     @protect()

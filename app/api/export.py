@@ -5,7 +5,6 @@ from flask_appbuilder.api import expose, safe
 from flask_appbuilder.security.decorators import protect
 
 from app.api.base import QmsModelRestApi
-from app.views.export import ExportJobView
 from app.views.export_list import send_export
 
 
@@ -13,8 +12,6 @@ class ExportJobApi(QmsModelRestApi):
     """/api/v1/export_job/: status, rows written of total, and `download_url` when done."""
 
     resource_name = "export_job"
-    view = ExportJobView
-    base_permissions = ExportJobView.base_permissions
 
     def pre_get(self, data: dict) -> None:
         """Adds the download link of a finished export that is still kept."""

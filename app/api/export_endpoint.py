@@ -59,7 +59,7 @@ class ExportEndpointMixin:
         except FABException as error:
             return self.response_400(message=str(error))
         filters = tuple(arguments.get("filters", ()))
-        spec = RegisterSpec(type(self).__name__, filters, tuple(order or ()))
+        spec = RegisterSpec(self.entity_key, self.variant, filters, tuple(order or ()))
         try:
             job = start_register(spec, g.user, str(get_locale()))
         except DomainError as error:

@@ -1,22 +1,15 @@
-"""REST resources `follow_up_rule`, `rule_run` (read only), `working_calendar`, `calendar_day`."""
+"""REST resource `follow_up_rule`, with the preview of what a rule would do now."""
 
 from flask_appbuilder.api import expose, protect, safe
 
-from app.api.base import QmsModelRestApi, ReadOnlyApi
+from app.api.base import QmsModelRestApi
 from app.extensions import db
-from app.views.follow_up_rule import (
-    CalendarDayView,
-    FollowUpRuleView,
-    RuleRunView,
-    WorkingCalendarView,
-)
 
 
 class FollowUpRuleApi(QmsModelRestApi):
     """/api/v1/follow_up_rule/"""
 
     resource_name = "follow_up_rule"
-    view = FollowUpRuleView
 
     @expose("/<int:pk>/preview", methods=["GET"])
     @protect()
@@ -44,24 +37,3 @@ class FollowUpRuleApi(QmsModelRestApi):
         return self.response(
             200, preview=preview(db.session, rule), history=history(db.session, rule)
         )
-
-
-class RuleRunApi(ReadOnlyApi):
-    """/api/v1/rule_run/"""
-
-    resource_name = "rule_run"
-    view = RuleRunView
-
-
-class WorkingCalendarApi(QmsModelRestApi):
-    """/api/v1/working_calendar/"""
-
-    resource_name = "working_calendar"
-    view = WorkingCalendarView
-
-
-class CalendarDayApi(QmsModelRestApi):
-    """/api/v1/calendar_day/"""
-
-    resource_name = "calendar_day"
-    view = CalendarDayView

@@ -23,7 +23,7 @@ class ExportJob(Model):
     # What was exported: the register's entity, the form code, "kpi", "audit_pack".
     subject = sa.Column(sa.String(100), nullable=False)
     title = sa.Column(sa.String(255), nullable=False)
-    # How to make it again: the screen, filters, sort order, period, language.
+    # How to make it again: the entity and its screen, filters, order, period, language.
     parameters = sa.Column(sa.JSON, nullable=False, default=dict)
     # The filters in words, as printed in the file's header block.
     filters_text = sa.Column(sa.Text)

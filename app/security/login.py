@@ -6,7 +6,7 @@ deny-list in Redis until they expire."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from flask import current_app, request
 from flask_appbuilder.api import expose, safe
@@ -77,7 +77,7 @@ def refuse_locked_names():
 
 
 def _revoke(claims: dict) -> None:
-    seconds = int(claims["exp"] - datetime.now(timezone.utc).timestamp())
+    seconds = int(claims["exp"] - datetime.now(UTC).timestamp())
     if seconds > 0:
         revocations().set(REVOKED + claims["jti"], 1, ex=seconds)
 

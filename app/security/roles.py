@@ -1,5 +1,7 @@
 """The roles of qms-crm as data: which entity each may read, write or approve."""
 
+from app.core import registry
+from app.core.entities import ENTITIES as REGISTRY
 from app.security.permissions import APPROVE, READ, VERIFY, WRITE
 from app.services.actor import (
     ADMIN,
@@ -13,31 +15,20 @@ from app.services.actor import (
 
 R = (READ,)
 RW = (READ, WRITE)
-REFERENCE = ("Branch", "Department", "Industry", "Source", "Segment")
-ENTITIES = (
-    "Client",
-    "Contact",
-    "Interaction",
-    "Inquiry",
-    "Invoice",
-    "Payment",
-    "Complaint",
-    "CorrectiveAction",
-    "Survey",
-    "SurveyQuestion",
-    "SurveyResponse",
-    "Task",
-) + REFERENCE
-
+REFERENCE = REGISTRY.permissions(registry.REFERENCE)
+# The records of the processes and the reference lists, by permission name.
+ENTITIES = REGISTRY.permissions(registry.PROCESS) + REFERENCE
 
 # Every user reads their own notifications (the row scope keeps them personal).
-PERSONAL = ("Notification", "ExportJob")
+PERSONAL = REGISTRY.permissions(registry.PERSONAL)
 
 # Report pages that are not an entity's list: the KPI workbook and the audit pack.
 REPORTS = ("KpiReport", "AuditPack")
 
 # Rules and the calendar are the administrator's; quality reads them for audits.
-RULES = ("FollowUpRule", "RuleRun", "WorkingCalendar", "CalendarDay")
+RULES = REGISTRY.permissions(registry.RULES)
+# The trails nobody edits: quality (and Admin) read them.
+TRAILS = REGISTRY.permissions(registry.TRAIL)
 
 
 def _all(access) -> dict:
@@ -89,8 +80,7 @@ ROLES: dict[str, dict[str, tuple]] = {
         **_all(R),
         **{entity: R for entity in RULES},
         "CorrectiveAction": R + (VERIFY,),
-        "AuditLog": R,
-        "SecurityEvent": R,
+        **{entity: R for entity in TRAILS},
         "KpiReport": R,
         "AuditPack": R,
     },
@@ -152,14 +142,15 @@ COMMON = [
 
 
 def permissions_of(role: str, menu) -> set[tuple[str, str]]:
-    """(permission, view menu) pairs for a role; `menu` is views.MENU for menu access."""
+    """(permission, view menu) pairs for a role; `menu` is app.views.menu(), the (screen,
+    place) pairs whose entries the role may open."""
     pairs = set(COMMON)
     grants = ROLES[role]
     for entity, accesses in grants.items():
         pairs |= {(f"can_{access}", entity) for access in accesses}
-    for view, name, _label, _icon, category in menu:
+    for view, place in menu:
         if READ in grants.get(view.class_permission_name, ()):
-            pairs |= {("menu_access", name), ("menu_access", category)}
+            pairs |= {("menu_access", place.name), ("menu_access", place.category)}
     return pairs
 
 
@@ -178,12 +169,8 @@ def matrix_markdown() -> str:
         "| --- |" + " --- |" * len(roles),
     ]
     letters = {READ: "R", WRITE: "W", APPROVE: "A", VERIFY: "V"}
-    read_only = {
-        "AuditLog": "R",
-        "SecurityEvent": "R",
-        **{entity: "R" for entity in PERSONAL + REPORTS},
-    }
-    for entity in ENTITIES + ("AuditLog", "SecurityEvent") + PERSONAL + REPORTS:
+    read_only = {entity: "R" for entity in TRAILS + PERSONAL + REPORTS}
+    for entity in ENTITIES + TRAILS + PERSONAL + REPORTS:
         cells = [{"Client": "R W A", "CorrectiveAction": "R W V", **read_only}.get(entity, "R W")]
         cells += [
             " ".join(letters[a] for a in ROLES[role].get(entity, ())) or "—" for role in roles[1:]

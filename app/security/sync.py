@@ -20,14 +20,14 @@ def sync_permissions_and_roles() -> dict[str, int]:
     # Nobody signed out may do anything (signing in needs no permission); the security
     # manager relies on it (app/security/manager.py, is_item_public).
     public.permissions = []
-    from app.views import MENU
+    from app.views import menu
 
     changes = {}
     for name in ROLES:
         role = sm.add_role(name)
         wanted = {
             sm.add_permission_view_menu(permission, view_menu)
-            for permission, view_menu in sorted(permissions_of(name, MENU))
+            for permission, view_menu in sorted(permissions_of(name, menu()))
         }
         current = set(role.permissions)
         role.permissions = sorted(wanted, key=lambda pv: pv.id)

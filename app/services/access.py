@@ -3,7 +3,7 @@
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _
 
-from app.security.scope import is_visible
+from app.core.visible import is_visible
 from app.services.actor import current_actor
 from app.services.errors import DomainError
 

@@ -12,7 +12,7 @@ import contextvars
 import enum
 import hashlib
 import hmac
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import orjson
@@ -21,39 +21,18 @@ from flask import g, has_request_context
 from flask_appbuilder.security.sqla.models import Role, User
 from sqlalchemy.orm import Session
 
-from app import models
+from app.core.entities import ENTITIES
 from app.models.audit_log import GENESIS_HASH, AuditHead, AuditLog
 from app.services import bulk, guard
 from app.services.actor import current_actor
 
 # Each change's fields in key order; dates and anything else not JSON as their str().
 CHANGES_JSON = orjson.OPT_SORT_KEYS | orjson.OPT_PASSTHROUGH_DATETIME
-AUDITED = {
-    model: model.__tablename__
-    for model in (
-        models.Branch,
-        models.Department,
-        models.Industry,
-        models.Source,
-        models.Segment,
-        models.Client,
-        models.Contact,
-        models.Interaction,
-        models.Inquiry,
-        models.Invoice,
-        models.Payment,
-        models.Complaint,
-        models.CorrectiveAction,
-        models.Survey,
-        models.SurveyQuestion,
-        models.SurveyResponse,
-        models.SurveyAnswer,
-        models.Task,
-        models.FollowUpRule,
-        models.WorkingCalendar,
-        models.CalendarDay,
-    )
-} | {User: "user", Role: "role"}
+# The audited tables: every entity declared so, and the users and their roles.
+AUDITED = {entity.model: entity.key for entity in ENTITIES if entity.audited} | {
+    User: "user",
+    Role: "role",
+}
 # Bookkeeping and derived columns, and what must never be written down (password hashes).
 NOT_RECORDED = {
     "version",
@@ -233,7 +212,7 @@ def append(connection, entries: list[dict]) -> None:
         .returning(head.c.last_seq, head.c.last_hash)
     ).one()
     actor, actor_id = _who()
-    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    now = datetime.now(UTC).replace(tzinfo=None)
     request_id = g.get("request_id") if has_request_context() else None
     rows = []
     for seq, entry in enumerate(entries, start=last_seq - len(entries) + 1):

@@ -19,10 +19,10 @@ def insert_rows(connection, table: sa.Table, rows: list[dict]) -> None:
         table.c[name]  # noqa: B018 (an unknown column fails here, not inside COPY)
     names = ", ".join(f'"{name}"' for name in columns)
     driver = connection.connection.driver_connection
-    with driver.cursor() as cursor:
-        with cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
-            for row in rows:
-                copy.write_row([row[name] for name in columns])
+    copy_sql = f'COPY "{table.name}" ({names}) FROM STDIN'
+    with driver.cursor() as cursor, cursor.copy(copy_sql) as copy:
+        for row in rows:
+            copy.write_row([row[name] for name in columns])
 
 
 def next_ids(connection, table: sa.Table, count: int) -> list[int]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Callable
+from collections.abc import Callable
 
 import sqlalchemy as sa
 from flask_appbuilder.security.sqla.models import User

@@ -4,7 +4,7 @@ times in the business zone."""
 
 import json
 from collections import defaultdict
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -145,7 +145,7 @@ def history(
     return [
         {
             # The trail keeps UTC; people read business time.
-            "occurred_at": row.occurred_at.replace(tzinfo=timezone.utc).astimezone(zone),
+            "occurred_at": row.occurred_at.replace(tzinfo=UTC).astimezone(zone),
             "actor": actor_label(row.actor, people),
             "reason": row.reason,
             "action_label": ACTION_LABELS.get(row.action, row.action),
@@ -160,5 +160,5 @@ def history(
                 if field != "id" and any(value not in (None, "") for value in values)
             ],
         }
-        for row, change in zip(rows, changes)
+        for row, change in zip(rows, changes, strict=True)
     ]

@@ -233,7 +233,7 @@ def check_template(text, part: str) -> None:
             "Unknown placeholder in %(part)s: %(names)s; use %(known)s.",
             part=part,
             names=", ".join(unknown),
-            known=", ".join("{%s}" % p for p in PLACEHOLDERS),
+            known=", ".join(f"{{{p}}}" for p in PLACEHOLDERS),
         ),
     )
 

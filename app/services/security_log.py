@@ -1,7 +1,7 @@
 """Writes the security log, each event in a transaction of its own (a refused request's
 own transaction may be rolled back; the record of the refusal must not be)."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from flask import g, has_request_context, request
@@ -23,7 +23,7 @@ def record(
     event: str, username: str | None = None, user_id: int | None = None, detail: str | None = None
 ) -> None:
     row = {
-        "occurred_at": datetime.now(timezone.utc).replace(tzinfo=None),
+        "occurred_at": datetime.now(UTC).replace(tzinfo=None),
         "event": event,
         "username": (username or "")[:150] or None,
         "user_id": user_id,

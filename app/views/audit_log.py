@@ -2,26 +2,22 @@
 
 from flask_babel import lazy_gettext as _
 
-from app.models import AuditLog
-from app.services.audit import AUDITED
+from app.core.entities import ENTITIES
 from app.services.history import ACTION_LABELS, actor_label
 from app.views.base import ReadOnlyView
-from app.views.datamodel import QmsInterface
 from app.views.formatters import business_time
-from app.views.labels import ENTITY_LABELS
 
 # The trail keeps table names; a person reads what kind of record it was.
-RECORD_KINDS = {
-    table: ENTITY_LABELS.get(model.__name__, (model.__name__,))[0]
-    for model, table in AUDITED.items()
-} | {"survey_answer": _("Survey answer"), "user": _("User"), "role": _("Role")}
+RECORD_KINDS = {entity.key: entity.one for entity in ENTITIES if entity.audited} | {
+    "user": _("User"),
+    "role": _("Role"),
+}
 
 
 class AuditLogView(ReadOnlyView):
     """Every recorded change; nothing here can be added, edited or deleted."""
 
-    datamodel = QmsInterface(AuditLog)
-    class_permission_name = "AuditLog"
+    entity_key = "audit_log"
     list_columns = ["seq", "occurred_at", "actor", "entity", "record_id", "action", "reason"]
     search_columns = ["occurred_at", "actor", "entity", "record_id", "action", "request_id"]
     show_columns = list_columns + ["changes", "request_id", "prev_hash", "hash"]

@@ -1,5 +1,7 @@
 """The shared base of every entity screen: permissions, row-level scope, labels, errors."""
 
+from contextlib import suppress
+
 from flask import abort, current_app, flash, g, redirect, request, url_for
 from flask_appbuilder import ModelView, expose
 from flask_appbuilder.const import FLAMSG_ERR_SEC_ACCESS_DENIED
@@ -19,11 +21,14 @@ from werkzeug.routing import BuildError
 from wtforms import BooleanField, DateField, DateTimeField, DecimalField, StringField
 from wtforms.validators import Optional
 
+from app.core.entities import ENTITIES
+from app.core.visible import is_scoped
 from app.models.base import FILLED_BY_SERVICE
 from app.security.permissions import METHOD_PERMISSIONS, READ
 from app.security.roles import PERSON_FIELDS
-from app.security.scope import SCOPED_MODELS, EligibleUserFilter, ScopeFilter
+from app.security.scope import EligibleUserFilter, ScopeFilter
 from app.services.errors import DomainError
+from app.views.datamodel import QmsInterface
 from app.views.export_list import ExportListMixin
 from app.views.fields import (
     ChoiceField,
@@ -34,7 +39,7 @@ from app.views.fields import (
     LocalNumberField,
 )
 from app.views.formatters import blank, choice_label, yes_no
-from app.views.labels import ENTITY_LABELS, FIELD_LABELS, TITLES
+from app.views.labels import FIELD_LABELS, TITLES
 from app.views.per_request import per_request_filters
 
 # FAB's generated fields → the same values typed in the user's language.
@@ -71,11 +76,16 @@ def scoped_relations(model) -> dict:
     person field (owner, assignee, …) only the users the user may name there."""
     relations = {}
     for rel in model.__mapper__.relationships:
-        if rel.mapper.class_ in SCOPED_MODELS:
+        if is_scoped(rel.mapper.class_):
             relations[rel.key] = [["id", ScopeFilter, None]]
         elif (model.__name__, rel.key) in PERSON_FIELDS:
             relations[rel.key] = [["id", EligibleUserFilter, (model.__name__, rel.key)]]
     return relations
+
+
+# The declared screens by (entity key, variant): the last class declared for a pair wins,
+# so that a screen may refine another of the same place.
+SCREENS: dict[tuple[str, str], type] = {}
 
 
 class QmsShowWidget(ShowWidget):
@@ -102,6 +112,18 @@ class QmsModelView(ExportListMixin, ModelView):
     base_filters = [["id", ScopeFilter, None]]
     # The search's active filters are set while serving a request: each request its own.
     _filters = per_request_filters()
+    # The entity shown (its key in app/core/entities.py) and, for a second screen of the
+    # same entity, which one ("mine", "awaiting"); the model and permission come from there.
+    entity_key = ""
+    variant = ""
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.entity_key:
+            entity = ENTITIES[cls.entity_key]
+            cls.datamodel = QmsInterface(entity.model)
+            cls.class_permission_name = entity.permission
+            SCREENS[(cls.entity_key, cls.variant)] = cls
 
     def __init__(self, **kwargs):
         model = self.datamodel.obj
@@ -162,10 +184,11 @@ class QmsModelView(ExportListMixin, ModelView):
             **self.formatters_columns,
         }
         self.formatters_columns = {
-            **{name: blank for name in model.__mapper__.attrs.keys()},
+            **{prop.key: blank for prop in model.__mapper__.attrs},
             **self.formatters_columns,
         }
-        one, many = ENTITY_LABELS[self.class_permission_name]
+        entity = ENTITIES[self.entity_key]
+        one, many = entity.one, entity.many
         self.list_title = self.list_title or many
         for attribute, template in TITLES.items():
             setattr(self, attribute, getattr(self, attribute) or _title(template, one))
@@ -230,10 +253,8 @@ class QmsModelView(ExportListMixin, ModelView):
         may = self.appbuilder.sm.has_access
         for method, key in (("edit", "edit_url"), ("delete", "delete_url")):
             if may(f"can_{METHOD_PERMISSIONS[method]}", self.class_permission_name):
-                try:
+                with suppress(BuildError):  # a read-only screen serves no such route
                     arguments[key] = url_for(f"{self.endpoint}.{method}", pk=pk)
-                except BuildError:  # a read-only screen serves no such route
-                    pass
         return widgets
 
     def action_applies(self, name: str, item) -> bool:  # noqa: ARG002

@@ -5,7 +5,6 @@ from flask_appbuilder.actions import action
 from flask_appbuilder.models.sqla.filters import FilterEqual, FilterEqualFunction
 from flask_babel import lazy_gettext as _
 
-from app.models import Client
 from app.models.choices import ClientStatus
 from app.services import client as client_service
 from app.services.actor import current_actor_id
@@ -13,7 +12,6 @@ from app.services.errors import DomainError
 from app.views.base import QmsModelView
 from app.views.complaint import ComplaintView
 from app.views.contact import ContactView
-from app.views.datamodel import QmsInterface
 from app.views.interaction import InteractionView
 from app.views.invoice import InvoiceView
 from app.views.task import TaskView
@@ -22,8 +20,7 @@ from app.views.task import TaskView
 class ClientColumns:
     """What the client screens show, shared by "All clients" and "My clients"."""
 
-    datamodel = QmsInterface(Client)
-    class_permission_name = "Client"
+    entity_key = "client"
     list_columns = ["name", "status", "tax_id", "branch", "owner", "is_key", "is_complete"]
     search_columns = [
         "name",
@@ -102,6 +99,7 @@ class MyClientView(ClientColumns, QmsModelView):
     """The clients I am responsible for."""
 
     route_base = "/myclients"
+    variant = "mine"
     list_title = _("My clients")
     base_filters = QmsModelView.base_filters + [["owner_id", FilterEqualFunction, current_actor_id]]
 
@@ -110,6 +108,7 @@ class AwaitingApprovalView(ClientView):
     """Prospects no head of sales has approved yet, for the heads to work through."""
 
     route_base = "/awaitingapproval"
+    variant = "awaiting"
     list_title = _("Awaiting approval")
     base_filters = ClientView.base_filters + [
         ["approved_at", FilterEqual, None],

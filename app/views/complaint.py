@@ -9,13 +9,11 @@ from wtforms import RadioField
 from wtforms.validators import InputRequired
 
 from app.extensions import db
-from app.models import Complaint, CorrectiveAction
 from app.models.choices import CorrectiveActionStatus
 from app.services import corrective_action as action_service
 from app.services.clock import business_today
 from app.services.errors import DomainError
 from app.views.base import QmsModelView
-from app.views.datamodel import QmsInterface
 from app.views.fields import LocalDateField
 
 
@@ -35,8 +33,7 @@ class VerifyForm(DynamicForm):
 class CorrectiveActionView(QmsModelView):
     """Corrective and preventive actions with their effectiveness check."""
 
-    datamodel = QmsInterface(CorrectiveAction)
-    class_permission_name = "CorrectiveAction"
+    entity_key = "corrective_action"
     list_columns = ["description", "complaint", "department", "responsible", "due_on", "status"]
     search_columns = ["complaint", "department", "responsible", "due_on", "status"]
     add_columns = ["complaint", "description", "department", "responsible", "due_on"]
@@ -87,8 +84,7 @@ class CorrectiveActionView(QmsModelView):
 class ComplaintView(QmsModelView):
     """Complaints from registration to confirmed closure."""
 
-    datamodel = QmsInterface(Complaint)
-    class_permission_name = "Complaint"
+    entity_key = "complaint"
     list_columns = [
         "number",
         "received_at",

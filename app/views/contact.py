@@ -1,15 +1,12 @@
 """Screens for contact persons."""
 
-from app.models import Contact
 from app.views.base import QmsModelView
-from app.views.datamodel import QmsInterface
 
 
 class ContactView(QmsModelView):
     """Contact persons of the user's clients."""
 
-    datamodel = QmsInterface(Contact)
-    class_permission_name = "Contact"
+    entity_key = "contact"
     list_columns = ["full_name", "client", "position", "phone", "email", "is_primary"]
     search_columns = ["full_name", "client", "phone", "email", "is_primary"]
     add_columns = edit_columns = [

@@ -178,7 +178,8 @@ class QmsInterface(SQLAInterface):
             super().edit(item, commit)
         except DatabaseException as error:
             if isinstance(error.__cause__, StaleDataError):
-                raise StaleEdit(_("Someone saved this record at the same moment: reload it."))
+                message = _("Someone saved this record at the same moment: reload it.")
+                raise StaleEdit(message) from error
             raise _refused(error.__cause__) from error
 
     def delete(self, item, commit: bool = True) -> None:

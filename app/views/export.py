@@ -4,20 +4,17 @@ while one is written and the download link once it is done."""
 from flask import abort, url_for
 from flask_appbuilder import expose, has_access
 
-from app.models import ExportJob
 from app.models.choices import ExportStatus
 from app.security.permissions import READ
 from app.security.scope import ScopeFilter
 from app.views.base import QmsModelView
-from app.views.datamodel import QmsInterface
 from app.views.export_list import send_export
 
 
 class ExportJobView(QmsModelView):
     """The user's exports, newest first (an administrator sees everyone's)."""
 
-    datamodel = QmsInterface(ExportJob)
-    class_permission_name = "ExportJob"
+    entity_key = "export_job"
     base_permissions = [f"can_{READ}"]
     base_filters = [["id", ScopeFilter, None]]
     list_template = "appbuilder/general/model/list.html"

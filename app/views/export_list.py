@@ -55,7 +55,8 @@ class ExportListMixin:
 
         get_filter_args(self._filters)
         order = get_order_args().get(type(self).__name__) or self.base_order or ()
-        spec = RegisterSpec(type(self).__name__, rest_filters(self._filters), tuple(order))
+        filters = rest_filters(self._filters)
+        spec = RegisterSpec(self.entity_key, self.variant, filters, tuple(order))
         try:
             job = start_register(spec, g.user, str(get_locale()))
         except DomainError as error:

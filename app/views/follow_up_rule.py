@@ -6,14 +6,13 @@ from flask_babel import lazy_gettext as _
 from markupsafe import Markup, escape
 from wtforms import SelectField, TimeField
 
+from app.core.entities import ENTITIES as REGISTRY
 from app.extensions import db
-from app.models import CalendarDay, FollowUpRule, RuleRun, WorkingCalendar
 from app.models.choices import LABELS
 from app.services.rule_catalogue import ENTITIES
 from app.views.base import QmsModelView, ReadOnlyView
-from app.views.datamodel import QmsInterface
 from app.views.formatters import translated
-from app.views.labels import ENTITY_LABELS, FIELD_LABELS
+from app.views.labels import FIELD_LABELS
 from app.views.rule_editor import (
     catalogue,
     describe_action,
@@ -39,8 +38,7 @@ RULE_FIELDS = [
 class FollowUpRuleView(QmsModelView):
     """Rules as data: each is checked when saved; nothing is saved if any part is wrong."""
 
-    datamodel = QmsInterface(FollowUpRule)
-    class_permission_name = "FollowUpRule"
+    entity_key = "follow_up_rule"
     list_columns = ["code", "name", "entity", "enabled", "once_per", "skipped_count"]
     search_columns = ["code", "name", "entity", "enabled"]
     add_columns = edit_columns = RULE_FIELDS
@@ -52,7 +50,8 @@ class FollowUpRuleView(QmsModelView):
             FIELD_LABELS["entity"],
             render_kw={"class": "form-control"},
             choices=[
-                (name, ENTITY_LABELS[entity.model.__name__][0]) for name, entity in ENTITIES.items()
+                (name, REGISTRY[entity.model.__tablename__].one)
+                for name, entity in ENTITIES.items()
             ],
         )
     }
@@ -122,8 +121,7 @@ def run_results(results) -> Markup:
 class RuleRunView(ReadOnlyView):
     """Every sweep: as of when, how long, and per rule what matched and what was done."""
 
-    datamodel = QmsInterface(RuleRun)
-    class_permission_name = "RuleRun"
+    entity_key = "rule_run"
     list_columns = ["as_of", "started_at", "finished_at", "status", "matched", "acted", "errors"]
     search_columns = ["as_of", "status"]
     show_columns = list_columns + ["results"]
@@ -135,8 +133,7 @@ class RuleRunView(ReadOnlyView):
 class WorkingCalendarView(QmsModelView):
     """Working days (ISO numbers, Monday = 1) and hours in the business time zone."""
 
-    datamodel = QmsInterface(WorkingCalendar)
-    class_permission_name = "WorkingCalendar"
+    entity_key = "working_calendar"
     list_columns = add_columns = edit_columns = show_columns = [
         "name",
         "work_days",
@@ -154,8 +151,7 @@ class WorkingCalendarView(QmsModelView):
 class CalendarDayView(QmsModelView):
     """Holidays and working days moved onto weekends."""
 
-    datamodel = QmsInterface(CalendarDay)
-    class_permission_name = "CalendarDay"
+    entity_key = "calendar_day"
     list_columns = add_columns = edit_columns = show_columns = [
         "day",
         "is_working",

@@ -1,7 +1,7 @@
 """How values read on lists and record pages: labels for stored keys, business time,
 yes/no, and nothing at all for an empty value (never Python's "None")."""
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from flask_babel import gettext
@@ -22,7 +22,7 @@ def business_time(value) -> str:
     """A time the logs keep in UTC, shown in the business time zone."""
     if value is None:
         return ""
-    moment = value.replace(tzinfo=timezone.utc).astimezone(business_zone())
+    moment = value.replace(tzinfo=UTC).astimezone(business_zone())
     return show_datetime(moment, seconds=True)
 
 

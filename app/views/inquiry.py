@@ -2,9 +2,7 @@
 
 from flask_babel import lazy_gettext as _
 
-from app.models import Inquiry
 from app.views.base import QmsModelView
-from app.views.datamodel import QmsInterface
 from app.views.local_values import show_datetime
 from app.views.task import due_label
 
@@ -19,8 +17,7 @@ def deadline_label(due_at, running: bool):
 class InquiryView(QmsModelView):
     """Inbound requests, newest first, with their answer deadline."""
 
-    datamodel = QmsInterface(Inquiry)
-    class_permission_name = "Inquiry"
+    entity_key = "inquiry"
     list_columns = [
         "received_at",
         "subject",

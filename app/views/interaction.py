@@ -1,15 +1,12 @@
 """Screens for the communication and return-visit log."""
 
-from app.models import Interaction
 from app.views.base import QmsModelView
-from app.views.datamodel import QmsInterface
 
 
 class InteractionView(QmsModelView):
     """Communication and return-visit records."""
 
-    datamodel = QmsInterface(Interaction)
-    class_permission_name = "Interaction"
+    entity_key = "interaction"
     list_columns = [
         "occurred_at",
         "client",

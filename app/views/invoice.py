@@ -1,15 +1,12 @@
 """Screens for invoices and payments."""
 
-from app.models import Invoice, Payment
 from app.views.base import QmsModelView
-from app.views.datamodel import QmsInterface
 
 
 class PaymentView(QmsModelView):
     """Payments received."""
 
-    datamodel = QmsInterface(Payment)
-    class_permission_name = "Payment"
+    entity_key = "payment"
     list_columns = ["paid_on", "invoice", "amount", "reference"]
     search_columns = ["invoice", "paid_on", "reference"]
     add_columns = edit_columns = ["invoice", "paid_on", "amount", "reference"]
@@ -21,8 +18,7 @@ class PaymentView(QmsModelView):
 class InvoiceView(QmsModelView):
     """Invoices and their approval and payment status."""
 
-    datamodel = QmsInterface(Invoice)
-    class_permission_name = "Invoice"
+    entity_key = "invoice"
     list_columns = ["number", "client", "issued_on", "amount", "currency", "status", "owner"]
     search_columns = ["number", "client", "status", "issued_on", "currency", "owner"]
     add_columns = ["number", "client", "issued_on", "amount", "currency", "cost", "status"]

@@ -143,34 +143,6 @@ FIELD_LABELS = {
     "error": _("Error"),
 }
 
-# Per permission name: (one record, the list); screen titles are built from these.
-ENTITY_LABELS = {
-    "Client": (_("Client"), _("Clients")),
-    "Contact": (_("Contact"), _("Contacts")),
-    "Interaction": (_("Interaction"), _("Interactions and visits")),
-    "Inquiry": (_("Inbound request"), _("Inbound requests")),
-    "Invoice": (_("Invoice"), _("Invoices")),
-    "Payment": (_("Payment"), _("Payments")),
-    "Complaint": (_("Complaint"), _("Complaints")),
-    "CorrectiveAction": (_("Corrective action"), _("Corrective actions")),
-    "Survey": (_("Survey"), _("Surveys")),
-    "SurveyQuestion": (_("Question"), _("Questions")),
-    "SurveyResponse": (_("Response"), _("Responses")),
-    "Task": (_("Task"), _("Tasks")),
-    "Branch": (_("Branch"), _("Branches")),
-    "Department": (_("Department"), _("Departments")),
-    "Industry": (_("Industry"), _("Industries")),
-    "Source": (_("Source"), _("Sources")),
-    "Segment": (_("Segment"), _("Segments")),
-    "AuditLog": (_("Audit record"), _("Audit trail")),
-    "SecurityEvent": (_("Security event"), _("Security log")),
-    "FollowUpRule": (_("Follow-up rule"), _("Follow-up rules")),
-    "RuleRun": (_("Rule run"), _("Rule runs")),
-    "Notification": (_("Notification"), _("Notifications")),
-    "WorkingCalendar": (_("Working calendar"), _("Working calendar")),
-    "CalendarDay": (_("Calendar day"), _("Holidays and moved days")),
-    "ExportJob": (_("Export"), _("My exports")),
-}
 TITLES = {
     "show_title": _("%(entity)s: details"),
     "add_title": _("New record: %(entity)s"),

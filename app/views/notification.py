@@ -4,13 +4,11 @@ from flask_appbuilder import expose, has_access
 from flask_appbuilder.models.sqla.filters import FilterEqualFunction
 
 from app.extensions import db
-from app.models import Notification
 from app.security.permissions import READ
 from app.security.scope import ScopeFilter
 from app.services.actor import current_actor_id
 from app.services.clock import business_now
 from app.views.base import QmsModelView
-from app.views.datamodel import QmsInterface
 from app.views.task import record_url
 
 
@@ -21,8 +19,7 @@ class NotificationView(QmsModelView):
         item = self.visible(pk)
         return {"record_url": record_url(item.related_entity, item.related_id)} if item else {}
 
-    datamodel = QmsInterface(Notification)
-    class_permission_name = "Notification"
+    entity_key = "notification"
     base_permissions = [f"can_{READ}"]
     show_template = "notification_show.html"
     list_columns = ["created_on", "title", "client", "read_at", "emailed_at"]
@@ -36,6 +33,7 @@ class MyNotificationView(NotificationView):
     """Only mine, even for an administrator; reading one marks it read."""
 
     route_base = "/mynotifications"
+    variant = "mine"
     base_filters = [
         ["id", ScopeFilter, None],
         ["user_id", FilterEqualFunction, current_actor_id],

@@ -1,8 +1,6 @@
 """Screens for the reference lists an administrator keeps."""
 
-from app.models import Branch, Department, Industry, Segment, Source
 from app.views.base import QmsModelView
-from app.views.datamodel import QmsInterface
 from app.views.formatters import translated
 
 
@@ -21,34 +19,29 @@ class ReferenceView(QmsModelView):
 class BranchView(ReferenceView):
     """Branches and their heads."""
 
-    datamodel = QmsInterface(Branch)
-    class_permission_name = "Branch"
+    entity_key = "branch"
     list_columns = add_columns = edit_columns = show_columns = ["name", "head"]
 
 
 class DepartmentView(ReferenceView):
     """Departments."""
 
-    datamodel = QmsInterface(Department)
-    class_permission_name = "Department"
+    entity_key = "department"
 
 
 class IndustryView(ReferenceView):
     """Industries."""
 
-    datamodel = QmsInterface(Industry)
-    class_permission_name = "Industry"
+    entity_key = "industry"
 
 
 class SourceView(ReferenceView):
     """Sources: how clients heard of us."""
 
-    datamodel = QmsInterface(Source)
-    class_permission_name = "Source"
+    entity_key = "source"
 
 
 class SegmentView(ReferenceView):
     """Client segments."""
 
-    datamodel = QmsInterface(Segment)
-    class_permission_name = "Segment"
+    entity_key = "segment"

@@ -8,6 +8,7 @@ from __future__ import annotations
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _
 
+from app.core.entities import ENTITIES as REGISTRY
 from app.models.choices import (
     LABELS,
     RuleAction,
@@ -20,7 +21,7 @@ from app.models.choices import (
 from app.security.roles import ROLES
 from app.services.rule_catalogue import ENTITIES
 from app.services.rule_definition import ANCHORS, KPIS, OPS, UNITS
-from app.views.labels import ENTITY_LABELS, FIELD_LABELS, role_label
+from app.views.labels import FIELD_LABELS, role_label
 
 OP_LABELS = {
     "eq": _("is"),
@@ -73,7 +74,7 @@ def _field_label(name: str) -> str:
 
 def entity_label(name: str) -> str:
     """A rule entity's name for people ("inquiry" → "Inbound request")."""
-    return str(ENTITY_LABELS[ENTITIES[name].model.__name__][0])
+    return str(REGISTRY[ENTITIES[name].model.__tablename__].one)
 
 
 def catalogue() -> dict:

@@ -1,16 +1,13 @@
 """The security log screen: read only, newest first."""
 
-from app.models import SecurityEvent
 from app.views.base import ReadOnlyView
-from app.views.datamodel import QmsInterface
 from app.views.formatters import business_time, choice_label
 
 
 class SecurityEventView(ReadOnlyView):
     """Sign-ins, failed sign-ins, sign-outs, refusals and rate-limit hits."""
 
-    datamodel = QmsInterface(SecurityEvent)
-    class_permission_name = "SecurityEvent"
+    entity_key = "security_event"
     list_columns = ["occurred_at", "event", "username", "ip", "detail"]
     search_columns = ["occurred_at", "event", "username", "ip", "request_id"]
     show_columns = list_columns + ["user_id", "request_id"]

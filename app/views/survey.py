@@ -1,15 +1,12 @@
 """Screens for surveys, their questions and the responses."""
 
-from app.models import Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
 from app.views.base import QmsModelView
-from app.views.datamodel import QmsInterface
 
 
 class SurveyQuestionView(QmsModelView):
     """Questions of a questionnaire."""
 
-    datamodel = QmsInterface(SurveyQuestion)
-    class_permission_name = "SurveyQuestion"
+    entity_key = "survey_question"
     list_columns = ["survey", "order", "text", "answer_type"]
     search_columns = ["survey", "text", "answer_type"]
     add_columns = edit_columns = show_columns = ["survey", "order", "text", "answer_type"]
@@ -20,8 +17,7 @@ class SurveyQuestionView(QmsModelView):
 class SurveyAnswerView(QmsModelView):
     """Answers of a response."""
 
-    datamodel = QmsInterface(SurveyAnswer)
-    class_permission_name = "SurveyResponse"
+    entity_key = "survey_answer"
     list_columns = ["question", "scale_value", "yes_no_value", "text_value"]
     search_columns = ["response", "question"]
     add_columns = edit_columns = show_columns = [
@@ -36,8 +32,7 @@ class SurveyAnswerView(QmsModelView):
 class SurveyResponseView(QmsModelView):
     """Filled questionnaires and their scores."""
 
-    datamodel = QmsInterface(SurveyResponse)
-    class_permission_name = "SurveyResponse"
+    entity_key = "survey_response"
     list_columns = ["survey", "client", "answered_on", "score"]
     search_columns = ["survey", "client", "answered_on"]
     add_columns = edit_columns = ["survey", "client", "contact", "answered_on", "comment"]
@@ -50,8 +45,7 @@ class SurveyResponseView(QmsModelView):
 class SurveyView(QmsModelView):
     """Planned and unplanned satisfaction surveys."""
 
-    datamodel = QmsInterface(Survey)
-    class_permission_name = "Survey"
+    entity_key = "survey"
     list_columns = ["title", "kind", "period_start", "period_end", "status", "scope"]
     search_columns = ["title", "kind", "status", "scope", "period_start"]
     add_columns = [

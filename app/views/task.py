@@ -12,13 +12,11 @@ from wtforms import TextAreaField
 from wtforms.validators import DataRequired
 
 from app.extensions import db
-from app.models import Task
 from app.models.choices import TaskStatus
 from app.services.actor import current_actor_id
 from app.services.clock import business_now
 from app.services.errors import DomainError
 from app.views.base import QmsModelView
-from app.views.datamodel import QmsInterface
 from app.views.local_values import show_datetime
 
 # The screen of each entity a rule acts on, for the link from its tasks and notifications.
@@ -66,8 +64,7 @@ class TaskColumns:
     """What the task screens show; FAB picks related views by isinstance, so "My tasks"
     shares this rather than subclassing TaskView."""
 
-    datamodel = QmsInterface(Task)
-    class_permission_name = "Task"
+    entity_key = "task"
     list_columns = ["due_at", "title", "client", "assignee", "status", "origin"]
     search_columns = ["title", "client", "assignee", "status", "origin", "due_at"]
     add_columns = ["title", "description", "client", "assignee", "due_at"]
@@ -125,6 +122,7 @@ class MyTaskView(TaskColumns, QmsModelView):
     """The open tasks assigned to me, overdue and due today marked."""
 
     route_base = "/mytasks"
+    variant = "mine"
     list_title = _("My tasks")
     formatters_columns = {"due_at": due_label}
     base_filters = QmsModelView.base_filters + [

@@ -1,4 +1,4 @@
-"""REST resources for complaints and corrective actions."""
+"""REST resource `corrective_action`, with the effectiveness check of quality."""
 
 from datetime import date
 
@@ -9,21 +9,12 @@ from flask_babel import lazy_gettext as _
 from app.api.base import QmsModelRestApi
 from app.services import corrective_action as action_service
 from app.services.errors import DomainError
-from app.views.complaint import ComplaintView, CorrectiveActionView
-
-
-class ComplaintApi(QmsModelRestApi):
-    """/api/v1/complaint/"""
-
-    resource_name = "complaint"
-    view = ComplaintView
 
 
 class CorrectiveActionApi(QmsModelRestApi):
     """/api/v1/corrective_action/"""
 
     resource_name = "corrective_action"
-    view = CorrectiveActionView
 
     @expose("/<int:pk>/verify", methods=["POST"])
     @protect()

@@ -1,0 +1,96 @@
+"""The entity registry: one declaration per entity, read by the menu, the screens and the
+API, the roles, the audit trail, the exports, the rule catalogue and the tests. An entity's
+one stable key is its table name, which is also its API resource name and what stored job
+parameters name."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+# What an entity is for, which sets its default grants (app/security/roles.py):
+# records of the processes, reference lists, the rules and calendar, the trails, and
+# what belongs to one user (notifications, exports).
+PROCESS, REFERENCE, RULES, TRAIL, PERSONAL = "process", "reference", "rules", "trail", "personal"
+GROUPS = (PROCESS, REFERENCE, RULES, TRAIL, PERSONAL)
+
+
+@dataclass(frozen=True)
+class MenuPlace:
+    """Where a screen of the entity sits in the menu. `name` is FAB's menu name, which is
+    also the view menu of its `menu_access` permission; `variant` names a screen other than
+    the entity's main list ("mine", "awaiting")."""
+
+    position: int
+    name: str
+    label: Any
+    icon: str
+    category: str
+    variant: str = ""
+
+
+@dataclass(frozen=True)
+class Entity:
+    """One entity as every layer sees it."""
+
+    key: str
+    model: type
+    one: Any  # the label of one record
+    many: Any  # the label of the list
+    group: str = PROCESS
+    menu: tuple[MenuPlace, ...] = ()
+    permission: str = ""  # defaults to the model's class name
+    audited: bool = True
+    register: tuple = ()  # the Excel register's columns, else the screen's list columns
+    audit_period: str | None = None  # the field that puts a row in an audit pack's period
+    import_key: tuple[str, ...] = ()  # the natural key that finds an existing row
+    # (actor, client condition) -> SQL condition; None: every row is visible.
+    scope: Callable | None = None
+
+    def __post_init__(self):
+        if self.group not in GROUPS:
+            raise ValueError(f"{self.key}: unknown group {self.group!r}")
+        if self.key != self.model.__tablename__:
+            raise ValueError(f"{self.key}: the key is the table name {self.model.__tablename__}")
+        if not self.permission:
+            object.__setattr__(self, "permission", self.model.__name__)
+
+
+@dataclass
+class Registry:
+    """The declared entities in declaration order (which is the API's order)."""
+
+    entities: dict[str, Entity] = field(default_factory=dict)
+
+    def declare(self, entity: Entity) -> Entity:
+        if entity.key in self.entities:
+            raise ValueError(f"{entity.key} is declared twice")
+        self.entities[entity.key] = entity
+        return entity
+
+    def withdraw(self, key: str) -> None:
+        """Forget a declaration (a test's throwaway entity)."""
+        del self.entities[key]
+
+    def __getitem__(self, key: str) -> Entity:
+        return self.entities[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.entities
+
+    def __iter__(self) -> Iterator[Entity]:
+        return iter(list(self.entities.values()))
+
+    def of_model(self, model: type) -> Entity | None:
+        return next((each for each in self if each.model is model), None)
+
+    def with_permission(self, permission: str) -> Entity | None:
+        return next((each for each in self if each.permission == permission), None)
+
+    def in_group(self, *groups: str) -> list[Entity]:
+        return [each for each in self if each.group in groups]
+
+    def permissions(self, *groups: str) -> tuple[str, ...]:
+        """The permission names of the entities of these groups, each once, in order."""
+        return tuple(dict.fromkeys(each.permission for each in self.in_group(*groups)))

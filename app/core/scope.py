@@ -1,0 +1,96 @@
+"""The building blocks of row-level scope. An entity declares its scope (app/core/entities.py)
+as one of these: a function of the actor giving the SQL condition on its rows that the actor
+may see, or None for every row. One definition serves lists, the API, drop-downs and
+exports."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sqlalchemy as sa
+
+from app.models import Branch, Client
+from app.services.actor import (
+    ADMIN,
+    CUSTOMER_SERVICE,
+    DIRECTOR,
+    HEAD_OF_SALES,
+    MARKETING,
+    QUALITY_OFFICER,
+    SALES_MANAGER,
+    role_names,
+)
+
+Scope = Callable[[object], object]
+
+# Roles that see every client; Sales Manager and Head of Sales are limited.
+UNRESTRICTED = {ADMIN, MARKETING, CUSTOMER_SERVICE, QUALITY_OFFICER, DIRECTOR}
+
+
+def client_condition(actor):
+    """Which clients the actor may see; None means all of them (the system only).
+    An anonymous actor has no roles and so sees nothing."""
+    if actor is None:
+        return None
+    roles = role_names(actor)
+    if roles & UNRESTRICTED:
+        return None
+    conditions = []
+    if HEAD_OF_SALES in roles:
+        branches = sa.select(Branch.id).where(Branch.head_id == actor.id)
+        conditions += [Client.branch_id.in_(branches), Client.owner_id == actor.id]
+    if SALES_MANAGER in roles:
+        conditions.append(Client.owner_id == actor.id)
+    return sa.or_(*conditions) if conditions else sa.false()
+
+
+def the_clients(actor):
+    """The scope of the client itself."""
+    return client_condition(actor)
+
+
+def of_client(column) -> Scope:
+    """Rows of the clients the actor sees, through their `column` (a client id)."""
+
+    def scope(actor):
+        condition = client_condition(actor)
+        if condition is None:
+            return None
+        return column.in_(sa.select(Client.id).where(condition))
+
+    return scope
+
+
+def through(column, parent, parent_scope: Scope) -> Scope:
+    """Rows whose `column` names a `parent` row the actor sees."""
+
+    def scope(actor):
+        condition = parent_scope(actor)
+        if condition is None:
+            return None
+        return column.in_(sa.select(parent.id).where(condition))
+
+    return scope
+
+
+def or_assigned(column, inner: Scope) -> Scope:
+    """What `inner` allows, and besides every row whose `column` names the actor."""
+
+    def scope(actor):
+        condition = inner(actor)
+        if condition is None:
+            return None
+        return sa.or_(column == actor.id, condition)
+
+    return scope
+
+
+def personal(column) -> Scope:
+    """The actor's own rows (Admin sees everyone's), whatever their client scope."""
+
+    def scope(actor):
+        if actor is None or ADMIN in role_names(actor):
+            return None
+        return column == actor.id
+
+    return scope
