@@ -12,7 +12,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from app import models as m
-from app.models.choices import SurveyKind, SurveyScope, SurveyStatus, TaskStatus
+from app.models.choices import OncePer, SurveyKind, SurveyScope, SurveyStatus, TaskStatus
 from app.services import audit, bulk
 from app.services.rule_catalogue import ENTITIES
 from app.services.rule_definition import PLACEHOLDER, period_start
@@ -216,9 +216,12 @@ def create_tasks(connection, rule, rows, action: dict, people, as_of, calendar) 
     offset = action.get("due", {"days": 0})
     tasks, explain, dues = [], explainer(rule, action, as_of), {}
     origin, status, has_client = f"rule:{rule.code}"[:50], TaskStatus.open.value, entity.client_id
+    # A rule that repeats per period acts on a standing state (a key client without a
+    # review): its task is due from the sweep that found it, not from an old anniversary.
+    repeats = rule.once_per not in (None, OncePer.record)
     for row in rows:
         reason = explain(row)
-        start = start_of(row.trigger_value, as_of, calendar)
+        start = as_of if repeats else start_of(row.trigger_value, as_of, calendar)
         if start not in dues:  # many records share a trigger date
             dues[start] = due_at(offset, start, calendar)
         for user_id in people.get(row.record_id, []):
