@@ -66,7 +66,7 @@ def seed_group() -> None:
 @with_appcontext
 def seed_demo_command(clients: int, seed: int, as_of, password) -> None:
     """Deterministic demo data: users of every role and CLIENTS clients with their records."""
-    from app.services.clock import business_today
+    from app.core.clock import business_today
     from seeds.demo import seed_demo
 
     password = password or generated_password()
@@ -118,7 +118,7 @@ def _as_of(value: str | None):
     """An ISO-8601 time as naive business time (an aware one is converted)."""
     import datetime as dt
 
-    from app.services.clock import business_zone
+    from app.core.clock import business_zone
 
     if value is None:
         return None
@@ -167,7 +167,7 @@ def roles_group() -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None)
 def roles_matrix_command(output) -> None:
     """Print (or write) the permission matrix, docs/roles.md."""
-    from app.security.roles import matrix_markdown
+    from app.core.roles import matrix_markdown
 
     text = matrix_markdown()
     if output:

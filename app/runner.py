@@ -56,7 +56,7 @@ def ensure_admin(app, password: str, given: bool) -> None:
 def prepare(app, demo_clients: int) -> str:
     """Init, demo data once, the admin account; returns the admin password."""
     from app.cli import initialise
-    from app.services.clock import business_today
+    from app.core.clock import business_today
     from seeds.demo import seed_demo
 
     initialise()

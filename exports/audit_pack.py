@@ -12,10 +12,10 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext
 
+from app.core.clock import business_now
 from app.core.entities import ENTITIES
 from app.core.visible import condition_for
 from app.extensions import db
-from app.services.clock import business_now
 from exports.columns import Resolver
 from exports.documents import document
 from exports.register import FETCH, exported_by, snapshot

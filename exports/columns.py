@@ -25,7 +25,7 @@ from app.core.columns import (
     WIDTHS,
     column,
 )
-from app.views.labels import FIELD_LABELS
+from app.core.labels import FIELD_LABELS
 
 
 @dataclass(frozen=True)

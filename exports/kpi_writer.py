@@ -14,7 +14,7 @@ from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from app.services.clock import business_now
+from app.core.clock import business_now
 from exports.kpi import (
     ACTIVITY_GOAL,
     FIGURES,

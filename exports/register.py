@@ -14,11 +14,11 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext
 
+from app.core.actor import current_actor
+from app.core.clock import business_now
 from app.core.entities import ENTITIES
 from app.extensions import db
 from app.models.choices import label_of
-from app.services.actor import current_actor
-from app.services.clock import business_now
 from exports.columns import Resolver
 from exports.documents import document
 from exports.xlsx import Header, RegisterWorkbook

@@ -18,13 +18,13 @@ import sqlalchemy as sa
 from flask import current_app, g
 from flask_babel import force_locale, gettext
 
+from app.core.actor import ADMIN, current_actor, role_names
+from app.core.clock import business_now
+from app.core.permissions import READ
 from app.extensions import db
 from app.models import ExportJob
 from app.models.choices import ExportKind, ExportStatus
-from app.security.permissions import READ
 from app.services import security_log
-from app.services.actor import ADMIN, current_actor, role_names
-from app.services.clock import business_now
 from app.services.errors import DomainError, NotAllowed
 from app.services.values import EARLIEST, LATEST
 from exports.audit_pack import count_audit_pack, write_audit_pack

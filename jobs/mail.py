@@ -14,8 +14,8 @@ from flask_appbuilder.security.sqla.models import User
 from flask_mail import Message
 
 from app import models as m
+from app.core.clock import business_now
 from app.extensions import db, mail
-from app.services.clock import business_now
 
 log = logging.getLogger(__name__)
 RETRY_FOR = dt.timedelta(days=1)

@@ -9,9 +9,9 @@ import sqlalchemy as sa
 from flask import current_app
 
 from app import models as m
+from app.core.clock import business_now, business_zone
 from app.models.choices import RunStatus, TriggerKind
 from app.services import working_time
-from app.services.clock import business_now, business_zone
 from app.services.rule_catalogue import ENTITIES
 from jobs.rule_kpi import changes
 from jobs.rule_query import details, due_ids, horizon, periodic_due, rule_period, too_old_ids

@@ -14,10 +14,10 @@ from flask import current_app
 from flask_babel import gettext
 
 from app import models as m
+from app.core.clock import business_now
 from app.extensions import db
 from app.models.choices import RuleAction, RunStatus, TriggerKind
 from app.services import audit, working_time
-from app.services.clock import business_now
 from app.services.rule_catalogue import ENTITIES
 from jobs import rule_actions as actions
 from jobs import rule_memo as memo

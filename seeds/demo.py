@@ -12,6 +12,14 @@ from datetime import date, datetime, time, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm.attributes import flag_modified
 
+from app.core.actor import (
+    CUSTOMER_SERVICE,
+    DIRECTOR,
+    HEAD_OF_SALES,
+    MARKETING,
+    QUALITY_OFFICER,
+    SALES_MANAGER,
+)
 from app.models import (
     Branch,
     Client,
@@ -34,14 +42,6 @@ from app.models import (
 )
 from app.models.choices import AnswerType
 from app.services import audit
-from app.services.actor import (
-    CUSTOMER_SERVICE,
-    DIRECTOR,
-    HEAD_OF_SALES,
-    MARKETING,
-    QUALITY_OFFICER,
-    SALES_MANAGER,
-)
 from app.services.client import recompute_completeness
 from app.services.numbering import reserve
 from app.services.survey import STANDARD_QUESTIONNAIRE, recompute_scores

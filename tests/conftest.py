@@ -15,8 +15,8 @@ from flask_appbuilder import Model
 from app import create_app
 from app.core import registry
 from app.core.entities import ENTITIES
+from app.core.roles import ROLES
 from app.extensions import db
-from app.security.roles import ROLES
 
 PASSWORD = "test-password-123"
 ROLE_NAMES = ["Admin", *ROLES]

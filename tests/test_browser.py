@@ -89,7 +89,7 @@ def test_overdue_task_is_marked_and_closed_with_its_result(page, make, users):
 
     from playwright.sync_api import expect
 
-    from app.services.clock import business_now
+    from app.core.clock import business_now
 
     make.task(
         users["sales_manager"], title="Overdue call", due_at=business_now() - timedelta(hours=2)

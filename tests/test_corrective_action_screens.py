@@ -3,10 +3,10 @@ done; quality checks their effectiveness with Check effectiveness."""
 
 from conftest import api_client, login
 
+from app.core.clock import business_today
 from app.extensions import db
 from app.models import Complaint, CorrectiveAction
 from app.models.choices import CorrectiveActionStatus
-from app.services.clock import business_today
 
 
 def _done_action(make, users) -> CorrectiveAction:

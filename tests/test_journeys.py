@@ -12,8 +12,8 @@ import sqlalchemy as sa
 from browser_support import Watch, launch, log_in, shot
 
 from app import models
+from app.core.clock import business_today
 from app.extensions import db
-from app.services.clock import business_today
 
 pytestmark = pytest.mark.browser
 

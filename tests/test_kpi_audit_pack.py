@@ -12,8 +12,8 @@ import sqlalchemy as sa
 from conftest import ROLE_NAMES, login, username_for
 
 from app import models
+from app.core.roles import ROLES
 from app.extensions import db
-from app.security.roles import ROLES
 from jobs import connection as redis_connection
 from jobs.worker import run_worker
 

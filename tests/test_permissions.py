@@ -1,12 +1,12 @@
 """Every screen endpoint and API method, for every role and for anonymous users: the role
-data in app/security/roles.py is what the server enforces."""
+data in app/core/roles.py is what the server enforces."""
 
 import pytest
 from conftest import ROLE_NAMES, api_token, login, username_for
 
 from app.api import APIS
-from app.security.permissions import METHOD_PERMISSIONS, VERIFY, WRITE
-from app.security.roles import ROLES, holders
+from app.core.permissions import METHOD_PERMISSIONS, VERIFY, WRITE
+from app.core.roles import ROLES, holders
 from app.views import VIEWS
 
 MISSING = 999_999
@@ -123,7 +123,7 @@ def test_roles_doc_is_generated_from_the_data():
     """docs/roles.md is exactly what `qms roles matrix` prints."""
     from pathlib import Path
 
-    from app.security.roles import matrix_markdown
+    from app.core.roles import matrix_markdown
 
     assert (Path(__file__).parent.parent / "docs" / "roles.md").read_text() == matrix_markdown()
 

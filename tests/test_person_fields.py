@@ -9,9 +9,9 @@ import pytest
 from conftest import ROLE_NAMES, api_client, username_for
 
 from app import models
+from app.core.permissions import WRITE
+from app.core.roles import PERSON_FIELDS, ROLES
 from app.extensions import db
-from app.security.permissions import WRITE
-from app.security.roles import PERSON_FIELDS, ROLES
 from app.services.errors import DomainError, NotAllowed
 
 # The people who may be named: two users of every role (the `_b` manager works in another

@@ -9,7 +9,7 @@ from flask_appbuilder import Model
 from app.core import registry
 from app.core.entities import CATEGORIES, ENTITIES, INTERNAL_TABLES
 from app.core.registry import Entity
-from app.security.roles import ROLES
+from app.core.roles import ROLES
 from app.services.audit import AUDITED
 
 KEYS = [entity.key for entity in ENTITIES]

@@ -123,8 +123,8 @@ def test_derived_column_change_counts_as_a_change_of_its_table(make, users):
     full and fires."""
     from datetime import timedelta
 
+    from app.core.clock import business_now
     from app.services import working_time
-    from app.services.clock import business_now
 
     code = "client-card-incomplete"
     industry, source = models.Industry(name="Memo industry"), models.Source(name="Memo source")

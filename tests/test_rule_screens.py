@@ -9,8 +9,8 @@ import sqlalchemy as sa
 from conftest import ROLE_NAMES, api_client, login, username_for
 
 from app import models
+from app.core.clock import business_now
 from app.extensions import db
-from app.services.clock import business_now
 from jobs.sweep import sweep
 
 PREVIEW_ROLES = {"Admin", "Quality Officer"}

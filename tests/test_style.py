@@ -1,5 +1,7 @@
-"""The code passes the project's lint and format checks (configured in pyproject.toml)."""
+"""The code passes the project's lint, format, type and layer checks (configured in
+pyproject.toml: ruff, mypy over the core, import-linter's contracts)."""
 
+import os
 import shutil
 import subprocess
 import sys
@@ -11,9 +13,30 @@ ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ["app", "jobs", "exports", "seeds", "scripts", "tests", "bench", "config.py"]
 
 
+def _tool(name: str) -> str:
+    return shutil.which(name, path=str(Path(sys.executable).parent)) or name
+
+
+def _run(*command: str) -> subprocess.CompletedProcess:
+    # The checkout's packages, whichever the environment installed.
+    environment = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, env=environment)
+
+
 @pytest.mark.parametrize("command", [["check"], ["format", "--check"]], ids=["lint", "format"])
 def test_ruff(command):
     """ruff finds nothing to report or reformat."""
-    ruff = shutil.which("ruff", path=str(Path(sys.executable).parent)) or "ruff"
-    result = subprocess.run([ruff, *command, *SOURCES], cwd=ROOT, capture_output=True, text=True)
+    result = _run(_tool("ruff"), *command, *SOURCES)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_mypy():
+    """mypy finds no type error in the core layer."""
+    result = _run(_tool("mypy"), "--no-incremental")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_import_contracts():
+    """The layers import only downwards: import-linter keeps every contract."""
+    result = _run(_tool("lint-imports"), "--no-cache")
     assert result.returncode == 0, result.stdout + result.stderr

@@ -8,13 +8,13 @@ from werkzeug.exceptions import BadRequest
 
 from app.api.export_endpoint import ExportEndpointMixin
 from app.api.schema import QmsModel2SchemaConverter
-from app.security.permissions import METHOD_PERMISSIONS, READ
+from app.core.labels import FIELD_LABELS
+from app.core.permissions import METHOD_PERMISSIONS, READ
 from app.security.scope import ScopeFilter
 from app.services.errors import DomainError
 from app.views import screen_of
 from app.views.base import scoped_relations
 from app.views.datamodel import QmsInterface
-from app.views.labels import FIELD_LABELS
 from app.views.per_request import per_request_filters, per_request_schema
 
 

@@ -44,5 +44,5 @@ class Column:
     header: str | None = None  # a FIELD_LABELS key when it differs from the path's last part
 
 
-def column(spec) -> Column:
+def column(spec: Column | str) -> Column:
     return spec if isinstance(spec, Column) else Column(spec)

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-# What an entity is for, which sets its default grants (app/security/roles.py):
+# What an entity is for, which sets its default grants (app/core/roles.py):
 # records of the processes, reference lists, the rules and calendar, the trails, and
 # what belongs to one user (notifications, exports).
 PROCESS, REFERENCE, RULES, TRAIL, PERSONAL = "process", "reference", "rules", "trail", "personal"
@@ -35,7 +35,7 @@ class Entity:
     """One entity as every layer sees it."""
 
     key: str
-    model: type
+    model: type[Any]
     one: Any  # the label of one record
     many: Any  # the label of the list
     group: str = PROCESS

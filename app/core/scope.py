@@ -6,11 +6,11 @@ exports."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import sqlalchemy as sa
 
-from app.models import Branch, Client
-from app.services.actor import (
+from app.core.actor import (
     ADMIN,
     CUSTOMER_SERVICE,
     DIRECTOR,
@@ -20,14 +20,17 @@ from app.services.actor import (
     SALES_MANAGER,
     role_names,
 )
+from app.models import Branch, Client
 
-Scope = Callable[[object], object]
+Condition = sa.ColumnElement[bool]
+# actor -> the condition on the rows the actor sees; None: every row.
+Scope = Callable[[Any], Condition | None]
 
 # Roles that see every client; Sales Manager and Head of Sales are limited.
 UNRESTRICTED = {ADMIN, MARKETING, CUSTOMER_SERVICE, QUALITY_OFFICER, DIRECTOR}
 
 
-def client_condition(actor):
+def client_condition(actor: Any) -> Condition | None:
     """Which clients the actor may see; None means all of them (the system only).
     An anonymous actor has no roles and so sees nothing."""
     if actor is None:
@@ -35,24 +38,24 @@ def client_condition(actor):
     roles = role_names(actor)
     if roles & UNRESTRICTED:
         return None
-    conditions = []
+    conditions: list[Condition] = []
     if HEAD_OF_SALES in roles:
-        branches = sa.select(Branch.id).where(Branch.head_id == actor.id)
+        branches: sa.Select[Any] = sa.select(Branch.id).where(Branch.head_id == actor.id)
         conditions += [Client.branch_id.in_(branches), Client.owner_id == actor.id]
     if SALES_MANAGER in roles:
         conditions.append(Client.owner_id == actor.id)
     return sa.or_(*conditions) if conditions else sa.false()
 
 
-def the_clients(actor):
+def the_clients(actor: Any) -> Condition | None:
     """The scope of the client itself."""
     return client_condition(actor)
 
 
-def of_client(column) -> Scope:
+def of_client(column: Any) -> Scope:
     """Rows of the clients the actor sees, through their `column` (a client id)."""
 
-    def scope(actor):
+    def scope(actor: Any) -> Condition | None:
         condition = client_condition(actor)
         if condition is None:
             return None
@@ -61,10 +64,10 @@ def of_client(column) -> Scope:
     return scope
 
 
-def through(column, parent, parent_scope: Scope) -> Scope:
+def through(column: Any, parent: type[Any], parent_scope: Scope) -> Scope:
     """Rows whose `column` names a `parent` row the actor sees."""
 
-    def scope(actor):
+    def scope(actor: Any) -> Condition | None:
         condition = parent_scope(actor)
         if condition is None:
             return None
@@ -73,10 +76,10 @@ def through(column, parent, parent_scope: Scope) -> Scope:
     return scope
 
 
-def or_assigned(column, inner: Scope) -> Scope:
+def or_assigned(column: Any, inner: Scope) -> Scope:
     """What `inner` allows, and besides every row whose `column` names the actor."""
 
-    def scope(actor):
+    def scope(actor: Any) -> Condition | None:
         condition = inner(actor)
         if condition is None:
             return None
@@ -85,10 +88,10 @@ def or_assigned(column, inner: Scope) -> Scope:
     return scope
 
 
-def personal(column) -> Scope:
+def personal(column: Any) -> Scope:
     """The actor's own rows (Admin sees everyone's), whatever their client scope."""
 
-    def scope(actor):
+    def scope(actor: Any) -> Condition | None:
         if actor is None or ADMIN in role_names(actor):
             return None
         return column == actor.id

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
+from app.core.actor import current_actor
 from app.core.entities import ENTITIES
-from app.services.actor import current_actor
+from app.core.scope import Condition
 
 
-def condition_for(model, actor=None):
+def condition_for(model: type[Any], actor: Any = None) -> Condition | None:
     """The SQL condition limiting `model` to what the actor may see (None: no limit)."""
     entity = ENTITIES.of_model(model)
     if entity is None or entity.scope is None:
@@ -16,13 +20,13 @@ def condition_for(model, actor=None):
     return entity.scope(actor if actor is not None else current_actor())
 
 
-def is_scoped(model) -> bool:
+def is_scoped(model: type[Any]) -> bool:
     """Whether some actor sees only part of `model`'s rows."""
     entity = ENTITIES.of_model(model)
     return entity is not None and entity.scope is not None
 
 
-def is_visible(session, model, pk, actor=None) -> bool:
+def is_visible(session: Session, model: type[Any], pk: int, actor: Any = None) -> bool:
     """Whether the record `pk` of `model` exists and the actor may see it."""
     statement = sa.select(model.id).where(model.id == pk)
     condition = condition_for(model, actor)

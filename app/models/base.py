@@ -6,6 +6,9 @@ import sqlalchemy as sa
 from flask_appbuilder.security.sqla.models import User
 from sqlalchemy.orm import declared_attr, relationship
 
+from app.core.actor import current_actor_id
+from app.core.clock import business_now
+
 # What a column allows beyond its type, declared in its `info`: checked on every save
 # (app/services/values.py) and stated in the API's schemas and OpenAPI spec.
 FACT = "fact"  # when something happened: never in the future (True, or the message to give)
@@ -50,15 +53,11 @@ def user_fk(nullable=True, **kwargs) -> sa.Column:
 
 def now() -> datetime:
     """Business-time 'now' as a naive datetime (naive times are in QMS_TIMEZONE)."""
-    from app.services.clock import business_now
-
     return business_now()
 
 
 def current_user_id() -> int | None:
     """The logged-in user's id; None for jobs, seeds and the command line."""
-    from app.services.actor import current_actor_id
-
     return current_actor_id()
 
 

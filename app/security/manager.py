@@ -28,7 +28,7 @@ class QmsSecurityManager(SecurityManager):
 
     def register_views(self) -> None:
         """FAB's security screens, without the groups menu: access is given by roles
-        alone (app/security/roles.py), and a group would be a second, unlisted way."""
+        alone (app/core/roles.py), and a group would be a second, unlisted way."""
         super().register_views()
         security = self.appbuilder.menu.find("Security")
         if security is not None:

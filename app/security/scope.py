@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from flask_appbuilder.models.filters import BaseFilter
 
+from app.core.actor import current_actor
 from app.core.visible import condition_for
-from app.services.actor import current_actor
 from app.services.people import eligible
 
 

@@ -2,7 +2,7 @@
 
 from flask import current_app
 
-from app.security.roles import ROLES, permissions_of
+from app.core.roles import ROLES, permissions_of
 
 
 def sync_permissions_and_roles() -> dict[str, int]:

@@ -5,9 +5,9 @@ from flask_babel import lazy_gettext as _
 from wtforms import BooleanField
 from wtforms.validators import DataRequired
 
+from app.core.labels import role_label
 from app.security import passwords
 from app.views.formatters import blank, role_names, yes_no
-from app.views.labels import role_label
 
 STAFF_COLUMNS = ["branch", "password_change_required"]
 

@@ -3,8 +3,8 @@
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _
 
+from app.core.actor import current_actor
 from app.core.visible import is_visible
-from app.services.actor import current_actor
 from app.services.errors import DomainError
 
 

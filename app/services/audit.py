@@ -21,10 +21,10 @@ from flask import g, has_request_context
 from flask_appbuilder.security.sqla.models import Role, User
 from sqlalchemy.orm import Session
 
+from app.core.actor import current_actor
 from app.core.entities import ENTITIES
 from app.models.audit_log import GENESIS_HASH, AuditHead, AuditLog
 from app.services import bulk, guard
-from app.services.actor import current_actor
 
 # Each change's fields in key order; dates and anything else not JSON as their str().
 CHANGES_JSON = orjson.OPT_SORT_KEYS | orjson.OPT_PASSTHROUGH_DATETIME

@@ -5,13 +5,13 @@ import re
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _
 
+from app.core.actor import ADMIN, HEAD_OF_SALES, current_actor, has_role, role_names
+from app.core.clock import business_now
 from app.models import Client, Contact, User
 from app.models.base import search_key, unchanged_audit
 from app.models.choices import ClientStatus as S
 from app.services import guard
 from app.services.access import ensure_record_visible, ensure_visible
-from app.services.actor import ADMIN, HEAD_OF_SALES, current_actor, has_role, role_names
-from app.services.clock import business_now
 from app.services.errors import Collector, DomainError, NotAllowed, check_transition
 from app.services.people import default_to_actor, head_branches
 

@@ -3,12 +3,12 @@
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _
 
+from app.core.clock import business_now
 from app.models import Client, Complaint
 from app.models.choices import ComplaintStatus as S
 from app.models.choices import YesNoUnknown, label_of
 from app.services import guard
 from app.services.access import ensure_contact_of_client, ensure_visible
-from app.services.clock import business_now
 from app.services.corrective_action import closure_problems
 from app.services.errors import Collector, check_transition
 from app.services.numbering import next_number

@@ -6,14 +6,14 @@ from datetime import date
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _
 
+from app.core.actor import current_actor, has_role
+from app.core.clock import business_today
+from app.core.permissions import VERIFY
+from app.core.roles import holders
 from app.models import Complaint, CorrectiveAction
 from app.models.choices import CorrectiveActionStatus as S
-from app.security.permissions import VERIFY
-from app.security.roles import holders
 from app.services import guard
 from app.services.access import ensure_record_visible, ensure_visible
-from app.services.actor import current_actor, has_role
-from app.services.clock import business_today
 from app.services.errors import Collector, DomainError, NotAllowed, check_transition
 
 TRANSITIONS = {

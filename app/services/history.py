@@ -10,9 +10,9 @@ from decimal import Decimal
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _
 
+from app.core.clock import business_zone
 from app.models.audit_log import AuditLog
 from app.models.choices import label_of
-from app.services.clock import business_zone
 
 ACTION_LABELS = {"create": _("Created"), "update": _("Changed"), "delete": _("Deleted")}
 HISTORY_ROWS = 50

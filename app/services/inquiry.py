@@ -3,11 +3,11 @@
 from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _
 
+from app.core.clock import business_now
 from app.models import Client, Inquiry
 from app.models.choices import InquiryStatus as S
 from app.services import guard, working_time
 from app.services.access import ensure_visible
-from app.services.clock import business_now
 from app.services.errors import Collector, DomainError, check_transition
 
 TRANSITIONS = {

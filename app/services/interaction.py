@@ -2,11 +2,11 @@
 
 from flask_babel import lazy_gettext as _
 
+from app.core.clock import business_now
 from app.models import Client, Interaction
 from app.models.choices import YesNoUnknown
 from app.services import guard
 from app.services.access import ensure_contact_of_client, ensure_visible
-from app.services.clock import business_now
 from app.services.errors import Collector
 from app.services.people import default_to_actor
 

@@ -8,14 +8,14 @@ from babel.numbers import list_currencies
 from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _
 
+from app.core.actor import HEAD_OF_SALES, current_actor, has_role
+from app.core.clock import business_now
 from app.models import Client, Invoice, Payment
 from app.models.choices import ClientStatus
 from app.models.choices import InvoiceStatus as S
 from app.services import guard
 from app.services.access import ensure_visible
-from app.services.actor import HEAD_OF_SALES, current_actor, has_role
 from app.services.client import ACTIVATED_BY_PAYMENT
-from app.services.clock import business_now
 from app.services.errors import Collector, DomainError, NotAllowed, check_transition
 from app.services.people import default_to_actor
 

@@ -14,16 +14,16 @@ from flask_appbuilder.security.sqla.models import Role, assoc_user_role
 from flask_babel import lazy_gettext as _
 
 from app import models
-from app.models import Branch, User
-from app.security.roles import PERSON_FIELDS
-from app.services import guard
-from app.services.actor import (
+from app.core.actor import (
     ADMIN,
     HEAD_OF_SALES,
     SALES_MANAGER,
     current_actor,
     role_names,
 )
+from app.core.roles import PERSON_FIELDS
+from app.models import Branch, User
+from app.services import guard
 from app.services.errors import NotAllowed
 
 

@@ -2,11 +2,11 @@
 
 from flask_babel import lazy_gettext as _
 
+from app.core.clock import business_now
 from app.models import Client, Task
 from app.models.choices import TaskStatus as S
 from app.services import guard
 from app.services.access import ensure_visible
-from app.services.clock import business_now
 from app.services.errors import Collector, DomainError, check_transition
 from app.services.people import default_to_actor
 

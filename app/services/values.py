@@ -16,8 +16,8 @@ from decimal import Decimal, InvalidOperation
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _
 
+from app.core.clock import business_now, business_zone
 from app.models.base import FACT, MINIMUM, TEXT_MAX
-from app.services.clock import business_now, business_zone
 from app.services.errors import Collector
 
 EARLIEST = dt.date(1990, 1, 1)

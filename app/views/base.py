@@ -22,10 +22,11 @@ from wtforms import BooleanField, DateField, DateTimeField, DecimalField, String
 from wtforms.validators import Optional
 
 from app.core.entities import ENTITIES
+from app.core.labels import FIELD_LABELS, TITLES
+from app.core.permissions import METHOD_PERMISSIONS, READ
+from app.core.roles import PERSON_FIELDS
 from app.core.visible import is_scoped
 from app.models.base import FILLED_BY_SERVICE
-from app.security.permissions import METHOD_PERMISSIONS, READ
-from app.security.roles import PERSON_FIELDS
 from app.security.scope import EligibleUserFilter, ScopeFilter
 from app.services.errors import DomainError
 from app.views.datamodel import QmsInterface
@@ -39,7 +40,6 @@ from app.views.fields import (
     LocalNumberField,
 )
 from app.views.formatters import blank, choice_label, yes_no
-from app.views.labels import FIELD_LABELS, TITLES
 from app.views.per_request import per_request_filters
 
 # FAB's generated fields → the same values typed in the user's language.

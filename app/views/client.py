@@ -5,9 +5,9 @@ from flask_appbuilder.actions import action
 from flask_appbuilder.models.sqla.filters import FilterEqual, FilterEqualFunction
 from flask_babel import lazy_gettext as _
 
+from app.core.actor import current_actor_id
 from app.models.choices import ClientStatus
 from app.services import client as client_service
-from app.services.actor import current_actor_id
 from app.services.errors import DomainError
 from app.views.base import QmsModelView
 from app.views.complaint import ComplaintView

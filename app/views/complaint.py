@@ -8,10 +8,10 @@ from flask_babel import lazy_gettext as _
 from wtforms import RadioField
 from wtforms.validators import InputRequired
 
+from app.core.clock import business_today
 from app.extensions import db
 from app.models.choices import CorrectiveActionStatus
 from app.services import corrective_action as action_service
-from app.services.clock import business_today
 from app.services.errors import DomainError
 from app.views.base import QmsModelView
 from app.views.fields import LocalDateField

@@ -4,8 +4,8 @@ while one is written and the download link once it is done."""
 from flask import abort, url_for
 from flask_appbuilder import expose, has_access
 
+from app.core.permissions import READ
 from app.models.choices import ExportStatus
-from app.security.permissions import READ
 from app.security.scope import ScopeFilter
 from app.views.base import QmsModelView
 from app.views.export_list import send_export

@@ -7,12 +7,12 @@ from markupsafe import Markup, escape
 from wtforms import SelectField, TimeField
 
 from app.core.entities import ENTITIES as REGISTRY
+from app.core.labels import FIELD_LABELS
 from app.extensions import db
 from app.models.choices import LABELS
 from app.services.rule_catalogue import ENTITIES
 from app.views.base import QmsModelView, ReadOnlyView
 from app.views.formatters import translated
-from app.views.labels import FIELD_LABELS
 from app.views.rule_editor import (
     catalogue,
     describe_action,

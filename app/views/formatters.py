@@ -7,9 +7,9 @@ from decimal import Decimal
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _
 
+from app.core.clock import business_zone
+from app.core.labels import role_label
 from app.models.choices import label_of
-from app.services.clock import business_zone
-from app.views.labels import role_label
 from app.views.local_values import show_date, show_datetime, show_number
 
 

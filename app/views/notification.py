@@ -3,11 +3,11 @@
 from flask_appbuilder import expose, has_access
 from flask_appbuilder.models.sqla.filters import FilterEqualFunction
 
+from app.core.actor import current_actor_id
+from app.core.clock import business_now
+from app.core.permissions import READ
 from app.extensions import db
-from app.security.permissions import READ
 from app.security.scope import ScopeFilter
-from app.services.actor import current_actor_id
-from app.services.clock import business_now
 from app.views.base import QmsModelView
 from app.views.task import record_url
 

@@ -7,8 +7,8 @@ from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _
 
-from app.security.permissions import READ
-from app.services.clock import business_now
+from app.core.clock import business_now
+from app.core.permissions import READ
 from app.services.errors import DomainError
 from app.views.export_list import send_export
 

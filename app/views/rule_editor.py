@@ -9,6 +9,8 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _
 
 from app.core.entities import ENTITIES as REGISTRY
+from app.core.labels import FIELD_LABELS, role_label
+from app.core.roles import ROLES
 from app.models.choices import (
     LABELS,
     RuleAction,
@@ -18,10 +20,8 @@ from app.models.choices import (
     TimeBasis,
     TriggerKind,
 )
-from app.security.roles import ROLES
 from app.services.rule_catalogue import ENTITIES
 from app.services.rule_definition import ANCHORS, KPIS, OPS, UNITS
-from app.views.labels import FIELD_LABELS, role_label
 
 OP_LABELS = {
     "eq": _("is"),

@@ -11,10 +11,10 @@ from markupsafe import Markup, escape
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired
 
+from app.core.actor import current_actor_id
+from app.core.clock import business_now
 from app.extensions import db
 from app.models.choices import TaskStatus
-from app.services.actor import current_actor_id
-from app.services.clock import business_now
 from app.services.errors import DomainError
 from app.views.base import QmsModelView
 from app.views.local_values import show_datetime

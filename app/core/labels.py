@@ -183,7 +183,7 @@ FAB_GAPS = [
 ]
 
 
-# Roles are data named in English (app/security/roles.py); people read them translated.
+# Roles are data named in English (app/core/roles.py); people read them translated.
 ROLE_LABELS = {
     "Admin": _("Admin"),
     "Sales Manager": _("Sales Manager"),

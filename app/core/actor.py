@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import g, has_request_context
 
 ADMIN = "Admin"
@@ -24,7 +26,7 @@ class _Anonymous:
 ANONYMOUS = _Anonymous()
 
 
-def _authenticated(user) -> bool:
+def _authenticated(user: Any) -> bool:
     return user is not None and getattr(user, "is_authenticated", False)
 
 
@@ -52,11 +54,11 @@ def current_actor_id() -> int | None:
     return actor.id if actor is not None else None  # ANONYMOUS.id is None too
 
 
-def role_names(actor) -> set[str]:
+def role_names(actor: Any) -> set[str]:
     return {role.name for role in actor.roles} if actor is not None else set()
 
 
-def has_role(actor, *names: str) -> bool:
+def has_role(actor: Any, *names: str) -> bool:
     """True for the system (no actor), for Admin, and for any of the named roles;
     never for ANONYMOUS."""
     if actor is None:

@@ -1,9 +1,10 @@
 """The roles of qms-crm as data: which entity each may read, write or approve."""
 
+from collections.abc import Iterable
+from typing import Any
+
 from app.core import registry
-from app.core.entities import ENTITIES as REGISTRY
-from app.security.permissions import APPROVE, READ, VERIFY, WRITE
-from app.services.actor import (
+from app.core.actor import (
     ADMIN,
     CUSTOMER_SERVICE,
     DIRECTOR,
@@ -12,6 +13,8 @@ from app.services.actor import (
     QUALITY_OFFICER,
     SALES_MANAGER,
 )
+from app.core.entities import ENTITIES as REGISTRY
+from app.core.permissions import APPROVE, READ, VERIFY, WRITE
 
 R = (READ,)
 RW = (READ, WRITE)
@@ -31,7 +34,7 @@ RULES = REGISTRY.permissions(registry.RULES)
 TRAILS = REGISTRY.permissions(registry.TRAIL)
 
 
-def _all(access) -> dict:
+def _all(access: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
     return {entity: access for entity in ENTITIES}
 
 
@@ -141,7 +144,7 @@ COMMON = [
 ]
 
 
-def permissions_of(role: str, menu) -> set[tuple[str, str]]:
+def permissions_of(role: str, menu: Iterable[tuple[Any, Any]]) -> set[tuple[str, str]]:
     """(permission, view menu) pairs for a role; `menu` is app.views.menu(), the (screen,
     place) pairs whose entries the role may open."""
     pairs = set(COMMON)
@@ -160,7 +163,7 @@ def matrix_markdown() -> str:
     lines = [
         "# Roles and permissions",
         "",
-        "Generated from `app/security/roles.py` by `qms roles matrix`; do not edit by hand.",
+        "Generated from `app/core/roles.py` by `qms roles matrix`; do not edit by hand.",
         "`qms init` syncs these roles into the database (declared permissions are added,",
         "undeclared ones removed). R = read, W = write (add, edit, delete), A = approve,",
         "V = verify (record a corrective action's effectiveness check).",
