@@ -28,7 +28,9 @@ from app.services import security_log
 from app.services.errors import DomainError, NotAllowed
 from app.services.values import EARLIEST, LATEST
 from exports.audit_pack import count_audit_pack, write_audit_pack
+from exports.form_writer import record_visible, write_form
 from exports.forms import find_form, text_in
+from exports.kpi_writer import write_kpi
 from exports.register import (
     RegisterSpec,
     count_rows,
@@ -38,6 +40,7 @@ from exports.register import (
     title_of,
     write_register,
 )
+from jobs.connection import connect
 
 log = logging.getLogger(__name__)
 QUEUE = "exports"
@@ -122,7 +125,6 @@ def start_form(code: str, record_id: int, user, locale: str):
     form = find_form(code)
     if not may_read(user, permission_of(form.entity)):
         raise NotAllowed(gettext("You may not read these records."))
-    from exports.form_writer import record_visible
 
     with acting_as(user, locale):
         title = f"{text_in(form.title)} {record_id}"
@@ -178,8 +180,6 @@ def _write_register(parameters: dict, path: Path, progress):
 
 
 def _write_form(parameters: dict, path: Path, progress):
-    from exports.form_writer import write_form
-
     form = find_form(parameters["form"])
     write_form(form, parameters["record_id"], path)
     return 1, f"{form.code} rev. {form.revision}: {form.entity} {parameters['record_id']}"
@@ -192,8 +192,6 @@ def _write_audit_pack(parameters: dict, path: Path, progress):
 
 
 def _write_kpi(parameters: dict, path: Path, progress):
-    from exports.kpi_writer import write_kpi
-
     start_day, end_day = (dt.date.fromisoformat(parameters[key]) for key in ("from", "to"))
     rows = write_kpi(start_day, end_day, path, exported_by())
     return rows, f"{start_day.isoformat()} – {end_day.isoformat()}"
@@ -218,8 +216,6 @@ def may_read(user, permission_name: str) -> bool:
 
 def enqueue(job) -> None:
     from rq import Queue
-
-    from jobs.connection import connect
 
     queue = Queue(QUEUE, connection=connect(current_app.config))
     queue.enqueue("jobs.export.run_export", job.id, job_timeout=6 * 3600, failure_ttl=7 * 24 * 3600)

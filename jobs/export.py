@@ -3,17 +3,15 @@ files (the worker provides the app context)."""
 
 from __future__ import annotations
 
+from exports.service import purge_expired, run
+
 
 def run_export(job_id: int) -> dict:
     """The RQ job: write the export `job_id`, reporting progress on its record."""
-    from exports.service import run
-
     job = run(job_id)
     return {"export_job": job_id, "status": str(job.status), "rows": job.rows_written}
 
 
 def purge_exports() -> dict:
     """The cron job: delete the files of expired exports."""
-    from exports.service import purge_expired
-
     return {"purged": purge_expired()}

@@ -15,6 +15,7 @@ from app.services import working_time
 from app.services.rule_catalogue import ENTITIES
 from jobs.rule_kpi import changes
 from jobs.rule_query import details, due_ids, horizon, periodic_due, rule_period, too_old_ids
+from jobs.schedule import stall_cause
 
 PREVIEW_ROWS = 100
 HISTORY_RUNS = 30
@@ -127,8 +128,6 @@ def sweep_health(session, now: dt.datetime | None = None) -> dict:
         health["unassigned_rules"] = sorted(unassigned)
         health["fallback_role"] = current_app.config["RULES_FALLBACK_ROLE"]
     if stale:
-        from jobs.schedule import stall_cause
-
         health["cause"], error = stall_cause(current_app.config)
         if error:
             health["stopped_at"] = (

@@ -20,6 +20,7 @@ from rq import Queue, Retry, Worker, get_current_job
 from rq.cron import CronScheduler
 from rq.exceptions import StopRequested
 
+from jobs import sweep as sweeping
 from jobs.connection import known_url
 from jobs.export import purge_exports
 from jobs.sweep import sweep_timeout
@@ -43,9 +44,7 @@ WAKE_SECONDS = 2.0
 
 def run_sweep() -> dict:
     """The RQ job: one sweep as of now (the worker provides the app context)."""
-    from jobs.sweep import sweep
-
-    run = sweep()
+    run = sweeping.sweep()
     return {"rule_run": run.id, "matched": run.matched, "acted": run.acted, "errors": run.errors}
 
 

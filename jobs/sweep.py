@@ -22,6 +22,7 @@ from app.services.rule_catalogue import ENTITIES
 from jobs import rule_actions as actions
 from jobs import rule_memo as memo
 from jobs.mail import deliver_pending
+from jobs.rule_kpi import run_kpi_rule
 from jobs.rule_query import (
     conditions,
     details,
@@ -51,8 +52,6 @@ def run_rule(connection, rule, as_of: dt.datetime, calendar, since=None) -> dict
             "acted": actions.start_survey(connection, rule, action, as_of, period),
         }
     if rule.trigger["kind"] == TriggerKind.kpi:
-        from jobs.rule_kpi import run_kpi_rule
-
         return run_kpi_rule(connection, rule, as_of, calendar, period)
     result = {"matched": 0, "acted": 0}
     if rule.action["type"] in PEOPLE_ACTIONS:

@@ -6,6 +6,7 @@ from rq import Queue, Worker
 
 from app.extensions import db
 from jobs.connection import connect
+from jobs.schedule import start_in_background
 
 QUEUES = ("default", "exports")
 
@@ -30,8 +31,6 @@ def run_worker(app, burst: bool = False, with_scheduler: bool = True, cron: bool
     stop, scheduler = threading.Event(), None
     with app.app_context():
         if cron:
-            from jobs.schedule import start_in_background
-
             scheduler = start_in_background(connection, stop)
         worker = QmsWorker(queues(connection), connection=connection)
         try:

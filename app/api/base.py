@@ -15,6 +15,7 @@ from app.services.errors import DomainError
 from app.views import screen_of
 from app.views.base import scoped_relations
 from app.views.datamodel import QmsInterface
+from app.views.errors import answer, log_server_error
 from app.views.per_request import per_request_filters, per_request_schema
 
 
@@ -106,8 +107,6 @@ class QmsModelRestApi(ExportEndpointMixin, ModelRestApi):
         """FAB's `@safe` answer to an unexpected error: logged with the request id, which
         the answer gives instead of FAB's "Fatal error"."""
         from werkzeug.exceptions import InternalServerError
-
-        from app.views.errors import answer, log_server_error
 
         log_server_error()
         return answer(InternalServerError())

@@ -6,6 +6,7 @@ from flask_appbuilder.security.decorators import protect
 
 from app.api.base import QmsModelRestApi
 from app.views.export_list import send_export
+from exports.service import file_of
 
 
 class ExportJobApi(QmsModelRestApi):
@@ -15,8 +16,6 @@ class ExportJobApi(QmsModelRestApi):
 
     def pre_get(self, data: dict) -> None:
         """Adds the download link of a finished export that is still kept."""
-        from exports.service import file_of
-
         result = data.get("result", {})
         job = self.datamodel.get(data.get("id"), self._base_filters)
         if job is not None and file_of(job) is not None:

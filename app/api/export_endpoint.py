@@ -13,6 +13,8 @@ from flask_babel import lazy_gettext as _
 from app.models.choices import ExportStatus
 from app.services.errors import DomainError
 from app.views.export_list import send_export
+from exports.register import RegisterSpec
+from exports.service import start_register
 
 
 class ExportEndpointMixin:
@@ -49,9 +51,6 @@ class ExportEndpointMixin:
             403:
               $ref: '#/components/responses/403'
         """
-        from exports.register import RegisterSpec
-        from exports.service import start_register
-
         arguments = kwargs.get("rison", {})
         try:
             self._handle_filters_args(arguments)  # refuses unknown columns and operations

@@ -4,6 +4,7 @@ from flask_appbuilder.api import expose, protect, safe
 
 from app.api.base import QmsModelRestApi
 from app.extensions import db
+from jobs.rule_preview import history, preview
 
 
 class FollowUpRuleApi(QmsModelRestApi):
@@ -29,8 +30,6 @@ class FollowUpRuleApi(QmsModelRestApi):
             404:
               $ref: '#/components/responses/404'
         """
-        from jobs.rule_preview import history, preview
-
         rule = self.datamodel.get(pk, self._base_filters)
         if rule is None:
             return self.response_404()

@@ -16,6 +16,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
 from app.extensions import csrf
+from app.services import security_log
 from app.views.errors import refusal
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
@@ -69,8 +70,6 @@ def protect_writes():
 
 def refused(error: CSRFError):
     """A refused change: the reason in the user's language, and nothing was changed."""
-    from app.services import security_log
-
     user = current_user if current_user.is_authenticated else None
     security_log.record(
         security_log.CSRF_REFUSED,

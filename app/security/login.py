@@ -16,6 +16,7 @@ from limits import parse
 from werkzeug.exceptions import TooManyRequests
 
 from app.services import security_log
+from jobs.connection import connect
 
 LOGIN_PATHS = ("/login/", "/api/v1/security/login")
 FAILURES = "qms-login-failures"
@@ -84,8 +85,6 @@ def _revoke(claims: dict) -> None:
 
 def revocations():
     """The Redis the deny-list lives in (the app's own)."""
-    from jobs.connection import connect
-
     if "qms_revocations" not in current_app.extensions:
         current_app.extensions["qms_revocations"] = connect(current_app.config)
     return current_app.extensions["qms_revocations"]

@@ -9,6 +9,7 @@ from flask_appbuilder.security.sqla.models import Permission, PermissionView, Ro
 from app.security import login, passwords
 from app.security.login import LogoutEndpoint
 from app.security.views import QmsUserDBModelView
+from app.services import security_log
 
 
 class QmsSecurityApi(LogoutEndpoint, SecurityApi):
@@ -78,8 +79,6 @@ class QmsSecurityManager(SecurityManager):
         """FAB's password check, writing every success and failure to the security log
         (the attempted name only; FAB reports failures for unknown users to no hook) and
         counting failures per user name."""
-        from app.services import security_log
-
         user = super().auth_user_db(username, password)
         if user is None:
             security_log.record(security_log.LOGIN_FAILED, username=username)
@@ -107,7 +106,5 @@ class QmsSecurityManager(SecurityManager):
         super().reset_password(userid, password)
 
     def on_user_logout(self, user) -> None:
-        from app.services import security_log
-
         super().on_user_logout(user)
         security_log.record(security_log.LOGOUT, username=user.username, user_id=user.id)

@@ -3,6 +3,7 @@
 from flask import current_app
 
 from app.core.roles import ROLES, permissions_of
+from app.views import menu
 
 
 def sync_permissions_and_roles() -> dict[str, int]:
@@ -20,7 +21,6 @@ def sync_permissions_and_roles() -> dict[str, int]:
     # Nobody signed out may do anything (signing in needs no permission); the security
     # manager relies on it (app/security/manager.py, is_item_public).
     public.permissions = []
-    from app.views import menu
 
     changes = {}
     for name in ROLES:

@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _
 
 from app.core.actor import current_actor
 from app.core.visible import is_visible
+from app.models import Contact
 from app.services.errors import DomainError
 
 
@@ -28,8 +29,6 @@ def ensure_contact_of_client(change, collector) -> None:
     """A contact named on a record must be a contact of that record's client. The links
     are read as the change saves them (`Change.current`): set as objects, as the screens
     do, their ids are not copied into the columns before the flush."""
-    from app.models import Contact
-
     client_id, contact_id = change.current("client_id"), change.current("contact_id")
     contact = (
         change.session.get(Contact, contact_id)

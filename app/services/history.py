@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _
 from app.core.clock import business_zone
 from app.models.audit_log import AuditLog
 from app.models.choices import label_of
+from app.models.user import User
 
 ACTION_LABELS = {"create": _("Created"), "update": _("Changed"), "delete": _("Deleted")}
 HISTORY_ROWS = 50
@@ -108,8 +109,6 @@ def actor_label(actor: str, people: dict | None = None) -> str:
 
 def people_named(session, actors) -> dict:
     """{user name: first and last name} for the users among `actors`, in one query."""
-    from app.models.user import User
-
     rows = session.execute(
         sa.select(User.username, User.first_name, User.last_name).where(
             User.username.in_(set(actors))

@@ -18,6 +18,7 @@ from flask_babel import lazy_gettext as _
 
 from app.core.clock import business_now, business_zone
 from app.models.base import FACT, MINIMUM, TEXT_MAX
+from app.services import guard
 from app.services.errors import Collector
 
 EARLIEST = dt.date(1990, 1, 1)
@@ -166,8 +167,6 @@ def register() -> None:
     """Run before every other check, for each of our models and for users."""
     from flask_appbuilder import Model
     from flask_appbuilder.security.sqla.models import User
-
-    from app.services import guard
 
     ours = [
         mapper.class_

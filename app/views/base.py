@@ -28,7 +28,9 @@ from app.core.roles import PERSON_FIELDS
 from app.core.visible import is_scoped
 from app.models.base import FILLED_BY_SERVICE
 from app.security.scope import EligibleUserFilter, ScopeFilter
+from app.services.audit import AUDITED
 from app.services.errors import DomainError
+from app.services.history import history
 from app.views.datamodel import QmsInterface
 from app.views.export_list import ExportListMixin
 from app.views.fields import (
@@ -221,9 +223,6 @@ class QmsModelView(ExportListMixin, ModelView):
         if template == self.list_template:
             kwargs["export_url"] = self.export_url()
         if template == self.show_template and "pk" in kwargs:
-            from app.services.audit import AUDITED
-            from app.services.history import history
-
             entity = AUDITED.get(self.datamodel.obj)
             if entity is not None:
                 kwargs["history"] = history(

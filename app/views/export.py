@@ -9,6 +9,7 @@ from app.models.choices import ExportStatus
 from app.security.scope import ScopeFilter
 from app.views.base import QmsModelView
 from app.views.export_list import send_export
+from exports.service import file_of
 
 
 class ExportJobView(QmsModelView):
@@ -39,8 +40,6 @@ class ExportJobView(QmsModelView):
     base_order = ("created_on", "desc")
 
     def show_extras(self, pk) -> dict:
-        from exports.service import file_of
-
         job = self.visible(pk)
         if job is None:
             return {}

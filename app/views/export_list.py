@@ -9,6 +9,9 @@ from flask_babel import lazy_gettext as _
 
 from app.models.choices import ExportStatus
 from app.services.errors import DomainError
+from exports.forms import find_form, forms_for, text_in
+from exports.register import RegisterSpec
+from exports.service import file_of, start_form, start_register
 
 
 def rest_filters(filters) -> tuple:
@@ -26,8 +29,6 @@ def rest_filters(filters) -> tuple:
 def send_export(job):
     """The file of a finished export, as a download under its safe name; a failed one
     opens its page, which says why."""
-    from exports.service import file_of
-
     if job.status == ExportStatus.failed:
         flash(str(_("The export failed: nothing was written.")), "danger")
         return redirect(url_for("ExportJobView.show", pk=job.id))
@@ -50,9 +51,6 @@ class ExportListMixin:
     @expose("/export/xlsx")
     @has_access
     def export_xlsx(self):
-        from exports.register import RegisterSpec
-        from exports.service import start_register
-
         get_filter_args(self._filters)
         order = get_order_args().get(type(self).__name__) or self.base_order or ()
         filters = rest_filters(self._filters)
@@ -75,9 +73,6 @@ class ExportListMixin:
     @has_access
     def print_form(self, code, pk):
         """A QMS form filled for the record `pk` (see exports/forms/)."""
-        from exports.forms import find_form
-        from exports.service import start_form
-
         try:
             form = find_form(code)
         except LookupError:
@@ -93,8 +88,6 @@ class ExportListMixin:
 
     def print_forms(self, pk) -> list[tuple[str, str]]:
         """(title, link) of each form that prints this screen's records."""
-        from exports.forms import forms_for, text_in
-
         endpoint = f"{type(self).__name__}.print_form"
         return [
             (text_in(form.title), url_for(endpoint, code=form.code, pk=pk))

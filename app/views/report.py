@@ -11,6 +11,7 @@ from app.core.clock import business_now
 from app.core.permissions import READ
 from app.services.errors import DomainError
 from app.views.export_list import send_export
+from exports.service import start_audit_pack, start_kpi
 
 
 class ReportView(BaseView):
@@ -61,8 +62,6 @@ class KpiWorkbookView(ReportView):
     )
 
     def produce(self, start, end, locale):
-        from exports.service import start_kpi
-
         return send_export(start_kpi(start, end, g.user, locale))
 
 
@@ -79,7 +78,5 @@ class AuditPackView(ReportView):
     )
 
     def produce(self, start, end, locale):
-        from exports.service import start_audit_pack
-
         job = start_audit_pack(start, end, g.user, locale)
         return redirect(url_for("ExportJobView.show", pk=job.id))
