@@ -29,12 +29,12 @@ def measure(way: str, database_url: str, rows: int) -> dict:
     from app import create_app
     from app.extensions import db
     from exports.register import RegisterQuery, RegisterSpec, write_register
-    from exports.service import acting_as
+    from exports.service import exporting_as
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url})
     spec = RegisterSpec("invoice")
     target = Path(tempfile.mkdtemp()) / f"register.{'csv' if way == 'csv' else 'xlsx'}"
-    with app.app_context(), acting_as(None, "en"):
+    with app.app_context(), exporting_as(None, "en"):
         started = time.perf_counter()
         if way == "qms":
             written, _ = write_register(spec, target, limit=rows)

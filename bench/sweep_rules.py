@@ -87,7 +87,7 @@ def _redo(session, m, model, ids, values: dict, rule_ids: list[int]) -> None:
     for start in range(0, len(ids), 10_000):
         chunk = ids[start : start + 10_000]
         session.execute(sa.update(model).where(model.id.in_(chunk)).values(**values))
-        with audit.acting_as("bench"):
+        with audit.recorded_as("bench"):
             audit.append(
                 session.connection(),
                 [
@@ -128,7 +128,7 @@ def naive_invoice_rule(session, m, rule, ids, as_of) -> int:
 
     latest_issue = as_of.date() - dt.timedelta(days=2)
     acted = 0
-    with audit.acting_as("bench:naive"):
+    with audit.recorded_as("bench:naive"):
         for invoice_id in ids:
             invoice = session.get(m.Invoice, invoice_id)
             if invoice.status != "on_approval" or invoice.issued_on > latest_issue:

@@ -62,7 +62,7 @@ def _filters(view, pairs: tuple[str, ...]) -> tuple:
 def export_register_command(entity, output, pairs, username, language) -> None:
     """The register of ENTITY (a REST resource name: client, invoice, …) into OUTPUT."""
     from exports.register import RegisterSpec, find_view
-    from exports.service import acting_as, start_register
+    from exports.service import exporting_as, start_register
 
     if entity not in ENTITIES:
         known = ", ".join(sorted(each.key for each in ENTITIES))
@@ -71,7 +71,7 @@ def export_register_command(entity, output, pairs, username, language) -> None:
         )
     user, language = _who(username, language)
     view = find_view(entity)
-    with acting_as(user, language):
+    with exporting_as(user, language):
         spec = RegisterSpec(entity, "", _filters(view, pairs), ())
         try:
             job = start_register(spec, user, language, background=False)

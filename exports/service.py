@@ -15,10 +15,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import sqlalchemy as sa
-from flask import current_app, g
+from flask import current_app, has_request_context
 from flask_babel import force_locale, gettext
 
-from app.core.actor import ADMIN, current_actor, role_names
+from app.core.actor import ADMIN, acting, current_actor, role_names
 from app.core.clock import business_now
 from app.core.permissions import READ
 from app.extensions import db
@@ -65,20 +65,13 @@ def safe_file_name(title: str, when: dt.datetime) -> str:
 
 
 @contextmanager
-def acting_as(user, locale: str | None):
-    """Run as `user` would in a request (row-level rules, "my" lists) and in their
-    language: for jobs and the command line. Inside a request it changes nothing."""
-    from flask import has_request_context
-
+def exporting_as(user, locale: str | None):
+    """Write as `user` (row-level rules, "my" lists) in their language: for jobs and the
+    command line, with no request. Inside the user's own request it changes nothing."""
     if has_request_context() and current_actor() is user:
         yield
         return
-    if user is None:  # the system: no request, so no actor and no row limit
-        with force_locale(locale or "en"):
-            yield
-        return
-    with current_app.test_request_context(), force_locale(locale or "en"):
-        g.user = user
+    with acting(user), force_locale(locale or "en"):
         yield
 
 
@@ -126,7 +119,7 @@ def start_form(code: str, record_id: int, user, locale: str):
     if not may_read(user, permission_of(form.entity)):
         raise NotAllowed(gettext("You may not read these records."))
 
-    with acting_as(user, locale):
+    with exporting_as(user, locale):
         title = f"{text_in(form.title)} {record_id}"
         if not record_visible(form, record_id):
             raise LookupError(f"{form.entity} {record_id}")
@@ -153,7 +146,7 @@ def start_kpi(start_day: dt.date, end_day: dt.date, user, locale: str):
     if not may_read(user, KPI_PERMISSION):
         raise NotAllowed(gettext("You may not read these records."))
     check_period(start_day, end_day)
-    with acting_as(user, locale):
+    with exporting_as(user, locale):
         title = f"{gettext('KPI workbook')} {start_day.isoformat()} – {end_day.isoformat()}"
     parameters = {"from": start_day.isoformat(), "to": end_day.isoformat(), "locale": locale}
     return start(ExportKind.kpi_workbook, "kpi", title, parameters, user)
@@ -164,7 +157,7 @@ def start_audit_pack(start_day: dt.date, end_day: dt.date, user, locale: str, ba
     if not may_read(user, AUDIT_PACK_PERMISSION):
         raise NotAllowed(gettext("You may not read these records."))
     check_period(start_day, end_day)
-    with acting_as(user, locale):
+    with exporting_as(user, locale):
         title = f"{gettext('Audit pack')} {start_day.isoformat()} – {end_day.isoformat()}"
         rows = count_audit_pack(start_day, end_day)
     parameters = {"from": start_day.isoformat(), "to": end_day.isoformat(), "locale": locale}
@@ -240,7 +233,7 @@ def run(job_id: int, reraise: bool = True) -> ExportJob:
             _update(job_id, rows_written=written, rows_total=total)
 
     try:
-        with acting_as(user, job.parameters.get("locale")):
+        with exporting_as(user, job.parameters.get("locale")):
             rows, in_words = WRITERS[job.kind](job.parameters, path, progress)
     except Exception as error:  # recorded on the job; the user sees why
         log.exception("export %s failed", job_id)

@@ -113,7 +113,7 @@ def run_in_transaction(rule, as_of: dt.datetime, calendar, since=None) -> dict:
     """One rule in its own transaction; its failure is recorded, not raised."""
     started = time.perf_counter()
     try:
-        with db.engine.begin() as connection, audit.acting_as(f"rule:{rule.code}"):
+        with db.engine.begin() as connection, audit.recorded_as(f"rule:{rule.code}"):
             if connection.dialect.name == "postgresql":
                 # JIT compiling costs PostgreSQL 100-200 ms per rule query and saves
                 # nothing on these short scans.

@@ -176,7 +176,7 @@ def seed_demo(
     Recorded in the audit trail as `system:seed`: ORM changes row by row, the bulk inserts
     as one entry per table with the id range (row-by-row entries would double the load).
     """
-    with audit.acting_as("seed"):
+    with audit.recorded_as("seed"):
         return _seed_demo(session, sm, clients, seed, as_of, password, progress)
 
 

@@ -236,7 +236,7 @@ def _plain(value):
 def load_default_rules(session) -> int:
     """Add the calendar and any default rule that is missing; returns rows added."""
     added = 0
-    with audit.acting_as("seed"):
+    with audit.recorded_as("seed"):
         if session.execute(sa.select(WorkingCalendar.id).limit(1)).first() is None:
             session.add(WorkingCalendar(name=gettext("Standard")))
             added += 1

@@ -61,7 +61,7 @@ def test_a_rolled_back_change_leaves_no_audit_row(make, users):
 def test_jobs_are_recorded_as_system_with_their_code(make, users):
     """Outside a request the actor is `system:<code>`; a reason is kept with the change."""
     invoice = make.invoice(make.client(users["sales_manager"]), number="SYS-1")
-    with audit.acting_as("invoice_15_days"):
+    with audit.recorded_as("invoice_15_days"):
         invoice.status, invoice.rejection_reason = "rejected", "No payment in 15 days"
         db.session.commit()
     last = _trail("invoice", invoice.id)[-1]

@@ -86,11 +86,11 @@ def test_progress_is_reported_while_writing(ctx, many_invoices, users, monkeypat
     """The writer reports rows written of the total after each fetched batch."""
     import exports.register
     from exports.register import RegisterSpec, write_register
-    from exports.service import acting_as
+    from exports.service import exporting_as
 
     monkeypatch.setattr(exports.register, "FETCH", 4)
     seen = []
-    with acting_as(users["admin"], "en"):
+    with exporting_as(users["admin"], "en"):
         rows, _ = write_register(RegisterSpec("invoice"), BytesIO(), lambda *p: seen.append(p))
     assert rows == 15 and seen == [(0, 15), (4, 15), (8, 15), (12, 15), (15, 15)]
 

@@ -62,7 +62,7 @@ def test_the_audit_trail_names_kinds_of_record_and_the_system(app, make, users):
     table "client") and a rule's changes as the system's."""
     from app.services import audit
 
-    with audit.acting_as("rule:client-card-incomplete"):
+    with audit.recorded_as("rule:client-card-incomplete"):
         make.client(users["sales_manager"], name="Trail LLC")
     browser = app.test_client()
     login(browser, "quality_officer")

@@ -121,3 +121,27 @@ def test_a_request_without_a_user_sees_nothing(ctx, records):
     with ctx.test_request_context():
         statement = sa.select(sa.func.count()).select_from(Client).where(condition_for(Client))
         assert db.session.execute(statement).scalar() == 0
+
+
+def test_acting_as_a_user_needs_no_request(ctx, records, users):
+    """A job or the command line acting for manager B sees B's rows, with no request and
+    no fake one; the acting user ends with the block, and threads do not share it."""
+    import threading
+
+    import flask
+
+    from app.core.actor import acting, current_actor
+    from app.core.visible import is_visible
+
+    assert not flask.has_request_context()
+    manager_b = users["sales_manager_b"]
+    with acting(manager_b):
+        assert current_actor() is manager_b
+        assert is_visible(db.session, Client, records["other_client"])
+        assert not is_visible(db.session, Client, records["client"])
+        seen = []
+        thread = threading.Thread(target=lambda: seen.append(current_actor()))
+        thread.start()
+        thread.join()
+        assert seen == [None]  # another thread acts as nobody unless it says so
+    assert current_actor() is None

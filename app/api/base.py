@@ -1,6 +1,6 @@
 """The shared base of every REST resource: field lists from the entity's view, scope, errors."""
 
-from flask import g, request
+from flask import request
 from flask_appbuilder.api import ModelRestApi
 from flask_appbuilder.security.sqla.models import User
 from flask_babel import lazy_gettext as _
@@ -92,11 +92,6 @@ class QmsModelRestApi(ExportEndpointMixin, ModelRestApi):
                 field.required = False
                 type(schema)._declared_fields[name].required = False
 
-    def pre_update(self, item) -> None:
-        """A PUT sends back the version it loaded; without one a stale write would pass."""
-        if "version" in self.edit_columns and not g.get("qms_version_sent"):
-            raise DomainError({"version": [str(_("Send back the version you loaded."))]})
-
     def response_400(self, message: str | None = None):
         """FAB answers a BadRequest with its text, which starts "400 Bad Request: "."""
         if message and message.startswith("400 Bad Request: "):
@@ -155,10 +150,17 @@ class QmsModelRestApi(ExportEndpointMixin, ModelRestApi):
         # The answer dumps the record just saved: keep its loaded values and links rather
         # than reloading them all after the commit (this request's session only).
         self.datamodel.session.expire_on_commit = False
-        # FAB fills missing fields into the request's JSON from the stored record before
-        # pre_update runs, so note now whether the client sent its version.
-        g.qms_version_sent = "version" in (request.get_json(silent=True) or {})
-        return self._domain_call(super().put_headless, pk)
+        return self._domain_call(self._versioned_put, pk)
+
+    def _versioned_put(self, pk):
+        """A PUT sends back the version it loaded; without one a stale write would pass.
+        Checked before FAB fills the missing fields in from the stored record."""
+        if self.datamodel.get(pk, self._base_filters) is None:
+            return self.response_404()  # unknown or out of scope, before any other answer
+        sent = request.get_json(silent=True) or {}
+        if "version" in self.edit_columns and "version" not in sent:
+            raise DomainError({"version": [str(_("Send back the version you loaded."))]})
+        return super().put_headless(pk)
 
     def delete_headless(self, pk):
         return self._domain_call(super().delete_headless, pk)

@@ -1,7 +1,11 @@
-"""Who is acting: the logged-in user, or nobody (a job, a seed, the command line)."""
+"""Who is acting: the user a job or the command line acts for (set explicitly with
+`acting`), else the logged-in user of the request, else nobody (the system)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from flask import g, has_request_context
@@ -26,13 +30,33 @@ class _Anonymous:
 ANONYMOUS = _Anonymous()
 
 
+# The user a job or the command line acts for; a context variable, so that it belongs to
+# the thread (or task) that set it and never leaks to another request.
+_ACTING: ContextVar[Any] = ContextVar("qms_acting_user", default=None)
+
+
+@contextmanager
+def acting(user: Any) -> Iterator[Any]:
+    """Act as `user` (None: the system) for what runs inside: row scope, the guard's
+    checks and "my" lists read them, with no request needed."""
+    token = _ACTING.set(user)
+    try:
+        yield user
+    finally:
+        _ACTING.reset(token)
+
+
 def _authenticated(user: Any) -> bool:
     return user is not None and getattr(user, "is_authenticated", False)
 
 
-def current_actor():
-    """The authenticated user of this request (UI session or JWT); None outside requests
-    (jobs, seeds, the command line); ANONYMOUS in a request nobody is logged in to."""
+def current_actor() -> Any:
+    """The user set by `acting`; else the authenticated user of this request (UI session
+    or JWT); None outside requests (jobs, seeds, the command line acting as the system);
+    ANONYMOUS in a request nobody is logged in to."""
+    explicit = _ACTING.get()
+    if explicit is not None:
+        return explicit
     if not has_request_context():
         return None
     user = getattr(g, "user", None)

@@ -55,7 +55,7 @@ _system_actor = contextvars.ContextVar("qms_system_actor", default="system")
 
 
 @contextlib.contextmanager
-def acting_as(code: str):
+def recorded_as(code: str):
     """Changes made inside are recorded as `system:<code>` (a job, a rule, a seed)."""
     token = _system_actor.set(f"system:{code}")
     try:
