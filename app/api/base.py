@@ -60,7 +60,7 @@ class QmsModelRestApi(ExportEndpointMixin, ModelRestApi):
         if "resource_name" not in cls.__dict__:
             return
         cls.entity_key = cls.resource_name
-        view = cls.view = cls.__dict__.get("view") or screen_of(cls.resource_name)
+        view = cls.view = screen_of(cls.resource_name)
         if view.base_permissions and "base_permissions" not in cls.__dict__:
             cls.base_permissions = view.base_permissions
         model = view.datamodel.obj
@@ -150,17 +150,16 @@ class QmsModelRestApi(ExportEndpointMixin, ModelRestApi):
         # The answer dumps the record just saved: keep its loaded values and links rather
         # than reloading them all after the commit (this request's session only).
         self.datamodel.session.expire_on_commit = False
-        return self._domain_call(self._versioned_put, pk)
+        return self._domain_call(super().put_headless, pk)
 
-    def _versioned_put(self, pk):
+    def _merge_update_item(self, model_item, data):
         """A PUT sends back the version it loaded; without one a stale write would pass.
-        Checked before FAB fills the missing fields in from the stored record."""
-        if self.datamodel.get(pk, self._base_filters) is None:
-            return self.response_404()  # unknown or out of scope, before any other answer
-        sent = request.get_json(silent=True) or {}
-        if "version" in self.edit_columns and "version" not in sent:
+        FAB 5 has no hook between reading the record (a 404 when out of scope) and filling
+        the fields the client left out from it, which would fill in the stored version:
+        this method, which put_headless calls there, checks first."""
+        if "version" in self.edit_columns and "version" not in data:
             raise DomainError({"version": [str(_("Send back the version you loaded."))]})
-        return super().put_headless(pk)
+        return super()._merge_update_item(model_item, data)
 
     def delete_headless(self, pk):
         return self._domain_call(super().delete_headless, pk)

@@ -69,10 +69,6 @@ class Registry:
         self.entities[entity.key] = entity
         return entity
 
-    def withdraw(self, key: str) -> None:
-        """Forget a declaration (a test's throwaway entity)."""
-        del self.entities[key]
-
     def __getitem__(self, key: str) -> Entity:
         return self.entities[key]
 
@@ -80,13 +76,10 @@ class Registry:
         return key in self.entities
 
     def __iter__(self) -> Iterator[Entity]:
-        return iter(list(self.entities.values()))
+        return iter(self.entities.values())
 
     def of_model(self, model: type) -> Entity | None:
         return next((each for each in self if each.model is model), None)
-
-    def with_permission(self, permission: str) -> Entity | None:
-        return next((each for each in self if each.permission == permission), None)
 
     def in_group(self, *groups: str) -> list[Entity]:
         return [each for each in self if each.group in groups]

@@ -87,11 +87,6 @@ def menu() -> list[tuple[type, MenuPlace]]:
     return sorted(entries + list(REPORTS), key=lambda entry: entry[1].position)
 
 
-def entity_screens() -> list[type]:
-    """Each entity's main screen (its list), whether it has a menu entry or not."""
-    return [screen_of(entity.key) for entity in ENTITIES]
-
-
 # Every screen of a list (the menu's and those reached from a parent's page), and the
 # report pages: what the permission tests walk.
 VIEWS = [view for view, _place in menu() if issubclass(view, QmsModelView)] + [
