@@ -1,4 +1,4 @@
-"""The entity registry (app/core/entities.py) against the models, the screens, the API, the
+"""The entity registry (app/core/entities/) against the models, the screens, the API, the
 roles and the exports that read it."""
 
 from __future__ import annotations

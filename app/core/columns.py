@@ -1,4 +1,4 @@
-"""A register's column as an entity declares it (app/core/entities.py): the attribute it
+"""A register's column as an entity declares it (app/core/entities/): the attribute it
 shows (a dotted path through many-to-one relationships), and where the defaults will not do,
 its width, Excel format and header. The writer (exports/columns.py) reads the rest from the
 model."""

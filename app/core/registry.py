@@ -31,6 +31,69 @@ class MenuPlace:
 
 
 @dataclass(frozen=True)
+class Fields:
+    """Which fields the entity's screens and API show, and in which order. In `edit`, `...`
+    stands for the add form's fields; in `show`, for the edit form's (else the list's).
+    Left out: the list shows the add form's fields, the edit form is the add form, the
+    record page shows the edit form's fields, and the search offers the list's."""
+
+    list: tuple = ()
+    search: tuple = ()
+    add: tuple = ()
+    edit: tuple = (...,)
+    show: tuple = (...,)
+    order: tuple = ()  # the columns a list may be sorted by (else FAB's default: all)
+    sort: tuple | None = None  # the list's order when the user has chosen none
+
+    def columns(self) -> dict[str, Any]:
+        """The screen's FAB attributes (list_columns, …), each only where it has fields:
+        an empty one keeps FAB's default."""
+        listed = list(self.list or self.add)
+        edit = _expand(self.edit, list(self.add)) if self.add else []
+        attributes = {
+            "list_columns": listed,
+            "search_columns": list(self.search or listed),
+            "add_columns": list(self.add),
+            "edit_columns": edit,
+            "show_columns": _expand(self.show, edit or listed),
+            "order_columns": list(self.order),
+        }
+        return {name: value for name, value in attributes.items() if value} | (
+            {"base_order": self.sort} if self.sort else {}
+        )
+
+
+def _expand(fields: tuple, before: list) -> list:
+    return [name for each in fields for name in (before if each is ... else [each])]
+
+
+# Kept by the model itself, never typed in a form.
+STAMPS = ("version", "created_on", "changed_on")
+
+
+def every_column(model: type) -> Fields:
+    """The fields of an entity that declares none: the model's own columns (its links as
+    their records, not their ids) in the order declared, the first six in the list."""
+    links = {
+        column.key: relationship.key
+        for relationship in model.__mapper__.relationships  # type: ignore[attr-defined]
+        if relationship.direction.name == "MANYTOONE"
+        for column in relationship.local_columns
+    }
+    names = tuple(
+        links.get(column.key, column.key)
+        for column in model.__table__.columns  # type: ignore[attr-defined]
+        if not column.primary_key and column.key not in STAMPS
+    )
+    return Fields(
+        list=names[:6],
+        search=names,
+        add=names,
+        order=tuple(name for name in names[:6] if name not in links.values()),
+    )
+
+
+@dataclass(frozen=True)
 class Entity:
     """One entity as every layer sees it."""
 
@@ -42,11 +105,16 @@ class Entity:
     menu: tuple[MenuPlace, ...] = ()
     permission: str = ""  # defaults to the model's class name
     audited: bool = True
+    fields: Fields | None = None  # None: every column of the model, in declared order
     register: tuple = ()  # the Excel register's columns, else the screen's list columns
     audit_period: str | None = None  # the field that puts a row in an audit pack's period
     import_key: tuple[str, ...] = ()  # the natural key that finds an existing row
     # (actor, client condition) -> SQL condition; None: every row is visible.
     scope: Callable | None = None
+
+    def shown(self) -> Fields:
+        """The fields its screens and API show: as declared, else every column."""
+        return self.fields or every_column(self.model)
 
     def __post_init__(self):
         if self.group not in GROUPS:

@@ -1,4 +1,4 @@
-"""The building blocks of row-level scope. An entity declares its scope (app/core/entities.py)
+"""The building blocks of row-level scope. An entity declares its scope (app/core/entities/)
 as one of these: a function of the actor giving the SQL condition on its rows that the actor
 may see, or None for every row. One definition serves lists, the API, drop-downs and
 exports."""

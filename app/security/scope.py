@@ -1,5 +1,5 @@
 """Row-level scope as FAB filters: every list, API and drop-down applies the scope its
-entity declares (app/core/entities.py, read through app/core/visible.py)."""
+entity declares (app/core/entities/, read through app/core/visible.py)."""
 
 from __future__ import annotations
 

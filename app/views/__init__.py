@@ -1,4 +1,4 @@
-"""The screens: each entity's from its declaration (app/core/entities.py), refined by the
+"""The screens: each entity's from its declaration (app/core/entities/), refined by the
 modules below where the entity needs more than the generated screen; the menu in the
 declared places, with the report pages among them."""
 
@@ -38,34 +38,6 @@ REPORTS = (
 )
 
 
-# Kept by the model itself, never typed in a form.
-STAMPS = ("version", "created_on", "changed_on")
-
-
-def generated_columns(model) -> dict:
-    """A generated screen's fields: the model's own columns (its links as their records,
-    not their ids), listed in the order declared."""
-    links = {
-        column.key: relationship.key
-        for relationship in model.__mapper__.relationships
-        if relationship.direction.name == "MANYTOONE"
-        for column in relationship.local_columns
-    }
-    fields = [
-        links.get(column.key, column.key)
-        for column in model.__table__.columns
-        if not column.primary_key and column.key not in STAMPS
-    ]
-    return {
-        "list_columns": fields[:6],
-        "show_columns": fields,
-        "add_columns": fields,
-        "edit_columns": fields,
-        "search_columns": fields,
-        "order_columns": [name for name in fields[:6] if name not in links.values()],
-    }
-
-
 def screen_of(key: str, variant: str = "") -> type:
     """The screen class of an entity (and variant): the declared one, else a generated one."""
     if (key, variant) not in SCREENS:
@@ -73,7 +45,7 @@ def screen_of(key: str, variant: str = "") -> type:
             raise LookupError(f"{key} has no screen {variant!r}")
         model = ENTITIES[key].model
         attributes = {"entity_key": key, "__doc__": f"The list of {key}, generated."}
-        type(f"{model.__name__}View", (QmsModelView,), attributes | generated_columns(model))
+        type(f"{model.__name__}View", (QmsModelView,), attributes)
     return SCREENS[(key, variant)]
 
 

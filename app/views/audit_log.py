@@ -18,11 +18,6 @@ class AuditLogView(ReadOnlyView):
     """Every recorded change; nothing here can be added, edited or deleted."""
 
     entity_key = "audit_log"
-    list_columns = ["seq", "occurred_at", "actor", "entity", "record_id", "action", "reason"]
-    search_columns = ["occurred_at", "actor", "entity", "record_id", "action", "request_id"]
-    show_columns = list_columns + ["changes", "request_id", "prev_hash", "hash"]
-    order_columns = ["seq", "occurred_at", "actor", "entity"]
-    base_order = ("seq", "desc")
     formatters_columns = {
         "occurred_at": business_time,
         "action": lambda action: str(ACTION_LABELS.get(action, action)),

@@ -114,7 +114,7 @@ class QmsModelView(ExportListMixin, ModelView):
     base_filters = [["id", ScopeFilter, None]]
     # The search's active filters are set while serving a request: each request its own.
     _filters = per_request_filters()
-    # The entity shown (its key in app/core/entities.py) and, for a second screen of the
+    # The entity shown (its key in app/core/entities/) and, for a second screen of the
     # same entity, which one ("mine", "awaiting"); the model and permission come from there.
     entity_key = ""
     variant = ""
@@ -125,6 +125,10 @@ class QmsModelView(ExportListMixin, ModelView):
             entity = ENTITIES[cls.entity_key]
             cls.datamodel = QmsInterface(entity.model)
             cls.class_permission_name = entity.permission
+            # The fields come from the registry; a screen that names its own keeps them.
+            for name, value in entity.shown().columns().items():
+                if name not in vars(cls):
+                    setattr(cls, name, value)
             SCREENS[(cls.entity_key, cls.variant)] = cls
 
     def __init__(self, **kwargs):

@@ -21,41 +21,6 @@ class ClientColumns:
     """What the client screens show, shared by "All clients" and "My clients"."""
 
     entity_key = "client"
-    list_columns = ["name", "status", "tax_id", "branch", "owner", "is_key", "is_complete"]
-    search_columns = [
-        "name",
-        "tax_id",
-        "status",
-        "branch",
-        "owner",
-        "industry",
-        "segment",
-        "source",
-        "is_key",
-        "is_complete",
-    ]
-    add_columns = [
-        "name",
-        "tax_id",
-        "industry",
-        "segment",
-        "source",
-        "needs",
-        "branch",
-        "owner",
-        "is_key",
-        "notes",
-    ]
-    edit_columns = add_columns + ["status"]
-    show_columns = edit_columns + [
-        "is_complete",
-        "approved_by",
-        "approved_at",
-        "created_on",
-        "changed_on",
-    ]
-    order_columns = ["name", "status", "tax_id", "is_key", "is_complete"]
-    base_order = ("name", "asc")
     related_views = [ContactView, InteractionView, InvoiceView, ComplaintView, TaskView]
     formatters_columns = {
         "is_complete": lambda value: _("Complete") if value else _("Incomplete"),

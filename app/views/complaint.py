@@ -34,18 +34,7 @@ class CorrectiveActionView(QmsModelView):
     """Corrective and preventive actions with their effectiveness check."""
 
     entity_key = "corrective_action"
-    list_columns = ["description", "complaint", "department", "responsible", "due_on", "status"]
-    search_columns = ["complaint", "department", "responsible", "due_on", "status"]
-    add_columns = ["complaint", "description", "department", "responsible", "due_on"]
     # The effectiveness check is quality's, through Verify.
-    edit_columns = add_columns + ["done_on", "status"]
-    show_columns = edit_columns + [
-        *action_service.EFFECTIVENESS,
-        "created_on",
-        "changed_on",
-    ]
-    order_columns = ["due_on", "status"]
-    base_order = ("due_on", "asc")
     show_template = "corrective_action_show.html"
 
     def show_extras(self, pk) -> dict:
@@ -85,43 +74,4 @@ class ComplaintView(QmsModelView):
     """Complaints from registration to confirmed closure."""
 
     entity_key = "complaint"
-    list_columns = [
-        "number",
-        "received_at",
-        "client",
-        "category",
-        "severity",
-        "status",
-        "investigator",
-    ]
-    search_columns = [
-        "number",
-        "client",
-        "category",
-        "severity",
-        "status",
-        "department",
-        "investigator",
-        "received_at",
-    ]
-    add_columns = [
-        "client",
-        "contact",
-        "received_at",
-        "channel",
-        "category",
-        "severity",
-        "description",
-    ]
-    edit_columns = add_columns + [
-        "department",
-        "investigator",
-        "root_cause",
-        "resolution",
-        "client_satisfied",
-        "status",
-    ]
-    show_columns = ["number"] + edit_columns + ["resolved_at", "created_on", "changed_on"]
-    order_columns = ["number", "received_at", "severity", "status"]
-    base_order = ("received_at", "desc")
     related_views = [CorrectiveActionView]

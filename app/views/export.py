@@ -20,24 +20,6 @@ class ExportJobView(QmsModelView):
     base_filters = [["id", ScopeFilter, None]]
     list_template = "appbuilder/general/model/list.html"
     show_template = "export_show.html"
-    list_columns = ["created_on", "title", "kind", "status", "rows_written", "rows_total"]
-    search_columns = ["created_on", "title", "kind", "status"]
-    show_columns = [
-        "created_on",
-        "title",
-        "kind",
-        "status",
-        "file_name",
-        "filters_text",
-        "rows_written",
-        "rows_total",
-        "finished_at",
-        "expires_on",
-        "error",
-        "user",
-    ]
-    order_columns = ["created_on", "title", "status"]
-    base_order = ("created_on", "desc")
 
     def show_extras(self, pk) -> dict:
         job = self.visible(pk)

@@ -22,29 +22,11 @@ from app.views.rule_editor import (
 )
 from jobs.rule_preview import history, preview, sweep_health
 
-RULE_FIELDS = [
-    "code",
-    "name",
-    "description",
-    "enabled",
-    "entity",
-    "trigger",
-    "conditions",
-    "action",
-    "once_per",
-]
-
 
 class FollowUpRuleView(QmsModelView):
     """Rules as data: each is checked when saved; nothing is saved if any part is wrong."""
 
     entity_key = "follow_up_rule"
-    list_columns = ["code", "name", "entity", "enabled", "once_per", "skipped_count"]
-    search_columns = ["code", "name", "entity", "enabled"]
-    add_columns = edit_columns = RULE_FIELDS
-    show_columns = RULE_FIELDS + ["skipped_count"]
-    order_columns = ["code", "name", "entity"]
-    base_order = ("id", "asc")
     add_form_extra_fields = edit_form_extra_fields = {
         "entity": SelectField(
             FIELD_LABELS["entity"],
@@ -122,25 +104,13 @@ class RuleRunView(ReadOnlyView):
     """Every sweep: as of when, how long, and per rule what matched and what was done."""
 
     entity_key = "rule_run"
-    list_columns = ["as_of", "started_at", "finished_at", "status", "matched", "acted", "errors"]
-    search_columns = ["as_of", "status"]
-    show_columns = list_columns + ["results"]
     formatters_columns = {"results": run_results}
-    order_columns = ["as_of", "started_at"]
-    base_order = ("id", "desc")
 
 
 class WorkingCalendarView(QmsModelView):
     """Working days (ISO numbers, Monday = 1) and hours in the business time zone."""
 
     entity_key = "working_calendar"
-    list_columns = add_columns = edit_columns = show_columns = [
-        "name",
-        "work_days",
-        "day_starts",
-        "day_ends",
-    ]
-    search_columns = ["name"]
     # FAB's form generator has no time field.
     add_form_extra_fields = edit_form_extra_fields = {
         "day_starts": TimeField(format="%H:%M"),
@@ -152,11 +122,3 @@ class CalendarDayView(QmsModelView):
     """Holidays and working days moved onto weekends."""
 
     entity_key = "calendar_day"
-    list_columns = add_columns = edit_columns = show_columns = [
-        "day",
-        "is_working",
-        "description",
-    ]
-    search_columns = ["day", "is_working", "description"]
-    order_columns = ["day"]
-    base_order = ("day", "desc")

@@ -18,41 +18,6 @@ class InquiryView(QmsModelView):
     """Inbound requests, newest first, with their answer deadline."""
 
     entity_key = "inquiry"
-    list_columns = [
-        "received_at",
-        "subject",
-        "contact_name",
-        "channel",
-        "status",
-        "deadline",
-        "first_response_at",
-        "assignee",
-    ]
-    search_columns = [
-        "subject",
-        "contact_name",
-        "client",
-        "channel",
-        "status",
-        "assignee",
-        "received_at",
-        "nonstandard",
-    ]
-    add_columns = [
-        "received_at",
-        "channel",
-        "client",
-        "contact_name",
-        "contact_details",
-        "subject",
-        "text",
-        "nonstandard",
-        "assignee",
-    ]
-    edit_columns = add_columns + ["answer", "first_response_at", "status"]
-    show_columns = edit_columns + ["sla_due_at", "breached_at", "created_on", "changed_on"]
     label_columns = {"deadline": _("Answer due")}
     # An open request past its deadline stands out, as an overdue task does.
     formatters_columns = {"deadline": lambda deadline: deadline_label(*deadline)}
-    order_columns = ["received_at", "sla_due_at", "status"]
-    base_order = ("received_at", "desc")

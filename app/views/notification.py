@@ -22,11 +22,6 @@ class NotificationView(QmsModelView):
     entity_key = "notification"
     base_permissions = [f"can_{READ}"]
     show_template = "notification_show.html"
-    list_columns = ["created_on", "title", "client", "read_at", "emailed_at"]
-    search_columns = ["created_on", "title", "client", "origin", "read_at"]
-    show_columns = list_columns + ["body", "origin", "related_entity", "related_id", "user"]
-    order_columns = ["created_on", "title", "read_at"]
-    base_order = ("created_on", "desc")
 
 
 class MyNotificationView(NotificationView):

@@ -7,11 +7,6 @@ from app.views.formatters import translated
 class ReferenceView(QmsModelView):
     """A name list; sorted by name."""
 
-    list_columns = ["name"]
-    search_columns = ["name"]
-    add_columns = edit_columns = show_columns = ["name"]
-    order_columns = ["name"]
-    base_order = ("name", "asc")
     # The starting lists are kept in English and read in the reader's language.
     formatters_columns = {"name": translated}
 
@@ -20,7 +15,6 @@ class BranchView(ReferenceView):
     """Branches and their heads."""
 
     entity_key = "branch"
-    list_columns = add_columns = edit_columns = show_columns = ["name", "head"]
 
 
 class DepartmentView(ReferenceView):

@@ -8,9 +8,4 @@ class SecurityEventView(ReadOnlyView):
     """Sign-ins, failed sign-ins, sign-outs, refusals and rate-limit hits."""
 
     entity_key = "security_event"
-    list_columns = ["occurred_at", "event", "username", "ip", "detail"]
-    search_columns = ["occurred_at", "event", "username", "ip", "request_id"]
-    show_columns = list_columns + ["user_id", "request_id"]
-    order_columns = ["occurred_at", "event", "username"]
-    base_order = ("occurred_at", "desc")
     formatters_columns = {"event": choice_label, "occurred_at": business_time}

@@ -65,20 +65,6 @@ class TaskColumns:
     shares this rather than subclassing TaskView."""
 
     entity_key = "task"
-    list_columns = ["due_at", "title", "client", "assignee", "status", "origin"]
-    search_columns = ["title", "client", "assignee", "status", "origin", "due_at"]
-    add_columns = ["title", "description", "client", "assignee", "due_at"]
-    edit_columns = add_columns + ["status", "result"]
-    show_columns = edit_columns + [
-        "origin",
-        "related_entity",
-        "related_id",
-        "done_at",
-        "created_on",
-        "changed_on",
-    ]
-    order_columns = ["due_at", "title", "status"]
-    base_order = ("due_at", "asc")
     show_template = "task_show.html"
 
     def show_extras(self, pk) -> dict:

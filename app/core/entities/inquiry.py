@@ -1,0 +1,80 @@
+"""Entities: inbound requests and their 30-minute answer deadline."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _
+
+from app.core.registry import (
+    Entity,
+    Fields,
+    MenuPlace,
+)
+from app.core.scope import of_client, or_assigned
+from app.models import (
+    Inquiry,
+)
+
+DECLARED: list[Entity] = []
+declare = DECLARED.append
+
+declare(
+    Entity(
+        "inquiry",
+        Inquiry,
+        _("Inbound request"),
+        _("Inbound requests"),
+        fields=Fields(
+            list=(
+                "received_at",
+                "subject",
+                "contact_name",
+                "channel",
+                "status",
+                "deadline",
+                "first_response_at",
+                "assignee",
+            ),
+            search=(
+                "subject",
+                "contact_name",
+                "client",
+                "channel",
+                "status",
+                "assignee",
+                "received_at",
+                "nonstandard",
+            ),
+            add=(
+                "received_at",
+                "channel",
+                "client",
+                "contact_name",
+                "contact_details",
+                "subject",
+                "text",
+                "nonstandard",
+                "assignee",
+            ),
+            edit=(..., "answer", "first_response_at", "status"),
+            show=(..., "sla_due_at", "breached_at", "created_on", "changed_on"),
+            order=("received_at", "sla_due_at", "status"),
+            sort=("received_at", "desc"),
+        ),
+        menu=(MenuPlace(120, "Inquiries", _("Inbound requests"), "fa-inbox", "Service"),),
+        register=(
+            "received_at",
+            "channel",
+            "client",
+            "contact_name",
+            "subject",
+            "nonstandard",
+            "assignee",
+            "sla_due_at",
+            "first_response_at",
+            "breached_at",
+            "status",
+        ),
+        audit_period="received_at",
+        scope=or_assigned(Inquiry.assignee_id, of_client(Inquiry.client_id)),
+    )
+)

@@ -1,0 +1,78 @@
+"""Entities: the interaction and return-visit log."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _
+
+from app.core.columns import Column
+from app.core.registry import (
+    Entity,
+    Fields,
+    MenuPlace,
+)
+from app.core.scope import of_client
+from app.models import (
+    Interaction,
+)
+
+DECLARED: list[Entity] = []
+declare = DECLARED.append
+
+declare(
+    Entity(
+        "interaction",
+        Interaction,
+        _("Interaction"),
+        _("Interactions and visits"),
+        fields=Fields(
+            list=(
+                "occurred_at",
+                "client",
+                "kind",
+                "channel",
+                "interest",
+                "next_contact_on",
+                "owner",
+            ),
+            search=(
+                "client",
+                "kind",
+                "channel",
+                "interest",
+                "occurred_at",
+                "next_contact_on",
+                "owner",
+            ),
+            add=(
+                "client",
+                "contact",
+                "occurred_at",
+                "channel",
+                "kind",
+                "summary",
+                "interest",
+                "next_contact_on",
+            ),
+            edit=(..., "owner"),
+            show=(..., "created_on", "changed_on"),
+            order=("occurred_at", "next_contact_on", "kind"),
+            sort=("occurred_at", "desc"),
+        ),
+        menu=(
+            MenuPlace(80, "Interactions", _("Interactions and visits"), "fa-comments", "Clients"),
+        ),
+        register=(
+            "occurred_at",
+            "client",
+            "contact",
+            "channel",
+            "kind",
+            Column("summary", width=50),
+            "interest",
+            "next_contact_on",
+            "owner",
+        ),
+        audit_period="occurred_at",
+        scope=of_client(Interaction.client_id),
+    )
+)

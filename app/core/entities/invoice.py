@@ -1,0 +1,76 @@
+"""Entities: invoices and the payments against them."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _
+
+from app.core.columns import MONEY, Column
+from app.core.registry import (
+    Entity,
+    Fields,
+    MenuPlace,
+)
+from app.core.scope import of_client, through
+from app.models import (
+    Invoice,
+    Payment,
+)
+
+DECLARED: list[Entity] = []
+declare = DECLARED.append
+
+_INVOICES = of_client(Invoice.client_id)
+declare(
+    Entity(
+        "invoice",
+        Invoice,
+        _("Invoice"),
+        _("Invoices"),
+        fields=Fields(
+            list=("number", "client", "issued_on", "amount", "currency", "status", "owner"),
+            search=("number", "client", "status", "issued_on", "currency", "owner"),
+            add=("number", "client", "issued_on", "amount", "currency", "cost", "status"),
+            edit=(..., "rejection_reason", "reason", "owner"),
+            show=(..., "status_changed_at", "created_on", "changed_on"),
+            order=("number", "issued_on", "amount", "status"),
+            sort=("issued_on", "desc"),
+        ),
+        menu=(MenuPlace(100, "Invoices", _("Invoices"), "fa-file-invoice-dollar", "Sales"),),
+        register=(
+            Column("number", width=16),
+            Column("client", width=36),
+            "issued_on",
+            "amount",
+            Column("currency", width=9),
+            Column("cost", format=MONEY),
+            "status",
+            "status_changed_at",
+            "rejection_reason",
+            "owner",
+            "client.branch",
+        ),
+        audit_period="issued_on",
+        import_key=("number",),
+        scope=_INVOICES,
+    )
+)
+declare(
+    Entity(
+        "payment",
+        Payment,
+        _("Payment"),
+        _("Payments"),
+        fields=Fields(
+            list=("paid_on", "invoice", "amount", "reference"),
+            search=("invoice", "paid_on", "reference"),
+            add=("invoice", "paid_on", "amount", "reference"),
+            show=(..., "created_on", "changed_on"),
+            order=("paid_on", "amount"),
+            sort=("paid_on", "desc"),
+        ),
+        menu=(MenuPlace(110, "Payments", _("Payments"), "fa-money-bill", "Sales"),),
+        register=("paid_on", "invoice", "invoice.client", "amount", "reference"),
+        audit_period="paid_on",
+        scope=through(Payment.invoice_id, Invoice, _INVOICES),
+    )
+)
