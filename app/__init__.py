@@ -13,7 +13,7 @@ from flask import Flask, Request
 from flask_appbuilder import AppBuilder
 
 import config as default_config
-from app.extensions import db, mail, migrate, talisman
+from app.extensions import connection_sessions, db, mail, migrate, talisman
 
 REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
@@ -129,7 +129,11 @@ def create_app(overrides: dict | None = None) -> Flask:
     from app.cli import register_commands
     from app.security import csrf as csrf_protection
     from app.security import limits, login, sessions
-    from app.services import guard
+    from app.services import (
+        audit,
+        guard,
+        registry,  # noqa: F401  (the services register their checks)
+    )
     from app.views import errors, register_views
 
     with app.app_context():
@@ -143,7 +147,11 @@ def create_app(overrides: dict | None = None) -> Flask:
         appbuilder.init_app(app, db.session)
         register_views(appbuilder)
         register_apis(appbuilder)
-    guard.install()
+    # The services' checks, then the audit trail, on the app's sessions: db.session's, and
+    # those a job opens on its own connection.
+    for factory in (db.session.session_factory, connection_sessions):
+        guard.install(factory)
+        audit.install(factory)
     # The request id first: every refusal and error after it can quote it.
     app.before_request(_assign_request_id)
     limits.install(app)

@@ -10,6 +10,8 @@ from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 from app.extensions import db
+from app.instance import generated_password, initialise
+from app.runner import run_all
 
 
 @click.command("init")
@@ -18,28 +20,6 @@ def init_command() -> None:
     """Create or upgrade the database, sync roles, load reference data (idempotent)."""
     summary = initialise()
     click.echo(json.dumps(summary, ensure_ascii=False))
-
-
-def initialise() -> dict:
-    from flask_migrate import upgrade
-
-    from app.security.sync import sync_permissions_and_roles
-    from app.services.audit import seal_head
-    from seeds.reference import load_reference_data
-    from seeds.rules import load_default_rules
-
-    upgrade()
-    with db.engine.begin() as connection:
-        seal_head(connection)
-    roles = sync_permissions_and_roles()
-    added = load_reference_data(db.session)
-    rules = load_default_rules(db.session)
-    return {
-        "database": "upgraded",
-        "roles_changed": roles,
-        "reference_rows_added": added,
-        "rules_and_calendar_added": rules,
-    }
 
 
 @click.group("seed")
@@ -83,12 +63,6 @@ def seed_demo_command(clients: int, seed: int, as_of, password) -> None:
             progress=bar.update,
         )
     click.echo(json.dumps({"as_of": anchor.isoformat(), "rows": counts}, ensure_ascii=False))
-
-
-def generated_password() -> str:
-    import secrets
-
-    return secrets.token_urlsafe(12)
 
 
 @click.command("worker")
@@ -153,8 +127,6 @@ def rules_run_command(as_of, codes) -> None:
 @with_appcontext
 def run_command(host: str, port: int, demo_clients: int) -> None:
     """Everything on the embedded default: init, demo data once, admin, web + worker."""
-    from app.runner import run_all
-
     run_all(current_app._get_current_object(), host, port, demo_clients)
 
 

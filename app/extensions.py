@@ -5,9 +5,13 @@ from flask_mail import Mail
 from flask_migrate import Migrate
 from flask_talisman import Talisman
 from flask_wtf.csrf import CSRFProtect
+from sqlalchemy.orm import sessionmaker
 
 db = get_sqla_class()()
 migrate = Migrate()
 talisman = Talisman()
 mail = Mail()
 csrf = CSRFProtect()
+# Sessions on a connection the caller holds (a job step's transaction): Flask-SQLAlchemy's
+# own would take a connection of their own from the engine.
+connection_sessions = sessionmaker()

@@ -7,55 +7,21 @@ import socket
 import subprocess
 import sys
 import threading
-from pathlib import Path
 
 import click
 import sqlalchemy as sa
 
 from app.extensions import db
+from app.instance import ADMIN_USERNAME, admin_password, ensure_admin, initialise
 from app.models import Client
 
-ADMIN_USERNAME = "admin"
 WORKER_STOP_SECONDS = 10
 # Seconds before a worker that stopped is started again, growing up to the last.
 RESTART_SECONDS = (2, 5, 10, 30, 60)
 
 
-def admin_password(app) -> tuple[str, bool]:
-    """QMS_ADMIN_PASSWORD, else the one generated on the first run (kept in instance/)."""
-    if app.config.get("ADMIN_PASSWORD"):
-        return app.config["ADMIN_PASSWORD"], True
-    path = Path(app.instance_path) / "admin_password"
-    if path.exists():
-        return path.read_text().strip(), False
-    from app.cli import generated_password
-
-    password = generated_password()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(password)
-    path.chmod(0o600)
-    return password, False
-
-
-def ensure_admin(app, password: str, given: bool) -> None:
-    sm = app.appbuilder.sm
-    user = sm.find_user(username=ADMIN_USERNAME)
-    if user is None:
-        sm.add_user(
-            ADMIN_USERNAME,
-            "Admin",
-            "qms-crm",
-            "admin@qms-crm.local",
-            sm.find_role(sm.auth_role_admin),
-            password,
-        )
-    elif given:
-        sm.reset_password(user.id, password)
-
-
 def prepare(app, demo_clients: int) -> str:
     """Init, demo data once, the admin account; returns the admin password."""
-    from app.cli import initialise
     from app.core.clock import business_today
     from seeds.demo import seed_demo
 

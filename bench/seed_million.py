@@ -22,8 +22,8 @@ def main() -> None:
     os.environ.setdefault("QMS_INSTANCE_DIR", str(Path("/tmp/qms-bench-instance")))
 
     from app import create_app
-    from app.cli import initialise
     from app.extensions import db
+    from app.instance import initialise
     from seeds.demo import seed_demo
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": arguments.database_url})

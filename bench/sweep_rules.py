@@ -171,8 +171,8 @@ def main() -> None:
 
     from app import create_app
     from app import models as m
-    from app.cli import initialise
     from app.extensions import db
+    from app.instance import initialise
     from jobs.sweep import sweep, sweep_workers
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": arguments.database_url})

@@ -18,7 +18,7 @@ from openpyxl.utils import get_column_letter
 from app.core import columns as c
 from app.core.visible import condition_for
 from app.extensions import db
-from app.models.choices import label_of
+from app.models.choices import Choice
 from exports.columns import Resolver
 from exports.forms import WIDTH, Form, model_of, text_in
 from exports.xlsx import DATE_FORMATS, NUMBER_FORMATS, literal
@@ -102,7 +102,7 @@ class FormSheet:
             cell.number_format = NUMBER_FORMATS[fmt]
         else:
             if fmt == c.CHOICE:
-                text = label_of(value)
+                text = str(value.label) if isinstance(value, Choice) else str(value)
             elif fmt == c.BOOL:
                 text = gettext("Yes") if value else gettext("No")
             elif fmt == c.JSON and not isinstance(value, str):

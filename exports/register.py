@@ -18,7 +18,6 @@ from app.core.actor import current_actor
 from app.core.clock import business_now
 from app.core.entities import ENTITIES
 from app.extensions import db
-from app.models.choices import label_of
 from exports.columns import Resolver
 from exports.documents import document
 from exports.xlsx import Header, RegisterWorkbook
@@ -115,7 +114,9 @@ class RegisterQuery:
         if datamodel.is_relation(column_name):
             related = datamodel.get_related_interface(column_name).get(value)
             return str(related) if related is not None else str(value)
-        return label_of(value) if datamodel.is_enum(column_name) else str(value)
+        if datamodel.is_enum(column_name):
+            return datamodel.list_columns[column_name].type.enum_class.label_for(value)
+        return str(value)
 
 
 def title_of(view) -> str:

@@ -19,7 +19,7 @@ import xlsxwriter
 from flask_babel import get_locale, gettext
 
 from app.core import columns as c
-from app.models.choices import label_of
+from app.models.choices import Choice
 
 # Rows of one Excel sheet.
 SHEET_ROWS = 1_048_576
@@ -97,7 +97,7 @@ class RegisterWorkbook:
                 key: book.add_format({"num_format": value}) for key, value in NUMBER_FORMATS.items()
             },
         }
-        self._labels: dict[str, str] = {}
+        self._labels: dict[tuple, str] = {}
         self._yes_no = (gettext("No"), gettext("Yes"))
 
     def reserve(self, title: str) -> str:
@@ -186,9 +186,11 @@ class RegisterWorkbook:
         (sheet or self.sheet).write_string(row, column, text, cell_format)
 
     def _label(self, value) -> str:
-        key = str(value)
-        if key not in self._labels:  # translated once per export, not per cell
-            self._labels[key] = label_of(key)
+        """A choice's label: the database hands its enum's member. Kept by enum and value,
+        translated once per export, not per cell."""
+        key = (type(value), str(value))
+        if key not in self._labels:
+            self._labels[key] = str(value.label) if isinstance(value, Choice) else str(value)
         return self._labels[key]
 
     def _finish_sheet(self) -> None:

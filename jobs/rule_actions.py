@@ -9,9 +9,9 @@ import sqlalchemy as sa
 from flask_appbuilder.security.sqla.models import Role, User
 from flask_babel import gettext
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
 
 from app import models as m
+from app.extensions import connection_sessions
 from app.models.choices import OncePer, SurveyKind, SurveyScope, SurveyStatus, TaskStatus
 from app.services import audit, bulk
 from app.services.rule_catalogue import ENTITIES
@@ -361,7 +361,9 @@ def start_survey(connection, rule, action: dict, as_of, period: str, scope_id=No
             .order_by(m.SurveyQuestion.order)
         ).all()
         questions = [tuple(each) for each in stored] or questions
-    with Session(bind=connection) as session:
+    # One of the app's sessions, on the step's connection: the guard and the trail hold for
+    # what it writes.
+    with connection_sessions(bind=connection) as session:
         survey = m.Survey(
             title=action["title"].replace("{date}", period)[:255],
             kind=action.get("kind", SurveyKind.planned),

@@ -107,7 +107,7 @@ def build_test_app(instance, suffix: str = ""):
     app.instance_path = str(instance)
     app.test_client_class = IsolatedClient
     with app.app_context():
-        from app.cli import initialise
+        from app.instance import initialise
 
         initialise()
         sm = app.appbuilder.sm

@@ -46,8 +46,8 @@ ENTITIES.declare(
 
 def main(instance: Path) -> dict:
     from app import create_app
-    from app.cli import initialise
     from app.extensions import db
+    from app.instance import initialise
     from app.models import AuditLog
 
     app = create_app(

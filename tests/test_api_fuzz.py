@@ -44,7 +44,7 @@ def fuzzed_server(app, tmp_path_factory):
         }
     )
     with fuzzed.app_context():
-        from app.cli import initialise
+        from app.instance import initialise
 
         initialise()
         sm = fuzzed.appbuilder.sm

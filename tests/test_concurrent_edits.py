@@ -5,7 +5,6 @@ import re
 
 import sqlalchemy as sa
 from conftest import api_client, login
-from sqlalchemy.orm import Session
 
 from app.extensions import db
 from app.models import Client
@@ -67,7 +66,8 @@ def test_form_second_save_is_refused_with_the_form_kept(app, make, users, branch
 def test_two_sessions_racing_on_the_database(ctx, make, users):
     """Two database sessions load the same client; the one saving second gets StaleEdit."""
     client_id = make.client(users["sales_manager"], name="Race").id
-    with Session(db.engine) as first, Session(db.engine) as second:
+    sessions = db.session.session_factory
+    with sessions() as first, sessions() as second:
         one, two = first.get(Client, client_id), second.get(Client, client_id)
         one.notes = "first"
         first.commit()

@@ -1,11 +1,16 @@
 """Domain errors reach the user: a re-rendered form that keeps the input, or a 4xx with
 field messages from the API; nothing is saved."""
 
+import pytest
+import sqlalchemy as sa
 from conftest import api_client, login
+from sqlalchemy.orm import Session
 
-from app.extensions import db
+from app.extensions import connection_sessions, db
 from app.models import Client, Invoice
 from app.models.choices import InvoiceStatus
+from app.services import guard
+from app.services.errors import DomainError
 
 
 def test_form_keeps_input_and_shows_the_domain_error(app, make, users):
@@ -100,3 +105,16 @@ def test_api_does_not_let_a_manager_set_protected_fields(app, make, users):
     assert response.status_code == 403
     response = api.post("/api/v1/client/", json={"name": "Mine", "created_by": users["admin"].id})
     assert response.status_code == 422
+
+
+def test_the_guard_checks_the_apps_sessions(ctx, users):
+    """A session of the app's factory (a job's, on its own connection) is checked and
+    leaves nothing behind; the guard does not listen on SQLAlchemy's global Session."""
+    with db.engine.connect() as connection, connection_sessions(bind=connection) as session:
+        session.add(Client(name="  ", owner_id=users["sales_manager"].id))
+        with pytest.raises(DomainError) as refused:
+            session.flush()
+        session.rollback()
+    assert "name" in refused.value.messages
+    assert not sa.event.contains(Session, "before_flush", guard._before_flush)
+    assert db.session.execute(sa.select(sa.func.count(Client.id))).scalar() == 0

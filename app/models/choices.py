@@ -1,300 +1,224 @@
-"""Enumerations stored as lowercase strings, with translatable labels."""
+"""Enumerations stored as lowercase strings, each member with its translatable label."""
 
 from enum import StrEnum
+from typing import Any
 
 from flask_babel import lazy_gettext as _
 
 
 class Choice(StrEnum):
-    """A stored value whose member name equals its value; `label` is translatable."""
+    """A stored value whose member name equals its value, declared with its translatable
+    label: `open = "open", _("Open")`. Labels belong to their enum: the same stored value
+    may read differently in two enums."""
+
+    def __new__(cls, value: str, label: Any = None):
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member._label = label if label is not None else value
+        return member
 
     @property
-    def label(self):
-        return LABELS.get(self.value, self.value)
+    def label(self) -> Any:
+        """The label, a lazy string: it reads in the language current where it is shown."""
+        return self._label
 
-
-def label_of(value) -> str:
-    """The label of a stored choice, in the current language: for an enum member or its
-    plain string alike; a value with no label reads as itself."""
-    return str(LABELS.get(str(value), value))
+    @classmethod
+    def label_for(cls, value) -> str:
+        """The label of a member or of its stored string; a value of no member reads as
+        itself (an old value, or one typed by hand)."""
+        member = cls._value2member_map_.get(str(value))
+        return str(member.label) if member is not None else str(value)
 
 
 class ClientStatus(Choice):
-    new = "new"
-    active = "active"
-    inactive = "inactive"
-    lost = "lost"
+    new = "new", _("New")
+    active = "active", _("Active")
+    inactive = "inactive", _("Inactive")
+    lost = "lost", _("Lost")
 
 
 class InvoiceStatus(Choice):
-    draft = "draft"
-    on_approval = "on_approval"
-    paid = "paid"
-    rejected = "rejected"
+    draft = "draft", _("Draft")
+    on_approval = "on_approval", _("On approval")
+    paid = "paid", _("Paid")
+    rejected = "rejected", _("Rejected")
 
 
 class InquiryStatus(Choice):
-    open = "open"
-    answered = "answered"
-    closed = "closed"
+    open = "open", _("Open")
+    answered = "answered", _("Answered")
+    closed = "closed", _("Closed")
 
 
 class ComplaintStatus(Choice):
-    registered = "registered"
-    investigating = "investigating"
-    action = "action"
-    resolved = "resolved"
-    closed = "closed"
+    registered = "registered", _("Registered")
+    investigating = "investigating", _("Investigating")
+    action = "action", _("Corrective action")
+    resolved = "resolved", _("Resolved")
+    closed = "closed", _("Closed")
 
 
 class CorrectiveActionStatus(Choice):
-    open = "open"
-    done = "done"
-    verified = "verified"
-    cancelled = "cancelled"
+    open = "open", _("Open")
+    done = "done", _("Done")
+    verified = "verified", _("Verified")
+    cancelled = "cancelled", _("Cancelled")
 
 
 class TaskStatus(Choice):
-    open = "open"
-    done = "done"
-    cancelled = "cancelled"
+    open = "open", _("Open")
+    done = "done", _("Done")
+    cancelled = "cancelled", _("Cancelled")
 
 
 class SurveyStatus(Choice):
-    draft = "draft"
-    open = "open"
-    closed = "closed"
+    draft = "draft", _("Draft")
+    open = "open", _("Open")
+    closed = "closed", _("Closed")
 
 
 class SurveyKind(Choice):
-    planned = "planned"
-    unplanned = "unplanned"
+    planned = "planned", _("Planned")
+    unplanned = "unplanned", _("Unplanned")
 
 
 class SurveyScope(Choice):
-    all = "all"
-    branch = "branch"
-    manager = "manager"
+    all = "all", _("All clients")
+    branch = "branch", _("Branch")
+    manager = "manager", _("Manager")
 
 
 class AnswerType(Choice):
-    scale = "scale"
-    yes_no = "yes_no"
-    text = "text"
+    scale = "scale", _("Scale 1–5")
+    yes_no = "yes_no", _("Yes / no")
+    text = "text", _("Text")
 
 
 class Channel(Choice):
     """How a contact or interaction happened."""
 
-    phone = "phone"
-    email = "email"
-    visit = "visit"
-    fax = "fax"
-    website = "website"
-    messenger = "messenger"
-    other = "other"
+    phone = "phone", _("Phone")
+    email = "email", _("E-mail")
+    visit = "visit", _("Visit")
+    fax = "fax", _("Fax")
+    website = "website", _("Website")
+    messenger = "messenger", _("Messenger")
+    other = "other", _("Other")
 
 
 class InquiryChannel(Choice):
     """How an inbound request or a complaint arrived."""
 
-    phone = "phone"
-    email = "email"
-    fax = "fax"
-    website = "website"
-    in_person = "in_person"
-    messenger = "messenger"
-    other = "other"
+    phone = "phone", _("Phone")
+    email = "email", _("E-mail")
+    fax = "fax", _("Fax")
+    website = "website", _("Website")
+    in_person = "in_person", _("In person")
+    messenger = "messenger", _("Messenger")
+    other = "other", _("Other")
 
 
 class InteractionKind(Choice):
-    contact = "contact"
-    return_visit = "return_visit"
-    holiday_visit = "holiday_visit"
-    key_client_review = "key_client_review"
-    service_review = "service_review"
-    complaint_follow_up = "complaint_follow_up"
+    contact = "contact", _("Contact")
+    return_visit = "return_visit", _("Return visit")
+    holiday_visit = "holiday_visit", _("Holiday visit")
+    key_client_review = "key_client_review", _("Key client review")
+    service_review = "service_review", _("Service review meeting")
+    complaint_follow_up = "complaint_follow_up", _("Complaint follow-up")
 
 
 class YesNoUnknown(Choice):
-    yes = "yes"
-    no = "no"
-    unknown = "unknown"
+    yes = "yes", _("Yes")
+    no = "no", _("No")
+    unknown = "unknown", _("Unknown")
 
 
 class ComplaintCategory(Choice):
-    product = "product"
-    delivery = "delivery"
-    service = "service"
-    staff = "staff"
-    documents = "documents"
-    other = "other"
+    product = "product", _("Product")
+    delivery = "delivery", _("Delivery")
+    service = "service", _("Service")
+    staff = "staff", _("Staff")
+    documents = "documents", _("Documents")
+    other = "other", _("Other")
 
 
 class Severity(Choice):
-    low = "low"
-    medium = "medium"
-    high = "high"
-    critical = "critical"
+    low = "low", _("Low")
+    medium = "medium", _("Medium")
+    high = "high", _("High")
+    critical = "critical", _("Critical")
 
 
 class TriggerKind(Choice):
     """When a follow-up rule looks at a record."""
 
-    after = "after"
-    periodic = "periodic"
-    kpi = "kpi"
+    after = "after", _("After a date")
+    periodic = "periodic", _("On a schedule")
+    kpi = "kpi", _("KPI change")
 
 
 class TimeBasis(Choice):
-    calendar = "calendar"
-    working = "working"
+    calendar = "calendar", _("Calendar time")
+    working = "working", _("Working time")
 
 
 class Schedule(Choice):
     """Calendar schedules of periodic rules."""
 
-    first_working_day_of_month = "first_working_day_of_month"
-    first_working_day_of_quarter = "first_working_day_of_quarter"
-    first_working_day_of_year = "first_working_day_of_year"
+    first_working_day_of_month = "first_working_day_of_month", _("First working day of each month")
+    first_working_day_of_quarter = (
+        "first_working_day_of_quarter",
+        _("First working day of each quarter"),
+    )
+    first_working_day_of_year = "first_working_day_of_year", _("First working day of each year")
 
 
 class RuleAction(Choice):
-    create_task = "create_task"
-    set_status = "set_status"
-    escalate = "escalate"
-    start_survey = "start_survey"
-    notify = "notify"
+    create_task = "create_task", _("Create a task")
+    set_status = "set_status", _("Set the status")
+    escalate = "escalate", _("Escalate")
+    start_survey = "start_survey", _("Start a survey")
+    notify = "notify", _("Notify")
 
 
 class OncePer(Choice):
     """A rule fires once per record, or once per record in each period."""
 
-    record = "record"
-    day = "day"
-    month = "month"
-    quarter = "quarter"
-    year = "year"
+    record = "record", _("Once per record")
+    day = "day", _("Once per record and day")
+    month = "month", _("Once per record and month")
+    quarter = "quarter", _("Once per record and quarter")
+    year = "year", _("Once per record and year")
 
 
 class RunStatus(Choice):
-    running = "running"
-    succeeded = "succeeded"
-    failed = "failed"
+    running = "running", _("Running")
+    succeeded = "succeeded", _("Succeeded")
+    failed = "failed", _("Failed")
 
 
 class SecurityEventKind(Choice):
     """What the security log records."""
 
-    login = "login"
-    login_failed = "login_failed"
-    logout = "logout"
-    permission_denied = "permission_denied"
-    rate_limited = "rate_limited"
-    account_locked = "account_locked"
-    csrf_refused = "csrf_refused"
-    export = "export"
+    login = "login", _("Signed in")
+    login_failed = "login_failed", _("Failed sign-in")
+    logout = "logout", _("Signed out")
+    permission_denied = "permission_denied", _("Refused: no permission")
+    rate_limited = "rate_limited", _("Refused: too many attempts")
+    account_locked = "account_locked", _("User name locked")
+    csrf_refused = "csrf_refused", _("Refused: forged or expired form")
+    export = "export", _("Export")
 
 
 class ExportKind(Choice):
-    register = "register"
-    form = "form"
-    kpi_workbook = "kpi_workbook"
-    audit_pack = "audit_pack"
+    register = "register", _("Register")
+    form = "form", _("Form")
+    kpi_workbook = "kpi_workbook", _("KPI workbook")
+    audit_pack = "audit_pack", _("Audit pack")
 
 
 class ExportStatus(Choice):
-    queued = "queued"
-    running = "running"
-    done = "done"
-    failed = "failed"
-
-
-LABELS = {
-    "new": _("New"),
-    "active": _("Active"),
-    "inactive": _("Inactive"),
-    "lost": _("Lost"),
-    "draft": _("Draft"),
-    "on_approval": _("On approval"),
-    "paid": _("Paid"),
-    "rejected": _("Rejected"),
-    "open": _("Open"),
-    "answered": _("Answered"),
-    "closed": _("Closed"),
-    "registered": _("Registered"),
-    "investigating": _("Investigating"),
-    "action": _("Corrective action"),
-    "resolved": _("Resolved"),
-    "done": _("Done"),
-    "verified": _("Verified"),
-    "cancelled": _("Cancelled"),
-    "planned": _("Planned"),
-    "unplanned": _("Unplanned"),
-    "all": _("All clients"),
-    "branch": _("Branch"),
-    "manager": _("Manager"),
-    "scale": _("Scale 1–5"),
-    "yes_no": _("Yes / no"),
-    "text": _("Text"),
-    "phone": _("Phone"),
-    "email": _("E-mail"),
-    "visit": _("Visit"),
-    "fax": _("Fax"),
-    "website": _("Website"),
-    "in_person": _("In person"),
-    "messenger": _("Messenger"),
-    "other": _("Other"),
-    "contact": _("Contact"),
-    "return_visit": _("Return visit"),
-    "holiday_visit": _("Holiday visit"),
-    "key_client_review": _("Key client review"),
-    "service_review": _("Service review meeting"),
-    "complaint_follow_up": _("Complaint follow-up"),
-    "yes": _("Yes"),
-    "no": _("No"),
-    "unknown": _("Unknown"),
-    "product": _("Product"),
-    "delivery": _("Delivery"),
-    "service": _("Service"),
-    "staff": _("Staff"),
-    "documents": _("Documents"),
-    "low": _("Low"),
-    "medium": _("Medium"),
-    "high": _("High"),
-    "critical": _("Critical"),
-    "after": _("After a date"),
-    "periodic": _("On a schedule"),
-    "kpi": _("KPI change"),
-    "calendar": _("Calendar time"),
-    "working": _("Working time"),
-    "first_working_day_of_month": _("First working day of each month"),
-    "first_working_day_of_quarter": _("First working day of each quarter"),
-    "first_working_day_of_year": _("First working day of each year"),
-    "create_task": _("Create a task"),
-    "set_status": _("Set the status"),
-    "escalate": _("Escalate"),
-    "start_survey": _("Start a survey"),
-    "notify": _("Notify"),
-    "record": _("Once per record"),
-    "day": _("Once per record and day"),
-    "month": _("Once per record and month"),
-    "quarter": _("Once per record and quarter"),
-    "year": _("Once per record and year"),
-    "running": _("Running"),
-    "succeeded": _("Succeeded"),
-    "failed": _("Failed"),
-    "register": _("Register"),
-    "form": _("Form"),
-    "kpi_workbook": _("KPI workbook"),
-    "audit_pack": _("Audit pack"),
-    "queued": _("Queued"),
-    "login": _("Signed in"),
-    "login_failed": _("Failed sign-in"),
-    "logout": _("Signed out"),
-    "permission_denied": _("Refused: no permission"),
-    "rate_limited": _("Refused: too many attempts"),
-    "account_locked": _("User name locked"),
-    "csrf_refused": _("Refused: forged or expired form"),
-    "export": _("Export"),
-}
+    queued = "queued", _("Queued")
+    running = "running", _("Running")
+    done = "done", _("Done")
+    failed = "failed", _("Failed")

@@ -266,8 +266,9 @@ def verify(connection) -> dict:
     return {"ok": True, "checked": checked, "first_broken_seq": None, "head": prev_hash}
 
 
-def install() -> None:
-    """Listen on every ORM session, once per process, after the services' checks."""
-    if not sa.event.contains(Session, "before_flush", _snapshot):
-        sa.event.listen(Session, "before_flush", _snapshot)
-        sa.event.listen(Session, "after_flush", _record)
+def install(sessions) -> None:
+    """Record every flush of the sessions `sessions` makes (the app's sessionmaker), once.
+    Installed after the guard, so that the trail records what the checks let through."""
+    if not sa.event.contains(sessions, "before_flush", _snapshot):
+        sa.event.listen(sessions, "before_flush", _snapshot)
+        sa.event.listen(sessions, "after_flush", _record)

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _
 from app.core.clock import business_now
 from app.models import Client, Complaint
 from app.models.choices import ComplaintStatus as S
-from app.models.choices import YesNoUnknown, label_of
+from app.models.choices import YesNoUnknown
 from app.services import guard
 from app.services.access import ensure_contact_of_client, ensure_visible
 from app.services.corrective_action import closure_problems
@@ -63,7 +63,9 @@ def _transition(complaint: Complaint, old) -> None:
     check_transition(TRANSITIONS, old, new, _("A complaint cannot go from %(old)s to %(new)s."))
     for field in REQUIRED.get(new, ()):
         if not _filled(complaint, field):
-            errors.add(field, _("Needed before the complaint is %(status)s.", status=label_of(new)))
+            errors.add(
+                field, _("Needed before the complaint is %(status)s.", status=S.label_for(new))
+            )
     if new in (S.resolved, S.closed):
         for problem in closure_problems(sa.inspect(complaint).session, complaint):
             errors.add("status", problem)

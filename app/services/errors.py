@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _
+
+from app.core.text import visible
+
 
 class DomainError(Exception):
     """A rule of the business was broken; nothing was saved."""
@@ -31,11 +35,12 @@ def check_transition(transitions: dict, old, new, message) -> None:
     `message` is a lazy string with %(old)s and %(new)s placeholders.
     """
     if new not in transitions[old]:
-        # A status given as a plain string (the API, a test) is labelled all the same.
-        from app.models.choices import label_of
+        # The table's keys are its statuses; one given as a plain string (the API, a test)
+        # is labelled all the same.
+        statuses = type(next(iter(transitions)))
 
         def label(value):
-            return label_of(value) if value else "—"
+            return statuses.label_for(value) if value else "—"
 
         raise DomainError({"status": str(message) % {"old": label(old), "new": label(new)}})
 
@@ -63,10 +68,6 @@ class Collector:
 
     def require(self, obj, *fields: str) -> None:
         """Each field has a value: text counts only if something of it can be seen."""
-        from flask_babel import lazy_gettext as _
-
-        from app.services.values import visible
-
         for field in fields:
             value = getattr(obj, field)
             if value is None or (isinstance(value, str) and not visible(value)):
@@ -74,8 +75,6 @@ class Collector:
 
     def require_link(self, obj, *relations: str) -> None:
         """A link (e.g. `client`) must be set, as an object or as its id."""
-        from flask_babel import lazy_gettext as _
-
         for relation in relations:
             if getattr(obj, relation) is None and getattr(obj, f"{relation}_id") is None:
                 self.add(relation, _("This field is required."))

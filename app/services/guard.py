@@ -176,17 +176,12 @@ def _after_flush_postexec(session: Session, flush_context) -> None:
         _AFTER[name](session, list(keys))
 
 
-def install() -> None:
-    """Listen on every ORM session, once per process."""
-    from app.services import registry  # noqa: F401  (imports the modules that register checks)
-
-    if not event.contains(Session, "before_flush", _before_flush):
-        event.listen(Session, "before_flush", _before_flush)
-        event.listen(Session, "after_flush_postexec", _after_flush_postexec)
-    # Registered after the checks, so that the trail records what the checks let through.
-    from app.services import audit
-
-    audit.install()
+def install(sessions) -> None:
+    """Check every flush of the sessions `sessions` (the app's sessionmaker) makes, once:
+    the checks registered by the service modules (app/services/registry.py)."""
+    if not event.contains(sessions, "before_flush", _before_flush):
+        event.listen(sessions, "before_flush", _before_flush)
+        event.listen(sessions, "after_flush_postexec", _after_flush_postexec)
 
 
 __all__ = ["Change", "DomainError", "after_flush", "checks", "install", "schedule"]

@@ -12,7 +12,6 @@ from flask_babel import lazy_gettext as _
 
 from app.core.clock import business_zone
 from app.models.audit_log import AuditLog
-from app.models.choices import label_of
 from app.models.user import User
 
 ACTION_LABELS = {"create": _("Created"), "update": _("Changed"), "delete": _("Deleted")}
@@ -80,7 +79,7 @@ def _readable(model, links, names, formatters):
         if isinstance(kind, sa.Boolean):
             return str(_("Yes") if value else _("No"))
         if isinstance(kind, sa.Enum):
-            return label_of(value)
+            return kind.enum_class.label_for(value)
         for type_, typed in _TYPED:
             if isinstance(kind, type_):
                 value = typed(value)

@@ -49,14 +49,6 @@ TEXT_PATTERN = {
 }
 
 
-def visible(text: str) -> str:
-    """The text without white space and invisible format characters (zero-width spaces,
-    joiners, direction marks, the byte order mark)."""
-    return "".join(
-        char for char in text if not char.isspace() and unicodedata.category(char) != "Cf"
-    )
-
-
 def text_problem(text: str, multiline: bool):
     """Why a text cannot be stored, or None."""
     for char in text:

@@ -3,15 +3,9 @@
 from contextlib import suppress
 
 from flask import abort, current_app, flash, g, redirect, request, url_for
-from flask_appbuilder import ModelView, expose
+from flask_appbuilder import expose
 from flask_appbuilder.const import FLAMSG_ERR_SEC_ACCESS_DENIED
 from flask_appbuilder.fields import QuerySelectField
-from flask_appbuilder.urltools import (
-    get_filter_args,
-    get_order_args,
-    get_page_args,
-    get_page_size_args,
-)
 from flask_appbuilder.widgets import ShowWidget
 from flask_babel import LazyString, gettext
 from flask_babel import lazy_gettext as _
@@ -29,7 +23,6 @@ from app.core.visible import is_scoped
 from app.models.base import FILLED_BY_SERVICE
 from app.security.scope import EligibleUserFilter, ScopeFilter
 from app.services.audit import AUDITED
-from app.services.errors import DomainError
 from app.services.history import history
 from app.views.datamodel import QmsInterface
 from app.views.export_list import ExportListMixin
@@ -41,8 +34,9 @@ from app.views.fields import (
     LocalDateTimeField,
     LocalNumberField,
 )
-from app.views.formatters import blank, choice_label, yes_no
+from app.views.formatters import blank, choice_labels, yes_no
 from app.views.per_request import per_request_filters
+from app.views.saving import KeepsFormOnError
 
 # FAB's generated fields → the same values typed in the user's language.
 LOCAL_FIELDS = {
@@ -96,7 +90,7 @@ class QmsShowWidget(ShowWidget):
     template = "show_widget.html"
 
 
-class QmsModelView(ExportListMixin, ModelView):
+class QmsModelView(ExportListMixin, KeepsFormOnError):
     """A generated CRUD screen limited to the user's rows, with translated labels and an
     Excel export of its list."""
 
@@ -178,7 +172,7 @@ class QmsModelView(ExportListMixin, ModelView):
             **(self.edit_form_extra_fields or {}),
         }
         self.formatters_columns = {
-            **{name: choice_label for name in enums},
+            **{name: choice_labels(column.type.enum_class) for name, column in enums.items()},
             **(self.formatters_columns or {}),
         }
         self.formatters_columns = {
@@ -264,10 +258,6 @@ class QmsModelView(ExportListMixin, ModelView):
         """Whether the action `name` can be taken on `item` (a screen narrows this)."""
         return True
 
-    def visible(self, pk):
-        """The record `pk` if it is within the user's row scope, else None."""
-        return self.datamodel.get(pk, self._base_filters)
-
     # FAB's download of uploaded files: qms-crm has no uploads (the route is not exposed,
     # so /<view>/download/<name> is a 404 rather than a KeyError for UPLOAD_FOLDER).
     def download(self, filename):  # noqa: ARG002
@@ -297,84 +287,6 @@ class QmsModelView(ExportListMixin, ModelView):
         items = [self.visible(pk) for pk in request.form.getlist("rowid")]
         return self.actions[request.form["action"]].func([item for item in items if item])
 
-    def _save(self, form, item, exclude_cols, widget_method, save):
-        """Save, or show the domain's objections on the form with everything the user typed."""
-        try:
-            form.populate_obj(item)
-            save(item)
-        except DomainError as error:
-            self.datamodel.session.rollback()
-            for field, messages in error.messages.items():
-                # A hidden field (the version) has no row to show its message in.
-                if field in form and not isinstance(form[field], HiddenField):
-                    form[field].errors = list(form[field].errors or []) + messages
-                else:
-                    flash(" ".join(messages), "danger")
-            flash(str(_("Not saved: please correct the marked fields.")), "danger")
-            return widget_method(form=form, exclude_cols=exclude_cols)
-        return None
-
-    def _add(self):
-        get_filter_args(self._filters, disallow_if_not_in_search=False)
-        exclude_cols = self._filters.get_relation_cols()
-        form = self.add_form.refresh()
-        if request.method == "POST":
-            self._fill_form_exclude_cols(exclude_cols, form)
-            if form.validate():
-                self.process_form(form, True)
-                item = self.datamodel.obj()
-                failed = self._save(
-                    form,
-                    item,
-                    exclude_cols,
-                    self._get_add_widget,
-                    lambda obj: (self.pre_add(obj), self.datamodel.add(obj)),
-                )
-                if failed:
-                    return failed
-                self.post_add(item)
-                flash(str(self.add_row_message), "success")
-                g.qms_saved = self.datamodel.get_pk_value(item)
-                return None
-        else:
-            self.update_redirect()
-        return self._get_add_widget(form=form, exclude_cols=exclude_cols)
-
-    def _edit(self, pk):
-        get_filter_args(self._filters, disallow_if_not_in_search=False)
-        exclude_cols = self._filters.get_relation_cols()
-        item = self.visible(pk)
-        if not item:
-            abort(404)
-        pk = self.datamodel.get_pk_value(item)
-        widget = lambda form, exclude_cols: self._get_edit_widget(  # noqa: E731
-            form=form, exclude_cols=exclude_cols
-        )
-        if request.method == "POST":
-            form = self.edit_form.refresh(request.form)
-            self._fill_form_exclude_cols(exclude_cols, form)
-            form._id = pk
-            if form.validate():
-                self.process_form(form, False)
-                failed = self._save(
-                    form,
-                    item,
-                    exclude_cols,
-                    widget,
-                    lambda obj: (self.pre_update(obj), self.datamodel.edit(obj)),
-                )
-                if failed:
-                    return self._with_related(failed, item, pk)
-                self.post_update(item)
-                flash(str(self.edit_row_message), "success")
-                g.qms_saved = pk
-                return None
-        else:
-            form = self.edit_form.refresh(obj=item)
-            self.prefill_form(form, pk)
-            self.update_redirect()
-        return self._with_related(widget(form=form, exclude_cols=exclude_cols), item, pk)
-
     def post_add_redirect(self):
         return self._to_saved() or super().post_add_redirect()
 
@@ -390,16 +302,6 @@ class QmsModelView(ExportListMixin, ModelView):
             return redirect(url_for(f"{self.endpoint}.show", pk=g.qms_saved))
         except BuildError:  # a screen without record pages
             return None
-
-    def _with_related(self, widgets, item, pk):
-        return self._get_related_views_widgets(
-            item,
-            filters={},
-            orders=get_order_args(),
-            pages=get_page_args(),
-            page_sizes=get_page_size_args(),
-            widgets=widgets,
-        )
 
 
 class ReadOnlyView(QmsModelView):

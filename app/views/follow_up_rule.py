@@ -9,7 +9,7 @@ from wtforms import SelectField, TimeField
 from app.core.entities import ENTITIES as REGISTRY
 from app.core.labels import FIELD_LABELS
 from app.extensions import db
-from app.models.choices import LABELS
+from app.models.choices import RunStatus
 from app.services.rule_catalogue import ENTITIES
 from app.views.base import QmsModelView, ReadOnlyView
 from app.views.formatters import translated
@@ -69,7 +69,7 @@ class FollowUpRuleView(QmsModelView):
             rule=rule,
             preview=preview(db.session, rule),
             history=history(db.session, rule),
-            labels=LABELS,
+            run_status=RunStatus.label_for,
         )
 
 

@@ -9,13 +9,17 @@ from flask_babel import lazy_gettext as _
 
 from app.core.clock import business_zone
 from app.core.labels import role_label
-from app.models.choices import label_of
 from app.views.local_values import show_date, show_datetime, show_number
 
 
-def choice_label(value) -> str:
-    """Lists hand formatters raw stored strings, show pages hand enum members: label both."""
-    return "" if value is None else label_of(value)
+def choice_labels(enum_class):
+    """A formatter of a choice column: lists hand formatters raw stored strings, show pages
+    hand enum members; both read as the enum's label."""
+
+    def label(value) -> str:
+        return "" if value is None else enum_class.label_for(value)
+
+    return label
 
 
 def business_time(value) -> str:

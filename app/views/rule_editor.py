@@ -12,7 +12,6 @@ from app.core.entities import ENTITIES as REGISTRY
 from app.core.labels import FIELD_LABELS, role_label
 from app.core.roles import ROLES
 from app.models.choices import (
-    LABELS,
     RuleAction,
     Schedule,
     SurveyKind,
@@ -64,7 +63,7 @@ PERIOD_LABELS = {"month": _("month"), "quarter": _("quarter"), "year": _("year")
 
 
 def _choices(enum_class) -> list[list[str]]:
-    return [[member.value, str(LABELS.get(member.value, member.value))] for member in enum_class]
+    return [[member.value, str(member.label)] for member in enum_class]
 
 
 def _field_label(name: str) -> str:
@@ -160,7 +159,7 @@ def _amount(offset: dict | None) -> str:
     parts = [f"{offset[unit]} {UNIT_LABELS[unit]}" for unit in UNITS if offset.get(unit)]
     text = " ".join(parts) or f"0 {UNIT_LABELS['minutes']}"
     if offset.get("basis") == TimeBasis.working:
-        text += f" ({LABELS['working']})"
+        text += f" ({TimeBasis.working.label})"
     return text
 
 
@@ -175,27 +174,41 @@ def describe_trigger(trigger) -> str:
             text += " · " + str(_("not past %(age)s", age=_amount(trigger["max_age"])))
         return text
     if kind == TriggerKind.periodic:
-        return str(LABELS.get(trigger.get("schedule"), trigger.get("schedule")))
+        return Schedule.label_for(trigger.get("schedule"))
     return str(
         _(
             "%(figure)s per %(scope)s changed by less than %(threshold)s points since the "
             "previous %(period)s",
             figure=KPI_LABELS.get(trigger.get("kpi"), trigger.get("kpi")),
-            scope=LABELS.get(trigger.get("scope"), trigger.get("scope")),
+            scope=SurveyScope.label_for(trigger.get("scope")),
             threshold=trigger.get("threshold"),
             period=PERIOD_LABELS.get(trigger.get("period"), trigger.get("period")),
         )
     )
 
 
-def _value(value) -> str:
+def _value(value, field: str = "status") -> str:
     if isinstance(value, list):
-        return ", ".join(_value(each) for each in value)
+        return ", ".join(_value(each, field) for each in value)
     if isinstance(value, bool):
         return str(_("Yes") if value else _("No"))
     if value in ANCHOR_LABELS:
         return str(ANCHOR_LABELS[value])
-    return str(LABELS.get(value, value)) if isinstance(value, str) else str(value)
+    enum_class = _choices_of(field, value) if isinstance(value, str) else None
+    return enum_class.label_for(value) if enum_class else str(value)
+
+
+def _choices_of(field: str, value: str):
+    """The enum of a condition's field that holds `value`. A rule's description is shown
+    where only its JSON is at hand (FAB formats a value without its record), so the field
+    is looked up by name over the catalogue; fields of one name share their values' labels."""
+    for entity in ENTITIES.values():
+        catalogued = entity.fields.get(field)
+        enum_class = catalogued.choices if catalogued else None
+        enum_class = enum_class or (entity.status if field == "status" else None)
+        if enum_class and value in enum_class._value2member_map_:
+            return enum_class
+    return None
 
 
 def describe_conditions(conditions) -> str:
@@ -209,7 +222,7 @@ def describe_conditions(conditions) -> str:
         field = str(condition.get("field"))
         text = f"{_field_label(field)} {OP_LABELS.get(condition.get('op'), condition.get('op'))}"
         if "value" in condition:
-            text += " " + _value(condition["value"])
+            text += " " + _value(condition["value"], field)
         lines.append(text)
     return "; ".join(lines)
 
@@ -219,7 +232,7 @@ def describe_action(action) -> str:
     if not isinstance(action, dict):
         return ""
     kind = action.get("type")
-    text = str(LABELS.get(kind, kind))
+    text = RuleAction.label_for(kind)
     if kind == RuleAction.set_status:
         return (
             text

@@ -1,11 +1,12 @@
 """The security log screen: read only, newest first."""
 
+from app.models.choices import SecurityEventKind
 from app.views.base import ReadOnlyView
-from app.views.formatters import business_time, choice_label
+from app.views.formatters import business_time, choice_labels
 
 
 class SecurityEventView(ReadOnlyView):
     """Sign-ins, failed sign-ins, sign-outs, refusals and rate-limit hits."""
 
     entity_key = "security_event"
-    formatters_columns = {"event": choice_label, "occurred_at": business_time}
+    formatters_columns = {"event": choice_labels(SecurityEventKind), "occurred_at": business_time}
