@@ -6,6 +6,7 @@ can be seeded; the same seed and as-of date give the same data on an empty datab
 
 from __future__ import annotations
 
+import functools
 import random
 from datetime import date, datetime, time, timedelta
 
@@ -20,6 +21,7 @@ from app.core.actor import (
     QUALITY_OFFICER,
     SALES_MANAGER,
 )
+from app.core.domain import answer_due, complaint_number
 from app.models import (
     Branch,
     Client,
@@ -41,8 +43,9 @@ from app.models import (
     Task,
 )
 from app.models.choices import AnswerType
-from app.services import audit
+from app.services import audit, working_time
 from app.services.client import recompute_completeness
+from app.services.inquiry import answer_minutes
 from app.services.numbering import reserve
 from app.services.survey import STANDARD_QUESTIONNAIRE, recompute_scores
 from seeds.demo_rows import ClientRows
@@ -203,11 +206,14 @@ def _seed_demo(session, sm, clients, seed, as_of, password, progress) -> dict[st
     counts = {model.__tablename__: 0 for model in tables}
     first_ids = dict(next_ids)
     complaint_numbers = {}
+    # Answer deadlines in working minutes, as the inquiry service counts them.
+    calendar, minutes = working_time.load(session, around=as_of), answer_minutes()
+    answer_by = functools.partial(answer_due, calendar, minutes=minutes)
     connection = session.connection()
     done = 0
     while done < clients:
         size = min(CHUNK, clients - done)
-        rows = ClientRows(rng, as_of, users, reference, surveys, next_ids, size).build()
+        rows = ClientRows(rng, as_of, users, reference, surveys, next_ids, size, answer_by).build()
         for model in tables:
             batch = rows.get(model, [])
             if model is Complaint:
@@ -273,7 +279,7 @@ def _number_complaints(connection, batch, reserved) -> None:
     for year, rows in sorted(by_year.items()):
         first = reserve(connection, f"complaint-{year}", len(rows))
         for offset, row in enumerate(rows):
-            row["number"] = f"CMP-{year}-{first + offset:05d}"
+            row["number"] = complaint_number(year, first + offset)
 
 
 def _fix_sequences(connection, tables) -> None:

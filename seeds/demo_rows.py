@@ -35,8 +35,10 @@ COMPLAINT_STATUSES = ["registered", "investigating", "action", "resolved", "clos
 class ClientRows:
     """Builds, with one random generator, the rows for `size` new clients."""
 
-    def __init__(self, rng, as_of: date, users, reference, surveys, next_ids, size):
+    def __init__(self, rng, as_of: date, users, reference, surveys, next_ids, size, answer_by):
         self.rng, self.as_of, self.users, self.size = rng, as_of, users, size
+        # When a request received then must be answered (app/core/domain.py answer_due).
+        self.answer_by = answer_by
         self.reference, self.surveys = reference, surveys
         self.ids = dict(next_ids)
         self.rows: dict = {}
@@ -215,7 +217,7 @@ class ClientRows:
             if answered
             else None,
             status=rng.choice(["answered", "closed"]) if answered else "open",
-            sla_due_at=received + timedelta(minutes=30),
+            sla_due_at=self.answer_by(received),
             created_on=received,
         )
 

@@ -140,6 +140,26 @@ def test_paid_is_final(make, users):
         db.session.commit()
 
 
+def test_a_payment_of_a_paid_invoice_keeps_its_amount_but_not_its_typos(make, users):
+    """Once the invoice is paid, its payment's reference can be corrected; its amount and
+    invoice cannot change, and no new payment can be added."""
+    invoice = make.invoice(make.client(users["sales_manager"]), amount="5")
+    payment = Payment(invoice_id=invoice.id, paid_on=date.today(), amount=Decimal("5"))
+    db.session.add(payment)
+    db.session.commit()
+    payment.reference = "PP-0042"
+    db.session.commit()
+    assert db.session.get(Payment, payment.id).reference == "PP-0042"
+    payment.amount = Decimal("4")
+    with pytest.raises(DomainError, match="on approval"):
+        db.session.commit()
+    db.session.rollback()
+    db.session.add(Payment(invoice_id=invoice.id, paid_on=date.today(), amount=Decimal("1")))
+    with pytest.raises(DomainError, match="on approval"):
+        db.session.commit()
+    db.session.rollback()
+
+
 def test_only_a_head_of_sales_reopens_a_rejected_invoice_with_a_reason(make, users, as_user):
     """A manager may not reopen; a head of sales must say why; then the invoice is on approval."""
     client = make.client(users["sales_manager"])

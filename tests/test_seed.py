@@ -6,6 +6,8 @@ from datetime import date, datetime, time
 import sqlalchemy as sa
 from conftest import ENTITY_TABLES
 
+from app.core.actor import acting
+from app.core.domain import answer_due, complaint_number
 from app.extensions import db
 from app.models import (
     Client,
@@ -22,6 +24,10 @@ from app.models import (
     SurveyResponse,
     Task,
 )
+from app.services import guard, working_time
+from app.services.client import completeness_expression
+from app.services.inquiry import answer_minutes
+from app.services.survey import score_expression
 from seeds.demo import seed_demo
 
 AS_OF = date(2026, 6, 15)
@@ -160,3 +166,45 @@ def test_seed_command_prints_counts(ctx):
     assert result.exit_code == 0, result.output
     summary = json.loads(result.output.strip().splitlines()[-1])
     assert summary["rows"]["client"] == 50 and summary["as_of"] == "2026-06-15"
+
+
+def test_the_services_find_nothing_to_fix_in_seeded_records(ctx, users):
+    """Every seeded record passes its service's checks unchanged, and what the services
+    derive, recomputed by the same functions, is what the seeds stored: answer deadlines
+    in working minutes, complaint numbers of the service's series, card completeness and
+    survey scores."""
+    _clean()
+    _seed(ctx, seed=4, clients=150)
+    fixed = []
+    with acting(users["admin"]), db.session.no_autoflush:
+        for model in SEEDED:
+            columns = [column.key for column in model.__mapper__.column_attrs]
+            for record in db.session.scalars(sa.select(model).order_by(model.id)).all():
+                before = {name: getattr(record, name) for name in columns}
+                guard.recheck(db.session, record)
+                fixed += [
+                    (model.__tablename__, record.id, name)
+                    for name in columns
+                    if getattr(record, name) != before[name]
+                ]
+    db.session.rollback()
+    assert fixed == []
+    calendar, minutes = working_time.load(db.session, around=AS_OF), answer_minutes()
+    inquiries = db.session.execute(sa.select(Inquiry.received_at, Inquiry.sla_due_at)).all()
+    assert inquiries and all(
+        due == answer_due(calendar, received, minutes) for received, due in inquiries
+    )
+    complaints = db.session.execute(sa.select(Complaint.number, Complaint.received_at)).all()
+    assert complaints and all(
+        number == complaint_number(received.year, int(number.rsplit("-", 1)[1]))
+        for number, received in complaints
+    )
+    derived = (
+        (Client.is_complete, sa.case((completeness_expression(), True), else_=False)),
+        (SurveyResponse.score, score_expression()),
+    )
+    for stored, recomputed in derived:
+        differing = sa.select(sa.func.count()).where(
+            sa.or_(stored != recomputed, sa.and_(stored.is_(None), recomputed.is_not(None)))
+        )
+        assert db.session.scalar(differing) == 0, stored

@@ -4,6 +4,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _
 
 from app.core.clock import business_now
+from app.core.domain import complaint_number
 from app.models import Client, Complaint
 from app.models.choices import ComplaintStatus as S
 from app.models.choices import YesNoUnknown
@@ -47,7 +48,7 @@ def check_complaint(change: guard.Change) -> None:
     if change.is_new and not complaint.number:
         year = (complaint.received_at or business_now()).year
         number = next_number(change.session.connection(), f"complaint-{year}")
-        complaint.number = f"CMP-{year}-{number:05d}"
+        complaint.number = complaint_number(year, number)
 
 
 def _filled(record, field: str) -> bool:

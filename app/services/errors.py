@@ -35,9 +35,9 @@ def check_transition(transitions: dict, old, new, message) -> None:
     `message` is a lazy string with %(old)s and %(new)s placeholders.
     """
     if new not in transitions[old]:
-        # The table's keys are its statuses; one given as a plain string (the API, a test)
-        # is labelled all the same.
-        statuses = type(next(iter(transitions)))
+        # The table's keys are its statuses (and None, where a record starts); one given as
+        # a plain string (the API, a test) is labelled all the same.
+        statuses = next(type(status) for status in transitions if status is not None)
 
         def label(value):
             return statuses.label_for(value) if value else "—"

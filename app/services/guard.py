@@ -78,6 +78,15 @@ class Change:
         schedule(self.session, name, key)
 
 
+def recheck(session: Session, obj) -> None:
+    """Run the stored record's checks as on a save of it unchanged: whatever they would
+    refuse raises, whatever they would set or fix is set on `obj`."""
+    session.info[STORED] = {}  # as at a flush: rows read before may be stale
+    change = Change(session, obj)
+    for check in _CHECKS.get(type(obj), ()):
+        check(change)
+
+
 def schedule(session: Session, name: str, key) -> None:
     if key is not None:
         session.info.setdefault(PENDING, defaultdict(set))[name].add(key)
@@ -184,4 +193,4 @@ def install(sessions) -> None:
         event.listen(sessions, "after_flush_postexec", _after_flush_postexec)
 
 
-__all__ = ["Change", "DomainError", "after_flush", "checks", "install", "schedule"]
+__all__ = ["Change", "DomainError", "after_flush", "checks", "install", "recheck", "schedule"]

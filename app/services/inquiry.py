@@ -4,6 +4,7 @@ from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _
 
 from app.core.clock import business_now
+from app.core.domain import answer_due
 from app.models import Client, Inquiry
 from app.models.choices import InquiryStatus as S
 from app.services import guard, working_time
@@ -33,9 +34,8 @@ def check_inquiry(change: guard.Change) -> None:
     errors.raise_if_any()
     ensure_visible(change, Client, "client")
     if change.changed("received_at"):
-        # The standard counts working minutes: nights, weekends and holidays do not count.
         calendar = working_time.load(change.session, around=inquiry.received_at.date())
-        inquiry.sla_due_at = calendar.add(inquiry.received_at, answer_minutes())
+        inquiry.sla_due_at = answer_due(calendar, inquiry.received_at, answer_minutes())
     if (inquiry.answer or "").strip() and inquiry.first_response_at is None:
         # Writing down the answer is answering: the clock stops now.
         inquiry.first_response_at = business_now()

@@ -145,6 +145,10 @@ def check_payment(change: guard.Change) -> None:
         errors.add("invoice", _("This field is required."))
     errors.raise_if_any()
     ensure_visible(change, Invoice, "invoice")
+    # What counts towards the invoice is frozen once it is paid; a payment's reference or
+    # date may still be corrected.
+    if not (change.is_new or change.changed("invoice_id") or change.changed("amount")):
+        return
     if invoice.status != S.on_approval:
         raise DomainError(
             {"invoice": _("Payments are recorded only against an invoice on approval.")}

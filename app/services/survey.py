@@ -62,6 +62,10 @@ def _has_questions(session, survey: Survey) -> bool:
     )
 
 
+# What a question asks: fixed once the survey has responses.
+QUESTION_FIELDS = ("survey_id", "order", "text", "answer_type")
+
+
 @guard.checks(SurveyQuestion)
 def check_question(change: guard.Change) -> None:
     question, errors = change.obj, Collector()
@@ -71,6 +75,7 @@ def check_question(change: guard.Change) -> None:
         errors.add("survey", _("This field is required."))
     elif (
         survey.id is not None
+        and any(change.changed(field) for field in QUESTION_FIELDS)
         and change.session.execute(
             sa.select(SurveyResponse.id).where(SurveyResponse.survey_id == survey.id)
         ).first()
