@@ -127,13 +127,10 @@ def create_app(overrides: dict | None = None) -> Flask:
     from app import models  # noqa: F401  (registers the tables on Model.metadata)
     from app.api import register_apis
     from app.cli import register_commands
+    from app.rules import definition as rule_definition  # noqa: F401  (its checks)
     from app.security import csrf as csrf_protection
     from app.security import limits, login, sessions
-    from app.services import (
-        audit,
-        guard,
-        registry,  # noqa: F401  (the services register their checks)
-    )
+    from app.services import audit, guard, registry
     from app.views import errors, register_views
 
     with app.app_context():
@@ -149,6 +146,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         register_apis(appbuilder)
     # The services' checks, then the audit trail, on the app's sessions: db.session's, and
     # those a job opens on its own connection.
+    registry.register()
     for factory in (db.session.session_factory, connection_sessions):
         guard.install(factory)
         audit.install(factory)

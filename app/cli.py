@@ -111,7 +111,7 @@ def _as_of(value: str | None):
 @with_appcontext
 def rules_run_command(as_of, codes) -> None:
     """One sweep of the enabled rules, as if now were AS_OF; one JSON line per rule."""
-    from jobs.sweep import sweep
+    from app.rules.sweep import sweep
 
     run = sweep(_as_of(as_of), list(codes) or None)
     for code, result in run.results.items():

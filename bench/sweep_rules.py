@@ -6,7 +6,7 @@ state, a sweep that fires for N records, and a naive per-record ORM loop as the 
 In one run:
 1. a catch-up sweep over the seeded history;
 2. steady-state sweeps with nothing new to do (median of --repeat each), a minute apart:
-   with no change between sweeps (jobs/rule_memo.py skips the rules or reads the minute
+   with no change between sweeps (app/rules/memo.py skips the rules or reads the minute
    their thresholds passed), with an audited change of a table no rule reads before each,
    and with a change of a client before each (every rule evaluated in full, the worst
    minute of a working day);
@@ -173,7 +173,7 @@ def main() -> None:
     from app import models as m
     from app.extensions import db
     from app.instance import initialise
-    from jobs.sweep import sweep, sweep_workers
+    from app.rules.sweep import sweep, sweep_workers
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": arguments.database_url})
     as_of = dt.datetime.fromisoformat(arguments.as_of)

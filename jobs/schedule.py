@@ -20,10 +20,10 @@ from rq import Queue, Retry, Worker, get_current_job
 from rq.cron import CronScheduler
 from rq.exceptions import StopRequested
 
-from jobs import sweep as sweeping
+from app.rules import sweep as sweeping
+from app.rules.sweep import sweep_timeout
 from jobs.connection import known_url
 from jobs.export import purge_exports
-from jobs.sweep import sweep_timeout
 
 log = logging.getLogger(__name__)
 SWEEP_QUEUE = "default"

@@ -189,7 +189,7 @@ def api_token(client, username: str) -> str:
 
 def swept(as_of, *codes) -> dict:
     """One sweep of the named rules as of `as_of`, checked free of errors; per rule."""
-    from jobs.sweep import sweep
+    from app.rules.sweep import sweep
 
     run = sweep(as_of, list(codes))
     db.session.expire_all()

@@ -33,10 +33,10 @@ REVIEWED = {
     ("app/services/survey.py", "recompute_scores"): ({"SurveyResponse"}, "derived"),
     ("seeds/demo.py", "_seed_demo"): (SEEDED, "appends"),
     # The rule engine's tasks and guarded status / flag updates.
-    ("jobs/rule_actions.py", "create_tasks"): ({"Task"}, "appends"),
-    ("jobs/rule_actions.py", "guarded_update"): ({"*"}, "appends"),
+    ("app/rules/actions.py", "create_tasks"): ({"Task"}, "appends"),
+    ("app/rules/actions.py", "guarded_update"): ({"*"}, "appends"),
     # The sweep's count of matches past a rule's horizon, not part of the definition.
-    ("jobs/rule_actions.py", "skip"): ({"FollowUpRule"}, "derived"),
+    ("app/rules/actions.py", "skip"): ({"FollowUpRule"}, "derived"),
 }
 
 

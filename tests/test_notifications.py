@@ -12,7 +12,7 @@ from conftest import api_client, login
 
 from app import models
 from app.extensions import db, mail
-from jobs.sweep import sweep
+from app.rules.sweep import sweep
 
 RULE = {
     "code": "invoice-notify-1d",

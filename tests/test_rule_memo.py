@@ -1,4 +1,4 @@
-"""Incremental evaluation (jobs/rule_memo.py): an `after` rule is skipped while its query,
+"""Incremental evaluation (app/rules/memo.py): an `after` rule is skipped while its query,
 its threshold and the tables it reads are unchanged; evaluated over the window between
 two thresholds when only the threshold moved; evaluated in full after any audited change
 of a table it reads."""
@@ -101,7 +101,7 @@ def test_time_of_day_threshold_advances_minute_by_minute(make, users, branch):
 
 def test_failed_evaluation_is_followed_by_a_full_one(make, users):
     """A previous result with errors never lets the next sweep skip or narrow."""
-    from jobs import rule_memo
+    from app.rules import memo as rule_memo
 
     client = make.client(users["sales_manager"])
     make.invoice(client, "INV-E1", issued_on=date(2026, 11, 1))

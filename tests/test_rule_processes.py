@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 from app import models
 from app.extensions import db
-from jobs.sweep import sweep
+from app.rules.sweep import sweep
 
 pytestmark = pytest.mark.process
 

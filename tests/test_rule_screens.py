@@ -11,7 +11,7 @@ from conftest import ROLE_NAMES, api_client, login, username_for
 from app import models
 from app.core.clock import business_now
 from app.extensions import db
-from jobs.sweep import sweep
+from app.rules.sweep import sweep
 
 PREVIEW_ROLES = {"Admin", "Quality Officer"}
 

@@ -10,8 +10,8 @@ from conftest import api_client, rule_tasks, swept
 
 from app import models
 from app.extensions import db
+from app.rules.sweep import sweep
 from app.services.working_time import Calendar
-from jobs.sweep import sweep
 
 FRIDAY = datetime(2026, 11, 20, 17, 50)
 
@@ -294,8 +294,8 @@ def test_a_failed_sweep_job_is_retried_and_kept_on_record(app, ctx, monkeypatch)
     from rq.job import Job, JobStatus
     from rq.registry import ScheduledJobRegistry
 
+    from app.rules import sweep as sweep_module
     from jobs import connection as redis_connection
-    from jobs import sweep as sweep_module
     from jobs.schedule import build_scheduler
     from jobs.worker import run_worker
 
@@ -323,7 +323,7 @@ def test_a_failed_sweep_job_is_retried_and_kept_on_record(app, ctx, monkeypatch)
 
 def test_due_records_are_acted_on_in_batches(make, users, monkeypatch):
     """With batches of two, five due invoices still get one task each, counted once."""
-    from jobs import sweep as sweep_module
+    from app.rules import sweep as sweep_module
 
     monkeypatch.setattr(sweep_module, "BATCH", 2)
     client = make.client(users["sales_manager"])

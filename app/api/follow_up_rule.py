@@ -4,7 +4,7 @@ from flask_appbuilder.api import expose, protect, safe
 
 from app.api.base import QmsModelRestApi
 from app.extensions import db
-from jobs.rule_preview import history, preview
+from app.rules.preview import history, preview
 
 
 class FollowUpRuleApi(QmsModelRestApi):

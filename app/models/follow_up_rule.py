@@ -19,13 +19,13 @@ class FollowUpRule(Audited, Model):
     description = sa.Column(sa.Text)
     enabled = sa.Column(sa.Boolean, nullable=False, default=True)
     entity = sa.Column(sa.String(50), nullable=False)
-    # Definitions are JSON documents checked against app/services/rule_definition.py
+    # Definitions are JSON documents checked against app/rules/definition.py
     # when saved; they are read as data and never evaluated as code.
     trigger = sa.Column(sa.JSON, nullable=False)
     conditions = sa.Column(sa.JSON, nullable=False, default=list)
     action = sa.Column(sa.JSON, nullable=False)
     once_per = choice(OncePer, default=OncePer.record)
-    # Matches found already past the rule's horizon (jobs/rule_query.py), kept by the sweep.
+    # Matches found already past the rule's horizon (app/rules/query.py), kept by the sweep.
     skipped_count = sa.Column(sa.Integer, nullable=False, default=0, server_default="0")
 
 

@@ -94,12 +94,14 @@ def schedule(session: Session, name: str, key) -> None:
 
 def checks(model, on_delete: bool = False, order: int = 50, first: bool = False):
     """Register a check for new or changed (or deleted) records of `model`; models of low
-    order are checked first; `first` puts this check before those already registered."""
+    order are checked first; `first` puts this check before those already registered.
+    Registering a check again changes nothing."""
 
     def register(function):
         _ORDER.setdefault(model, order)
         registered = (_DELETE_CHECKS if on_delete else _CHECKS)[model]
-        registered.insert(0, function) if first else registered.append(function)
+        if function not in registered:
+            registered.insert(0, function) if first else registered.append(function)
         return function
 
     return register

@@ -1,6 +1,7 @@
-"""Imports every service module so that their checks are registered with the guard; the
-person-field check is registered last (it checks what the others set), the value check
-first (the others may then rely on well-formed values)."""
+"""Imports every service module so that their checks are registered with the guard.
+`register()`, called by create_app once every feature's checks are in (the rules' too),
+adds the value check first (the others may then rely on well-formed values) and the
+person-field check last (it checks what the others set)."""
 
 from app.services import (  # noqa: F401
     client,
@@ -10,12 +11,13 @@ from app.services import (  # noqa: F401
     interaction,
     invoice,
     people,
-    rule_definition,
     survey,
     task,
     values,
     working_calendar,
 )
 
-people.register()
-values.register()
+
+def register() -> None:
+    people.register()
+    values.register()

@@ -10,7 +10,8 @@ from app.core.entities import ENTITIES as REGISTRY
 from app.core.labels import FIELD_LABELS
 from app.extensions import db
 from app.models.choices import RunStatus
-from app.services.rule_catalogue import ENTITIES
+from app.rules.catalogue import ENTITIES
+from app.rules.preview import history, preview
 from app.views.base import QmsModelView, ReadOnlyView
 from app.views.formatters import translated
 from app.views.rule_editor import (
@@ -20,7 +21,7 @@ from app.views.rule_editor import (
     describe_trigger,
     entity_label,
 )
-from jobs.rule_preview import history, preview, sweep_health
+from jobs.health import sweep_health
 
 
 class FollowUpRuleView(QmsModelView):

@@ -7,7 +7,7 @@ from flask_login import current_user
 from app.extensions import db
 from app.models import Client, Task
 from app.models.choices import TaskStatus
-from jobs.rule_preview import sweep_health
+from jobs.health import sweep_health
 
 HOME_ROWS = 10
 

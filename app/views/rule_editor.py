@@ -19,8 +19,8 @@ from app.models.choices import (
     TimeBasis,
     TriggerKind,
 )
-from app.services.rule_catalogue import ENTITIES
-from app.services.rule_definition import ANCHORS, KPIS, OPS, UNITS
+from app.rules.catalogue import ENTITIES
+from app.rules.definition import ANCHORS, KPIS, OPS, UNITS
 
 OP_LABELS = {
     "eq": _("is"),

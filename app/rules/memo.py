@@ -21,7 +21,7 @@ from sqlalchemy.sql.util import find_tables
 
 from app import models as m
 from app.models.choices import TriggerKind
-from jobs.rule_query import HORIZON, THRESHOLD, due_ids
+from app.rules.query import HORIZON, THRESHOLD, due_ids
 
 # Audited changes of these tables also rewrite derived columns of others, which write no
 # audit row of their own: a card's completeness (app/services/client.py) and a response's

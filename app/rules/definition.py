@@ -19,9 +19,9 @@ from app.models.choices import (
     TimeBasis,
     TriggerKind,
 )
+from app.rules.catalogue import ENTITIES, Field
 from app.services import guard
 from app.services.errors import DomainError
-from app.services.rule_catalogue import ENTITIES, Field
 
 OPS = ("eq", "ne", "in", "not_in", "is_null", "not_null", "lt", "lte", "gt", "gte")
 UNITS = ("days", "hours", "minutes")

@@ -17,13 +17,12 @@ from app import models as m
 from app.core.clock import business_now
 from app.extensions import db
 from app.models.choices import RuleAction, RunStatus, TriggerKind
-from app.services import audit, working_time
-from app.services.rule_catalogue import ENTITIES
-from jobs import rule_actions as actions
-from jobs import rule_memo as memo
-from jobs.mail import deliver_pending
-from jobs.rule_kpi import run_kpi_rule
-from jobs.rule_query import (
+from app.rules import actions as actions
+from app.rules import memo as memo
+from app.rules.catalogue import ENTITIES
+from app.rules.kpi import run_kpi_rule
+from app.rules.mail import deliver_pending
+from app.rules.query import (
     conditions,
     details,
     due_ids,
@@ -31,6 +30,7 @@ from jobs.rule_query import (
     rule_period,
     too_old_ids,
 )
+from app.services import audit, working_time
 
 log = logging.getLogger(__name__)
 PEOPLE_ACTIONS = (RuleAction.create_task, RuleAction.escalate, RuleAction.notify)
@@ -130,7 +130,7 @@ def run_in_transaction(rule, as_of: dt.datetime, calendar, since=None) -> dict:
 def evaluate_all(app, rules, as_of: dt.datetime, calendar, memory: tuple) -> dict:
     """Each rule's result. A rule whose answer cannot have changed since the last sweep is
     not run again, and one whose threshold moved over unchanged data looks only at the
-    records it passed (jobs/rule_memo.py; `memory`: the audit position, the previous
+    records it passed (app/rules/memo.py; `memory`: the audit position, the previous
     results and the tables changed since, read before the sweep starts). Rules are
     independent, each in its own transaction,
     so with several workers they run side by side on threads: the database does most of

@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 from app import models as m
 from app.models.choices import OncePer, Schedule, TimeBasis, TriggerKind
-from app.services.rule_catalogue import ENTITIES
-from app.services.rule_definition import parse_value, period_start, resolve
+from app.rules.catalogue import ENTITIES
+from app.rules.definition import parse_value, period_start, resolve
 from app.services.working_time import Calendar
 
 COMPARISONS = {
@@ -184,7 +184,7 @@ def due_ids(rule, as_of: dt.datetime, calendar: Calendar, since=None) -> sa.Sele
     """Ids of the records an `after` rule is due for and has not yet fired for in this
     period, within its horizon, in order. Only ids: the few found are then read in detail
     by `details`. `since`: only the records whose trigger value is later (the rest were
-    evaluated over the same data before; jobs/rule_memo.py)."""
+    evaluated over the same data before; app/rules/memo.py)."""
     query = _unfired(rule, as_of, calendar, since)
     earliest = horizon(rule, as_of, calendar)
     if earliest is None:

@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 from app import models as m
 from app.models.choices import InvoiceStatus, RuleAction, SurveyScope
-from app.services.rule_definition import period_start
-from jobs import rule_actions as actions
+from app.rules import actions as actions
+from app.rules.definition import period_start
 
 TRAILING = dt.timedelta(days=365)
 # The record id of a KPI rule's firing that marks "evaluated today" (scopes are ids ≥ 0).

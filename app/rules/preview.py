@@ -6,16 +6,14 @@ from __future__ import annotations
 import datetime as dt
 
 import sqlalchemy as sa
-from flask import current_app
 
 from app import models as m
-from app.core.clock import business_now, business_zone
-from app.models.choices import RunStatus, TriggerKind
+from app.core.clock import business_now
+from app.models.choices import TriggerKind
+from app.rules.catalogue import ENTITIES
+from app.rules.kpi import changes
+from app.rules.query import details, due_ids, horizon, periodic_due, rule_period, too_old_ids
 from app.services import working_time
-from app.services.rule_catalogue import ENTITIES
-from jobs.rule_kpi import changes
-from jobs.rule_query import details, due_ids, horizon, periodic_due, rule_period, too_old_ids
-from jobs.schedule import stall_cause
 
 PREVIEW_ROWS = 100
 HISTORY_RUNS = 30
@@ -97,42 +95,3 @@ def history(session, rule) -> list[dict]:
             }
         )
     return entries[:HISTORY_RUNS]
-
-
-def sweep_health(session, now: dt.datetime | None = None) -> dict:
-    """The last successful sweep, whether it is older than two sweep intervals, and how
-    many follow-ups of the last hour found nobody by their rule's assignment."""
-    now = now or business_now()
-    interval = current_app.config["RULES_SWEEP_SECONDS"]
-    # The newest successful runs (about an hour's), read backwards along the primary key:
-    # max() over finished_at scanned every run ever recorded on each home page. A run
-    # started earlier can finish later only by the length of one sweep.
-    runs = session.execute(
-        sa.select(m.RuleRun.finished_at, m.RuleRun.results)
-        .where(m.RuleRun.status == RunStatus.succeeded)
-        .order_by(m.RuleRun.id.desc())
-        .limit(max(1, 3600 // interval))
-    ).all()
-    last = runs[0].finished_at if runs else None
-    stale = last is None or now - last > dt.timedelta(seconds=2 * interval)
-    health = {"last_success": last, "stale": stale, "interval": interval}
-    # Follow-ups whose rule found nobody to give them to went to the fallback: say so for
-    # an hour (a later sweep that has nothing new to do would hide it at once).
-    unassigned = {}
-    for run in runs:
-        for code, result in (run.results or {}).items():
-            if isinstance(result, dict) and result.get("unassigned"):
-                unassigned[code] = unassigned.get(code, 0) + result["unassigned"]
-    if unassigned:
-        health["unassigned"] = sum(unassigned.values())
-        health["unassigned_rules"] = sorted(unassigned)
-        health["fallback_role"] = current_app.config["RULES_FALLBACK_ROLE"]
-    if stale:
-        health["cause"], error = stall_cause(current_app.config)
-        if error:
-            health["stopped_at"] = (
-                dt.datetime.fromisoformat(error["at"])
-                .astimezone(business_zone())
-                .replace(tzinfo=None)
-            )
-    return health
