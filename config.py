@@ -74,7 +74,7 @@ AUTH_RATE_LIMIT = "10 per minute"
 # Failed sign-ins per user name, from any address, before that name is locked for the rest
 # of the window.
 AUTH_ACCOUNT_LIMIT = "10 per 15 minutes"
-# Passwords of the screens and the command line: app/security/passwords.py.
+# Passwords of the screens and the command line: app/web/security/passwords.py.
 FAB_PASSWORD_COMPLEXITY_ENABLED = True
 # None: the app's Redis (REDIS_URL, else the embedded server's socket).
 RATELIMIT_STORAGE_URI = None
@@ -89,10 +89,10 @@ FAB_UPDATE_PERMS = False
 FAB_ADD_SECURITY_API = False
 FAB_API_SWAGGER_UI = True
 FAB_API_MAX_PAGE_SIZE = 500
-FAB_INDEX_VIEW = "app.views.home.HomeView"
+FAB_INDEX_VIEW = "app.web.views.home.HomeView"
 # FAB's layout with our style sheet (app/templates/qms_layout.html).
 FAB_BASE_TEMPLATE = "qms_layout.html"
-FAB_SECURITY_MANAGER_CLASS = "app.security.manager.QmsSecurityManager"
+FAB_SECURITY_MANAGER_CLASS = "app.web.security.manager.QmsSecurityManager"
 
 BABEL_DEFAULT_LOCALE = "en"
 BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "app" / "translations")
@@ -103,7 +103,7 @@ LANGUAGES = {
 }
 
 WTF_CSRF_ENABLED = True
-# The check runs in app/security/csrf.py (screens and the API's session callers alike).
+# The check runs in app/web/security/csrf.py (screens and the API's session callers alike).
 WTF_CSRF_CHECK_DEFAULT = False
 # A token lives as long as the session: a form left open for an hour still saves.
 WTF_CSRF_TIME_LIMIT = None
@@ -160,6 +160,6 @@ ENVIRONMENT = {
     "QMS_MAX_REQUEST_MB": ("MAX_CONTENT_LENGTH", lambda value: int(float(value) * 1024 * 1024)),
 }
 
-# Count list rows over the base table only (see app/views/datamodel.py); False restores
+# Count list rows over the base table only (see app/web/views/datamodel.py); False restores
 # FAB's count over the joined sub-select, for comparison in bench/list_latency.py.
 FAST_LIST_COUNT = True

@@ -103,7 +103,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.config.update(_environment_settings())
     app.config.update(overrides or {})
     _check_secret_key(app)
-    from app.security.passwords import check as password_policy
+    from app.web.security.passwords import check as password_policy
 
     app.config.setdefault("FAB_PASSWORD_COMPLEXITY_VALIDATOR", password_policy)
     if not app.config.get("RATELIMIT_STORAGE_URI"):
@@ -124,14 +124,14 @@ def create_app(overrides: dict | None = None) -> Flask:
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         Path(app.config["SQLALCHEMY_DATABASE_URI"][10:]).parent.mkdir(parents=True, exist_ok=True)
 
-    from app import models  # noqa: F401  (registers the tables on Model.metadata)
-    from app.api import register_apis
     from app.cli import register_commands
+    from app.core import models  # noqa: F401  (registers the tables on Model.metadata)
+    from app.core.services import audit, guard, registry
     from app.rules import definition as rule_definition  # noqa: F401  (its checks)
-    from app.security import csrf as csrf_protection
-    from app.security import limits, login, sessions
-    from app.services import audit, guard, registry
-    from app.views import errors, register_views
+    from app.web.api import register_apis
+    from app.web.security import csrf as csrf_protection
+    from app.web.security import limits, login, sessions
+    from app.web.views import errors, register_views
 
     with app.app_context():
         db.init_app(app)
@@ -159,7 +159,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     csrf_protection.install(app)
     register_commands(app)
     app.after_request(_return_request_id)
-    from app.services.security_log import record_refusal
+    from app.core.services.security_log import record_refusal
 
     app.after_request(record_refusal)
     return app

@@ -158,7 +158,7 @@ def audit_group() -> None:
 @with_appcontext
 def audit_verify_command() -> None:
     """Recompute the hash chain; report the first broken link (exit status 1 if any)."""
-    from app.services.audit import verify
+    from app.core.services.audit import verify
 
     with db.engine.connect() as connection:
         result = verify(connection)
@@ -194,7 +194,7 @@ def main() -> None:
     )
     group.add_command(shell_command)
     group.add_command(routes_command)
-    from app.security.passwords import WeakPassword
+    from app.web.security.passwords import WeakPassword
 
     try:
         group(prog_name="qms")

@@ -8,9 +8,9 @@ from pathlib import Path
 
 from flask_migrate import upgrade
 
+from app.core.services.audit import seal_head
 from app.extensions import db
-from app.security.sync import sync_permissions_and_roles
-from app.services.audit import seal_head
+from app.web.security.sync import sync_permissions_and_roles
 from seeds.reference import load_reference_data
 from seeds.rules import load_default_rules
 

@@ -11,9 +11,9 @@ import threading
 import click
 import sqlalchemy as sa
 
+from app.core.models import Client
 from app.extensions import db
 from app.instance import ADMIN_USERNAME, admin_password, ensure_admin, initialise
-from app.models import Client
 
 WORKER_STOP_SECONDS = 10
 # Seconds before a worker that stopped is started again, growing up to the last.

@@ -81,7 +81,7 @@ def make_due(session, m, rules, as_of, invoices: int, inquiries: int) -> list[in
 def _redo(session, m, model, ids, values: dict, rule_ids: list[int]) -> None:
     """Set `values` on the records `ids` in chunks, with an audit row each (as the
     services write them), and forget the given rules' firings for them."""
-    from app.services import audit
+    from app.core.services import audit
 
     changes = {key: [None, audit.plain(value)] for key, value in values.items()}
     for start in range(0, len(ids), 10_000):
@@ -124,7 +124,7 @@ def settle(engine) -> None:
 
 def naive_invoice_rule(session, m, rule, ids, as_of) -> int:
     """The baseline: rule 2 as one would write it record by record with the ORM."""
-    from app.services import audit
+    from app.core.services import audit
 
     latest_issue = as_of.date() - dt.timedelta(days=2)
     acted = 0
@@ -170,7 +170,7 @@ def main() -> None:
     os.environ.setdefault("QMS_INSTANCE_DIR", str(Path("/tmp/qms-bench-instance")))
 
     from app import create_app
-    from app import models as m
+    from app.core import models as m
     from app.extensions import db
     from app.instance import initialise
     from app.rules.sweep import sweep, sweep_workers

@@ -161,7 +161,7 @@ export_audit_pack_command = _period_command(
 
 def _run(call, output: str, what: str) -> None:
     """Start the export; a refusal or an invalid period is reported in words."""
-    from app.services.errors import DomainError
+    from app.core.services.errors import DomainError
 
     try:
         job = call()

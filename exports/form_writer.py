@@ -16,9 +16,9 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from app.core import columns as c
+from app.core.models.choices import Choice
 from app.core.visible import condition_for
 from app.extensions import db
-from app.models.choices import Choice
 from exports.columns import Resolver
 from exports.forms import WIDTH, Form, model_of, text_in
 from exports.xlsx import DATE_FORMATS, NUMBER_FORMATS, literal

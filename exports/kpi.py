@@ -14,10 +14,10 @@ import pandas as pd
 import sqlalchemy as sa
 from flask_babel import gettext, lazy_gettext
 
-from app import models as m
+from app.core import models as m
+from app.core.models.choices import ComplaintStatus, InvoiceStatus
 from app.core.visible import condition_for
 from app.extensions import db
-from app.models.choices import ComplaintStatus, InvoiceStatus
 
 ACTIVITY_GOAL, PROFITABILITY_GOAL = 0.70, 0.30
 # The index of the one row for the whole company.

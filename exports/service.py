@@ -20,13 +20,13 @@ from flask_babel import force_locale, gettext
 
 from app.core.actor import ADMIN, acting, current_actor, role_names
 from app.core.clock import business_now
+from app.core.models import ExportJob
+from app.core.models.choices import ExportKind, ExportStatus
 from app.core.permissions import READ
+from app.core.services import security_log
+from app.core.services.errors import DomainError, NotAllowed
+from app.core.services.values import EARLIEST, LATEST
 from app.extensions import db
-from app.models import ExportJob
-from app.models.choices import ExportKind, ExportStatus
-from app.services import security_log
-from app.services.errors import DomainError, NotAllowed
-from app.services.values import EARLIEST, LATEST
 from exports.audit_pack import count_audit_pack, write_audit_pack
 from exports.forms import find_form, text_in
 from exports.register import (

@@ -19,7 +19,7 @@ import xlsxwriter
 from flask_babel import get_locale, gettext
 
 from app.core import columns as c
-from app.models.choices import Choice
+from app.core.models.choices import Choice
 
 # Rows of one Excel sheet.
 SHEET_ROWS = 1_048_576

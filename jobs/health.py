@@ -6,11 +6,11 @@ import datetime as dt
 import sqlalchemy as sa
 from flask import current_app
 
-from app import models as m
+from app.core import models as m
 from app.core.clock import business_now, business_zone
+from app.core.models import Client, Invoice, Task
+from app.core.models.choices import RunStatus
 from app.extensions import db
-from app.models import Client, Invoice, Task
-from app.models.choices import RunStatus
 from jobs.schedule import stall_cause
 
 

@@ -22,7 +22,7 @@ from app.core.actor import (
     SALES_MANAGER,
 )
 from app.core.domain import answer_due, complaint_number
-from app.models import (
+from app.core.models import (
     Branch,
     Client,
     Complaint,
@@ -42,12 +42,12 @@ from app.models import (
     SurveyResponse,
     Task,
 )
-from app.models.choices import AnswerType
-from app.services import audit, working_time
-from app.services.client import recompute_completeness
-from app.services.inquiry import answer_minutes
-from app.services.numbering import reserve
-from app.services.survey import STANDARD_QUESTIONNAIRE, recompute_scores
+from app.core.models.choices import AnswerType
+from app.core.services import audit, working_time
+from app.core.services.client import recompute_completeness
+from app.core.services.inquiry import answer_minutes
+from app.core.services.numbering import reserve
+from app.core.services.survey import STANDARD_QUESTIONNAIRE, recompute_scores
 from seeds.demo_rows import ClientRows
 
 CHUNK = 5_000

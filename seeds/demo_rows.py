@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from app.models import (
+from app.core.models import (
     Client,
     Complaint,
     Contact,
@@ -22,8 +22,8 @@ from app.models import (
     SurveyResponse,
     Task,
 )
-from app.models.base import search_key
-from app.models.choices import AnswerType
+from app.core.models.base import search_key
+from app.core.models.choices import AnswerType
 from seeds import names
 
 CURRENCY = {"ru": "RUB", "zh": "CNY", "en": "USD"}

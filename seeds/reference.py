@@ -2,12 +2,12 @@
 
 import sqlalchemy as sa
 
-from app.models import Branch, Department, Industry, Segment, Source
+from app.core.models import Branch, Department, Industry, Segment, Source
 
 
 def _(name: str) -> str:
     """Marks a name for translation: stored as written here (English), shown translated
-    (app/models/reference.py), so that each reader sees the list in their language."""
+    (app/core/models/reference.py), so that each reader sees the list in their language."""
     return name
 
 

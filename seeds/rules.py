@@ -8,8 +8,8 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _
 from flask_babel.speaklater import LazyString
 
-from app.models import FollowUpRule, WorkingCalendar
-from app.services import audit
+from app.core.models import FollowUpRule, WorkingCalendar
+from app.core.services import audit
 
 WORKING = "working"
 DEFAULT_RULES = [

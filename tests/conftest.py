@@ -199,7 +199,7 @@ def swept(as_of, *codes) -> dict:
 
 def rule_tasks(code: str) -> list:
     """The tasks the rule `code` created, oldest first."""
-    from app.models import Task
+    from app.core.models import Task
 
     query = sa.select(Task).where(Task.origin == f"rule:{code}").order_by(Task.id)
     return db.session.scalars(query).all()
@@ -209,7 +209,7 @@ def rule_tasks(code: str) -> list:
 def branch(ctx, users):
     """A branch headed by `head_of_sales` (the `_b` head has none), where that head and
     `sales_manager` work; `sales_manager_b` works in the next branch, which has no head."""
-    from app.models import Branch
+    from app.core.models import Branch
 
     record, other = db.session.query(Branch).order_by(Branch.id).limit(2).all()
     record.head_id = users["head_of_sales"].id
@@ -239,7 +239,7 @@ def as_user(ctx):
 @pytest.fixture
 def make(ctx):
     """Factories for valid records, committed through the services."""
-    from app import models
+    from app.core import models
 
     def client(owner=None, **fields):
         if fields.get("status") in ("active", "inactive") and "approved_at" not in fields:

@@ -14,9 +14,9 @@ import openpyxl
 from flask_appbuilder import Model
 
 from app.core.entities import ENTITIES
+from app.core.models.base import sa
+from app.core.models.reference import ReferenceData
 from app.core.registry import REFERENCE, Entity, MenuPlace
-from app.models.base import sa
-from app.models.reference import ReferenceData
 
 PASSWORD = "recipe-password-123"
 
@@ -46,9 +46,9 @@ ENTITIES.declare(
 
 def main(instance: Path) -> dict:
     from app import create_app
+    from app.core.models import AuditLog
     from app.extensions import db
     from app.instance import initialise
-    from app.models import AuditLog
 
     app = create_app(
         {

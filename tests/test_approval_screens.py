@@ -3,8 +3,8 @@ approval that reports each client."""
 
 from conftest import login
 
+from app.core.models import Client
 from app.extensions import db
-from app.models import Client
 
 
 def _flashes(browser) -> list[tuple[str, str]]:

@@ -7,9 +7,9 @@ import pytest
 import sqlalchemy as sa
 from conftest import api_client, login
 
+from app.core.models import AuditLog, Client
+from app.core.services import audit
 from app.extensions import db
-from app.models import AuditLog, Client
-from app.services import audit
 
 START = 0
 
@@ -175,7 +175,7 @@ def test_chain_digest_is_unchanged_from_the_json_module(text):
     import json
     from datetime import datetime
 
-    from app.services.audit import digest
+    from app.core.services.audit import digest
 
     row = {
         "seq": 12_345_678_901,
@@ -218,7 +218,7 @@ def test_a_forged_row_appended_with_a_correct_hash_breaks_the_seal(ctx, make, us
     the HMAC that only the key (outside the database) makes; verify says so and fails."""
     from datetime import datetime
 
-    from app.models.audit_log import AuditHead
+    from app.core.models.audit_log import AuditHead
 
     make.client(users["sales_manager"], name="Sealed")
     with db.engine.connect() as connection, connection.begin() as transaction:

@@ -150,8 +150,8 @@ def test_edit_and_delete_from_the_record_page(page, make, users):
     confirming (a POST with the CSRF token)."""
     from playwright.sync_api import expect
 
+    from app.core.models import Contact
     from app.extensions import db
-    from app.models import Contact
 
     client = make.client(users["sales_manager"])
     contact = Contact(client_id=client.id, full_name="Page Actions", position="Buyer")
@@ -177,8 +177,8 @@ def test_edit_and_delete_from_the_record_page(page, make, users):
 def test_the_contact_list_follows_the_chosen_client(page, make, users):
     """On a new complaint, choosing a client leaves only that client's contacts, named
     with their client; the page loads nothing from another origin."""
+    from app.core.models import Contact
     from app.extensions import db
-    from app.models import Contact
 
     ours = make.client(users["sales_manager"], name="Bluewater Industries 39")
     theirs = make.client(users["sales_manager"], name="Oakfield Supplies")
@@ -222,8 +222,8 @@ def test_date_boxes_keep_what_is_typed_and_offer_a_calendar(page, make, users):
 
     from playwright.sync_api import expect
 
+    from app.core.models import Inquiry
     from app.extensions import db
-    from app.models import Inquiry
 
     inquiry = Inquiry(
         received_at=datetime(2026, 12, 1, 1, 59, 13),
@@ -265,8 +265,8 @@ def test_a_rule_is_edited_in_the_structured_editor(page, ctx):
     import sqlalchemy as sa
     from playwright.sync_api import expect
 
+    from app.core.models import FollowUpRule
     from app.extensions import db
-    from app.models import FollowUpRule
 
     rule = db.session.scalars(sa.select(FollowUpRule).filter_by(code="invoice-decision-2d")).one()
     original = {part: getattr(rule, part) for part in ("trigger", "conditions", "action")}

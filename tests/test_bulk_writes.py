@@ -7,9 +7,9 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from app.core.models import AuditLog
+from app.core.services.audit import AUDITED
 from app.extensions import db
-from app.models import AuditLog
-from app.services.audit import AUDITED
 from seeds.demo import seed_demo
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,8 +29,8 @@ SEEDED = {
 }
 # (file, function) → (models written in bulk, why the trail stays whole)
 REVIEWED = {
-    ("app/services/client.py", "recompute_completeness"): ({"Client"}, "derived"),
-    ("app/services/survey.py", "recompute_scores"): ({"SurveyResponse"}, "derived"),
+    ("app/core/services/client.py", "recompute_completeness"): ({"Client"}, "derived"),
+    ("app/core/services/survey.py", "recompute_scores"): ({"SurveyResponse"}, "derived"),
     ("seeds/demo.py", "_seed_demo"): (SEEDED, "appends"),
     # The rule engine's tasks and guarded status / flag updates.
     ("app/rules/actions.py", "create_tasks"): ({"Task"}, "appends"),

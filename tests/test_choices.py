@@ -8,8 +8,8 @@ from flask import Flask
 from flask_babel import Babel, force_locale
 from flask_babel import lazy_gettext as _
 
-from app.models import choices
-from app.models.choices import Choice, InquiryStatus, TaskStatus
+from app.core.models import choices
+from app.core.models.choices import Choice, InquiryStatus, TaskStatus
 
 ENUMS = [
     enum

@@ -2,10 +2,10 @@
 
 import pytest
 
+from app.core.models import Client, Contact, Industry, Source
+from app.core.services import client as client_service
+from app.core.services.errors import DomainError, NotAllowed
 from app.extensions import db
-from app.models import Client, Contact, Industry, Source
-from app.services import client as client_service
-from app.services.errors import DomainError, NotAllowed
 
 
 def test_first_time_client_is_new_and_owned_by_its_creator(users, as_user):

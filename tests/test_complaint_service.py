@@ -2,11 +2,11 @@
 
 import pytest
 
+from app.core.models import Complaint, CorrectiveAction, Department
+from app.core.models.choices import ComplaintStatus as S
+from app.core.models.choices import CorrectiveActionStatus
+from app.core.services.errors import DomainError
 from app.extensions import db
-from app.models import Complaint, CorrectiveAction, Department
-from app.models.choices import ComplaintStatus as S
-from app.models.choices import CorrectiveActionStatus
-from app.services.errors import DomainError
 
 
 @pytest.fixture
@@ -134,8 +134,8 @@ def test_an_action_added_after_resolution_holds_the_closure(complaint, users):
 def test_the_department_reports_done_and_quality_verifies(complaint, users, as_user):
     """Customer service writes an action and reports it done, but may not verify it;
     quality's check verifies an effective action and sends an ineffective one back."""
-    from app.services.corrective_action import verify
-    from app.services.errors import NotAllowed
+    from app.core.services.corrective_action import verify
+    from app.core.services.errors import NotAllowed
 
     action = _acted_on(complaint, users, CorrectiveActionStatus.open)
     with as_user(users["customer_service"]):
@@ -184,7 +184,7 @@ def test_a_status_given_as_text_is_refused_in_words(complaint, status):
 def test_a_new_complaint_refuses_another_clients_contact(make, users, linked_as):
     """On create as on edit: the complaint's contact must be one of its client's (set as
     objects, as the screens do, or as ids, as the API does)."""
-    from app.models import Contact
+    from app.core.models import Contact
 
     ours = make.client(users["sales_manager"], name="Ours")
     theirs = make.client(users["sales_manager"], name="Theirs")

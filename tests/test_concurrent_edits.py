@@ -6,9 +6,9 @@ import re
 import sqlalchemy as sa
 from conftest import api_client, login
 
+from app.core.models import Client
+from app.core.services.errors import StaleEdit
 from app.extensions import db
-from app.models import Client
-from app.services.errors import StaleEdit
 
 
 def test_api_second_save_of_the_same_version_is_a_409(app, make, users, branch):

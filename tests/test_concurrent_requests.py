@@ -13,9 +13,9 @@ import requests
 import sqlalchemy as sa
 from conftest import PASSWORD
 
+from app.core.models import AuditLog, Client, Contact, Industry
+from app.core.services.audit import verify
 from app.extensions import db
-from app.models import AuditLog, Client, Contact, Industry
-from app.services.audit import verify
 
 pytestmark = pytest.mark.process
 
@@ -249,8 +249,8 @@ def test_two_requests_at_once_never_share_a_schema_or_filters(app, kind, attribu
     """Two requests in flight on two threads read their own copy of what FAB keeps on the
     view (schemas a load() writes into, the search's active filters); one request's
     filters are not seen by the other, and a request keeps its copy throughout."""
-    from app.api.client import ClientApi
-    from app.views.client import ClientView
+    from app.web.api.client import ClientApi
+    from app.web.views.client import ClientView
 
     wanted = ClientApi if kind == "api" else ClientView
     view = next(each for each in app.appbuilder.baseviews if type(each) is wanted)

@@ -4,9 +4,9 @@ done; quality checks their effectiveness with Check effectiveness."""
 from conftest import api_client, login
 
 from app.core.clock import business_today
+from app.core.models import Complaint, CorrectiveAction
+from app.core.models.choices import CorrectiveActionStatus
 from app.extensions import db
-from app.models import Complaint, CorrectiveAction
-from app.models.choices import CorrectiveActionStatus
 
 
 def _done_action(make, users) -> CorrectiveAction:

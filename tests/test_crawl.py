@@ -21,8 +21,8 @@ import pytest
 from browser_support import Watch, launch, log_in, shot
 from conftest import PASSWORD, build_test_app, login, serving
 
+from app.core.models import choices
 from app.extensions import db
-from app.models import choices
 
 LANGUAGES = ("en", "ru", "zh")
 DEMO_USERS = {

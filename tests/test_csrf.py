@@ -9,8 +9,8 @@ import sqlalchemy as sa
 from conftest import PASSWORD, api_token
 
 from app import create_app
+from app.core.models import Client, SecurityEvent
 from app.extensions import db
-from app.models import Client, SecurityEvent
 
 MISSING = 999_999
 EVIL = "https://evil.example"

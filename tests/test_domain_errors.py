@@ -6,11 +6,11 @@ import sqlalchemy as sa
 from conftest import api_client, login
 from sqlalchemy.orm import Session
 
+from app.core.models import Client, Invoice
+from app.core.models.choices import InvoiceStatus
+from app.core.services import guard
+from app.core.services.errors import DomainError
 from app.extensions import connection_sessions, db
-from app.models import Client, Invoice
-from app.models.choices import InvoiceStatus
-from app.services import guard
-from app.services.errors import DomainError
 
 
 def test_form_keeps_input_and_shows_the_domain_error(app, make, users):

@@ -17,8 +17,8 @@ from conftest import PASSWORD, build_test_app
 
 from app.core import registry
 from app.core.entities import ENTITIES
+from app.core.models import Branch, ExportJob, Notification
 from app.extensions import db
-from app.models import Branch, ExportJob, Notification
 
 # key: (path from the record to its client, person field that makes it theirs too)
 OWNERS = {

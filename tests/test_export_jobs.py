@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 from conftest import ROLE_NAMES, api_client, login, username_for
 
-from app import models
+from app.core import models
 from app.extensions import db
 from jobs import connection as redis_connection
 from jobs.worker import run_worker

@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 from conftest import api_client, login
 
-from app import models
+from app.core import models
 from app.extensions import db
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

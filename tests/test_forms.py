@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 from conftest import login
 
-from app import models
+from app.core import models
 from app.extensions import db
 
 FORMS = Path(__file__).resolve().parent.parent / "exports" / "forms"

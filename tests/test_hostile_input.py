@@ -9,9 +9,9 @@ import sqlalchemy as sa
 from conftest import api_client, login
 from marshmallow_sqlalchemy.fields import Related
 
-from app import models
-from app.api import APIS
+from app.core import models
 from app.extensions import db
+from app.web.api import APIS
 
 HUGE = 10**30
 
@@ -258,7 +258,7 @@ def test_a_server_error_is_logged_with_the_request_id_the_answer_gives(
 ):
     """An unexpected error answers 500 with a reference (the request id) and no detail,
     and the log has a line with the same id and the traceback."""
-    from app.services import client as client_service
+    from app.core.services import client as client_service
 
     def broken(*args, **kwargs):
         raise RuntimeError("secret internal detail")
@@ -299,7 +299,7 @@ def test_the_specs_text_pattern_says_what_the_check_refuses(multiline):
     value check does (every character of the first planes but surrogates)."""
     import re
 
-    from app.services.values import TEXT_PATTERN, text_problem
+    from app.core.services.values import TEXT_PATTERN, text_problem
 
     pattern = re.compile(TEXT_PATTERN[multiline])
     for code in [*range(0x3000), *range(0xE000, 0x10000)]:

@@ -5,10 +5,10 @@ from decimal import Decimal
 
 import pytest
 
+from app.core.models import Client, Invoice, Payment
+from app.core.models.choices import ClientStatus, InvoiceStatus
+from app.core.services.errors import DomainError, NotAllowed
 from app.extensions import db
-from app.models import Client, Invoice, Payment
-from app.models.choices import ClientStatus, InvoiceStatus
-from app.services.errors import DomainError, NotAllowed
 
 
 def test_new_invoice_starts_as_draft_with_default_currency(make, users):

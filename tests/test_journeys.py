@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 from browser_support import Watch, launch, log_in, shot
 
-from app import models
+from app.core import models
 from app.core.clock import business_today
 from app.extensions import db
 

@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 from conftest import ROLE_NAMES, login, username_for
 
-from app import models
+from app.core import models
 from app.core.roles import ROLES
 from app.extensions import db
 from jobs import connection as redis_connection

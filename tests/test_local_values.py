@@ -10,9 +10,9 @@ from conftest import login
 from flask import session
 from flask_babel import refresh
 
+from app.core.models import Inquiry, Invoice
 from app.extensions import db
-from app.models import Inquiry, Invoice
-from app.views import local_values as local
+from app.web.views import local_values as local
 
 
 @contextmanager

@@ -19,8 +19,8 @@ def test_export_jobs_move_from_screen_classes_to_entity_keys_and_back(ctx):
     back on downgrade; other exports keep their parameters."""
     from flask_migrate import downgrade, upgrade
 
-    from app.models import ExportJob
-    from app.models.choices import ExportKind
+    from app.core.models import ExportJob
+    from app.core.models.choices import ExportKind
 
     stored = {
         "invoice": {"entity": "invoice", "variant": "", "filters": [], "order": []},

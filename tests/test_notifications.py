@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 from conftest import api_client, login
 
-from app import models
+from app.core import models
 from app.extensions import db, mail
 from app.rules.sweep import sweep
 

@@ -2,7 +2,7 @@
 
 from conftest import api_client, login
 
-from app.api import APIS
+from app.web.api import APIS
 
 
 def test_openapi_spec_lists_every_resource(app, ctx):

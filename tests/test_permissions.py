@@ -4,10 +4,10 @@ data in app/core/roles.py is what the server enforces."""
 import pytest
 from conftest import ROLE_NAMES, api_token, login, username_for
 
-from app.api import APIS
 from app.core.permissions import METHOD_PERMISSIONS, VERIFY, WRITE
 from app.core.roles import ROLES, holders
-from app.views import VIEWS
+from app.web.api import APIS
+from app.web.views import VIEWS
 
 MISSING = 999_999
 # (FAB method, HTTP method, path under the view's route base)
@@ -131,7 +131,7 @@ def test_roles_doc_is_generated_from_the_data():
 @pytest.mark.parametrize("role", WHO, ids=_id)
 def test_approve_permission(app, tokens, browsers, role):
     """Approving a prospect (API endpoint and list action) is for Admin and Head of Sales."""
-    from app.views.client import ClientView
+    from app.web.views.client import ClientView
 
     headers = {"Authorization": f"Bearer {tokens[role]}"} if role else {}
     response = app.test_client().post(f"/api/v1/client/{MISSING}/approve", headers=headers)
@@ -150,7 +150,7 @@ def test_approve_permission(app, tokens, browsers, role):
 def test_verify_permission(app, tokens, browsers, role):
     """Checking a corrective action's effectiveness (API endpoint and screen) is for Admin
     and quality."""
-    from app.views.complaint import CorrectiveActionView
+    from app.web.views.complaint import CorrectiveActionView
 
     headers = {"Authorization": f"Bearer {tokens[role]}"} if role else {}
     response = app.test_client().post(

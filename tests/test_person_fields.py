@@ -8,11 +8,11 @@ from decimal import Decimal
 import pytest
 from conftest import ROLE_NAMES, api_client, username_for
 
-from app import models
+from app.core import models
 from app.core.permissions import WRITE
 from app.core.roles import PERSON_FIELDS, ROLES
+from app.core.services.errors import DomainError, NotAllowed
 from app.extensions import db
-from app.services.errors import DomainError, NotAllowed
 
 # The people who may be named: two users of every role (the `_b` manager works in another
 # branch, the `_b` head heads none).
@@ -214,7 +214,7 @@ def test_client_lifecycle_needs_approval_first_and_follows_its_table(make, users
         with pytest.raises(DomainError, match="approved"):
             db.session.commit()
     with as_user(users["head_of_sales"]):
-        from app.services import client as client_service
+        from app.core.services import client as client_service
 
         client_service.approve(db.session.get(models.Client, client_id))
         db.session.commit()

@@ -60,7 +60,7 @@ def test_the_users_list_reads_as_words(app, users):
 def test_the_audit_trail_names_kinds_of_record_and_the_system(app, make, users):
     """The quality officer's audit trail shows the kind of record ("Client", not the
     table "client") and a rule's changes as the system's."""
-    from app.services import audit
+    from app.core.services import audit
 
     with audit.recorded_as("rule:client-card-incomplete"):
         make.client(users["sales_manager"], name="Trail LLC")
@@ -121,7 +121,7 @@ def test_a_record_page_has_edit_and_delete_where_permitted(app, make, users):
 
 def test_after_a_save_the_saved_record_is_shown(app, make, users):
     """Saving a new or edited record lands on its page, whatever page came before."""
-    from app.models import Client
+    from app.core.models import Client
 
     browser = app.test_client()
     login(browser, "sales_manager")
@@ -151,7 +151,7 @@ def test_inquiries_past_their_deadline_stand_out_and_keep_their_answer(app, make
     answer down answers it (the clock stops) and the answer is kept."""
     from datetime import datetime
 
-    from app.models import Inquiry
+    from app.core.models import Inquiry
 
     late = Inquiry(contact_name="A", subject="Late one", received_at=datetime(2026, 11, 2, 10))
     db.session.add(late)

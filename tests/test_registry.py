@@ -10,7 +10,7 @@ from app.core import registry
 from app.core.entities import CATEGORIES, ENTITIES, INTERNAL_TABLES
 from app.core.registry import Entity
 from app.core.roles import ROLES
-from app.services.audit import AUDITED
+from app.core.services.audit import AUDITED
 
 KEYS = [entity.key for entity in ENTITIES]
 # FAB's own tables (users, roles, permissions) are the security layer's, not entities.
@@ -77,7 +77,7 @@ def test_every_process_entity_is_granted_and_audited():
 
 def test_a_key_that_is_not_the_table_name_is_refused():
     """Declaring an entity under a key other than its table name fails at once."""
-    from app.models import Client
+    from app.core.models import Client
 
     with pytest.raises(ValueError, match="table name"):
         Entity("customer", Client, "Client", "Clients")

@@ -6,8 +6,8 @@ import re
 import sqlalchemy as sa
 from conftest import login
 
+from app.core.models import Contact
 from app.extensions import db
-from app.models import Contact
 
 
 def _options(page: str, field: str) -> list[tuple[str, str]]:

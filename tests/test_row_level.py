@@ -6,8 +6,8 @@ import re
 import pytest
 from conftest import api_client, login
 
+from app.core.models import Client
 from app.extensions import db
-from app.models import Client
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from conftest import rule_tasks, swept
 from flask_appbuilder.security.sqla.models import Role, User
 
-from app import models
+from app.core import models
 from app.extensions import db
 
 

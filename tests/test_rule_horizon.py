@@ -7,9 +7,9 @@ import pytest
 import sqlalchemy as sa
 from conftest import rule_tasks, swept
 
-from app import models
+from app.core import models
+from app.core.services.errors import DomainError
 from app.extensions import db
-from app.services.errors import DomainError
 
 CODES = ("invoice-decision-2d", "invoice-reject-15d")
 

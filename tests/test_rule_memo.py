@@ -9,7 +9,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from conftest import rule_tasks, swept
 
-from app import models
+from app.core import models
 from app.extensions import db
 
 INVOICE_RULE = "invoice-decision-2d"
@@ -107,7 +107,7 @@ def test_failed_evaluation_is_followed_by_a_full_one(make, users):
     make.invoice(client, "INV-E1", issued_on=date(2026, 11, 1))
     result = _result(datetime(2026, 11, 5, 10, 0))
     rule = db.session.query(models.FollowUpRule).filter_by(code=INVOICE_RULE).one()
-    from app.services import working_time
+    from app.core.services import working_time
 
     calendar = working_time.load(db.session, around=date(2026, 11, 5))
     now = rule_memo.mark(rule, datetime(2026, 11, 6, 10), calendar, db.engine, 0)
@@ -124,7 +124,7 @@ def test_derived_column_change_counts_as_a_change_of_its_table(make, users):
     from datetime import timedelta
 
     from app.core.clock import business_now
-    from app.services import working_time
+    from app.core.services import working_time
 
     code = "client-card-incomplete"
     industry, source = models.Industry(name="Memo industry"), models.Source(name="Memo source")

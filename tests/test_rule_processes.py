@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from app import models
+from app.core import models
 from app.extensions import db
 from app.rules.sweep import sweep
 

@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 from conftest import ROLE_NAMES, api_client, login, username_for
 
-from app import models
+from app.core import models
 from app.core.clock import business_now
 from app.extensions import db
 from app.rules.sweep import sweep

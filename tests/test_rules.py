@@ -8,10 +8,10 @@ import pytest
 import sqlalchemy as sa
 from conftest import api_client, rule_tasks, swept
 
-from app import models
+from app.core import models
+from app.core.services.working_time import Calendar
 from app.extensions import db
 from app.rules.sweep import sweep
-from app.services.working_time import Calendar
 
 FRIDAY = datetime(2026, 11, 20, 17, 50)
 

@@ -16,8 +16,8 @@ import pytest
 import sqlalchemy as sa
 from conftest import login
 
+from app.core.models import RuleRun
 from app.extensions import db
-from app.models import RuleRun
 from jobs import connection as redis_connection
 from jobs import schedule
 

@@ -173,7 +173,7 @@ def test_foreign_keys_are_enforced_on_sqlite_too(ctx, make, users):
 def _events(**where):
     import sqlalchemy as sa
 
-    from app.models import SecurityEvent
+    from app.core.models import SecurityEvent
 
     statement = sa.select(SecurityEvent).order_by(SecurityEvent.id.desc()).limit(5)
     for key, value in where.items():
@@ -431,7 +431,7 @@ def test_password_policy_on_the_command_line(ctx):
     """`qms fab create-user` with a weak password creates nobody and says why."""
     from flask_appbuilder.cli import fab
 
-    from app.security.passwords import WeakPassword
+    from app.web.security.passwords import WeakPassword
 
     result = ctx.test_cli_runner().invoke(
         fab,

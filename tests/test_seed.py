@@ -8,8 +8,7 @@ from conftest import ENTITY_TABLES
 
 from app.core.actor import acting
 from app.core.domain import answer_due, complaint_number
-from app.extensions import db
-from app.models import (
+from app.core.models import (
     Client,
     Complaint,
     Contact,
@@ -24,10 +23,11 @@ from app.models import (
     SurveyResponse,
     Task,
 )
-from app.services import guard, working_time
-from app.services.client import completeness_expression
-from app.services.inquiry import answer_minutes
-from app.services.survey import score_expression
+from app.core.services import guard, working_time
+from app.core.services.client import completeness_expression
+from app.core.services.inquiry import answer_minutes
+from app.core.services.survey import score_expression
+from app.extensions import db
 from seeds.demo import seed_demo
 
 AS_OF = date(2026, 6, 15)

@@ -45,7 +45,7 @@ def test_import_contracts():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-# FAB's methods that app/views/saving.py follows, by the digest of their source in the
+# FAB's methods that app/web/views/saving.py follows, by the digest of their source in the
 # version it was written against: an upgrade that changes them fails here, to be compared.
 FOLLOWED_FAB_METHODS = {"_add": "a025a0c68594773e", "_edit": "d761e7bd3d3ff992"}
 
@@ -55,5 +55,5 @@ def test_copied_fab_methods_are_those_followed(name):
     """FAB's _add and _edit are still the ones KeepsFormOnError follows."""
     source = inspect.getsource(getattr(BaseCRUDView, name)).encode()
     assert hashlib.sha256(source).hexdigest()[:16] == FOLLOWED_FAB_METHODS[name], (
-        f"FAB's {name} changed: compare it with app/views/saving.py and update the digest"
+        f"FAB's {name} changed: compare it with app/web/views/saving.py and update the digest"
     )

@@ -4,11 +4,11 @@ from datetime import date
 
 import pytest
 
+from app.core.models import Survey, SurveyQuestion, SurveyResponse
+from app.core.models.choices import AnswerType, SurveyKind, SurveyScope, SurveyStatus
+from app.core.services import guard
+from app.core.services.errors import DomainError
 from app.extensions import db
-from app.models import Survey, SurveyQuestion, SurveyResponse
-from app.models.choices import AnswerType, SurveyKind, SurveyScope, SurveyStatus
-from app.services import guard
-from app.services.errors import DomainError
 
 
 def test_questions_are_fixed_once_a_survey_has_responses(make, users):

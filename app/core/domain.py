@@ -8,7 +8,7 @@ from typing import Protocol
 
 
 class WorkingTime(Protocol):
-    """What the answer deadline needs of a working calendar (app/services/working_time.py)."""
+    """What the answer deadline needs of a working calendar (app/core/services/working_time.py)."""
 
     def add(self, start: dt.datetime, minutes: float) -> dt.datetime: ...
 

@@ -103,7 +103,7 @@ def _writers(entity: str) -> tuple[str, ...]:
 
 
 # Who may be named in a record's person field: the roles that do that work. Whom a given
-# user may name among them is their reach (app/services/people.py). Admin is not staff.
+# user may name among them is their reach (app/core/services/people.py). Admin is not staff.
 PERSON_FIELDS: dict[tuple[str, str], tuple[str, ...]] = {
     ("Client", "owner"): (SALES_MANAGER, HEAD_OF_SALES),
     ("Invoice", "owner"): (SALES_MANAGER, HEAD_OF_SALES),
@@ -145,7 +145,7 @@ COMMON = [
 
 
 def permissions_of(role: str, menu: Iterable[tuple[Any, Any]]) -> set[tuple[str, str]]:
-    """(permission, view menu) pairs for a role; `menu` is app.views.menu(), the (screen,
+    """(permission, view menu) pairs for a role; `menu` is app.web.views.menu(), the (screen,
     place) pairs whose entries the role may open."""
     pairs = set(COMMON)
     grants = ROLES[role]

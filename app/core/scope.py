@@ -20,7 +20,7 @@ from app.core.actor import (
     SALES_MANAGER,
     role_names,
 )
-from app.models import Branch, Client
+from app.core.models import Branch, Client
 
 Condition = sa.ColumnElement[bool]
 # actor -> the condition on the rows the actor sees; None: every row.

@@ -10,14 +10,14 @@ from flask_appbuilder.security.sqla.models import Role, User
 from flask_babel import gettext
 from sqlalchemy.dialects import postgresql, sqlite
 
-from app import models as m
+from app.core import models as m
+from app.core.models.choices import OncePer, SurveyKind, SurveyScope, SurveyStatus, TaskStatus
+from app.core.services import audit, bulk
+from app.core.services.survey import STANDARD_QUESTIONNAIRE
 from app.extensions import connection_sessions
-from app.models.choices import OncePer, SurveyKind, SurveyScope, SurveyStatus, TaskStatus
 from app.rules.catalogue import ENTITIES
 from app.rules.definition import PLACEHOLDER, period_start
 from app.rules.query import SCHEDULE_UNITS, due_at
-from app.services import audit, bulk
-from app.services.survey import STANDARD_QUESTIONNAIRE
 
 # A rule's task as its audit row records it (with due_at).
 AUDITED_TASK_FIELDS = ("title", "assignee_id", "status", "origin", "client_id")

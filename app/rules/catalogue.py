@@ -10,8 +10,8 @@ from collections.abc import Callable
 
 import sqlalchemy as sa
 
-from app import models as m
-from app.models import choices
+from app.core import models as m
+from app.core.models import choices
 
 # "Never" sorts before any real date, so `last_…_on lt -90d` also holds for no record.
 NEVER = dt.date(1900, 1, 1)

@@ -9,8 +9,8 @@ import re
 from flask_appbuilder.security.sqla.models import Role, User
 from flask_babel import lazy_gettext as _
 
-from app.models import FollowUpRule
-from app.models.choices import (
+from app.core.models import FollowUpRule
+from app.core.models.choices import (
     OncePer,
     RuleAction,
     Schedule,
@@ -19,9 +19,9 @@ from app.models.choices import (
     TimeBasis,
     TriggerKind,
 )
+from app.core.services import guard
+from app.core.services.errors import DomainError
 from app.rules.catalogue import ENTITIES, Field
-from app.services import guard
-from app.services.errors import DomainError
 
 OPS = ("eq", "ne", "in", "not_in", "is_null", "not_null", "lt", "lte", "gt", "gte")
 UNITS = ("days", "hours", "minutes")

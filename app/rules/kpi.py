@@ -8,8 +8,8 @@ from types import SimpleNamespace
 
 import sqlalchemy as sa
 
-from app import models as m
-from app.models.choices import InvoiceStatus, RuleAction, SurveyScope
+from app.core import models as m
+from app.core.models.choices import InvoiceStatus, RuleAction, SurveyScope
 from app.rules import actions as actions
 from app.rules.definition import period_start
 

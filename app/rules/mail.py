@@ -13,7 +13,7 @@ from flask import current_app
 from flask_appbuilder.security.sqla.models import User
 from flask_mail import Message
 
-from app import models as m
+from app.core import models as m
 from app.core.clock import business_now
 from app.extensions import db, mail
 

@@ -19,13 +19,13 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.sql.util import find_tables
 
-from app import models as m
-from app.models.choices import TriggerKind
+from app.core import models as m
+from app.core.models.choices import TriggerKind
 from app.rules.query import HORIZON, THRESHOLD, due_ids
 
 # Audited changes of these tables also rewrite derived columns of others, which write no
-# audit row of their own: a card's completeness (app/services/client.py) and a response's
-# score (app/services/survey.py).
+# audit row of their own: a card's completeness (app/core/services/client.py) and a response's
+# score (app/core/services/survey.py).
 DERIVED = {
     "contact": frozenset({"client"}),
     "survey_answer": frozenset({"survey_response"}),

@@ -7,13 +7,13 @@ import datetime as dt
 
 import sqlalchemy as sa
 
-from app import models as m
+from app.core import models as m
 from app.core.clock import business_now
-from app.models.choices import TriggerKind
+from app.core.models.choices import TriggerKind
+from app.core.services import working_time
 from app.rules.catalogue import ENTITIES
 from app.rules.kpi import changes
 from app.rules.query import details, due_ids, horizon, periodic_due, rule_period, too_old_ids
-from app.services import working_time
 
 PREVIEW_ROWS = 100
 HISTORY_RUNS = 30

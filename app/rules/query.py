@@ -8,11 +8,11 @@ import operator
 
 import sqlalchemy as sa
 
-from app import models as m
-from app.models.choices import OncePer, Schedule, TimeBasis, TriggerKind
+from app.core import models as m
+from app.core.models.choices import OncePer, Schedule, TimeBasis, TriggerKind
+from app.core.services.working_time import Calendar
 from app.rules.catalogue import ENTITIES
 from app.rules.definition import parse_value, period_start, resolve
-from app.services.working_time import Calendar
 
 COMPARISONS = {
     "eq": operator.eq,

@@ -13,10 +13,11 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext
 
-from app import models as m
+from app.core import models as m
 from app.core.clock import business_now
+from app.core.models.choices import RuleAction, RunStatus, TriggerKind
+from app.core.services import audit, working_time
 from app.extensions import db
-from app.models.choices import RuleAction, RunStatus, TriggerKind
 from app.rules import actions as actions
 from app.rules import memo as memo
 from app.rules.catalogue import ENTITIES
@@ -30,7 +31,6 @@ from app.rules.query import (
     rule_period,
     too_old_ids,
 )
-from app.services import audit, working_time
 
 log = logging.getLogger(__name__)
 PEOPLE_ACTIONS = (RuleAction.create_task, RuleAction.escalate, RuleAction.notify)

@@ -5,15 +5,15 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _
 
 from app.core.columns import Column
+from app.core.models import (
+    Client,
+)
 from app.core.registry import (
     Entity,
     Fields,
     MenuPlace,
 )
 from app.core.scope import the_clients
-from app.models import (
-    Client,
-)
 
 DECLARED: list[Entity] = []
 declare = DECLARED.append

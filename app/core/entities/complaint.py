@@ -5,16 +5,16 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _
 
 from app.core.columns import Column
+from app.core.models import (
+    Complaint,
+    CorrectiveAction,
+)
 from app.core.registry import (
     Entity,
     Fields,
     MenuPlace,
 )
 from app.core.scope import of_client, or_assigned, through
-from app.models import (
-    Complaint,
-    CorrectiveAction,
-)
 
 DECLARED: list[Entity] = []
 declare = DECLARED.append

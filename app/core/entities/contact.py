@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _
 
+from app.core.models import (
+    Contact,
+)
 from app.core.registry import (
     Entity,
     Fields,
     MenuPlace,
 )
 from app.core.scope import of_client
-from app.models import (
-    Contact,
-)
 
 DECLARED: list[Entity] = []
 declare = DECLARED.append

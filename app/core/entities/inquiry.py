@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _
 
+from app.core.models import (
+    Inquiry,
+)
 from app.core.registry import (
     Entity,
     Fields,
     MenuPlace,
 )
 from app.core.scope import of_client, or_assigned
-from app.models import (
-    Inquiry,
-)
 
 DECLARED: list[Entity] = []
 declare = DECLARED.append

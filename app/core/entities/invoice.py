@@ -5,16 +5,16 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _
 
 from app.core.columns import MONEY, Column
+from app.core.models import (
+    Invoice,
+    Payment,
+)
 from app.core.registry import (
     Entity,
     Fields,
     MenuPlace,
 )
 from app.core.scope import of_client, through
-from app.models import (
-    Invoice,
-    Payment,
-)
 
 DECLARED: list[Entity] = []
 declare = DECLARED.append

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _
 
+from app.core.models import (
+    ExportJob,
+    Notification,
+)
 from app.core.registry import (
     PERSONAL,
     Entity,
@@ -11,10 +15,6 @@ from app.core.registry import (
     MenuPlace,
 )
 from app.core.scope import personal
-from app.models import (
-    ExportJob,
-    Notification,
-)
 
 DECLARED: list[Entity] = []
 declare = DECLARED.append

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _
 
-from app.core.registry import (
-    REFERENCE,
-    Entity,
-    Fields,
-    MenuPlace,
-)
-from app.models import (
+from app.core.models import (
     Branch,
     Department,
     Industry,
     Segment,
     Source,
+)
+from app.core.registry import (
+    REFERENCE,
+    Entity,
+    Fields,
+    MenuPlace,
 )
 
 DECLARED: list[Entity] = []

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _
 
+from app.core.models import (
+    CalendarDay,
+    FollowUpRule,
+    RuleRun,
+    WorkingCalendar,
+)
 from app.core.registry import (
     RULES,
     Entity,
     Fields,
     MenuPlace,
-)
-from app.models import (
-    CalendarDay,
-    FollowUpRule,
-    RuleRun,
-    WorkingCalendar,
 )
 
 DECLARED: list[Entity] = []

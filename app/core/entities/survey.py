@@ -5,18 +5,18 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _
 
 from app.core.columns import Column
+from app.core.models import (
+    Survey,
+    SurveyAnswer,
+    SurveyQuestion,
+    SurveyResponse,
+)
 from app.core.registry import (
     Entity,
     Fields,
     MenuPlace,
 )
 from app.core.scope import of_client, through
-from app.models import (
-    Survey,
-    SurveyAnswer,
-    SurveyQuestion,
-    SurveyResponse,
-)
 
 DECLARED: list[Entity] = []
 declare = DECLARED.append

@@ -5,15 +5,15 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _
 
 from app.core.columns import Column
+from app.core.models import (
+    Task,
+)
 from app.core.registry import (
     Entity,
     Fields,
     MenuPlace,
 )
 from app.core.scope import of_client, or_assigned
-from app.models import (
-    Task,
-)
 
 DECLARED: list[Entity] = []
 declare = DECLARED.append

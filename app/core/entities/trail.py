@@ -5,15 +5,15 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _
 
 from app.core.columns import Column
+from app.core.models import (
+    AuditLog,
+    SecurityEvent,
+)
 from app.core.registry import (
     TRAIL,
     Entity,
     Fields,
     MenuPlace,
-)
-from app.models import (
-    AuditLog,
-    SecurityEvent,
 )
 
 DECLARED: list[Entity] = []

@@ -1,0 +1,55 @@
+"""The entities of qms-crm; importing this package registers every table."""
+
+from app.core.models.audit_log import AuditHead, AuditLog
+from app.core.models.client import Client
+from app.core.models.complaint import Complaint
+from app.core.models.contact import Contact
+from app.core.models.corrective_action import CorrectiveAction
+from app.core.models.export_job import ExportJob
+from app.core.models.follow_up_rule import FollowUpRule, RuleFiring, RuleRun
+from app.core.models.inquiry import Inquiry
+from app.core.models.interaction import Interaction
+from app.core.models.invoice import Invoice
+from app.core.models.notification import Notification
+from app.core.models.payment import Payment
+from app.core.models.reference import Branch, Department, Industry, Segment, Source
+from app.core.models.security_event import SecurityEvent
+from app.core.models.sequence import NumberSequence
+from app.core.models.survey import Survey, SurveyQuestion
+from app.core.models.survey_response import SurveyAnswer, SurveyResponse
+from app.core.models.task import Task
+from app.core.models.user import User
+from app.core.models.working_calendar import CalendarDay, WorkingCalendar
+
+__all__ = [
+    "Branch",
+    "Department",
+    "Industry",
+    "Segment",
+    "Source",
+    "Client",
+    "Contact",
+    "Interaction",
+    "Inquiry",
+    "Invoice",
+    "Payment",
+    "Complaint",
+    "CorrectiveAction",
+    "Survey",
+    "SurveyQuestion",
+    "SurveyAnswer",
+    "SurveyResponse",
+    "Task",
+    "NumberSequence",
+    "AuditLog",
+    "AuditHead",
+    "SecurityEvent",
+    "FollowUpRule",
+    "RuleFiring",
+    "RuleRun",
+    "WorkingCalendar",
+    "CalendarDay",
+    "Notification",
+    "ExportJob",
+    "User",
+]

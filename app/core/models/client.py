@@ -1,0 +1,47 @@
+"""The client (counterparty) card."""
+
+from flask_appbuilder import Model
+from sqlalchemy.orm import relationship
+
+from app.core.models.base import Audited, User, choice, sa, search_key_column, user_fk
+from app.core.models.choices import ClientStatus
+
+
+class Client(Audited, Model):
+    """A counterparty: prospect, new, active, inactive or lost client."""
+
+    __tablename__ = "client"
+    __table_args__ = (
+        sa.Index("ix_client_owner_name", "owner_id", "name"),
+        sa.Index("ix_client_branch_name", "branch_id", "name"),
+        # Follow-up rules read the clients whose creation a moved threshold passed.
+        sa.Index("ix_client_created_on", "created_on"),
+    )
+    display_field = "name"
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    name = sa.Column(sa.String(255), nullable=False, index=True)
+    # Kept by the client service: the case-folded name, for "starts with" searches.
+    name_key = search_key_column(nullable=False, index=True)
+    tax_id = sa.Column(sa.String(20), unique=True)
+    status = choice(ClientStatus, default=ClientStatus.new, index=True)
+    industry_id = sa.Column(sa.Integer, sa.ForeignKey("industry.id"), index=True)
+    industry = relationship("Industry")
+    segment_id = sa.Column(sa.Integer, sa.ForeignKey("segment.id"), index=True)
+    segment = relationship("Segment")
+    source_id = sa.Column(sa.Integer, sa.ForeignKey("source.id"), index=True)
+    source = relationship("Source")
+    needs = sa.Column(sa.Text)
+    branch_id = sa.Column(sa.Integer, sa.ForeignKey("branch.id"), index=True)
+    branch = relationship("Branch")
+    owner_id = user_fk()
+    owner = relationship(User, foreign_keys=[owner_id])
+    is_key = sa.Column(sa.Boolean, nullable=False, default=False)
+    approved_by_id = user_fk()
+    approved_by = relationship(User, foreign_keys=[approved_by_id])
+    approved_at = sa.Column(sa.DateTime)
+    notes = sa.Column(sa.Text)
+    # Kept by the client service: a primary contact, industry, needs and source are known.
+    is_complete = sa.Column(sa.Boolean, nullable=False, default=False, index=True)
+
+    contacts = relationship("Contact", back_populates="client", passive_deletes=True)

@@ -1,0 +1,33 @@
+"""A contact person of a client."""
+
+from flask_appbuilder import Model
+from sqlalchemy.orm import relationship
+
+from app.core.models.base import Audited, choice, sa
+from app.core.models.choices import Channel
+
+
+class Contact(Audited, Model):
+    """A person at the client we talk to."""
+
+    __tablename__ = "contact"
+    __table_args__ = (sa.Index("ix_contact_client_primary", "client_id", "is_primary"),)
+    display_field = "full_name"
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    client_id = sa.Column(
+        sa.Integer, sa.ForeignKey("client.id", ondelete="CASCADE"), nullable=False
+    )
+    client = relationship("Client", back_populates="contacts")
+    full_name = sa.Column(sa.String(255), nullable=False)
+    position = sa.Column(sa.String(150))
+    phone = sa.Column(sa.String(50))
+    email = sa.Column(sa.String(255))
+    preferred_channel = choice(Channel, nullable=True)
+    is_primary = sa.Column(sa.Boolean, nullable=False, default=False)
+
+    def __str__(self) -> str:
+        """Two contacts may share a name ("Alice Taylor"): drop-downs and links name the
+        client too. Screens read contacts with their client joined (QmsInterface)."""
+        client = self.client
+        return f"{self.full_name} — {client.name}" if client is not None else self.full_name

@@ -1,0 +1,38 @@
+"""A communication or return-visit record."""
+
+from flask_appbuilder import Model
+from flask_babel import lazy_gettext as _
+from sqlalchemy.orm import relationship
+
+from app.core.models.base import Audited, User, choice, fact, now, sa, user_fk
+from app.core.models.choices import Channel, InteractionKind, YesNoUnknown
+
+
+class Interaction(Audited, Model):
+    """One contact with a client: call, visit, review meeting, follow-up."""
+
+    __tablename__ = "interaction"
+    __table_args__ = (sa.Index("ix_interaction_client_occurred", "client_id", "occurred_at"),)
+    display_field = "summary"
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    client_id = sa.Column(
+        sa.Integer, sa.ForeignKey("client.id", ondelete="CASCADE"), nullable=False
+    )
+    client = relationship("Client")
+    contact_id = sa.Column(sa.Integer, sa.ForeignKey("contact.id", ondelete="SET NULL"), index=True)
+    contact = relationship("Contact")
+    occurred_at = sa.Column(
+        sa.DateTime,
+        nullable=False,
+        default=now,
+        index=True,
+        info=fact(_("Record what happened, not what is planned: use a task.")),
+    )
+    channel = choice(Channel, default=Channel.phone)
+    kind = choice(InteractionKind, default=InteractionKind.contact, index=True)
+    summary = sa.Column(sa.Text, nullable=False)
+    interest = choice(YesNoUnknown, default=YesNoUnknown.unknown)
+    next_contact_on = sa.Column(sa.Date, index=True)
+    owner_id = user_fk()
+    owner = relationship(User, foreign_keys=[owner_id])

@@ -1,0 +1,52 @@
+"""Reference data an administrator edits: branches, departments, industries, sources, segments."""
+
+from flask_appbuilder import Model
+from flask_babel import gettext
+from sqlalchemy.orm import relationship
+
+from app.core.models.base import Audited, User, sa, user_fk
+
+
+class ReferenceData(Audited):
+    """A named entry of a reference list."""
+
+    display_field = "name"
+    id = sa.Column(sa.Integer, primary_key=True)
+    name = sa.Column(sa.String(150), nullable=False, unique=True)
+
+    def __str__(self) -> str:
+        # The lists an installation starts with are kept in English and read in the
+        # reader's language (seeds/reference.py); a name added later reads as written.
+        return gettext(self.name) if self.name else ""
+
+
+class Branch(ReferenceData, Model):
+    """A sales branch; its head sees the branch's clients."""
+
+    __tablename__ = "branch"
+    head_id = user_fk()
+    head = relationship(User, foreign_keys=[head_id])
+
+
+class Department(ReferenceData, Model):
+    """A department that can be made responsible for a complaint or an action."""
+
+    __tablename__ = "department"
+
+
+class Industry(ReferenceData, Model):
+    """The client's industry."""
+
+    __tablename__ = "industry"
+
+
+class Source(ReferenceData, Model):
+    """How a client heard of us."""
+
+    __tablename__ = "source"
+
+
+class Segment(ReferenceData, Model):
+    """A marketing segment of clients."""
+
+    __tablename__ = "segment"

@@ -1,0 +1,14 @@
+"""Counters for generated record numbers (complaint numbers)."""
+
+from flask_appbuilder import Model
+
+from app.core.models.base import sa
+
+
+class NumberSequence(Model):
+    """The last number handed out for a series (e.g. complaints of 2026)."""
+
+    __tablename__ = "number_sequence"
+
+    series = sa.Column(sa.String(50), primary_key=True)
+    last_value = sa.Column(sa.Integer, nullable=False, default=0)

@@ -1,0 +1,44 @@
+"""Write-side row-level checks: a record may only point at records the actor may see."""
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _
+
+from app.core.actor import current_actor
+from app.core.models import Contact
+from app.core.services.errors import DomainError
+from app.core.visible import is_visible
+
+
+def ensure_visible(change, model, field: str) -> None:
+    """Refuse a link (e.g. `client`) to a record outside the actor's scope."""
+    actor = current_actor()
+    pk = change.current(f"{field}_id")
+    if actor is None or pk is None or not change.changed(f"{field}_id"):
+        return
+    if not is_visible(change.session, model, pk, actor):
+        raise DomainError({field: _("No such record, or it is not yours.")})
+
+
+def ensure_record_visible(record, model, actor) -> None:
+    """Refuse a domain operation (approve, verify) on a record the actor may not see."""
+    if record is None or not is_visible(sa.inspect(record).session, model, record.id, actor):
+        raise DomainError(_("No such record, or it is not yours."))
+
+
+def ensure_contact_of_client(change, collector) -> None:
+    """A contact named on a record must be a contact of that record's client. The links
+    are read as the change saves them (`Change.current`): set as objects, as the screens
+    do, their ids are not copied into the columns before the flush."""
+    client_id, contact_id = change.current("client_id"), change.current("contact_id")
+    contact = (
+        change.session.get(Contact, contact_id)
+        if contact_id is not None
+        else getattr(change.obj, "contact", None)  # a contact saved in the same flush
+    )
+    if contact is None or client_id is None:
+        return
+    contact_client = contact.client_id
+    if contact_client is None and contact.client is not None:
+        contact_client = contact.client.id
+    if contact_client is not None and contact_client != client_id:
+        collector.add("contact", _("This contact belongs to another client."))

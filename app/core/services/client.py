@@ -1,0 +1,204 @@
+"""Client cards and their contacts: validation, ownership, approval, completeness."""
+
+import re
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _
+
+from app.core.actor import ADMIN, HEAD_OF_SALES, current_actor, has_role, role_names
+from app.core.clock import business_now
+from app.core.models import Client, Contact, User
+from app.core.models.base import search_key, unchanged_audit
+from app.core.models.choices import ClientStatus as S
+from app.core.services import guard
+from app.core.services.access import ensure_record_visible, ensure_visible
+from app.core.services.errors import Collector, DomainError, NotAllowed, check_transition
+from app.core.services.people import default_to_actor, head_branches
+
+TAX_ID = re.compile(r"^[0-9A-Za-z-]{5,20}$")
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+PHONE = re.compile(r"^[0-9+()\-.\s]{5,50}$")
+
+
+# Which status may follow which. A client is active only once approved (below).
+TRANSITIONS = {
+    None: {S.new, S.active, S.inactive, S.lost},
+    S.new: {S.active, S.lost},
+    S.active: {S.inactive, S.lost},
+    S.inactive: {S.active, S.lost},
+    S.lost: {S.active},
+}
+# The card's own fields that its completeness depends on (its contacts are the rest).
+COMPLETENESS_FIELDS = ("industry_id", "source_id", "needs")
+# Set on a client that its first paid invoice activates (invoice service): payment is
+# proof enough, approved or not.
+ACTIVATED_BY_PAYMENT = "_qms_activated_by_payment"
+
+
+@guard.checks(Client)
+def check_client(change: guard.Change) -> None:
+    client, actor, errors = change.obj, current_actor(), Collector()
+    errors.require(client, "name")
+    if client.tax_id is not None:
+        client.tax_id = client.tax_id.strip() or None
+    if client.tax_id and change.changed("tax_id"):
+        if not TAX_ID.match(client.tax_id):
+            errors.add("tax_id", _("A tax ID has 5 to 20 letters, digits or dashes."))
+        elif change.session.execute(
+            sa.select(Client.id).where(Client.tax_id == client.tax_id, Client.id != client.id)
+        ).first():
+            errors.add("tax_id", _("Another client has this tax ID."))
+    errors.raise_if_any()
+    client.name_key = search_key(client.name)
+    if change.is_new and client.status is None:
+        client.status = S.new
+    _placement(change, actor)
+    if (
+        (change.changed("approved_by_id") or change.changed("approved_at"))
+        and (change.current("approved_by_id") or client.approved_at)
+        and not has_role(actor, HEAD_OF_SALES)
+    ):
+        raise NotAllowed({"approved_by": _("Only a head of sales approves the prospect base.")})
+    _lifecycle(change, client)
+    if any(change.changed(field) for field in COMPLETENESS_FIELDS):
+        # Scheduled as the object: a new client has no id until the flush.
+        change.recompute("client_completeness", client)
+
+
+def _branch_of(session, user_id):
+    if user_id is None:
+        return None
+    return session.execute(sa.select(User.branch_id).where(User.id == user_id)).scalar()
+
+
+def _placement(change: guard.Change, actor) -> None:
+    """Owner and branch. A new client belongs to its creator when they sell, in its owner's
+    branch; only a head of sales (within the branches they head) or an administrator
+    names another owner, places it in another branch, or moves it later."""
+    session = change.session
+    default_to_actor(change, "Client", "owner")
+    if not (change.is_new or change.changed("owner_id") or change.changed("branch_id")):
+        return  # nothing placed or moved
+    owner_id = change.current("owner_id")
+    owner_branch = _branch_of(session, owner_id)
+    if change.is_new:
+        if change.unset("branch") and owner_branch is not None:
+            change.link("branch", owner_branch)
+        if owner_id not in (None, getattr(actor, "id", None)) and not has_role(
+            actor, HEAD_OF_SALES
+        ):
+            raise NotAllowed({"owner": _("You can only create clients that you own.")})
+        placed_elsewhere = owner_id is not None and change.current("branch_id") != owner_branch
+        if placed_elsewhere and not has_role(actor, HEAD_OF_SALES):
+            raise NotAllowed({"branch": _("A new client goes into its owner's branch.")})
+        moved = placed_elsewhere
+    else:
+        moved = change.changed("owner_id") or change.changed("branch_id")
+        if moved and not has_role(actor, HEAD_OF_SALES):
+            field = "owner" if change.changed("owner_id") else "branch"
+            raise NotAllowed(
+                {field: _("Only a head of sales or an administrator can move a client.")}
+            )
+        if change.changed("owner_id") and not change.changed("branch_id") and owner_branch:
+            change.link("branch", owner_branch)  # the client follows its new owner
+    if moved and _head_only(actor):
+        branches = set(session.scalars(head_branches(actor)))
+        old_branch = None if change.is_new else change.previous("branch_id")
+        if change.current("branch_id") not in branches or (
+            old_branch is not None and old_branch not in branches
+        ):
+            raise NotAllowed(
+                {"branch": _("You can only move clients within the branches you head.")}
+            )
+
+
+def _head_only(actor) -> bool:
+    """A head of sales who is not also an administrator (nor the system)."""
+    roles = role_names(actor)
+    return actor is not None and HEAD_OF_SALES in roles and ADMIN not in roles
+
+
+def _lifecycle(change: guard.Change, client: Client) -> None:
+    old = change.previous("status")
+    if not change.changed("status") or old == client.status:
+        return
+    message = _("A client cannot go from %(old)s to %(new)s.")
+    check_transition(TRANSITIONS, old, client.status, message)
+    if (
+        client.status == S.active
+        and client.approved_at is None
+        and not getattr(client, ACTIVATED_BY_PAYMENT, False)
+    ):
+        raise DomainError(
+            {"status": _("A prospect is approved by a head of sales before it becomes active.")}
+        )
+
+
+def approve(client: Client | None) -> None:
+    """Approve a prospect for work (head of sales, within the clients they may see)."""
+    actor = current_actor()
+    ensure_record_visible(client, Client, actor)
+    if not has_role(actor, HEAD_OF_SALES):
+        raise NotAllowed(_("Only a head of sales approves the prospect base."))
+    if client.approved_at is not None:
+        raise DomainError(_("This client is already approved."))
+    client.approved_by_id = actor.id if actor is not None else None
+    client.approved_at = business_now()
+
+
+@guard.checks(Contact)
+def check_contact(change: guard.Change) -> None:
+    contact, errors = change.obj, Collector()
+    errors.require(contact, "full_name")
+    errors.require_link(contact, "client")
+    if contact.email and not EMAIL.match(contact.email.strip()):
+        errors.add("email", _("Not a valid e-mail address."))
+    if contact.phone and not PHONE.match(contact.phone.strip()):
+        errors.add("phone", _("A phone number has digits, spaces and + ( ) - . only."))
+    errors.raise_if_any()
+    ensure_visible(change, Client, "client")
+    client_id = contact.client_id or (contact.client.id if contact.client else None)
+    if contact.is_primary and change.changed("is_primary") and client_id:
+        # Only one primary contact per client: the newest one wins. Through the ORM, so that
+        # the audit trail records the others losing the flag.
+        others = sa.select(Contact).where(
+            Contact.client_id == client_id, Contact.is_primary.is_(True), Contact.id != contact.id
+        )
+        for other in change.session.scalars(others):
+            other.is_primary = False
+    change.recompute("client_completeness", contact.client or client_id)
+    if change.changed("client_id"):
+        change.recompute("client_completeness", change.previous("client_id"))
+
+
+@guard.checks(Contact, on_delete=True)
+def contact_deleted(change: guard.Change) -> None:
+    change.recompute("client_completeness", change.obj.client_id)
+
+
+def completeness_expression():
+    """True when a card has a primary contact, industry, needs and source."""
+    primary = sa.exists().where(Contact.client_id == Client.id, Contact.is_primary.is_(True))
+    return sa.and_(
+        Client.industry_id.is_not(None),
+        Client.source_id.is_not(None),
+        Client.needs.is_not(None),
+        sa.func.length(sa.func.trim(Client.needs)) > 0,
+        primary,
+    )
+
+
+def recompute_completeness(connection, client_ids=None) -> None:
+    """Set `is_complete` for the given clients (all when None) in one statement."""
+    statement = sa.update(Client).values(
+        is_complete=sa.case((completeness_expression(), True), else_=False),
+        **unchanged_audit(Client),
+    )
+    if client_ids is not None:
+        statement = statement.where(Client.id.in_(client_ids))
+    connection.execute(statement.execution_options(synchronize_session=False))
+
+
+@guard.after_flush("client_completeness")
+def _recompute_after_flush(session, clients) -> None:
+    guard.refresh_derived(session, Client, clients, recompute_completeness, "is_complete")

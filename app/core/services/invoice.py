@@ -1,0 +1,164 @@
+"""Invoices and payments: issue, pay, reject with a reason, reopen by a head of sales."""
+
+import re
+from decimal import Decimal
+
+import sqlalchemy as sa
+from babel.numbers import list_currencies
+from flask import current_app, has_app_context
+from flask_babel import lazy_gettext as _
+
+from app.core.actor import HEAD_OF_SALES, current_actor, has_role
+from app.core.clock import business_now
+from app.core.models import Client, Invoice, Payment
+from app.core.models.choices import ClientStatus
+from app.core.models.choices import InvoiceStatus as S
+from app.core.services import guard
+from app.core.services.access import ensure_visible
+from app.core.services.client import ACTIVATED_BY_PAYMENT
+from app.core.services.errors import Collector, DomainError, NotAllowed, check_transition
+from app.core.services.people import default_to_actor
+
+# ISO 4217, from the CLDR data Babel carries (kept up to date with Babel).
+CURRENCIES = frozenset(list_currencies())
+NUMBER = re.compile(r"^[\w\-/.]{1,50}$")
+# Which status may follow which; paid is final.
+TRANSITIONS = {
+    None: {S.draft, S.on_approval},
+    S.draft: {S.on_approval, S.rejected},
+    S.on_approval: {S.paid, S.rejected},
+    S.rejected: {S.on_approval},
+    S.paid: set(),
+}
+
+
+def paid_total(session, invoice: Invoice) -> Decimal:
+    """Payments recorded against the invoice, counting those not yet flushed."""
+    stored = Decimal(0)
+    if invoice.id is not None:
+        pending_ids = [p.id for p in session.new | session.dirty if isinstance(p, Payment) and p.id]
+        stored = session.execute(
+            sa.select(sa.func.coalesce(sa.func.sum(Payment.amount), 0)).where(
+                Payment.invoice_id == invoice.id, Payment.id.not_in(pending_ids or [0])
+            )
+        ).scalar_one()
+    pending = sum(
+        (
+            p.amount
+            for p in session.new | session.dirty
+            if isinstance(p, Payment)
+            and p.amount
+            and (p.invoice is invoice or (invoice.id and p.invoice_id == invoice.id))
+        ),
+        Decimal(0),
+    )
+    return Decimal(stored) + pending
+
+
+def _check_fields(invoice: Invoice, change, errors: Collector) -> None:
+    errors.require(invoice, "number", "issued_on", "amount")
+    errors.require_link(invoice, "client")
+    if invoice.number and not NUMBER.match(invoice.number.strip()):
+        errors.add("number", _("An invoice number has up to 50 letters, digits and - / . _ only."))
+    elif (
+        invoice.number
+        and change.changed("number")
+        and change.session.execute(
+            sa.select(Invoice.id).where(
+                Invoice.number == invoice.number.strip(), Invoice.id != invoice.id
+            )
+        ).first()
+    ):
+        errors.add("number", _("Another invoice has this number."))
+    if not (invoice.currency or "").strip() and has_app_context():
+        invoice.currency = current_app.config["DEFAULT_CURRENCY"]
+    if invoice.currency:
+        invoice.currency = invoice.currency.strip().upper()
+        if invoice.currency not in CURRENCIES:
+            errors.add(
+                "currency", _("A currency is a three-letter ISO 4217 code, e.g. RUB, CNY, USD.")
+            )
+
+
+@guard.checks(Invoice)
+def check_invoice(change: guard.Change) -> None:
+    invoice, actor, errors = change.obj, current_actor(), Collector()
+    _check_fields(invoice, change, errors)
+    errors.raise_if_any()
+    if invoice.number:
+        invoice.number = invoice.number.strip()
+    ensure_visible(change, Client, "client")
+    if change.is_new and change.unset("owner"):
+        client = invoice.client or change.session.get(Client, invoice.client_id)
+        if client.owner_id is not None:
+            change.link("owner", client.owner_id)
+        else:
+            default_to_actor(change, "Invoice", "owner")
+    if invoice.status is None:
+        invoice.status = S.draft
+    old = change.previous("status")
+    if (
+        old == S.paid
+        and not change.is_new
+        and (change.changed("amount") or change.changed("client_id"))
+    ):
+        raise DomainError({"amount": _("A paid invoice cannot be changed.")})
+    if change.changed("status") and old != invoice.status:
+        _transition(change, invoice, old, actor)
+
+
+def _transition(change, invoice: Invoice, old, actor) -> None:
+    new = invoice.status
+    check_transition(TRANSITIONS, old, new, _("An invoice cannot go from %(old)s to %(new)s."))
+    if new == S.rejected and not (invoice.rejection_reason or "").strip():
+        raise DomainError({"rejection_reason": _("Say why the invoice is rejected.")})
+    if old == S.rejected:
+        if not has_role(actor, HEAD_OF_SALES):
+            raise NotAllowed({"status": _("Only a head of sales can reopen a rejected invoice.")})
+        if not (invoice.reason or "").strip():
+            raise DomainError({"reason": _("Say why the rejected invoice is reopened.")})
+        invoice.rejection_reason = None
+    if new == S.paid and paid_total(change.session, invoice) < Decimal(invoice.amount):
+        raise DomainError({"status": _("The payments do not cover the amount yet.")})
+    invoice.status_changed_at = business_now()
+    if new == S.paid:
+        _activate_client(change.session, invoice)
+
+
+def _activate_client(session, invoice: Invoice) -> None:
+    """A client becomes active with its first paid invoice."""
+    client = invoice.client or session.get(Client, invoice.client_id)
+    if client.status == ClientStatus.new:
+        setattr(client, ACTIVATED_BY_PAYMENT, True)
+        client.status = ClientStatus.active
+
+
+# Payments first: they may pay their invoice, which is then checked as a change.
+@guard.checks(Payment, order=10)
+def check_payment(change: guard.Change) -> None:
+    payment, errors = change.obj, Collector()
+    errors.require(payment, "paid_on", "amount")
+    invoice = payment.invoice or (
+        change.session.get(Invoice, payment.invoice_id) if payment.invoice_id else None
+    )
+    if invoice is None:
+        errors.add("invoice", _("This field is required."))
+    errors.raise_if_any()
+    ensure_visible(change, Invoice, "invoice")
+    # What counts towards the invoice is frozen once it is paid; a payment's reference or
+    # date may still be corrected.
+    if not (change.is_new or change.changed("invoice_id") or change.changed("amount")):
+        return
+    if invoice.status != S.on_approval:
+        raise DomainError(
+            {"invoice": _("Payments are recorded only against an invoice on approval.")}
+        )
+    if paid_total(change.session, invoice) >= Decimal(invoice.amount):
+        invoice.status = S.paid
+
+
+@guard.checks(Payment, on_delete=True)
+def payment_deleted(change: guard.Change) -> None:
+    invoice = change.obj.invoice
+    if invoice is not None and invoice.status == S.paid:
+        raise DomainError({"invoice": _("A payment of a paid invoice cannot be deleted.")})

@@ -1,9 +1,0 @@
-"""Screens for contact persons."""
-
-from app.views.base import QmsModelView
-
-
-class ContactView(QmsModelView):
-    """Contact persons of the user's clients."""
-
-    entity_key = "contact"

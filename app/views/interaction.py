@@ -1,9 +1,0 @@
-"""Screens for the communication and return-visit log."""
-
-from app.views.base import QmsModelView
-
-
-class InteractionView(QmsModelView):
-    """Communication and return-visit records."""
-
-    entity_key = "interaction"

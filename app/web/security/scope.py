@@ -1,0 +1,32 @@
+"""Row-level scope as FAB filters: every list, API and drop-down applies the scope its
+entity declares (app/core/entities/, read through app/core/visible.py)."""
+
+from __future__ import annotations
+
+from flask_appbuilder.models.filters import BaseFilter
+
+from app.core.actor import current_actor
+from app.core.services.people import eligible
+from app.core.visible import condition_for
+
+
+class ScopeFilter(BaseFilter):
+    """FAB base filter applying `condition_for` to the view's or API's model."""
+
+    name = "Row-level scope"
+    arg_name = None
+
+    def apply(self, query, value):
+        condition = condition_for(self.model)
+        return query if condition is None else query.filter(condition)
+
+
+class EligibleUserFilter(BaseFilter):
+    """FAB base filter on users: those the current user may name in the person field
+    `value` = (entity, field) (see app/core/services/people.py)."""
+
+    name = "Eligible people"
+    arg_name = None
+
+    def apply(self, query, value):
+        return query.filter(eligible(*value, actor=current_actor()))

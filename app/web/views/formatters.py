@@ -1,0 +1,59 @@
+"""How values read on lists and record pages: labels for stored keys, business time,
+yes/no, and nothing at all for an empty value (never Python's "None")."""
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _
+
+from app.core.clock import business_zone
+from app.core.labels import role_label
+from app.web.views.local_values import show_date, show_datetime, show_number
+
+
+def choice_labels(enum_class):
+    """A formatter of a choice column: lists hand formatters raw stored strings, show pages
+    hand enum members; both read as the enum's label."""
+
+    def label(value) -> str:
+        return "" if value is None else enum_class.label_for(value)
+
+    return label
+
+
+def business_time(value) -> str:
+    """A time the logs keep in UTC, shown in the business time zone."""
+    if value is None:
+        return ""
+    moment = value.replace(tzinfo=UTC).astimezone(business_zone())
+    return show_datetime(moment, seconds=True)
+
+
+def blank(value):
+    """An empty value is shown empty, not as Python's "None"; dates, times and amounts as
+    the reader writes them."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return show_datetime(value)
+    if isinstance(value, date):
+        return show_date(value)
+    if isinstance(value, (Decimal, float)):
+        return show_number(value)
+    return value
+
+
+def yes_no(value) -> str:
+    return "" if value is None else str(_("Yes") if value else _("No"))
+
+
+def role_names(roles) -> str:
+    """A user's roles, translated, comma-separated."""
+    return ", ".join(role_label(role.name) for role in roles or ())
+
+
+def translated(text) -> str:
+    """A name kept in English that people read in their language (the reference lists
+    and rules an installation starts with); one added later reads as written."""
+    return gettext(text) if text else ""

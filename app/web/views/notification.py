@@ -1,0 +1,44 @@
+"""My notifications: what follow-up rules told me, newest first; opening one marks it read."""
+
+from flask_appbuilder import expose, has_access
+from flask_appbuilder.models.sqla.filters import FilterEqualFunction
+
+from app.core.actor import current_actor_id
+from app.core.clock import business_now
+from app.core.permissions import READ
+from app.extensions import db
+from app.web.security.scope import ScopeFilter
+from app.web.views.base import QmsModelView
+from app.web.views.task import record_url
+
+
+class NotificationView(QmsModelView):
+    """The signed-in user's notifications (an administrator sees everyone's)."""
+
+    def show_extras(self, pk) -> dict:
+        item = self.visible(pk)
+        return {"record_url": record_url(item.related_entity, item.related_id)} if item else {}
+
+    entity_key = "notification"
+    base_permissions = [f"can_{READ}"]
+    show_template = "notification_show.html"
+
+
+class MyNotificationView(NotificationView):
+    """Only mine, even for an administrator; reading one marks it read."""
+
+    route_base = "/mynotifications"
+    variant = "mine"
+    base_filters = [
+        ["id", ScopeFilter, None],
+        ["user_id", FilterEqualFunction, current_actor_id],
+    ]
+
+    @expose("/show/<pk>", methods=["GET"])
+    @has_access
+    def show(self, pk):
+        item = self.visible(pk)
+        if item is not None and item.read_at is None:
+            item.read_at = business_now()
+            db.session.commit()
+        return super().show(pk)
