@@ -110,6 +110,10 @@ def _strict(field, column):
         return field
     if FILLED_BY_SERVICE in column.info:
         field.required = False
+    if isinstance(field, fields.Enum) and column.nullable:
+        # FAB 5.3's enum fields refuse null even on a nullable column, so that a PUT of one
+        # field of a record whose choice is empty failed on the field it did not send.
+        field.allow_none = True
     if isinstance(field, fields.DateTime) and not isinstance(field, BusinessDateTime):
         return BusinessDateTime(**_same_options(field))
     if isinstance(field, fields.Date) and not isinstance(field, BoundedDate):
