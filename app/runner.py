@@ -11,9 +11,12 @@ import threading
 import click
 import sqlalchemy as sa
 
+from app.core.clock import business_today
 from app.core.models import Client
 from app.extensions import db
 from app.instance import ADMIN_USERNAME, admin_password, ensure_admin, initialise
+from jobs.connection import environment_for_children, redis_url, stop_embedded
+from seeds.demo import seed_demo
 
 WORKER_STOP_SECONDS = 10
 # Seconds before a worker that stopped is started again, growing up to the last.
@@ -22,8 +25,6 @@ RESTART_SECONDS = (2, 5, 10, 30, 60)
 
 def prepare(app, demo_clients: int) -> str:
     """Init, demo data once, the admin account; returns the admin password."""
-    from app.core.clock import business_today
-    from seeds.demo import seed_demo
 
     initialise()
     password, given = admin_password(app)
@@ -43,7 +44,6 @@ def prepare(app, demo_clients: int) -> str:
 
 
 def start_worker(app) -> subprocess.Popen:
-    from jobs.connection import environment_for_children
 
     environment = environment_for_children(app.config)
     environment["QMS_DATABASE_URL"] = app.config["SQLALCHEMY_DATABASE_URI"]
@@ -112,8 +112,6 @@ def ensure_port_free(host: str, port: int) -> None:
 
 def run_all(app, host: str, port: int, demo_clients: int) -> None:
     from waitress import serve
-
-    from jobs.connection import redis_url, stop_embedded
 
     ensure_port_free(host, port)
     # Ctrl-C must stop us even when started from a shell that made SIGINT ignored.

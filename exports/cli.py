@@ -11,6 +11,11 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from app.core.entities import ENTITIES
+from app.core.services.errors import DomainError
+from exports import service
+from exports.forms import all_forms
+from exports.register import RegisterSpec, find_view
+from exports.service import exporting_as, file_of, start_form, start_register
 
 
 @click.group("export")
@@ -61,8 +66,6 @@ def _filters(view, pairs: tuple[str, ...]) -> tuple:
 @with_appcontext
 def export_register_command(entity, output, pairs, username, language) -> None:
     """The register of ENTITY (a REST resource name: client, invoice, …) into OUTPUT."""
-    from exports.register import RegisterSpec, find_view
-    from exports.service import exporting_as, start_register
 
     if entity not in ENTITIES:
         known = ", ".join(sorted(each.key for each in ENTITIES))
@@ -95,8 +98,6 @@ def _who(username: str | None, language: str | None):
 
 
 def _deliver(job, output: str, what: str) -> None:
-    from exports.service import file_of
-
     path = file_of(job)
     if path is None:
         click.echo(f"Export failed: {job.error or job.status} (export #{job.id}).", err=True)
@@ -114,8 +115,6 @@ def _deliver(job, output: str, what: str) -> None:
 @with_appcontext
 def export_form_command(code, record_id, output, username, language) -> None:
     """The QMS form CODE (e.g. F-SP2-01) filled for record RECORD_ID into OUTPUT."""
-    from exports.forms import all_forms
-    from exports.service import start_form
 
     forms = all_forms()
     if code not in forms:
@@ -144,8 +143,6 @@ def _period_command(name: str, what: str, starter: str, **options):
     @LANGUAGE
     @with_appcontext
     def command(start, end, output, username, language) -> None:
-        from exports import service
-
         user, language = _who(username, language)
         begin = getattr(service, starter)
         _run(lambda: begin(start.date(), end.date(), user, language, **options), output, what)
@@ -161,8 +158,6 @@ export_audit_pack_command = _period_command(
 
 def _run(call, output: str, what: str) -> None:
     """Start the export; a refusal or an invalid period is reported in words."""
-    from app.core.services.errors import DomainError
-
     try:
         job = call()
     except DomainError as error:
