@@ -1,5 +1,7 @@
 """The shared base of every REST resource: field lists from the entity's view, scope, errors."""
 
+import json
+
 from flask import request
 from flask_appbuilder.api import ModelRestApi
 from flask_appbuilder.security.sqla.models import User
@@ -17,6 +19,25 @@ from app.web.views.base import scoped_relations
 from app.web.views.datamodel import QmsInterface
 from app.web.views.errors import answer, log_server_error
 from app.web.views.per_request import per_request_filters, per_request_schema
+
+
+def record_operation(summary: str, answer: str, body: dict | None = None):
+    """The OpenAPI description of a POST that acts on one record (/<pk>/<operation>), as
+    the docstring FAB reads it from (YAML after "---"; JSON is YAML): the record's id, the
+    JSON body if it takes one, and its answers. Innermost decorator: FAB's own copy the
+    docstring when they wrap."""
+
+    def describe(function):
+        post: dict = {"parameters": [{"in": "path", "schema": {"type": "integer"}, "name": "pk"}]}
+        if body is not None:
+            content = {"application/json": {"schema": body}}
+            post["requestBody"] = {"required": True, "content": content}
+        refused = {code: {"$ref": f"#/components/responses/{code}"} for code in (403, 404, 422)}
+        post["responses"] = {200: {"description": answer}, **refused}
+        function.__doc__ = f"{summary}\n---\n{json.dumps({'post': post}, indent=2)}"
+        return function
+
+    return describe
 
 
 def _expand(model, columns) -> list[str]:

@@ -3,7 +3,7 @@
 from flask_appbuilder.api import expose, permission_name, protect, safe
 
 from app.core.services import client as client_service
-from app.web.api.base import QmsModelRestApi
+from app.web.api.base import QmsModelRestApi, record_operation
 
 
 class ClientApi(QmsModelRestApi):
@@ -15,23 +15,6 @@ class ClientApi(QmsModelRestApi):
     @protect()
     @safe
     @permission_name("approve")
+    @record_operation("Approve a prospect for work.", "Approved")
     def approve(self, pk):
-        """Approve a prospect for work.
-        ---
-        post:
-          parameters:
-          - in: path
-            schema:
-              type: integer
-            name: pk
-          responses:
-            200:
-              description: Approved
-            403:
-              $ref: '#/components/responses/403'
-            404:
-              $ref: '#/components/responses/404'
-            422:
-              $ref: '#/components/responses/422'
-        """
         return self._record_operation(pk, client_service.approve)

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _
 
 from app.core.services import corrective_action as action_service
 from app.core.services.errors import DomainError
-from app.web.api.base import QmsModelRestApi
+from app.web.api.base import QmsModelRestApi, record_operation
 
 
 class CorrectiveActionApi(QmsModelRestApi):
@@ -20,38 +20,19 @@ class CorrectiveActionApi(QmsModelRestApi):
     @protect()
     @safe
     @permission_name("verify")
+    @record_operation(
+        "Record quality's effectiveness check of a done action.",
+        "Checked (verified, or back to work when not effective)",
+        body={
+            "type": "object",
+            "required": ["effectiveness_checked_on", "effective"],
+            "properties": {
+                "effectiveness_checked_on": {"type": "string", "format": "date"},
+                "effective": {"type": "boolean"},
+            },
+        },
+    )
     def verify(self, pk):
-        """Record quality's effectiveness check of a done action.
-        ---
-        post:
-          parameters:
-          - in: path
-            schema:
-              type: integer
-            name: pk
-          requestBody:
-            required: true
-            content:
-              application/json:
-                schema:
-                  type: object
-                  required: [effectiveness_checked_on, effective]
-                  properties:
-                    effectiveness_checked_on:
-                      type: string
-                      format: date
-                    effective:
-                      type: boolean
-          responses:
-            200:
-              description: Checked (verified, or back to work when not effective)
-            403:
-              $ref: '#/components/responses/403'
-            404:
-              $ref: '#/components/responses/404'
-            422:
-              $ref: '#/components/responses/422'
-        """
         return self._record_operation(
             pk,
             lambda item: action_service.verify(item, *_check_body(request.get_json(silent=True))),
