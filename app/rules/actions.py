@@ -84,16 +84,16 @@ def claim(connection, rule, record_ids: list[int], period: str, as_of: dt.dateti
             .returning(m.RuleFiring.record_id)
         )
         return set(connection.execute(statement).scalars().all())
-    statement = (
+    insert = (
         sqlite.insert(m.RuleFiring)
         .on_conflict_do_nothing(index_elements=["rule_id", "record_id", "period"])
         .returning(m.RuleFiring.record_id)
     )
-    rows = [
+    values = [
         {"rule_id": rule.id, "record_id": each, "period": period, "as_of": as_of, "fired_at": now}
         for each in record_ids
     ]
-    return set(connection.execute(statement, rows).scalars().all())
+    return set(connection.execute(insert, values).scalars().all())
 
 
 def skip(connection, rule, record_ids: sa.Select, period: str, as_of: dt.datetime) -> int:

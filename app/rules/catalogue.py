@@ -4,9 +4,11 @@ user types becomes SQL or code."""
 
 from __future__ import annotations
 
+import builtins
 import dataclasses
 import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -23,7 +25,8 @@ class Field:
 
     type: str  # date, datetime, bool, int, number, text, or a Choice enum
     expression: sa.ColumnElement
-    choices: type[choices.Choice] | None = None
+    # (builtins.type: inside this class `type` is the field above)
+    choices: builtins.type[choices.Choice] | None = None
     # For "date of the latest event" fields: EXISTS an event on or after a day. Comparing
     # through it lets the database anti-join the events instead of taking a maximum per row.
     event_since: Callable[[dt.date], sa.ColumnElement] | None = None
@@ -33,11 +36,12 @@ class Field:
 class Entity:
     """A rule's subject: its table, how it reaches its client and branch, its fields."""
 
-    model: type
+    model: type[Any]
     joins: Callable[[sa.Select], sa.Select]
-    owner: sa.ColumnElement
-    label: sa.ColumnElement
-    client_id: sa.ColumnElement | None
+    # A model's attribute or an SQL expression.
+    owner: Any
+    label: Any
+    client_id: Any
     status: type[choices.Choice] | None
     flags: tuple[str, ...]
     fields: dict[str, Field]

@@ -85,7 +85,7 @@ def parse_value(field: Field, value):
         "int": lambda v: isinstance(v, int) and not isinstance(v, bool),
         "number": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
         "text": lambda v: isinstance(v, str),
-        "choice": lambda v: v in {member.value for member in field.choices},
+        "choice": lambda v: v in {member.value for member in field.choices or ()},
     }
     _require(
         field.type in checks and checks[field.type](value),
@@ -307,7 +307,7 @@ def check_action(session, entity: str, trigger_kind, action) -> None:
         _require(
             statuses is not None, _("A rule cannot change the status of %(entity)s.", entity=entity)
         )
-        values = {member.value for member in statuses}
+        values = {member.value for member in statuses or ()}
         _require(action.get("to") in values, _("Unknown status %(name)s.", name=action.get("to")))
         expected = action.get("from")
         _require(

@@ -39,8 +39,8 @@ def activity(connection, scope: str, now: dt.date, before: dt.date) -> list:
         SurveyScope.manager: m.Client.owner_id,
         SurveyScope.branch: m.Client.branch_id,
         SurveyScope.all: sa.literal(0),
-    }[scope]
-    query = (
+    }[SurveyScope(scope)]
+    query: sa.Select = (
         sa.select(
             key.label("key"),
             sa.func.sum(_active(now)).label("active_now"),

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.sql.util import find_tables
@@ -73,7 +74,7 @@ def changed_tables(session, previous: dict, position: int) -> dict[int, frozense
     positions = {
         each["audit_seq"] for each in previous.values() if isinstance(each.get("audit_seq"), int)
     }
-    changed = {}
+    changed: dict[int, frozenset[str]] = {}
     for since in positions:
         if since == position:
             changed[since] = frozenset()
@@ -114,7 +115,7 @@ def mark(rule, as_of: dt.datetime, calendar, engine, position: int) -> Mark | No
     )
 
 
-def plan(previous: dict, now: Mark | None, changed: dict[int, frozenset[str]]):
+def plan(previous: dict, now: Mark | None, changed: dict[Any, frozenset[str]]):
     """('skip', threshold to record), ('window', previous threshold) or ('full', None)."""
     if (
         now is None

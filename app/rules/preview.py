@@ -37,8 +37,8 @@ def preview(session, rule, as_of: dt.datetime | None = None) -> dict:
                 m.RuleFiring.rule_id == rule.id, m.RuleFiring.period == result["period"]
             )
         )
-        due = periodic_due(rule, as_of, calendar) and not fired
-        return {**result, "total": int(due), "rows": []}
+        now_due = periodic_due(rule, as_of, calendar) and not fired
+        return {**result, "total": int(now_due), "rows": []}
     if kind == TriggerKind.kpi:
         connection = session.connection()
         rows = [

@@ -46,7 +46,7 @@ def period_key(unit: str, day: dt.date) -> str:
         OncePer.month: f"{day:%Y-%m}",
         OncePer.quarter: f"{day.year}-Q{(day.month - 1) // 3 + 1}",
         OncePer.year: str(day.year),
-    }[unit]
+    }[OncePer(unit)]
 
 
 def rule_period(rule, as_of: dt.datetime) -> str:

@@ -8,6 +8,7 @@ import logging
 import time
 import traceback
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any, cast
 
 import sqlalchemy as sa
 from flask import current_app
@@ -209,7 +210,7 @@ def sweep(as_of: dt.datetime | None = None, codes: list[str] | None = None) -> m
     # End the read transaction: held open through a long sweep, it would keep PostgreSQL
     # from cleaning up behind every write of the rules.
     session.commit()
-    app = current_app._get_current_object()
+    app = cast(Any, current_app)._get_current_object()  # the app behind the proxy
     results = evaluate_all(app, rules, as_of, calendar, memory)
     run = session.get(m.RuleRun, run_id)
     run.results = results

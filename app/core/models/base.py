@@ -1,10 +1,11 @@
 """Column helpers shared by the entity modules."""
 
 from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from flask_appbuilder.security.sqla.models import User
-from sqlalchemy.orm import declared_attr, relationship
+from sqlalchemy.orm import Mapped, MappedColumn, declared_attr, mapped_column, relationship
 
 from app.core.actor import current_actor_id
 from app.core.clock import business_now
@@ -30,9 +31,9 @@ def fact(message=True) -> dict:
     return {FACT: message}
 
 
-def choice(enum_class, default=None, nullable=False, **kwargs) -> sa.Column:
+def choice(enum_class, default=None, nullable=False, **kwargs) -> MappedColumn[Any]:
     """A column holding one value of `enum_class`, checked by the database too."""
-    return sa.Column(
+    return mapped_column(
         sa.Enum(
             enum_class,
             name=f"ck_{enum_class.__name__.lower()}",
@@ -47,8 +48,10 @@ def choice(enum_class, default=None, nullable=False, **kwargs) -> sa.Column:
     )
 
 
-def user_fk(nullable=True, **kwargs) -> sa.Column:
-    return sa.Column(sa.Integer, sa.ForeignKey(User.id), nullable=nullable, index=True, **kwargs)
+def user_fk(nullable=True, **kwargs) -> MappedColumn[Any]:
+    return mapped_column(
+        sa.Integer, sa.ForeignKey(User.id), nullable=nullable, index=True, **kwargs
+    )
 
 
 def now() -> datetime:
@@ -67,9 +70,9 @@ def search_key(text: str | None) -> str | None:
     return text.strip().casefold() if text is not None else None
 
 
-def search_key_column(**kwargs) -> sa.Column:
+def search_key_column(**kwargs) -> MappedColumn[Any]:
     """Compared by code point on PostgreSQL too, so that a prefix is an index range."""
-    return sa.Column(sa.Text().with_variant(sa.Text(collation="C"), "postgresql"), **kwargs)
+    return mapped_column(sa.Text().with_variant(sa.Text(collation="C"), "postgresql"), **kwargs)
 
 
 def unchanged_audit(model) -> dict:
@@ -82,35 +85,39 @@ class Audited:
     """Created/changed on and by; the actor is nullable because jobs act as no user."""
 
     display_field = "id"
+    if TYPE_CHECKING:  # every audited model declares its own key
+        id: Mapped[int]
 
     # Optimistic locking: the version a form or API client loaded must still be the stored
     # one when it saves (checked by the guard; the UPDATE's WHERE closes the race).
-    version = sa.Column(sa.Integer, nullable=False, default=1, server_default="1")
+    version: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=1, server_default="1")
 
     @declared_attr.directive
     def __mapper_args__(cls):
         return {"version_id_col": cls.version, "version_id_generator": False}
 
-    created_on = sa.Column(sa.DateTime, default=now, nullable=False)
-    changed_on = sa.Column(sa.DateTime, default=now, onupdate=now, nullable=False)
+    created_on: Mapped[datetime] = mapped_column(sa.DateTime, default=now, nullable=False)
+    changed_on: Mapped[datetime] = mapped_column(
+        sa.DateTime, default=now, onupdate=now, nullable=False
+    )
 
     @declared_attr
-    def created_by_id(cls):
-        return sa.Column(sa.Integer, sa.ForeignKey(User.id), default=current_user_id)
+    def created_by_id(cls) -> Mapped[int | None]:
+        return mapped_column(sa.Integer, sa.ForeignKey(User.id), default=current_user_id)
 
     @declared_attr
-    def changed_by_id(cls):
-        return sa.Column(
+    def changed_by_id(cls) -> Mapped[int | None]:
+        return mapped_column(
             sa.Integer, sa.ForeignKey(User.id), default=current_user_id, onupdate=current_user_id
         )
 
     @declared_attr
-    def created_by(cls):
-        return relationship(User, foreign_keys=[cls.created_by_id])
+    def created_by(cls: Any):
+        return relationship(User, foreign_keys=f"{cls.__name__}.created_by_id")
 
     @declared_attr
-    def changed_by(cls):
-        return relationship(User, foreign_keys=[cls.changed_by_id])
+    def changed_by(cls: Any):
+        return relationship(User, foreign_keys=f"{cls.__name__}.changed_by_id")
 
     def __str__(self) -> str:
         return str(getattr(self, self.display_field, None) or self.id)

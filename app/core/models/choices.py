@@ -11,6 +11,8 @@ class Choice(StrEnum):
     label: `open = "open", _("Open")`. Labels belong to their enum: the same stored value
     may read differently in two enums."""
 
+    _label: Any
+
     def __new__(cls, value: str, label: Any = None):
         member = str.__new__(cls, value)
         member._value_ = value
@@ -27,7 +29,7 @@ class Choice(StrEnum):
         """The label of a member or of its stored string; a value of no member reads as
         itself (an old value, or one typed by hand)."""
         member = cls._value2member_map_.get(str(value))
-        return str(member.label) if member is not None else str(value)
+        return str(member.label) if isinstance(member, Choice) else str(value)
 
 
 class ClientStatus(Choice):

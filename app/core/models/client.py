@@ -1,7 +1,9 @@
 """The client (counterparty) card."""
 
+from datetime import datetime
+
 from flask_appbuilder import Model
-from sqlalchemy.orm import relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.models.base import Audited, User, choice, sa, search_key_column, user_fk
 from app.core.models.choices import ClientStatus
@@ -19,29 +21,37 @@ class Client(Audited, Model):
     )
     display_field = "name"
 
-    id = sa.Column(sa.Integer, primary_key=True)
-    name = sa.Column(sa.String(255), nullable=False, index=True)
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(255), nullable=False, index=True)
     # Kept by the client service: the case-folded name, for "starts with" searches.
-    name_key = search_key_column(nullable=False, index=True)
-    tax_id = sa.Column(sa.String(20), unique=True)
-    status = choice(ClientStatus, default=ClientStatus.new, index=True)
-    industry_id = sa.Column(sa.Integer, sa.ForeignKey("industry.id"), index=True)
+    name_key: Mapped[str] = search_key_column(nullable=False, index=True)
+    tax_id: Mapped[str | None] = mapped_column(sa.String(20), unique=True)
+    status: Mapped[ClientStatus] = choice(ClientStatus, default=ClientStatus.new, index=True)
+    industry_id: Mapped[int | None] = mapped_column(
+        sa.Integer, sa.ForeignKey("industry.id"), index=True
+    )
     industry = relationship("Industry")
-    segment_id = sa.Column(sa.Integer, sa.ForeignKey("segment.id"), index=True)
+    segment_id: Mapped[int | None] = mapped_column(
+        sa.Integer, sa.ForeignKey("segment.id"), index=True
+    )
     segment = relationship("Segment")
-    source_id = sa.Column(sa.Integer, sa.ForeignKey("source.id"), index=True)
+    source_id: Mapped[int | None] = mapped_column(
+        sa.Integer, sa.ForeignKey("source.id"), index=True
+    )
     source = relationship("Source")
-    needs = sa.Column(sa.Text)
-    branch_id = sa.Column(sa.Integer, sa.ForeignKey("branch.id"), index=True)
+    needs: Mapped[str | None] = mapped_column(sa.Text)
+    branch_id: Mapped[int | None] = mapped_column(
+        sa.Integer, sa.ForeignKey("branch.id"), index=True
+    )
     branch = relationship("Branch")
-    owner_id = user_fk()
+    owner_id: Mapped[int | None] = user_fk()
     owner = relationship(User, foreign_keys=[owner_id])
-    is_key = sa.Column(sa.Boolean, nullable=False, default=False)
-    approved_by_id = user_fk()
+    is_key: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False)
+    approved_by_id: Mapped[int | None] = user_fk()
     approved_by = relationship(User, foreign_keys=[approved_by_id])
-    approved_at = sa.Column(sa.DateTime)
-    notes = sa.Column(sa.Text)
+    approved_at: Mapped[datetime | None] = mapped_column(sa.DateTime)
+    notes: Mapped[str | None] = mapped_column(sa.Text)
     # Kept by the client service: a primary contact, industry, needs and source are known.
-    is_complete = sa.Column(sa.Boolean, nullable=False, default=False, index=True)
+    is_complete: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False, index=True)
 
     contacts = relationship("Contact", back_populates="client", passive_deletes=True)

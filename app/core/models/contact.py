@@ -1,7 +1,7 @@
 """A contact person of a client."""
 
 from flask_appbuilder import Model
-from sqlalchemy.orm import relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.models.base import Audited, choice, sa
 from app.core.models.choices import Channel
@@ -14,17 +14,17 @@ class Contact(Audited, Model):
     __table_args__ = (sa.Index("ix_contact_client_primary", "client_id", "is_primary"),)
     display_field = "full_name"
 
-    id = sa.Column(sa.Integer, primary_key=True)
-    client_id = sa.Column(
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
+    client_id: Mapped[int] = mapped_column(
         sa.Integer, sa.ForeignKey("client.id", ondelete="CASCADE"), nullable=False
     )
     client = relationship("Client", back_populates="contacts")
-    full_name = sa.Column(sa.String(255), nullable=False)
-    position = sa.Column(sa.String(150))
-    phone = sa.Column(sa.String(50))
-    email = sa.Column(sa.String(255))
-    preferred_channel = choice(Channel, nullable=True)
-    is_primary = sa.Column(sa.Boolean, nullable=False, default=False)
+    full_name: Mapped[str] = mapped_column(sa.String(255), nullable=False)
+    position: Mapped[str | None] = mapped_column(sa.String(150))
+    phone: Mapped[str | None] = mapped_column(sa.String(50))
+    email: Mapped[str | None] = mapped_column(sa.String(255))
+    preferred_channel: Mapped[Channel | None] = choice(Channel, nullable=True)
+    is_primary: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False)
 
     def __str__(self) -> str:
         """Two contacts may share a name ("Alice Taylor"): drop-downs and links name the

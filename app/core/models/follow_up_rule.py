@@ -1,7 +1,10 @@
 """Follow-up rules as data, the record of what each rule fired for, and the sweeps' runs."""
 
+from datetime import datetime
+from typing import Any
+
 from flask_appbuilder import Model
-from sqlalchemy.orm import relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.models.base import Audited, choice, now, sa
 from app.core.models.choices import OncePer, RunStatus
@@ -13,20 +16,22 @@ class FollowUpRule(Audited, Model):
     __tablename__ = "follow_up_rule"
     display_field = "code"
 
-    id = sa.Column(sa.Integer, primary_key=True)
-    code = sa.Column(sa.String(64), nullable=False, unique=True)
-    name = sa.Column(sa.String(255), nullable=False)
-    description = sa.Column(sa.Text)
-    enabled = sa.Column(sa.Boolean, nullable=False, default=True)
-    entity = sa.Column(sa.String(50), nullable=False)
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(64), nullable=False, unique=True)
+    name: Mapped[str] = mapped_column(sa.String(255), nullable=False)
+    description: Mapped[str | None] = mapped_column(sa.Text)
+    enabled: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=True)
+    entity: Mapped[str] = mapped_column(sa.String(50), nullable=False)
     # Definitions are JSON documents checked against app/rules/definition.py
     # when saved; they are read as data and never evaluated as code.
-    trigger = sa.Column(sa.JSON, nullable=False)
-    conditions = sa.Column(sa.JSON, nullable=False, default=list)
-    action = sa.Column(sa.JSON, nullable=False)
-    once_per = choice(OncePer, default=OncePer.record)
+    trigger: Mapped[Any] = mapped_column(sa.JSON, nullable=False)
+    conditions: Mapped[Any] = mapped_column(sa.JSON, nullable=False, default=list)
+    action: Mapped[Any] = mapped_column(sa.JSON, nullable=False)
+    once_per: Mapped[OncePer] = choice(OncePer, default=OncePer.record)
     # Matches found already past the rule's horizon (app/rules/query.py), kept by the sweep.
-    skipped_count = sa.Column(sa.Integer, nullable=False, default=0, server_default="0")
+    skipped_count: Mapped[int] = mapped_column(
+        sa.Integer, nullable=False, default=0, server_default="0"
+    )
 
 
 class RuleFiring(Model):
@@ -35,18 +40,20 @@ class RuleFiring(Model):
     __tablename__ = "rule_firing"
     __table_args__ = (sa.UniqueConstraint("rule_id", "record_id", "period", name="uq_rule_firing"),)
 
-    id = sa.Column(sa.Integer, primary_key=True)
-    rule_id = sa.Column(
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
+    rule_id: Mapped[int] = mapped_column(
         sa.Integer, sa.ForeignKey("follow_up_rule.id", ondelete="CASCADE"), nullable=False
     )
     rule = relationship(FollowUpRule)
-    record_id = sa.Column(sa.Integer, nullable=False)
+    record_id: Mapped[int] = mapped_column(sa.Integer, nullable=False)
     # '' for rules that fire once per record; else e.g. '2026-Q4'.
-    period = sa.Column(sa.String(10), nullable=False, default="")
-    as_of = sa.Column(sa.DateTime, nullable=False)
-    fired_at = sa.Column(sa.DateTime, nullable=False, default=now)
+    period: Mapped[str] = mapped_column(sa.String(10), nullable=False, default="")
+    as_of: Mapped[datetime] = mapped_column(sa.DateTime, nullable=False)
+    fired_at: Mapped[datetime] = mapped_column(sa.DateTime, nullable=False, default=now)
     # Recorded without acting: the record was already older than the rule's horizon.
-    skipped = sa.Column(sa.Boolean, nullable=False, default=False, server_default=sa.false())
+    skipped: Mapped[bool] = mapped_column(
+        sa.Boolean, nullable=False, default=False, server_default=sa.false()
+    )
 
 
 class RuleRun(Model):
@@ -54,14 +61,14 @@ class RuleRun(Model):
 
     __tablename__ = "rule_run"
 
-    id = sa.Column(sa.Integer, primary_key=True)
-    as_of = sa.Column(sa.DateTime, nullable=False, index=True)
-    started_at = sa.Column(sa.DateTime, nullable=False, default=now)
-    finished_at = sa.Column(sa.DateTime)
-    status = choice(RunStatus, default=RunStatus.running)
-    matched = sa.Column(sa.Integer, nullable=False, default=0)
-    acted = sa.Column(sa.Integer, nullable=False, default=0)
-    errors = sa.Column(sa.Integer, nullable=False, default=0)
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
+    as_of: Mapped[datetime] = mapped_column(sa.DateTime, nullable=False, index=True)
+    started_at: Mapped[datetime] = mapped_column(sa.DateTime, nullable=False, default=now)
+    finished_at: Mapped[datetime | None] = mapped_column(sa.DateTime)
+    status: Mapped[RunStatus] = choice(RunStatus, default=RunStatus.running)
+    matched: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
+    acted: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
+    errors: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
     # Per rule: {code: {matched, acted, errors, seconds, error?}}.
-    results = sa.Column(sa.JSON, nullable=False, default=dict)
-    note = sa.Column(sa.Text)
+    results: Mapped[Any] = mapped_column(sa.JSON, nullable=False, default=dict)
+    note: Mapped[str | None] = mapped_column(sa.Text)

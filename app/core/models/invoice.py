@@ -1,7 +1,10 @@
 """An invoice (offer) issued to a client."""
 
+from datetime import date, datetime
+from decimal import Decimal
+
 from flask_appbuilder import Model
-from sqlalchemy.orm import relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.models.base import (
     NOT_NEGATIVE,
@@ -30,22 +33,24 @@ class Invoice(Audited, Model):
     )
     display_field = "number"
 
-    id = sa.Column(sa.Integer, primary_key=True)
-    number = sa.Column(sa.String(50), nullable=False, unique=True)
-    client_id = sa.Column(
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
+    number: Mapped[str] = mapped_column(sa.String(50), nullable=False, unique=True)
+    client_id: Mapped[int] = mapped_column(
         sa.Integer, sa.ForeignKey("client.id", ondelete="CASCADE"), nullable=False
     )
     client = relationship("Client")
-    issued_on = sa.Column(sa.Date, nullable=False, info=fact())
-    amount = sa.Column(sa.Numeric(14, 2), nullable=False, info=POSITIVE)
-    currency = sa.Column(sa.String(3), nullable=False, info=filled_by_service("DEFAULT_CURRENCY"))
-    cost = sa.Column(sa.Numeric(14, 2), info=NOT_NEGATIVE)
-    status = choice(InvoiceStatus, default=InvoiceStatus.draft)
-    status_changed_at = sa.Column(sa.DateTime)
-    rejection_reason = sa.Column(sa.Text)
+    issued_on: Mapped[date] = mapped_column(sa.Date, nullable=False, info=fact())
+    amount: Mapped[Decimal] = mapped_column(sa.Numeric(14, 2), nullable=False, info=POSITIVE)
+    currency: Mapped[str] = mapped_column(
+        sa.String(3), nullable=False, info=filled_by_service("DEFAULT_CURRENCY")
+    )
+    cost: Mapped[Decimal | None] = mapped_column(sa.Numeric(14, 2), info=NOT_NEGATIVE)
+    status: Mapped[InvoiceStatus] = choice(InvoiceStatus, default=InvoiceStatus.draft)
+    status_changed_at: Mapped[datetime | None] = mapped_column(sa.DateTime)
+    rejection_reason: Mapped[str | None] = mapped_column(sa.Text)
     # Why a rejected invoice was reopened (required by the invoice service).
-    reason = sa.Column(sa.Text)
-    owner_id = user_fk()
+    reason: Mapped[str | None] = mapped_column(sa.Text)
+    owner_id: Mapped[int | None] = user_fk()
     owner = relationship(User, foreign_keys=[owner_id])
 
     payments = relationship("Payment", back_populates="invoice", passive_deletes=True)

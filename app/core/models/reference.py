@@ -2,7 +2,7 @@
 
 from flask_appbuilder import Model
 from flask_babel import gettext
-from sqlalchemy.orm import relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.models.base import Audited, User, sa, user_fk
 
@@ -11,8 +11,8 @@ class ReferenceData(Audited):
     """A named entry of a reference list."""
 
     display_field = "name"
-    id = sa.Column(sa.Integer, primary_key=True)
-    name = sa.Column(sa.String(150), nullable=False, unique=True)
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(150), nullable=False, unique=True)
 
     def __str__(self) -> str:
         # The lists an installation starts with are kept in English and read in the
@@ -24,7 +24,7 @@ class Branch(ReferenceData, Model):
     """A sales branch; its head sees the branch's clients."""
 
     __tablename__ = "branch"
-    head_id = user_fk()
+    head_id: Mapped[int | None] = user_fk()
     head = relationship(User, foreign_keys=[head_id])
 
 

@@ -1,6 +1,9 @@
 """The security log: sign-ins, failures, sign-outs, refusals; never a password or token."""
 
+from datetime import datetime
+
 from flask_appbuilder import Model
+from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.models.base import sa
 
@@ -10,11 +13,11 @@ class SecurityEvent(Model):
 
     __tablename__ = "security_event"
 
-    id = sa.Column(sa.Integer, primary_key=True)
-    occurred_at = sa.Column(sa.DateTime, nullable=False, index=True)
-    event = sa.Column(sa.String(30), nullable=False, index=True)
-    username = sa.Column(sa.String(150), index=True)
-    user_id = sa.Column(sa.Integer)
-    ip = sa.Column(sa.String(64))
-    request_id = sa.Column(sa.String(64))
-    detail = sa.Column(sa.String(500))
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
+    occurred_at: Mapped[datetime] = mapped_column(sa.DateTime, nullable=False, index=True)
+    event: Mapped[str] = mapped_column(sa.String(30), nullable=False, index=True)
+    username: Mapped[str | None] = mapped_column(sa.String(150), index=True)
+    user_id: Mapped[int | None] = mapped_column(sa.Integer)
+    ip: Mapped[str | None] = mapped_column(sa.String(64))
+    request_id: Mapped[str | None] = mapped_column(sa.String(64))
+    detail: Mapped[str | None] = mapped_column(sa.String(500))

@@ -1,6 +1,7 @@
 """Counters for generated record numbers (complaint numbers)."""
 
 from flask_appbuilder import Model
+from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.models.base import sa
 
@@ -10,5 +11,5 @@ class NumberSequence(Model):
 
     __tablename__ = "number_sequence"
 
-    series = sa.Column(sa.String(50), primary_key=True)
-    last_value = sa.Column(sa.Integer, nullable=False, default=0)
+    series: Mapped[str] = mapped_column(sa.String(50), primary_key=True)
+    last_value: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)

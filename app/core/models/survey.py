@@ -1,7 +1,9 @@
 """A satisfaction survey and its questionnaire."""
 
+from datetime import date
+
 from flask_appbuilder import Model
-from sqlalchemy.orm import relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.models.base import MINIMUM, Audited, User, choice, sa, user_fk
 from app.core.models.choices import AnswerType, SurveyKind, SurveyScope, SurveyStatus
@@ -13,17 +15,17 @@ class Survey(Audited, Model):
     __tablename__ = "survey"
     display_field = "title"
 
-    id = sa.Column(sa.Integer, primary_key=True)
-    title = sa.Column(sa.String(255), nullable=False)
-    kind = choice(SurveyKind, default=SurveyKind.planned)
-    period_start = sa.Column(sa.Date, nullable=False)
-    period_end = sa.Column(sa.Date, nullable=False)
-    status = choice(SurveyStatus, default=SurveyStatus.draft, index=True)
-    reason = sa.Column(sa.Text)
-    scope = choice(SurveyScope, default=SurveyScope.all)
-    scope_branch_id = sa.Column(sa.Integer, sa.ForeignKey("branch.id"))
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
+    title: Mapped[str] = mapped_column(sa.String(255), nullable=False)
+    kind: Mapped[SurveyKind] = choice(SurveyKind, default=SurveyKind.planned)
+    period_start: Mapped[date] = mapped_column(sa.Date, nullable=False)
+    period_end: Mapped[date] = mapped_column(sa.Date, nullable=False)
+    status: Mapped[SurveyStatus] = choice(SurveyStatus, default=SurveyStatus.draft, index=True)
+    reason: Mapped[str | None] = mapped_column(sa.Text)
+    scope: Mapped[SurveyScope] = choice(SurveyScope, default=SurveyScope.all)
+    scope_branch_id: Mapped[int | None] = mapped_column(sa.Integer, sa.ForeignKey("branch.id"))
     scope_branch = relationship("Branch")
-    scope_manager_id = user_fk()
+    scope_manager_id: Mapped[int | None] = user_fk()
     scope_manager = relationship(User, foreign_keys=[scope_manager_id])
 
     questions = relationship(
@@ -41,11 +43,13 @@ class SurveyQuestion(Audited, Model):
     __table_args__ = (sa.UniqueConstraint("survey_id", "order", name="uq_survey_question_order"),)
     display_field = "text"
 
-    id = sa.Column(sa.Integer, primary_key=True)
-    survey_id = sa.Column(
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
+    survey_id: Mapped[int] = mapped_column(
         sa.Integer, sa.ForeignKey("survey.id", ondelete="CASCADE"), nullable=False, index=True
     )
     survey = relationship("Survey", back_populates="questions")
-    text = sa.Column(sa.Text, nullable=False)
-    order = sa.Column(sa.Integer, nullable=False, default=1, info={MINIMUM: (1, False)})
-    answer_type = choice(AnswerType, default=AnswerType.scale)
+    text: Mapped[str] = mapped_column(sa.Text, nullable=False)
+    order: Mapped[int] = mapped_column(
+        sa.Integer, nullable=False, default=1, info={MINIMUM: (1, False)}
+    )
+    answer_type: Mapped[AnswerType] = choice(AnswerType, default=AnswerType.scale)

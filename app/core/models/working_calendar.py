@@ -1,8 +1,10 @@
 """The working calendar: working days and hours, and the dates that break the weekly rule."""
 
 import datetime as dt
+from datetime import date, time
 
 from flask_appbuilder import Model
+from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.models.base import Audited, sa
 
@@ -15,12 +17,12 @@ class WorkingCalendar(Audited, Model):
     __tablename__ = "working_calendar"
     display_field = "name"
 
-    id = sa.Column(sa.Integer, primary_key=True)
-    name = sa.Column(sa.String(100), nullable=False, default="Standard")
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(100), nullable=False, default="Standard")
     # ISO weekday numbers, Monday = 1.
-    work_days = sa.Column(sa.String(20), nullable=False, default=DEFAULT_WORK_DAYS)
-    day_starts = sa.Column(sa.Time, nullable=False, default=lambda: dt.time(9, 0))
-    day_ends = sa.Column(sa.Time, nullable=False, default=lambda: dt.time(18, 0))
+    work_days: Mapped[str] = mapped_column(sa.String(20), nullable=False, default=DEFAULT_WORK_DAYS)
+    day_starts: Mapped[time] = mapped_column(sa.Time, nullable=False, default=lambda: dt.time(9, 0))
+    day_ends: Mapped[time] = mapped_column(sa.Time, nullable=False, default=lambda: dt.time(18, 0))
 
 
 class CalendarDay(Audited, Model):
@@ -29,7 +31,7 @@ class CalendarDay(Audited, Model):
     __tablename__ = "calendar_day"
     display_field = "day"
 
-    id = sa.Column(sa.Integer, primary_key=True)
-    day = sa.Column(sa.Date, nullable=False, unique=True)
-    is_working = sa.Column(sa.Boolean, nullable=False, default=False)
-    description = sa.Column(sa.String(255), nullable=False)
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
+    day: Mapped[date] = mapped_column(sa.Date, nullable=False, unique=True)
+    is_working: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False)
+    description: Mapped[str] = mapped_column(sa.String(255), nullable=False)

@@ -1,5 +1,7 @@
 """Write-side row-level checks: a record may only point at records the actor may see."""
 
+from typing import Any, TypeVar
+
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _
 
@@ -19,10 +21,15 @@ def ensure_visible(change, model, field: str) -> None:
         raise DomainError({field: _("No such record, or it is not yours.")})
 
 
-def ensure_record_visible(record, model, actor) -> None:
-    """Refuse a domain operation (approve, verify) on a record the actor may not see."""
+T = TypeVar("T", bound=Any)
+
+
+def ensure_record_visible(record: T | None, model, actor) -> T:
+    """The record of a domain operation (approve, verify), refused if the actor may not
+    see it."""
     if record is None or not is_visible(sa.inspect(record).session, model, record.id, actor):
         raise DomainError(_("No such record, or it is not yours."))
+    return record
 
 
 def ensure_contact_of_client(change, collector) -> None:

@@ -137,7 +137,7 @@ def _lifecycle(change: guard.Change, client: Client) -> None:
 def approve(client: Client | None) -> None:
     """Approve a prospect for work (head of sales, within the clients they may see)."""
     actor = current_actor()
-    ensure_record_visible(client, Client, actor)
+    client = ensure_record_visible(client, Client, actor)
     if not has_role(actor, HEAD_OF_SALES):
         raise NotAllowed(_("Only a head of sales approves the prospect base."))
     if client.approved_at is not None:

@@ -78,7 +78,7 @@ def verify(action: CorrectiveAction | None, checked_on: date, effective: bool) -
     """Record quality's effectiveness check of a done action: verified when effective,
     otherwise back to work (the check stays on the record until the next one)."""
     actor = current_actor()
-    ensure_record_visible(action, CorrectiveAction, actor)
+    action = ensure_record_visible(action, CorrectiveAction, actor)
     if not may_verify(actor):
         raise NotAllowed(_("Only quality checks the effectiveness of an action."))
     if action.status != S.done:

@@ -6,12 +6,14 @@ import json
 from collections import defaultdict
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from typing import cast
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _
 
 from app.core.clock import business_zone
 from app.core.models.audit_log import AuditLog
+from app.core.models.choices import Choice
 from app.core.models.user import User
 
 ACTION_LABELS = {"create": _("Created"), "update": _("Changed"), "delete": _("Deleted")}
@@ -34,12 +36,12 @@ def _links(model) -> dict:
 
 def _names(session, links: dict, changes: list[dict]) -> dict:
     """The names of every linked record the changes mention, one query per related model."""
-    wanted = defaultdict(set)
+    wanted: defaultdict[tuple, set[int]] = defaultdict(set)
     for change in changes:
         for field, values in change.items():
             if field in links:
                 wanted[links[field]] |= {value for value in values if isinstance(value, int)}
-    names = {}
+    names: dict[tuple, str] = {}
     for (related, named_by), ids in wanted.items():
         if named_by == "username":  # a person is named as on every screen: first and last
             columns = (related.id, related.first_name, related.last_name, related.username)
@@ -78,8 +80,8 @@ def _readable(model, links, names, formatters):
         kind = column.type if column is not None else None
         if isinstance(kind, sa.Boolean):
             return str(_("Yes") if value else _("No"))
-        if isinstance(kind, sa.Enum):
-            return kind.enum_class.label_for(value)
+        if isinstance(kind, sa.Enum) and kind.enum_class is not None:
+            return cast(type[Choice], kind.enum_class).label_for(value)
         for type_, typed in _TYPED:
             if isinstance(kind, type_):
                 value = typed(value)

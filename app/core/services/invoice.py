@@ -90,7 +90,7 @@ def check_invoice(change: guard.Change) -> None:
     ensure_visible(change, Client, "client")
     if change.is_new and change.unset("owner"):
         client = invoice.client or change.session.get(Client, invoice.client_id)
-        if client.owner_id is not None:
+        if client is not None and client.owner_id is not None:
             change.link("owner", client.owner_id)
         else:
             default_to_actor(change, "Invoice", "owner")
@@ -144,6 +144,7 @@ def check_payment(change: guard.Change) -> None:
     if invoice is None:
         errors.add("invoice", _("This field is required."))
     errors.raise_if_any()
+    assert invoice is not None  # refused above when missing
     ensure_visible(change, Invoice, "invoice")
     # What counts towards the invoice is frozen once it is paid; a payment's reference or
     # date may still be corrected.

@@ -82,7 +82,7 @@ def _check_number(errors: Collector, key: str, column, value) -> None:
         scale, precision = column.type.scale or 0, column.type.precision
         if not number.is_finite():
             errors.add(key, _("Not a valid number."))
-        elif number.as_tuple().exponent < -scale and number != number.quantize(
+        elif int(number.as_tuple().exponent) < -scale and number != number.quantize(
             Decimal(1).scaleb(-scale)
         ):
             errors.add(key, _("At most %(places)s digits after the decimal point.", places=scale))
@@ -114,6 +114,8 @@ def as_business_time(value: dt.datetime) -> dt.datetime:
 
 
 def _check_moment(errors: Collector, key: str, column, obj, value) -> None:
+    day: dt.date
+    latest_fact: dt.date
     if isinstance(value, dt.datetime):
         value = as_business_time(value)
         setattr(obj, key, value)
