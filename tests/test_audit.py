@@ -137,6 +137,42 @@ def test_show_page_has_a_readable_history(app, make, users):
     assert "Rejection reason" in page and "Too expensive" in page
 
 
+@pytest.mark.parametrize("language", ["en", "ru", "zh"])
+def test_an_audit_record_shows_its_changes_in_words(app, make, users, language):
+    """Quality reads an entry of the trail as the record's history reads: field labels,
+    links by name, choices by label, in their language; never the stored JSON."""
+    invoice = make.invoice(make.client(users["sales_manager"]), number="TRAIL-1")
+    invoice.status, invoice.rejection_reason = "rejected", "Too expensive"
+    db.session.commit()
+    seq = db.session.scalar(
+        sa.select(sa.func.max(AuditLog.seq)).where(
+            AuditLog.entity == "invoice", AuditLog.record_id == invoice.id
+        )
+    )
+    browser = app.test_client()
+    login(browser, "quality_officer")
+    browser.get(f"/lang/{language}")
+    page = browser.get(f"/auditlogview/show/{seq}").get_data(as_text=True)
+    words = {"en": "Rejected", "ru": "Отклон", "zh": "已拒绝"}[language]
+    assert words in page and "Too expensive" in page
+    assert '{"' not in page and "rejection_reason" not in page and 'rejected"' not in page
+
+
+def test_a_bulk_entry_reads_as_a_sentence(app, ctx):
+    """The demo data's one entry per table says how many records, not its JSON."""
+    with audit.recorded_as("seed"), db.engine.begin() as connection:
+        audit.append(
+            connection,
+            [{"entity": "client", "action": "bulk_create", "changes": {"rows": 3, "ids": [7, 9]}}],
+        )
+    seq = db.session.scalar(sa.select(sa.func.max(AuditLog.seq)))
+    browser = app.test_client()
+    login(browser, "quality_officer")
+    page = browser.get(f"/auditlogview/show/{seq}").get_data(as_text=True)
+    assert "3 records created at once, numbers 7 to 9." in page and "Created in bulk" in page
+    assert '{"' not in page
+
+
 def test_user_changes_are_recorded_without_passwords(ctx):
     """Creating a user is audited; the password hash never reaches the trail."""
     sm = ctx.appbuilder.sm

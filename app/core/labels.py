@@ -195,5 +195,23 @@ ROLE_LABELS = {
 }
 
 
+# The fields a rule can read beyond the models' own columns (app/rules/catalogue.py),
+# and links named by what they point at.
+RULE_FIELD_LABELS = {
+    "owner_id": _("Responsible manager"),
+    "branch_id": _("Branch"),
+    "industry_id": _("Industry"),
+    "source_id": _("Source (how they heard of us)"),
+    "last_interaction_on": _("Last interaction on"),
+    "last_key_client_review_on": _("Last key-client review on"),
+    "last_service_review_on": _("Last service review on"),
+    "last_paid_on": _("Last payment on"),
+    "client_status": _("Client status"),
+    "client_is_key": _("Key client"),
+    "has_later_interaction": _("A later interaction exists"),
+    "has_payment": _("A payment exists"),
+}
+
+
 def role_label(name: str) -> str:
     return str(ROLE_LABELS.get(name, name))

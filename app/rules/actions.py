@@ -11,6 +11,7 @@ from flask_babel import gettext
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app.core import models as m
+from app.core.labels import FIELD_LABELS, RULE_FIELD_LABELS
 from app.core.models.choices import OncePer, SurveyKind, SurveyScope, SurveyStatus, TaskStatus
 from app.core.services import audit, bulk
 from app.core.services.survey import STANDARD_QUESTIONNAIRE
@@ -165,11 +166,15 @@ def explainer(rule, action: dict, as_of):
     }
     head, _slot, tail = sentence.partition(SLOT)
     field, description = rule.trigger.get("field"), action.get("description")
+    # The date the rule counted from, by the field's label (the trigger names its column).
+    counted_from = (
+        str(RULE_FIELD_LABELS.get(field) or FIELD_LABELS.get(field, field)) if field else None
+    )
 
     def explain(row) -> str:
         text = head + _text(row.label) + tail
-        if field:
-            text += f"; {field} = {_text(row.trigger_value)}"
+        if counted_from:
+            text += f"; {counted_from}: {_text(row.trigger_value)}"
         text += "."
         return f"{render(description, row)}\n{text}" if description else text
 

@@ -16,7 +16,12 @@ from app.core.models.audit_log import AuditLog
 from app.core.models.choices import Choice
 from app.core.models.user import User
 
-ACTION_LABELS = {"create": _("Created"), "update": _("Changed"), "delete": _("Deleted")}
+ACTION_LABELS = {
+    "create": _("Created"),
+    "update": _("Changed"),
+    "delete": _("Deleted"),
+    "bulk_create": _("Created in bulk"),
+}
 HISTORY_ROWS = 50
 
 
@@ -137,9 +142,7 @@ def history(
         .order_by(AuditLog.seq.desc())
         .limit(HISTORY_ROWS)
     ).all()
-    changes = [json.loads(row.changes) for row in rows]
-    links = _links(model)
-    readable = _readable(model, links, _names(session, links, changes), formatters or {})
+    described = described_changes(session, model, rows, labels, formatters)
     zone = business_zone()
     people = people_named(session, [row.actor for row in rows])
     return [
@@ -149,16 +152,33 @@ def history(
             "actor": actor_label(row.actor, people),
             "reason": row.reason,
             "action_label": ACTION_LABELS.get(row.action, row.action),
-            "changes": [
-                (
-                    labels.get(field.removesuffix("_id"), field),
-                    [readable(field, value) for value in values],
-                )
-                for field, values in sorted(change.items())
-                # The record's own number says nothing to a person; nor does an empty
-                # field saved empty again ("" for None, from a form).
-                if field != "id" and any(value not in (None, "") for value in values)
-            ],
+            "changes": changes,
         }
-        for row, change in zip(rows, changes, strict=True)
+        for row, changes in zip(rows, described, strict=True)
+    ]
+
+
+def described_changes(
+    session, model, rows, labels: dict, formatters: dict | None = None
+) -> list[list[tuple]]:
+    """Each audit row's changes as people read them: (field label, [old, new]) with links
+    by name, choices by label and values through the screen's `formatters`."""
+    changes = [json.loads(row.changes) if row.changes else {} for row in rows]
+    links = _links(model)
+    readable = _readable(model, links, _names(session, links, changes), formatters or {})
+    return [
+        [
+            (
+                labels.get(field.removesuffix("_id"), field),
+                [readable(field, value) for value in values],
+            )
+            for field, values in sorted(change.items())
+            # The record's own number says nothing to a person; nor does an empty
+            # field saved empty again ("" for None, from a form).
+            if isinstance(values, list)
+            and len(values) == 2
+            and field != "id"
+            and any(value not in (None, "") for value in values)
+        ]
+        for change in changes
     ]

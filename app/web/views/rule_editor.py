@@ -9,7 +9,7 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _
 
 from app.core.entities import ENTITIES as REGISTRY
-from app.core.labels import FIELD_LABELS, role_label
+from app.core.labels import FIELD_LABELS, RULE_FIELD_LABELS, role_label
 from app.core.models.choices import (
     RuleAction,
     Schedule,
@@ -35,20 +35,6 @@ OP_LABELS = {
     "gte": _("is on or after / at least"),
 }
 # Fields of the catalogue that are not columns of a screen, or read differently in a rule.
-RULE_FIELD_LABELS = {
-    "owner_id": _("Responsible manager"),
-    "branch_id": _("Branch"),
-    "industry_id": _("Industry"),
-    "source_id": _("Source (how they heard of us)"),
-    "last_interaction_on": _("Last interaction on"),
-    "last_key_client_review_on": _("Last key-client review on"),
-    "last_service_review_on": _("Last service review on"),
-    "last_paid_on": _("Last payment on"),
-    "client_status": _("Client status"),
-    "client_is_key": _("Key client"),
-    "has_later_interaction": _("A later interaction exists"),
-    "has_payment": _("A payment exists"),
-}
 UNIT_LABELS = {"days": _("days"), "hours": _("hours"), "minutes": _("minutes")}
 ANCHOR_LABELS = {
     "now": _("now"),
