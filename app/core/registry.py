@@ -109,6 +109,7 @@ class Entity:
     register: tuple = ()  # the Excel register's columns, else the screen's list columns
     audit_period: str | None = None  # the field that puts a row in an audit pack's period
     import_key: tuple[str, ...] = ()  # the natural key that finds an existing row
+    rules: Any = None  # what follow-up rules may read of it (RuleSubject); None: no rules
     # (actor, client condition) -> SQL condition; None: every row is visible.
     scope: Callable | None = None
 

@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask_babel import lazy_gettext as _
 
+from app.core import models as m
 from app.core.columns import Column
 from app.core.models import (
     Client,
+    choices,
 )
 from app.core.registry import (
     Entity,
     Fields,
     MenuPlace,
+)
+from app.core.rule_subjects import (
+    LAST_PAID,
+    NEVER,
+    Field,
+    RuleSubject,
+    column_fields,
+    last_interaction,
 )
 from app.core.scope import the_clients
 
@@ -54,6 +65,35 @@ declare(
             show=(..., "is_complete", "approved_by", "approved_at", "created_on", "changed_on"),
             order=("name", "status", "tax_id", "is_key", "is_complete"),
             sort=("name", "asc"),
+        ),
+        rules=RuleSubject(
+            model=m.Client,
+            joins=lambda query: query.outerjoin(m.Branch, m.Branch.id == m.Client.branch_id),
+            owner=m.Client.owner_id,
+            label=m.Client.name,
+            client_id=m.Client.id,
+            status=choices.ClientStatus,
+            flags=(),
+            fields={
+                **column_fields(
+                    m.Client, "id", "status", "is_key", "is_complete", "created_on", "approved_at"
+                ),
+                **column_fields(
+                    m.Client, "owner_id", "branch_id", "industry_id", "source_id", "needs"
+                ),
+                "last_interaction_on": last_interaction(),
+                "last_key_client_review_on": last_interaction(
+                    choices.InteractionKind.key_client_review
+                ),
+                "last_service_review_on": last_interaction(choices.InteractionKind.service_review),
+                "last_paid_on": Field(
+                    "date",
+                    sa.func.coalesce(LAST_PAID.scalar_subquery(), NEVER, type_=sa.Date),
+                    event_since=lambda since: sa.exists(
+                        LAST_PAID.with_only_columns(m.Payment.id).where(m.Payment.paid_on >= since)
+                    ),
+                ),
+            },
         ),
         menu=(
             MenuPlace(40, "My clients", _("My clients"), "fa-user-tie", "Clients", "mine"),

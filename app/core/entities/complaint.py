@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask_babel import lazy_gettext as _
 
+from app.core import models as m
 from app.core.columns import Column
 from app.core.models import (
     Complaint,
@@ -13,6 +15,12 @@ from app.core.registry import (
     Entity,
     Fields,
     MenuPlace,
+)
+from app.core.rule_subjects import (
+    CLIENT_FIELDS,
+    RuleSubject,
+    client_joins,
+    column_fields,
 )
 from app.core.scope import of_client, or_assigned, through
 
@@ -68,6 +76,22 @@ declare(
             order=("number", "received_at", "severity", "status"),
             sort=("received_at", "desc"),
         ),
+        rules=RuleSubject(
+            model=m.Complaint,
+            joins=client_joins(m.Complaint),
+            owner=m.Client.owner_id,
+            label=m.Complaint.number,
+            client_id=m.Complaint.client_id,
+            status=None,  # its lifecycle needs fields a rule cannot fill in
+            flags=(),
+            fields={
+                **column_fields(
+                    m.Complaint, "id", "number", "received_at", "resolved_at", "status"
+                ),
+                **column_fields(m.Complaint, "severity", "category"),
+                **CLIENT_FIELDS,
+            },
+        ),
         menu=(MenuPlace(130, "Complaints", _("Complaints"), "fa-exclamation-triangle", "Service"),),
         register=(
             Column("number", width=16),
@@ -104,6 +128,22 @@ declare(
             show=(..., "effectiveness_checked_on", "effective", "created_on", "changed_on"),
             order=("due_on", "status"),
             sort=("due_on", "asc"),
+        ),
+        rules=RuleSubject(
+            model=m.CorrectiveAction,
+            joins=lambda query: (
+                query.join(m.Complaint, m.Complaint.id == m.CorrectiveAction.complaint_id)
+                .outerjoin(m.Client, m.Client.id == m.Complaint.client_id)
+                .outerjoin(m.Branch, m.Branch.id == m.Client.branch_id)
+            ),
+            owner=sa.func.coalesce(m.CorrectiveAction.responsible_id, m.Client.owner_id),
+            label=m.Complaint.number,
+            client_id=m.Complaint.client_id,
+            status=None,
+            flags=("escalated_at",),
+            fields=column_fields(
+                m.CorrectiveAction, "id", "due_on", "done_on", "status", "escalated_at"
+            ),
         ),
         menu=(
             MenuPlace(140, "Corrective actions", _("Corrective actions"), "fa-wrench", "Quality"),

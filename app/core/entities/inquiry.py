@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask_babel import lazy_gettext as _
 
+from app.core import models as m
 from app.core.models import (
     Inquiry,
+    choices,
 )
 from app.core.registry import (
     Entity,
     Fields,
     MenuPlace,
+)
+from app.core.rule_subjects import (
+    RuleSubject,
+    client_joins,
+    column_fields,
 )
 from app.core.scope import of_client, or_assigned
 
@@ -59,6 +67,25 @@ declare(
             show=(..., "sla_due_at", "breached_at", "created_on", "changed_on"),
             order=("received_at", "sla_due_at", "status"),
             sort=("received_at", "desc"),
+        ),
+        rules=RuleSubject(
+            model=m.Inquiry,
+            joins=client_joins(m.Inquiry),
+            owner=sa.func.coalesce(m.Inquiry.assignee_id, m.Client.owner_id),
+            label=m.Inquiry.subject,
+            client_id=m.Inquiry.client_id,
+            status=choices.InquiryStatus,
+            flags=("breached_at",),
+            fields=column_fields(
+                m.Inquiry,
+                "id",
+                "received_at",
+                "first_response_at",
+                "sla_due_at",
+                "breached_at",
+                "status",
+                "nonstandard",
+            ),
         ),
         menu=(MenuPlace(120, "Inquiries", _("Inbound requests"), "fa-inbox", "Service"),),
         register=(

@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask_babel import lazy_gettext as _
 
+from app.core import models as m
 from app.core.columns import MONEY, Column
 from app.core.models import (
     Invoice,
     Payment,
+    choices,
 )
 from app.core.registry import (
     Entity,
     Fields,
     MenuPlace,
+)
+from app.core.rule_subjects import (
+    CLIENT_FIELDS,
+    Field,
+    RuleSubject,
+    client_joins,
+    column_fields,
 )
 from app.core.scope import of_client, through
 
@@ -34,6 +44,24 @@ declare(
             show=(..., "status_changed_at", "created_on", "changed_on"),
             order=("number", "issued_on", "amount", "status"),
             sort=("issued_on", "desc"),
+        ),
+        rules=RuleSubject(
+            model=m.Invoice,
+            joins=client_joins(m.Invoice),
+            owner=sa.func.coalesce(m.Invoice.owner_id, m.Client.owner_id),
+            label=m.Invoice.number,
+            client_id=m.Invoice.client_id,
+            status=choices.InvoiceStatus,
+            flags=(),
+            fields={
+                **column_fields(
+                    m.Invoice, "id", "number", "status", "issued_on", "amount", "currency"
+                ),
+                **CLIENT_FIELDS,
+                "has_payment": Field(
+                    "bool", sa.exists().where(m.Payment.invoice_id == m.Invoice.id)
+                ),
+            },
         ),
         menu=(MenuPlace(100, "Invoices", _("Invoices"), "fa-file-invoice-dollar", "Sales"),),
         register=(
