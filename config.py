@@ -55,6 +55,9 @@ EXPORT_BACKGROUND_ROWS = 5000
 EXPORT_KEEP_DAYS = 7
 # Where exported files are kept; None: the "exports" folder of the instance.
 EXPORT_DIR = None
+# Imports: the largest file taken (MB, also its size unpacked) and the most data rows.
+IMPORT_MAX_MB = 20
+IMPORT_MAX_ROWS = 200_000
 # Answer deadline for inbound requests (company standard SP-2).
 INQUIRY_ANSWER_MINUTES = 30
 
@@ -155,6 +158,8 @@ ENVIRONMENT = {
     "QMS_EXPORT_BACKGROUND_ROWS": ("EXPORT_BACKGROUND_ROWS", int),
     "QMS_EXPORT_KEEP_DAYS": ("EXPORT_KEEP_DAYS", int),
     "QMS_EXPORT_DIR": ("EXPORT_DIR", str),
+    "QMS_IMPORT_MAX_MB": ("IMPORT_MAX_MB", int),
+    "QMS_IMPORT_MAX_ROWS": ("IMPORT_MAX_ROWS", int),
     "QMS_HTTPS": ("SESSION_COOKIE_SECURE", lambda value: value.lower() in ("1", "true", "yes")),
     "QMS_AUDIT_KEY": ("AUDIT_KEY", str),
     "QMS_MAX_REQUEST_MB": ("MAX_CONTENT_LENGTH", lambda value: int(float(value) * 1024 * 1024)),
