@@ -166,3 +166,31 @@ def test_inquiries_past_their_deadline_stand_out_and_keep_their_answer(app, make
     listed = browser.get("/inquiryview/list/").get_data(as_text=True)
     assert "task-overdue" not in listed
     assert "Delivery on Friday" in browser.get(f"/inquiryview/show/{late.id}").get_data(True)
+
+
+@pytest.mark.parametrize(
+    ("language", "by_hand", "by_rule", "kind"),
+    [
+        ("en", "Set by hand", "Rule invoice-decision-2d", "Invoice"),
+        ("ru", "Поставлена вручную", "Правило invoice-decision-2d", "Счёт"),
+        ("zh", "手动创建", "规则 invoice-decision-2d", None),
+    ],
+)
+def test_a_tasks_origin_reads_as_words(app, make, users, language, by_hand, by_rule, kind):
+    """A task set by hand or by a rule says so in words, and its record by its kind:
+    never the stored keys 'manual', 'rule:…' or a table name."""
+    manager = users["sales_manager"]
+    make.task(manager, title="Call")
+    ruled = make.task(
+        manager, title="Decide", origin="rule:invoice-decision-2d", related_entity="invoice"
+    )
+    browser = app.test_client()
+    login(browser, "sales_manager")
+    browser.get(f"/lang/{language}")
+    listed = browser.get("/taskview/list/").get_data(as_text=True)
+    assert by_hand in listed and by_rule in listed
+    assert ">manual<" not in listed and "rule:invoice" not in listed
+    page = browser.get(f"/taskview/show/{ruled.id}").get_data(as_text=True)
+    assert by_rule in page and ">invoice<" not in page
+    if kind:
+        assert kind in page

@@ -13,6 +13,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from app.core import models as m
 from app.core.labels import FIELD_LABELS, RULE_FIELD_LABELS
 from app.core.models.choices import OncePer, SurveyKind, SurveyScope, SurveyStatus, TaskStatus
+from app.core.models.task import RULE_ORIGIN
 from app.core.services import audit, bulk
 from app.core.services.survey import STANDARD_QUESTIONNAIRE
 from app.extensions import connection_sessions
@@ -191,7 +192,7 @@ def notify(connection, rule, rows, action: dict, people, as_of) -> int:
             "user_id": user_id,
             "title": render(action["title"], row),
             "body": explain(row),
-            "origin": f"rule:{rule.code}"[:50],
+            "origin": f"{RULE_ORIGIN}{rule.code}"[:50],
             "client_id": row.client_id if entity.client_id is not None else None,
             "related_entity": rule.entity,
             "related_id": row.record_id,
@@ -220,7 +221,11 @@ def create_tasks(connection, rule, rows, action: dict, people, as_of, calendar) 
     now = m.base.now()
     offset = action.get("due", {"days": 0})
     tasks, explain, dues = [], explainer(rule, action, as_of), {}
-    origin, status, has_client = f"rule:{rule.code}"[:50], TaskStatus.open.value, entity.client_id
+    origin, status, has_client = (
+        f"{RULE_ORIGIN}{rule.code}"[:50],
+        TaskStatus.open.value,
+        entity.client_id,
+    )
     # A rule that repeats per period acts on a standing state (a key client without a
     # review): its task is due from the sweep that found it, not from an old anniversary.
     repeats = rule.once_per not in (None, OncePer.record)

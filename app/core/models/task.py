@@ -9,6 +9,8 @@ from app.core.models.base import Audited, User, choice, fact, sa, user_fk
 from app.core.models.choices import TaskStatus
 
 MANUAL_ORIGIN = "manual"
+# A rule's tasks and notifications: this, then the rule's code.
+RULE_ORIGIN = "rule:"
 
 
 class Task(Audited, Model):

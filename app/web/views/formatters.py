@@ -8,7 +8,9 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _
 
 from app.core.clock import business_zone
+from app.core.entities import ENTITIES
 from app.core.labels import role_label
+from app.core.models.task import MANUAL_ORIGIN, RULE_ORIGIN
 from app.web.views.local_values import show_date, show_datetime, show_number
 
 
@@ -57,3 +59,20 @@ def translated(text) -> str:
     """A name kept in English that people read in their language (the reference lists
     and rules an installation starts with); one added later reads as written."""
     return gettext(text) if text else ""
+
+
+def origin_label(origin: str | None) -> str:
+    """Where a task or notification came from: set by hand, or by which rule (named by
+    its code, as the rules list names it); never the stored key."""
+    if not origin:
+        return ""
+    if origin == MANUAL_ORIGIN:
+        return gettext("Set by hand")
+    if origin.startswith(RULE_ORIGIN):
+        return gettext("Rule %(code)s", code=origin.removeprefix(RULE_ORIGIN))
+    return origin
+
+
+def record_kind(key: str | None) -> str:
+    """A record's kind by its entity's label (the trail and links keep table names)."""
+    return str(ENTITIES[key].one) if key in ENTITIES else (key or "")

@@ -9,6 +9,7 @@ from app.core.permissions import READ
 from app.extensions import db
 from app.web.security.scope import ScopeFilter
 from app.web.views.base import QmsModelView
+from app.web.views.formatters import origin_label, record_kind
 from app.web.views.task import record_url
 
 
@@ -20,6 +21,7 @@ class NotificationView(QmsModelView):
         return {"record_url": record_url(item.related_entity, item.related_id)} if item else {}
 
     entity_key = "notification"
+    formatters_columns = {"origin": origin_label, "related_entity": record_kind}
     base_permissions = [f"can_{READ}"]
     show_template = "notification_show.html"
 

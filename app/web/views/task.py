@@ -17,6 +17,7 @@ from app.core.models.choices import TaskStatus
 from app.core.services.errors import DomainError
 from app.extensions import db
 from app.web.views.base import QmsModelView
+from app.web.views.formatters import origin_label, record_kind
 from app.web.views.local_values import show_datetime
 
 # The screen of each entity a rule acts on, for the link from its tasks and notifications.
@@ -66,6 +67,7 @@ class TaskColumns:
 
     entity_key = "task"
     show_template = "task_show.html"
+    formatters_columns = {"origin": origin_label, "related_entity": record_kind}
 
     def show_extras(self, pk) -> dict:
         task = self.visible(pk)
@@ -110,7 +112,7 @@ class MyTaskView(TaskColumns, QmsModelView):
     route_base = "/mytasks"
     variant = "mine"
     list_title = _("My tasks")
-    formatters_columns = {"due_at": due_label}
+    formatters_columns = {**TaskColumns.formatters_columns, "due_at": due_label}
     base_filters = QmsModelView.base_filters + [
         ["assignee_id", FilterEqualFunction, current_actor_id],
         ["status", FilterNotEqual, TaskStatus.done],
