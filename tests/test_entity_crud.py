@@ -316,8 +316,7 @@ def _stored(entity, pk: int, field: str):
     db.session.expire_all()
     record = db.session.get(entity.model, pk)
     assert record is not None, f"{entity.key} {pk} is not stored"
-    value = getattr(record, field)
-    return value.id if isinstance(value, Model) else value
+    return _value(getattr(record, field))
 
 
 @pytest.mark.parametrize("key", list(SAMPLES))

@@ -94,6 +94,11 @@ def test_a_missing_sheet_is_named_with_the_sheets_there():
     assert "Третий" in message and "Клиенты, Second" in message
 
 
+def test_an_empty_sheet_says_so():
+    """A sheet with no rows is refused as empty, not as a damaged file."""
+    assert "has no rows" in _refusal(_xlsx([]), "empty.xlsx")
+
+
 def test_an_ods_is_read():
     """OpenDocument spreadsheets (LibreOffice) are read like .xlsx."""
     table = read_table(_ods([["Name", "Phone"], ["Anna", "+7 495 1"]]), "c.ods", LIMITS)

@@ -92,22 +92,22 @@ def _read_spreadsheet(data: bytes, sheet: str | None) -> Table:
     try:
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         names = book.sheet_names
-        if sheet is not None and sheet not in names:
-            raise UnreadableFile(
-                _(
-                    "There is no sheet %(sheet)s; the sheets are: %(names)s.",
-                    sheet=sheet,
-                    names=", ".join(names),
-                )
-            )
         name = sheet if sheet is not None else names[0]
-        cells = book.get_sheet_by_name(name).to_python(skip_empty_area=True)
+        cells = (
+            book.get_sheet_by_name(name).to_python(skip_empty_area=True) if name in names else None
+        )
     except python_calamine.PasswordError:
         raise UnreadableFile(_("The file is protected by a password.")) from None
-    except (python_calamine.CalamineError, ValueError, IndexError) as error:
-        if isinstance(error, UnreadableFile):
-            raise
+    except (python_calamine.CalamineError, ValueError, IndexError):
         raise UnreadableFile(_("The file is damaged or not a spreadsheet.")) from None
+    if cells is None:
+        raise UnreadableFile(
+            _(
+                "There is no sheet %(sheet)s; the sheets are: %(names)s.",
+                sheet=sheet,
+                names=", ".join(names),
+            )
+        )
     return _table(name, cells)
 
 
@@ -143,7 +143,7 @@ def _table(sheet: str, cells: list[list[Any]]) -> Table:
         raise UnreadableFile(_("The sheet %(sheet)s has no rows.", sheet=sheet))
     headers = [str(value).strip() if _filled(value) else "" for value in rows[0]]
     width = len(headers)
-    body = [(row + [""] * width)[:width] if len(row) < width else row for row in rows[1:]]
+    body = [row + [""] * (width - len(row)) for row in rows[1:]]
     return Table(sheet, headers, body)
 
 

@@ -4,20 +4,14 @@ import json
 
 from flask_appbuilder.security.sqla.models import Role, User
 from flask_babel import gettext
-from flask_babel import lazy_gettext as _
 from markupsafe import Markup
 
 from app.core.entities import ENTITIES
 from app.core.labels import FIELD_LABELS
 from app.core.services.history import ACTION_LABELS, actor_label, described_changes
 from app.web.views.base import SCREENS, ReadOnlyView
-from app.web.views.formatters import business_time
+from app.web.views.formatters import business_time, record_kind
 
-# The trail keeps table names; a person reads what kind of record it was.
-RECORD_KINDS = {entity.key: entity.one for entity in ENTITIES if entity.audited} | {
-    "user": _("User"),
-    "role": _("Role"),
-}
 # Trail entries of FAB's own records (no entity of ours): read with the common labels.
 SECURITY_MODELS = {"user": User, "role": Role}
 
@@ -30,7 +24,7 @@ class AuditLogView(ReadOnlyView):
         "occurred_at": business_time,
         "action": lambda action: str(ACTION_LABELS.get(action, action)),
         "actor": actor_label,
-        "entity": lambda table: str(RECORD_KINDS.get(table, table)),
+        "entity": record_kind,
     }
 
     def _get_show_widget(self, pk, item, **kwargs):

@@ -73,6 +73,14 @@ def origin_label(origin: str | None) -> str:
     return origin
 
 
+# The trail and links keep table names; a person reads what kind of record it was (users
+# and roles are FAB's records, in the audit trail only).
+RECORD_KINDS = {entity.key: entity.one for entity in ENTITIES} | {
+    "user": _("User"),
+    "role": _("Role"),
+}
+
+
 def record_kind(key: str | None) -> str:
-    """A record's kind by its entity's label (the trail and links keep table names)."""
-    return str(ENTITIES[key].one) if key in ENTITIES else (key or "")
+    """A record's kind by its entity's label; an unknown table reads as stored."""
+    return str(RECORD_KINDS.get(key, key)) if key else ""
