@@ -58,6 +58,10 @@ EXPORT_DIR = None
 # Imports: the largest file taken (MB, also its size unpacked) and the most data rows.
 IMPORT_MAX_MB = 20
 IMPORT_MAX_ROWS = 200_000
+# Files with more rows are imported by a worker, with progress, like large exports.
+IMPORT_BACKGROUND_ROWS = 5_000
+# Where files waiting for a worker's import are kept (default: instance/imports).
+IMPORT_DIR = None
 # Answer deadline for inbound requests (company standard SP-2).
 INQUIRY_ANSWER_MINUTES = 30
 
@@ -160,6 +164,8 @@ ENVIRONMENT = {
     "QMS_EXPORT_DIR": ("EXPORT_DIR", str),
     "QMS_IMPORT_MAX_MB": ("IMPORT_MAX_MB", int),
     "QMS_IMPORT_MAX_ROWS": ("IMPORT_MAX_ROWS", int),
+    "QMS_IMPORT_BACKGROUND_ROWS": ("IMPORT_BACKGROUND_ROWS", int),
+    "QMS_IMPORT_DIR": ("IMPORT_DIR", str),
     "QMS_HTTPS": ("SESSION_COOKIE_SECURE", lambda value: value.lower() in ("1", "true", "yes")),
     "QMS_AUDIT_KEY": ("AUDIT_KEY", str),
     "QMS_MAX_REQUEST_MB": ("MAX_CONTENT_LENGTH", lambda value: int(float(value) * 1024 * 1024)),

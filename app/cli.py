@@ -12,6 +12,7 @@ from flask.cli import FlaskGroup, routes_command, shell_command, with_appcontext
 
 from app import create_app
 from app.core.cli import audit_group, roles_group
+from app.imports.cli import import_command
 from app.instance import initialise
 from app.rules.cli import rules_group
 from app.runner import run_all
@@ -47,6 +48,7 @@ COMMANDS = (
     worker_command,
     rules_group,
     export_group,
+    import_command,
     roles_group,
     audit_group,
 )

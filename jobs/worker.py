@@ -8,7 +8,7 @@ from app.extensions import db
 from jobs.connection import connect
 from jobs.schedule import start_in_background
 
-QUEUES = ("default", "exports")
+QUEUES = ("default", "exports", "imports")
 
 
 def queues(connection) -> list[Queue]:

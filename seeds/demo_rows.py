@@ -22,6 +22,7 @@ from app.core.models import (
     SurveyResponse,
     Task,
 )
+from app.core.domain import match_name
 from app.core.models.base import search_key
 from app.core.models.choices import AnswerType
 from seeds import names
@@ -82,6 +83,7 @@ class ClientRows:
             Client,
             name=name,
             name_key=search_key(name),
+            match_key=match_name(name),
             tax_id=str(7_700_000_000 + self.ids[Client]),
             status=status,
             industry_id=self._maybe(Industry, 0.93),

@@ -35,7 +35,15 @@ def pytest_collection_modifyitems(items) -> None:
 # and the exports, rule runs and memory, calendar days and number sequences.
 _WRITTEN = [entity.model.__table__ for entity in ENTITIES.in_group(registry.PROCESS)] + [
     Model.metadata.tables[name]
-    for name in ("export_job", "rule_run", "rule_firing", "calendar_day", "number_sequence")
+    for name in (
+        "export_job",
+        "import_job",
+        "import_mapping",
+        "rule_run",
+        "rule_firing",
+        "calendar_day",
+        "number_sequence",
+    )
 ]
 ENTITY_TABLES = [table.name for table in reversed(sa.schema.sort_tables(_WRITTEN))]
 

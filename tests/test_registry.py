@@ -41,7 +41,9 @@ def test_declared_paths_exist(key):
     entity = ENTITIES[key]
     paths = [getattr(each, "path", each) for each in entity.register]
     paths += [entity.audit_period] if entity.audit_period else []
-    paths += list(entity.import_key)
+    paths += [
+        n for part in entity.import_key for n in (part if isinstance(part, tuple) else (part,))
+    ]
     for path in paths:
         model = entity.model
         *through, leaf = path.split(".")

@@ -108,7 +108,9 @@ class Entity:
     fields: Fields | None = None  # None: every column of the model, in declared order
     register: tuple = ()  # the Excel register's columns, else the screen's list columns
     audit_period: str | None = None  # the field that puts a row in an audit pack's period
-    import_key: tuple[str, ...] = ()  # the natural key that finds an existing row
+    # The natural key that finds a stored record for an imported row; a tuple inside names
+    # alternatives (a contact by client and e-mail, or client and phone). () : no import.
+    import_key: tuple[str | tuple[str, ...], ...] = ()
     rules: Any = None  # what follow-up rules may read of it (RuleSubject); None: no rules
     # (actor, client condition) -> SQL condition; None: every row is visible.
     scope: Callable | None = None

@@ -34,8 +34,9 @@ CATEGORIES = {
 }
 
 # Tables that are no entity of their own: the audit chain's head, rule firings (the rules'
-# memory) and number sequences are written by services and never shown as a list.
-INTERNAL_TABLES = ("audit_head", "rule_firing", "number_sequence")
+# memory), number sequences and the column mappings imports remember are written by
+# services and never shown as a list.
+INTERNAL_TABLES = ("audit_head", "rule_firing", "number_sequence", "import_mapping")
 
 # Declaration order is the API's order.
 ENTITIES = Registry()

@@ -44,6 +44,7 @@ declare(
         menu=(MenuPlace(70, "Contacts", _("Contacts"), "fa-id-card", "Clients"),),
         register=_CONTACT_CARD,
         audit_period="created_on",
+        import_key=("client", ("email", "phone")),
         scope=of_client(Contact.client_id),
     )
 )

@@ -102,6 +102,7 @@ declare(
             "status",
         ),
         audit_period="received_at",
+        import_key=("received_at", "contact_name"),
         scope=or_assigned(Inquiry.assignee_id, of_client(Inquiry.client_id)),
     )
 )

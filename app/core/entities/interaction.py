@@ -105,6 +105,7 @@ declare(
             "owner",
         ),
         audit_period="occurred_at",
+        import_key=("client", "occurred_at", "kind"),
         scope=of_client(Interaction.client_id),
     )
 )

@@ -99,6 +99,7 @@ declare(
         menu=(MenuPlace(110, "Payments", _("Payments"), "fa-money-bill", "Sales"),),
         register=("paid_on", "invoice", "invoice.client", "amount", "reference"),
         audit_period="paid_on",
+        import_key=("invoice", "paid_on", "amount", "reference"),
         scope=through(Payment.invoice_id, Invoice, _INVOICES),
     )
 )

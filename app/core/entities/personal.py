@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _
 
 from app.core.models import (
     ExportJob,
+    ImportJob,
     Notification,
 )
 from app.core.registry import (
@@ -70,5 +71,57 @@ declare(
         audited=False,
         menu=(MenuPlace(30, "Exports", _("My exports"), "fa-file-excel", "Clients"),),
         scope=personal(ExportJob.user_id),
+    )
+)
+declare(
+    Entity(
+        "import_job",
+        ImportJob,
+        _("Import"),
+        _("Imports"),
+        fields=Fields(
+            list=(
+                "created_on",
+                "file_name",
+                "entity",
+                "mode",
+                "status",
+                "rows_total",
+                "created_count",
+                "updated_count",
+                "error_count",
+                "user",
+            ),
+            search=("created_on", "file_name", "entity", "status", "user"),
+            show=(
+                "created_on",
+                "user",
+                "file_name",
+                "checksum",
+                "entity",
+                "sheet",
+                "mode",
+                "dry_run",
+                "status",
+                "rows_total",
+                "rows_done",
+                "created_count",
+                "updated_count",
+                "unchanged_count",
+                "error_count",
+                "warning_count",
+                "started_at",
+                "finished_at",
+                "error",
+                "reverted_at",
+                "reverted_by",
+            ),
+            order=("created_on", "file_name", "status"),
+            sort=("created_on", "desc"),
+        ),
+        group=PERSONAL,
+        audited=False,
+        menu=(MenuPlace(275, "Imports", _("Imports"), "fa-file-import", "Administration"),),
+        scope=personal(ImportJob.user_id),
     )
 )

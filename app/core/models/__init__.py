@@ -7,6 +7,7 @@ from app.core.models.contact import Contact
 from app.core.models.corrective_action import CorrectiveAction
 from app.core.models.export_job import ExportJob
 from app.core.models.follow_up_rule import FollowUpRule, RuleFiring, RuleRun
+from app.core.models.import_job import ImportJob, ImportMapping
 from app.core.models.inquiry import Inquiry
 from app.core.models.interaction import Interaction
 from app.core.models.invoice import Invoice
@@ -51,5 +52,7 @@ __all__ = [
     "CalendarDay",
     "Notification",
     "ExportJob",
+    "ImportJob",
+    "ImportMapping",
     "User",
 ]

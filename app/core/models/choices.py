@@ -210,6 +210,7 @@ class SecurityEventKind(Choice):
     account_locked = "account_locked", _("User name locked")
     csrf_refused = "csrf_refused", _("Refused: forged or expired form")
     export = "export", _("Export")
+    imported = "imported", _("Import")
 
 
 class ExportKind(Choice):
@@ -217,6 +218,24 @@ class ExportKind(Choice):
     form = "form", _("Form")
     kpi_workbook = "kpi_workbook", _("KPI workbook")
     audit_pack = "audit_pack", _("Audit pack")
+
+
+class ImportMode(Choice):
+    """What an import may do to the records its rows name."""
+
+    upsert = "upsert", _("Create and update")
+    create = "create", _("Create only")
+    update = "update", _("Update only")
+
+
+class ImportStatus(Choice):
+    queued = "queued", _("Queued")
+    running = "running", _("Running")
+    checked = "checked", _("Checked (dry run)")
+    applied = "applied", _("Applied")
+    refused = "refused", _("Refused: rows with errors")
+    failed = "failed", _("Failed")
+    reverted = "reverted", _("Reverted")
 
 
 class ExportStatus(Choice):

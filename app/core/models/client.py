@@ -25,6 +25,8 @@ class Client(Audited, Model):
     name: Mapped[str] = mapped_column(sa.String(255), nullable=False, index=True)
     # Kept by the client service: the case-folded name, for "starts with" searches.
     name_key: Mapped[str] = search_key_column(nullable=False, index=True)
+    # Kept by the client service: the name as duplicates are found by (app.core.domain).
+    match_key: Mapped[str | None] = mapped_column(sa.String(255), index=True)
     tax_id: Mapped[str | None] = mapped_column(sa.String(20), unique=True)
     status: Mapped[ClientStatus] = choice(ClientStatus, default=ClientStatus.new, index=True)
     industry_id: Mapped[int | None] = mapped_column(

@@ -7,18 +7,35 @@ from flask_babel import lazy_gettext as _
 
 from app.core.actor import current_actor
 from app.core.models import Contact
+from app.core.services import guard
 from app.core.services.errors import DomainError
-from app.core.visible import is_visible
+from app.core.visible import is_visible, visible_ids
 
 
 def ensure_visible(change, model, field: str) -> None:
     """Refuse a link (e.g. `client`) to a record outside the actor's scope."""
-    actor = current_actor()
-    pk = change.current(f"{field}_id")
-    if actor is None or pk is None or not change.changed(f"{field}_id"):
+    if current_actor() is None:
         return
-    if not is_visible(change.session, model, pk, actor):
+    if _visibility(type(change.obj), model, field)(change) is False:
         raise DomainError({field: _("No such record, or it is not yours.")})
+
+
+# One lookup per (record, linked model, field), made on first use: asked for a whole
+# flush of records at once.
+_LOOKUPS: dict[tuple, guard.Lookup] = {}
+
+
+def _visibility(record_model, model, field: str) -> guard.Lookup:
+    key = (record_model, model, field)
+    if key not in _LOOKUPS:
+        column = f"{field}_id"
+        _LOOKUPS[key] = guard.Lookup(
+            record_model,
+            lambda change: change.current(column) if change.changed(column) else None,
+            lambda session, ids: dict.fromkeys(visible_ids(session, model, ids), True),
+            default=False,
+        )
+    return _LOOKUPS[key]
 
 
 T = TypeVar("T", bound=Any)

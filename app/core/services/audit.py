@@ -41,6 +41,7 @@ NOT_RECORDED = {
     "created_by_id",
     "changed_by_id",
     "name_key",
+    "match_key",
     "is_complete",
     "score",
     "password",
@@ -52,6 +53,18 @@ NOT_RECORDED = {
 }
 REASON_FIELDS = ("rejection_reason", "reason")
 _system_actor = contextvars.ContextVar("qms_system_actor", default="system")
+_tag: contextvars.ContextVar[str | None] = contextvars.ContextVar("qms_audit_tag", default=None)
+
+
+@contextlib.contextmanager
+def tagged(tag: str):
+    """Entries appended inside carry `tag` in place of the request id (an import's
+    `import:<id>`), so that everything one operation changed can be found again."""
+    token = _tag.set(tag)
+    try:
+        yield
+    finally:
+        _tag.reset(token)
 
 
 @contextlib.contextmanager
@@ -93,48 +106,48 @@ def _snapshot(session: Session, flush_context, instances) -> None:
 def _entries(session: Session) -> list[dict]:
     # After the flush the cache still holds the rows as they were before it (read only).
     stored = session.info.get(guard.STORED, {})
-    entries = []
-    for action, objects in (
-        ("create", session.new),
-        ("update", session.dirty),
-        ("delete", session.deleted),
-    ):
-        for obj in objects:
-            if type(obj) not in AUDITED:
-                continue
-            before = {key: plain(value) for key, value in stored.get(id(obj), {}).items()}
-            if action == "create":
-                changes = {
-                    key: [None, plain(getattr(obj, key))]
-                    for key in _columns(obj)
-                    if getattr(obj, key) is not None
-                }
-            elif action == "delete":
-                changes = {
-                    key: [before.get(key), None]
-                    for key in _columns(obj)
-                    if before.get(key) is not None
-                }
-            else:
-                changes = {
-                    key: [before.get(key), plain(getattr(obj, key))]
-                    for key in _columns(obj)
-                    if before.get(key) != plain(getattr(obj, key))
-                }
-            if changes:
-                reason = next(
-                    (changes[f][1] for f in REASON_FIELDS if f in changes and changes[f][1]), None
-                )
-                entries.append(
-                    {
-                        "entity": AUDITED[type(obj)],
-                        "record_id": obj.id,
-                        "action": action,
-                        "changes": changes,
-                        "reason": reason,
-                    }
-                )
-    return entries
+    return [
+        entry
+        for action, objects in (
+            ("create", session.new),
+            ("update", session.dirty),
+            ("delete", session.deleted),
+        )
+        for obj in objects
+        if type(obj) in AUDITED
+        and (entry := entry_for(action, obj, stored.get(id(obj), {}))) is not None
+    ]
+
+
+def entry_for(action: str, obj, stored: dict) -> dict | None:
+    """The trail's entry for creating, updating or deleting `obj` (stored: its row as it was
+    before), or None when nothing recorded changed."""
+    before = {key: plain(value) for key, value in stored.items()}
+    if action == "create":
+        values = sa.inspect(obj).dict  # a new record's values, all loaded
+        changes = {
+            key: [None, plain(values[key])] for key in _columns(obj) if values.get(key) is not None
+        }
+    elif action == "delete":
+        changes = {
+            key: [before.get(key), None] for key in _columns(obj) if before.get(key) is not None
+        }
+    else:
+        changes = {
+            key: [before.get(key), plain(getattr(obj, key))]
+            for key in _columns(obj)
+            if before.get(key) != plain(getattr(obj, key))
+        }
+    if not changes:
+        return None
+    reason = next((changes[f][1] for f in REASON_FIELDS if f in changes and changes[f][1]), None)
+    return {
+        "entity": AUDITED[type(obj)],
+        "record_id": obj.id,
+        "action": action,
+        "changes": changes,
+        "reason": reason,
+    }
 
 
 def _record(session: Session, flush_context) -> None:
@@ -213,7 +226,7 @@ def append(connection, entries: list[dict]) -> None:
     ).one()
     actor, actor_id = _who()
     now = datetime.now(UTC).replace(tzinfo=None)
-    request_id = g.get("request_id") if has_request_context() else None
+    request_id = _tag.get() or (g.get("request_id") if has_request_context() else None)
     rows = []
     for seq, entry in enumerate(entries, start=last_seq - len(entries) + 1):
         row = {

@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _
 
 from app.core.actor import ADMIN, HEAD_OF_SALES, current_actor, has_role, role_names
 from app.core.clock import business_now
+from app.core.domain import match_name
 from app.core.models import Client, Contact, User
 from app.core.models.base import search_key, unchanged_audit
 from app.core.models.choices import ClientStatus as S
@@ -35,6 +36,24 @@ COMPLETENESS_FIELDS = ("industry_id", "source_id", "needs")
 ACTIVATED_BY_PAYMENT = "_qms_activated_by_payment"
 
 
+def _tax_id_holders(session, tax_ids) -> dict[str, set[int]]:
+    holders: dict[str, set[int]] = {}
+    for client_id, tax_id in session.execute(
+        sa.select(Client.id, Client.tax_id).where(Client.tax_id.in_(tax_ids))
+    ):
+        holders.setdefault(tax_id, set()).add(client_id)
+    return holders
+
+
+# The clients holding a changed card's tax ID, for a whole flush of cards in one query.
+_TAX_ID_HOLDERS = guard.Lookup(
+    Client,
+    lambda change: (change.obj.tax_id or "").strip() or None if change.changed("tax_id") else None,
+    _tax_id_holders,
+    default=frozenset(),
+)
+
+
 @guard.checks(Client)
 def check_client(change: guard.Change) -> None:
     client, actor, errors = change.obj, current_actor(), Collector()
@@ -44,12 +63,11 @@ def check_client(change: guard.Change) -> None:
     if client.tax_id and change.changed("tax_id"):
         if not TAX_ID.match(client.tax_id):
             errors.add("tax_id", _("A tax ID has 5 to 20 letters, digits or dashes."))
-        elif change.session.execute(
-            sa.select(Client.id).where(Client.tax_id == client.tax_id, Client.id != client.id)
-        ).first():
+        elif _TAX_ID_HOLDERS(change) - {client.id}:
             errors.add("tax_id", _("Another client has this tax ID."))
     errors.raise_if_any()
     client.name_key = search_key(client.name)
+    client.match_key = match_name(client.name)
     if change.is_new and client.status is None:
         client.status = S.new
     _placement(change, actor)
@@ -68,7 +86,11 @@ def check_client(change: guard.Change) -> None:
 def _branch_of(session, user_id):
     if user_id is None:
         return None
-    return session.execute(sa.select(User.branch_id).where(User.id == user_id)).scalar()
+    return guard.remembered(
+        session,
+        ("branch_of", user_id),
+        lambda: session.execute(sa.select(User.branch_id).where(User.id == user_id)).scalar(),
+    )
 
 
 def _placement(change: guard.Change, actor) -> None:

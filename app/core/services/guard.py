@@ -19,6 +19,8 @@ _AFTER: dict[str, Callable] = {}
 _ORDER: dict[type, int] = {}
 PENDING = "qms_pending_recomputes"
 STORED = "qms_stored_rows"
+# Answers the checks looked up during one flush (see `remembered` and `Lookup`).
+MEMO = "qms_flush_memo"
 
 
 def stored_row(session: Session, obj) -> dict:
@@ -78,10 +80,49 @@ class Change:
         schedule(self.session, name, key)
 
 
+def remembered(session: Session, key, compute: Callable):
+    """`compute()`, asked once per flush for the same `key`: a flush of a thousand records
+    by one owner asks the database about that owner once, not a thousand times."""
+    memo = session.info.setdefault(MEMO, {})
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
+
+
+class Lookup:
+    """A question a check asks about each record of `model` (is this tax ID taken? may the
+    actor see this client?), answered for every record of the flush in one query: the first
+    ask collects the keys of all the flush's new and changed records of the model.
+
+    `key(change)` is the record's question (None: nothing to ask, and the answer is None);
+    `answer(session, keys)` returns {key: answer} for the keys it finds (the others get
+    `default`)."""
+
+    def __init__(self, model, key: Callable, answer: Callable, default=None):
+        self.model, self.key, self.answer, self.default = model, key, answer, default
+
+    def __call__(self, change: Change):
+        asked = self.key(change)
+        if asked is None:
+            return None
+        answers = change.session.info.setdefault(MEMO, {}).setdefault(self, {})
+        if asked not in answers:
+            session = change.session
+            keys = {asked}
+            for obj in list(session.new) + list(session.dirty):
+                if isinstance(obj, self.model) and obj is not change.obj:
+                    keys.add(self.key(Change(session, obj)))
+            keys = {each for each in keys if each is not None and each not in answers}
+            found = self.answer(session, sorted(keys, key=repr))
+            answers.update({each: found.get(each, self.default) for each in keys})
+        return answers[asked]
+
+
 def recheck(session: Session, obj) -> None:
     """Run the stored record's checks as on a save of it unchanged: whatever they would
     refuse raises, whatever they would set or fix is set on `obj`."""
     session.info[STORED] = {}  # as at a flush: rows read before may be stale
+    session.info[MEMO] = {}
     change = Change(session, obj)
     for check in _CHECKS.get(type(obj), ()):
         check(change)
@@ -151,40 +192,75 @@ def refresh_derived(session: Session, model, keys, recompute, attribute: str) ->
 
 
 def _before_flush(session: Session, flush_context, instances) -> None:
-    # Rows read for an earlier flush (one that failed, too) may no longer be what is stored.
-    session.info[STORED] = {}
+    _start(session)
     # Checks may load related rows; an autoflush in the middle would recurse.
     with session.no_autoflush:
         for obj in list(session.deleted):
             for check in _DELETE_CHECKS.get(type(obj), ()):
                 check(Change(session, obj))
-        # Checks can dirty further records (a payment pays its invoice): repeat until stable.
-        seen: set[int] = set()
-        while True:
-            pending = [
-                obj
-                for obj in list(session.new) + list(session.dirty)
-                if id(obj) not in seen and type(obj) in _CHECKS
-            ]
-            if not pending:
-                break
-            for obj in sorted(pending, key=lambda o: _ORDER[type(o)]):
-                seen.add(id(obj))
-                if obj in session.dirty and not session.is_modified(obj) and obj not in session.new:
-                    continue
-                change = Change(session, obj)
-                check_version(change)
+        _check_pending(session)
+
+
+def _start(session: Session) -> None:
+    # Rows read for an earlier flush (one that failed, too) may no longer be what is stored.
+    session.info[STORED] = {}
+    session.info[MEMO] = {}
+
+
+def _check_pending(session: Session, refused: dict | None = None, versions: bool = True) -> None:
+    """Check every new or changed record; checks can change further records (a payment
+    pays its invoice), so repeat until none is left. With `refused`, a record a check
+    refuses is noted there (record: error) and the others are still checked; without, the
+    first refusal raises."""
+    seen: set[int] = set()
+    while True:
+        dirty = session.dirty
+        pending = [
+            obj
+            for obj in list(session.new) + list(dirty)
+            if id(obj) not in seen and type(obj) in _CHECKS
+        ]
+        if not pending:
+            break
+        for obj in sorted(pending, key=lambda o: _ORDER[type(o)]):
+            seen.add(id(obj))
+            if obj in dirty and not session.is_modified(obj) and obj not in session.new:
+                continue
+            change = Change(session, obj)
+            try:
+                if versions:
+                    check_version(change)
                 for check in _CHECKS[type(obj)]:
                     check(change)
+            except DomainError as error:
+                if refused is None:
+                    raise
+                refused[obj] = error
+
+
+def validate(session: Session) -> dict:
+    """Run the checks a flush would run on the session's new and changed records, without
+    flushing, and return those refused with their errors ({} when all pass). A set-based
+    writer (app/core/services/batch.py) validates, then writes what passed. Versions are
+    the flush's to count: a changed record is checked again when it is flushed."""
+    _start(session)
+    refused: dict = {}
+    with session.no_autoflush:
+        _check_pending(session, refused, versions=False)
+    return refused
+
+
+def run_scheduled(session: Session) -> None:
+    """Run the set-based recomputes the checks scheduled (a flush runs them after itself)."""
+    session.info.pop(STORED, None)
+    session.info.pop(MEMO, None)
+    pending = session.info.pop(PENDING, None)
+    for name, keys in (pending or {}).items():
+        _AFTER[name](session, list(keys))
 
 
 def _after_flush_postexec(session: Session, flush_context) -> None:
-    session.info.pop(STORED, None)
-    pending = session.info.pop(PENDING, None)
-    if not pending:
-        return
-    for name, keys in pending.items():
-        _AFTER[name](session, list(keys))
+    run_scheduled(session)
 
 
 def install(sessions) -> None:
@@ -195,4 +271,16 @@ def install(sessions) -> None:
         event.listen(sessions, "after_flush_postexec", _after_flush_postexec)
 
 
-__all__ = ["Change", "DomainError", "after_flush", "checks", "install", "recheck", "schedule"]
+__all__ = [
+    "Change",
+    "DomainError",
+    "Lookup",
+    "after_flush",
+    "checks",
+    "install",
+    "recheck",
+    "remembered",
+    "run_scheduled",
+    "schedule",
+    "validate",
+]

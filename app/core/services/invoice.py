@@ -55,20 +55,30 @@ def paid_total(session, invoice: Invoice) -> Decimal:
     return Decimal(stored) + pending
 
 
+def _number_holders(session, numbers) -> dict[str, set[int]]:
+    holders: dict[str, set[int]] = {}
+    for invoice_id, number in session.execute(
+        sa.select(Invoice.id, Invoice.number).where(Invoice.number.in_(numbers))
+    ):
+        holders.setdefault(number, set()).add(invoice_id)
+    return holders
+
+
+# The invoices holding a changed invoice's number, for a whole flush in one query.
+_NUMBER_HOLDERS = guard.Lookup(
+    Invoice,
+    lambda change: (change.obj.number or "").strip() or None if change.changed("number") else None,
+    _number_holders,
+    default=frozenset(),
+)
+
+
 def _check_fields(invoice: Invoice, change, errors: Collector) -> None:
     errors.require(invoice, "number", "issued_on", "amount")
     errors.require_link(invoice, "client")
     if invoice.number and not NUMBER.match(invoice.number.strip()):
         errors.add("number", _("An invoice number has up to 50 letters, digits and - / . _ only."))
-    elif (
-        invoice.number
-        and change.changed("number")
-        and change.session.execute(
-            sa.select(Invoice.id).where(
-                Invoice.number == invoice.number.strip(), Invoice.id != invoice.id
-            )
-        ).first()
-    ):
+    elif invoice.number and (_NUMBER_HOLDERS(change) or set()) - {invoice.id}:
         errors.add("number", _("Another invoice has this number."))
     if not (invoice.currency or "").strip() and has_app_context():
         invoice.currency = current_app.config["DEFAULT_CURRENCY"]

@@ -70,7 +70,11 @@ def _is(session, condition, user_id) -> bool:
 
 def may_hold(session, entity: str, field: str, user_id) -> bool:
     """Whether the user's role does this work (whoever names them)."""
-    return user_id is not None and _is(session, holders(entity, field), user_id)
+    return user_id is not None and guard.remembered(
+        session,
+        ("may_hold", entity, field, user_id),
+        lambda: _is(session, holders(entity, field), user_id),
+    )
 
 
 def default_to_actor(change, entity: str, field: str) -> None:
@@ -98,7 +102,11 @@ def check_people(change) -> None:
                 {field: _("Not a possible choice: choose an active user whose role does this job.")}
             )
         within = reach(actor)
-        if within is not None and not _is(change.session, within, user_id):
+        if within is not None and not guard.remembered(
+            change.session,
+            ("within_reach", getattr(actor, "id", None), user_id),
+            lambda within=within, user_id=user_id: _is(change.session, within, user_id),
+        ):
             raise NotAllowed(
                 {
                     field: _(

@@ -16,7 +16,7 @@ PERMISSION_DENIED, RATE_LIMITED, ACCOUNT_LOCKED = (
     E.rate_limited,
     E.account_locked,
 )
-EXPORT, CSRF_REFUSED = E.export, E.csrf_refused
+EXPORT, IMPORT, CSRF_REFUSED = E.export, E.imported, E.csrf_refused
 
 
 def record(

@@ -139,11 +139,14 @@ def _check_moment(errors: Collector, key: str, column, obj, value) -> None:
 def check_values(change) -> None:
     """Every changed column of the record holds a value it may hold."""
     obj, errors = change.obj, Collector()
+    # Read from the instance's dict: a value never set is None, without the attribute
+    # machinery that getattr() runs (this check runs for every record of an import).
+    values = change.state.dict
     for attribute in change.state.mapper.column_attrs:
         column, key = attribute.columns[0], attribute.key
         if not isinstance(column, sa.Column) or column.primary_key:
             continue
-        value = getattr(obj, key)
+        value = values.get(key) if key in values or change.is_new else getattr(obj, key)
         if value is None or not (change.is_new or change.state.attrs[key].history.has_changes()):
             continue
         if isinstance(column.type, (sa.Numeric, sa.Integer)):

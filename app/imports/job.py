@@ -1,0 +1,231 @@
+"""Imports as controlled operations: each is recorded in `import_job` (who, file name and
+checksum, mode, counts, duration) and the security log; a file above
+IMPORT_BACKGROUND_ROWS rows is kept under the instance's import folder and imported by an
+RQ worker with progress, like a large export."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import secrets
+import time
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import current_app
+
+from app.core.actor import ADMIN, acting, current_actor, role_names
+from app.core.clock import business_now
+from app.core.entities import ENTITIES
+from app.core.models import ImportJob, ImportMapping
+from app.core.models.choices import ImportMode, ImportStatus
+from app.core.permissions import WRITE
+from app.core.services import security_log
+from app.extensions import db
+from app.imports import service
+from app.imports.files import Limits, Table, read_table
+from jobs.connection import connect
+
+log = logging.getLogger(__name__)
+QUEUE = "imports"
+PROGRESS_SECONDS = 1.0
+# How many errors and warnings the stored summary keeps (the counts are always whole).
+KEPT_PROBLEMS = 1000
+
+
+def may_import(user, key: str) -> bool:
+    """Whether `user` may import into the entity: they may write it (None: the system)."""
+    if user is None or ADMIN in role_names(user):
+        return True
+    permission = ENTITIES[key].permission
+    return (f"can_{WRITE}", permission) in current_app.appbuilder.sm.get_user_permissions(user)
+
+
+def import_dir() -> Path:
+    configured = current_app.config.get("IMPORT_DIR")
+    path = Path(configured) if configured else Path(current_app.instance_path) / "imports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def read(data: bytes, file_name: str, sheet: str | None = None) -> Table:
+    """The file's table, within the configured limits (UnreadableFile says why not)."""
+    return read_table(data, file_name, Limits.of(current_app.config), sheet)
+
+
+def start(
+    key: str,
+    data: bytes,
+    file_name: str,
+    mode: str = ImportMode.upsert,
+    dry_run: bool = True,
+    sheet: str | None = None,
+    mapping: dict | None = None,
+    background: bool | None = None,
+) -> tuple[ImportJob, dict | None]:
+    """Record an import of `data` into the entity `key` by the acting user and run it now,
+    or (a large file, unless `background` is False) queue it. Returns the job and, when it
+    ran, its summary. Raises UnreadableFile before anything is recorded."""
+    table = read(data, file_name, sheet)
+    user = current_actor()
+    user_id = getattr(user, "id", None)
+    if mapping is None:
+        mapping = remembered_mapping(user_id, key)
+    elif user_id is not None:
+        remember_mapping(user_id, key, mapping)
+    job_id = _insert(
+        user_id=user_id,
+        entity=key,
+        file_name=Path(file_name).name[:255],
+        checksum=hashlib.sha256(data).hexdigest(),
+        sheet=sheet,
+        mode=ImportMode(mode),
+        dry_run=dry_run,
+        mapping=mapping or {},
+        status=ImportStatus.queued,
+        rows_total=len(table.rows),
+    )
+    if background is None:
+        background = len(table.rows) > current_app.config["IMPORT_BACKGROUND_ROWS"]
+    if background:
+        stored_name = secrets.token_hex(16)
+        (import_dir() / stored_name).write_bytes(data)
+        _update(job_id, stored_name=stored_name)
+        enqueue(job_id)
+        return db.session.get(ImportJob, job_id), None
+    summary = _run(job_id, table, progress=False)
+    return db.session.get(ImportJob, job_id), summary
+
+
+def _insert(**values) -> int:
+    values.setdefault("created_on", business_now())
+    with db.engine.begin() as connection:
+        return connection.execute(
+            sa.insert(ImportJob).values(**values).returning(ImportJob.id)
+        ).scalar_one()
+
+
+def _update(job_id: int, **values) -> None:
+    """Status and progress in a transaction of their own: the import's own transaction is
+    rolled back when it is a dry run or fails, and its record must stay."""
+    with db.engine.begin() as connection:
+        connection.execute(sa.update(ImportJob).where(ImportJob.id == job_id).values(**values))
+
+
+def enqueue(job_id: int) -> None:
+    from rq import Queue
+
+    queue = Queue(QUEUE, connection=connect(current_app.config))
+    queue.enqueue("jobs.imports.run_import", job_id, job_timeout=6 * 3600, failure_ttl=7 * 86400)
+
+
+def run_stored(job_id: int) -> dict | None:
+    """Import a queued job's stored file (on a worker), as the user who brought it."""
+    job = db.session.get(ImportJob, job_id)
+    if job is None or job.status != ImportStatus.queued or not job.stored_name:
+        return None
+    user = (
+        db.session.get(current_app.appbuilder.sm.user_model, job.user_id) if job.user_id else None
+    )
+    data = (import_dir() / job.stored_name).read_bytes()
+    with acting(user):
+        return _run(job_id, read(data, job.file_name, job.sheet), progress=True)
+
+
+def _progress_key(job_id: int) -> str:
+    return f"qms:import:{job_id}:rows_done"
+
+
+def rows_done(record: ImportJob) -> int:
+    """How many rows a running import has been through (kept in Redis while it runs: on
+    SQLite the import's own transaction holds the write lock), else as recorded."""
+    if record.status != ImportStatus.running:
+        return record.rows_done
+    done = connect(current_app.config).get(_progress_key(record.id))
+    return int(done) if done else 0
+
+
+def _run(job_id: int, table: Table, progress: bool) -> dict:
+    job = db.session.get(ImportJob, job_id)
+    key, mode, dry_run, mapping = job.entity, job.mode, job.dry_run, dict(job.mapping or {})
+    file_name, tag = job.file_name, job.tag
+    db.session.rollback()  # the import's transaction starts clean
+    _update(job_id, status=ImportStatus.running, started_at=business_now())
+    last = [0.0]
+    redis = connect(current_app.config) if progress else None
+
+    def report(done: int, total: int) -> None:
+        if time.monotonic() - last[0] >= PROGRESS_SECONDS or done == total:
+            last[0] = time.monotonic()
+            redis.set(_progress_key(job_id), done, ex=86400)
+
+    try:
+        summary = service.run(
+            key, table, mode, dry_run, mapping, tag=tag, progress=report if redis else None
+        )
+    except Exception as error:
+        log.exception("import %s failed", job_id)
+        _update(
+            job_id, status=ImportStatus.failed, error=str(error)[:2000], finished_at=business_now()
+        )
+        raise
+    result = summary.as_dict()
+    status = (
+        ImportStatus.refused
+        if summary.errors
+        else ImportStatus.checked
+        if dry_run
+        else ImportStatus.applied
+    )
+    kept = result | {
+        "errors": result["errors"][:KEPT_PROBLEMS],
+        "warnings": result["warnings"][:KEPT_PROBLEMS],
+    }
+    _update(
+        job_id,
+        status=status,
+        rows_done=summary.rows,
+        created_count=summary.created,
+        updated_count=summary.updated,
+        unchanged_count=summary.unchanged,
+        error_count=len(summary.errors),
+        warning_count=len(summary.warnings),
+        summary=kept,
+        finished_at=business_now(),
+    )
+    user = current_actor()
+    security_log.record(
+        security_log.IMPORT,
+        username=getattr(user, "username", None),
+        user_id=getattr(user, "id", None),
+        detail=(
+            f"{key} #{job_id} {file_name}: {status.value}, {summary.rows} rows, "
+            f"{summary.created} created, {summary.updated} updated, "
+            f"{len(summary.errors)} errors{' (dry run)' if dry_run else ''}"
+        ),
+    )
+    return result | {"import_job": job_id, "status": status.value}
+
+
+def remember_mapping(user_id: int, key: str, mapping: dict) -> None:
+    """Keep the user's mapping for the entity (their next import starts from it)."""
+    with db.engine.begin() as connection:
+        table = ImportMapping.__table__
+        updated = connection.execute(
+            table.update()
+            .where(table.c.user_id == user_id, table.c.entity == key)
+            .values(mapping=mapping)
+        ).rowcount
+        if not updated:
+            connection.execute(table.insert().values(user_id=user_id, entity=key, mapping=mapping))
+
+
+def remembered_mapping(user_id: int | None, key: str) -> dict:
+    if user_id is None:
+        return {}
+    mapping = db.session.scalar(
+        sa.select(ImportMapping.mapping).where(
+            ImportMapping.user_id == user_id, ImportMapping.entity == key
+        )
+    )
+    return dict(mapping or {})

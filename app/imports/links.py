@@ -1,0 +1,145 @@
+"""Finding the records an imported file names in its link columns (a client by tax ID or
+name, a user by username, e-mail or full name, an invoice by number, a reference entry by
+name), for all rows at once: one query per column, among the records the importer may see."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _
+from sqlalchemy.orm import Session
+
+from app.core.models import Client, Contact, User
+from app.core.models.base import search_key
+from app.core.visible import condition_for
+from app.imports.columns import FOUND_BY
+
+# Values per IN (…): under the parameter limits of SQLite and PostgreSQL.
+CHUNK = 5000
+NOT_FOUND = _("No such record, or it is not yours: %(value)s.")
+AMBIGUOUS = _("%(value)s names several records; write its tax ID, number or username instead.")
+
+
+class Found(dict):
+    """What each written value names: a record id, or the reason it names none."""
+
+
+def _chunks(items: list) -> Iterable[list]:
+    for start in range(0, len(items), CHUNK):
+        yield items[start : start + CHUNK]
+
+
+def find(session: Session, model, written: set[str]) -> Found:
+    """{text: id or error message} for each text written in a link column to `model`."""
+    found = Found()
+    if not written:
+        return found
+    if model is Client:
+        candidates = _clients(session, written)
+    elif model is User:
+        candidates = _users(session)
+    else:
+        candidates = _by_columns(session, model, FOUND_BY.get(model, ("name",)), written)
+    for text in written:
+        ids = candidates.get(text.casefold(), set())
+        if len(ids) == 1:
+            found[text] = next(iter(ids))
+        else:
+            message = AMBIGUOUS if ids else NOT_FOUND
+            found[text] = str(message % {"value": text})
+    return found
+
+
+def find_contacts(session: Session, written: set[tuple[int, str]]) -> Found:
+    """{(client id, text): id or error} for contacts named by e-mail or full name, each
+    among its own client's contacts."""
+    found = Found()
+    client_ids = sorted({client_id for client_id, _text in written})
+    candidates: dict[tuple[int, str], set[int]] = {}
+    for chunk in _chunks(client_ids):
+        rows = session.execute(
+            _scoped(
+                Contact,
+                sa.select(Contact.id, Contact.client_id, Contact.email, Contact.full_name).where(
+                    Contact.client_id.in_(chunk)
+                ),
+            )
+        )
+        for contact_id, client_id, email, full_name in rows:
+            for value in (email, full_name):
+                if value:
+                    candidates.setdefault((client_id, value.strip().casefold()), set()).add(
+                        contact_id
+                    )
+    for client_id, text in written:
+        ids = candidates.get((client_id, text.casefold()), set())
+        found[(client_id, text)] = (
+            next(iter(ids))
+            if len(ids) == 1
+            else str((AMBIGUOUS if ids else NOT_FOUND) % {"value": text})
+        )
+    return found
+
+
+def _scoped(model, statement):
+    condition = condition_for(model)
+    return statement if condition is None else statement.where(condition)
+
+
+def _clients(session: Session, written: set[str]) -> dict[str, set[int]]:
+    """Clients by tax ID (exact) or by name (case-folded, as kept in name_key)."""
+    candidates: dict[str, set[int]] = {}
+    texts = sorted(written)
+    for chunk in _chunks(texts):
+        by_tax_id = sa.select(Client.id, Client.tax_id).where(Client.tax_id.in_(chunk))
+        for client_id, tax_id in session.execute(_scoped(Client, by_tax_id)):
+            candidates.setdefault(tax_id.casefold(), set()).add(client_id)
+        keys = [search_key(text) for text in chunk]
+        by_name = sa.select(Client.id, Client.name_key).where(Client.name_key.in_(keys))
+        for client_id, name_key in session.execute(_scoped(Client, by_name)):
+            if name_key not in candidates or client_id not in candidates[name_key]:
+                candidates.setdefault(name_key, set()).add(client_id)
+    return candidates
+
+
+def _users(session: Session) -> dict[str, set[int]]:
+    """Every user by username, e-mail and "first last" (a few hundred rows at most)."""
+    candidates: dict[str, set[int]] = {}
+    rows = session.execute(
+        sa.select(User.id, User.username, User.email, User.first_name, User.last_name)
+    )
+    for user_id, username, email, first, last in rows:
+        for value in (
+            username,
+            email,
+            f"{first or ''} {last or ''}",
+            f"{last or ''} {first or ''}",
+        ):
+            value = " ".join((value or "").split()).casefold()
+            if value:
+                candidates.setdefault(value, set()).add(user_id)
+    return candidates
+
+
+def _by_columns(session: Session, model, columns: tuple[str, ...], written: set[str]):
+    """Records whose column equals the text (reference lists: compared case-folded, the
+    whole list read; numbers: exact, read by IN)."""
+    candidates: dict[str, set[int]] = {}
+    small = not any(name == "number" for name in columns)
+    for name in columns:
+        column = getattr(model, name)
+        if small:
+            rows = session.execute(_scoped(model, sa.select(model.id, column)))
+        else:
+            rows = (
+                row
+                for chunk in _chunks(sorted(written))
+                for row in session.execute(
+                    _scoped(model, sa.select(model.id, column).where(column.in_(chunk)))
+                )
+            )
+        for record_id, value in rows:
+            if value:
+                candidates.setdefault(str(value).strip().casefold(), set()).add(record_id)
+    return candidates
