@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+from app.core.domain import match_name
 from app.core.models import (
     Client,
     Complaint,
@@ -22,7 +23,6 @@ from app.core.models import (
     SurveyResponse,
     Task,
 )
-from app.core.domain import match_name
 from app.core.models.base import search_key
 from app.core.models.choices import AnswerType
 from seeds import names

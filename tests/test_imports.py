@@ -105,7 +105,11 @@ def test_update_mode_changes_only_the_given_columns(ctx, users, make):
     """Update finds the client by tax ID and sets the filled cells; blank cells keep the
     stored value; a row with no such client is refused."""
     client = make.client(users["sales_manager"], name="Old", tax_id="7701234567", needs="keep")
-    rows = [["ИНН", "Наименование", "Потребности"], ["7701234567", "New", ""], ["7700000000", "X", ""]]
+    rows = [
+        ["ИНН", "Наименование", "Потребности"],
+        ["7701234567", "New", ""],
+        ["7700000000", "X", ""],
+    ]
     summary = imported("client", rows, users["sales_manager"], mode="update")
     assert [e["row"] for e in summary["errors"]] == [3]
     rows.pop()
@@ -200,9 +204,9 @@ def test_invoices_and_payments_pay_the_invoice(ctx, users, make):
     assert summary["errors"] == [] and summary["unmatched"] == [] and summary["created"] == 2
     statuses = dict(db.session.execute(sa.select(Invoice.number, Invoice.status)).all())
     assert statuses == {"INV-1": InvoiceStatus.paid, "INV-2": InvoiceStatus.on_approval}
-    assert db.session.scalar(sa.select(Payment.amount).where(Payment.reference == "п/п 2")) == Decimal(
-        "4000.00"
-    )
+    assert db.session.scalar(
+        sa.select(Payment.amount).where(Payment.reference == "п/п 2")
+    ) == Decimal("4000.00")
     again = imported("payment", payments, users["sales_manager"])
     assert (again["created"], again["unchanged"]) == (0, 2) and count(Payment) == 2
 
@@ -222,7 +226,11 @@ def test_an_import_is_a_security_event(ctx, users):
     event = db.session.scalars(
         sa.select(SecurityEvent).where(SecurityEvent.event == "imported")
     ).all()[-1]
-    assert event.username == "sales_manager" and "client" in event.detail and "2 created" in event.detail
+    assert (
+        event.username == "sales_manager"
+        and "client" in event.detail
+        and "2 created" in event.detail
+    )
 
 
 def test_dates_before_today_keep_their_day(ctx, users, make):

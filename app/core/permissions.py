@@ -39,4 +39,11 @@ METHOD_PERMISSIONS = {
     "done": WRITE,  # a task marked done with its result
     "export_xlsx": READ,  # a list as an Excel register (screen and API)
     "print_form": READ,  # a QMS form filled for one record
+    "import_file": WRITE,  # a file brought into an entity (screen and API)
+    "import_template": WRITE,  # the entity's import template
+    # On an import's page, its importer's actions (each checks the entity's write too).
+    "import_apply": READ,
+    "import_recheck": READ,
+    "import_report": READ,
+    "import_revert": READ,  # (screen and API)
 }

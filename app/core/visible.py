@@ -35,7 +35,7 @@ def is_visible(session: Session, model: type[Any], pk: int, actor: Any = None) -
     return session.execute(statement).first() is not None
 
 
-def visible_ids(session: Session, model: type[Any], ids, actor: Any = None) -> list[int]:
+def visible_ids(session: Session, model: type[Any], ids: list[int], actor: Any = None) -> list[int]:
     """Which of the records `ids` of `model` exist and the actor may see (one query)."""
     statement = sa.select(model.id).where(model.id.in_(ids))
     condition = condition_for(model, actor)

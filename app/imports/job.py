@@ -24,6 +24,7 @@ from app.core.services import security_log
 from app.extensions import db
 from app.imports import service
 from app.imports.files import Limits, Table, read_table
+from app.imports.report import write_report
 from jobs.connection import connect
 
 log = logging.getLogger(__name__)
@@ -31,6 +32,10 @@ QUEUE = "imports"
 PROGRESS_SECONDS = 1.0
 # How many errors and warnings the stored summary keeps (the counts are always whole).
 KEPT_PROBLEMS = 1000
+
+
+def is_admin(user) -> bool:
+    return user is not None and ADMIN in role_names(user)
 
 
 def may_import(user, key: str) -> bool:
@@ -62,10 +67,13 @@ def start(
     sheet: str | None = None,
     mapping: dict | None = None,
     background: bool | None = None,
+    keep_file: bool = False,
 ) -> tuple[ImportJob, dict | None]:
     """Record an import of `data` into the entity `key` by the acting user and run it now,
     or (a large file, unless `background` is False) queue it. Returns the job and, when it
-    ran, its summary. Raises UnreadableFile before anything is recorded."""
+    ran, its summary. `keep_file` keeps the file after a foreground run (the screen
+    imports it after a check, or reports its errors). Raises UnreadableFile before anything
+    is recorded."""
     table = read(data, file_name, sheet)
     user = current_actor()
     user_id = getattr(user, "id", None)
@@ -87,10 +95,11 @@ def start(
     )
     if background is None:
         background = len(table.rows) > current_app.config["IMPORT_BACKGROUND_ROWS"]
-    if background:
+    if background or keep_file:
         stored_name = secrets.token_hex(16)
         (import_dir() / stored_name).write_bytes(data)
         _update(job_id, stored_name=stored_name)
+    if background:
         enqueue(job_id)
         return db.session.get(ImportJob, job_id), None
     summary = _run(job_id, table, progress=False)
@@ -148,7 +157,7 @@ def rows_done(record: ImportJob) -> int:
 def _run(job_id: int, table: Table, progress: bool) -> dict:
     job = db.session.get(ImportJob, job_id)
     key, mode, dry_run, mapping = job.entity, job.mode, job.dry_run, dict(job.mapping or {})
-    file_name, tag = job.file_name, job.tag
+    file_name, tag, stored_name = job.file_name, job.tag, job.stored_name
     db.session.rollback()  # the import's transaction starts clean
     _update(job_id, status=ImportStatus.running, started_at=business_now())
     last = [0.0]
@@ -193,6 +202,8 @@ def _run(job_id: int, table: Table, progress: bool) -> dict:
         summary=kept,
         finished_at=business_now(),
     )
+    if stored_name and (summary.errors or summary.warnings):
+        write_report(table, result, report_path(stored_name))
     user = current_actor()
     security_log.record(
         security_log.IMPORT,
@@ -229,3 +240,48 @@ def remembered_mapping(user_id: int | None, key: str) -> dict:
         )
     )
     return dict(mapping or {})
+
+
+def report_path(stored_name: str) -> Path:
+    """Where the error report of an import that kept its file is written."""
+    return import_dir() / f"{stored_name}.report.xlsx"
+
+
+def stored_file(record: ImportJob) -> bytes | None:
+    """The file an import kept, if it is still there."""
+    if not record.stored_name:
+        return None
+    path = import_dir() / record.stored_name
+    return path.read_bytes() if path.exists() else None
+
+
+def again(record: ImportJob, dry_run: bool, mapping: dict | None = None):
+    """Import (or check) the kept file of `record` again, as a new import with its mode and
+    sheet, and the mapping given (else its own)."""
+    data = stored_file(record)
+    if data is None:
+        raise FileNotFoundError(record.stored_name)
+    return start(
+        record.entity,
+        data,
+        record.file_name,
+        record.mode,
+        dry_run,
+        record.sheet,
+        mapping if mapping is not None else dict(record.mapping or {}),
+        keep_file=True,
+    )
+
+
+def purge_files(older_than) -> int:
+    """Delete the files imports kept that were brought before `older_than`."""
+    due = sa.and_(ImportJob.created_on < older_than, ImportJob.stored_name.is_not(None))
+    names = db.session.scalars(sa.select(ImportJob.stored_name).where(due)).all()
+    for name in names:
+        (import_dir() / name).unlink(missing_ok=True)
+        report_path(name).unlink(missing_ok=True)
+    db.session.execute(
+        sa.update(ImportJob).where(ImportJob.stored_name.in_(names)).values(stored_name=None)
+    )
+    db.session.commit()
+    return len(names)

@@ -40,7 +40,7 @@ class ImportJob(Model):
     error_count: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
     warning_count: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
     # The summary as the command line and the API give it (errors and warnings by row).
-    summary: Mapped[Any] = mapped_column(sa.JSON)
+    summary: Mapped[Any] = mapped_column(sa.JSON, nullable=True)
     # The file as brought, kept under the instance's import folder while it is needed
     # (a background import reads it; the error report copies its rows).
     stored_name: Mapped[str | None] = mapped_column(sa.String(64), unique=True)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -41,8 +42,8 @@ def create_all(session: Session, records: Sequence) -> None:
         for row in rows:
             row.pop("id", None)
         statement = table.insert().returning(table.c.id, sort_by_parameter_order=True)
-        ids = connection.execute(statement, rows).scalars().all()
-        for record, new_id in zip(records, ids, strict=True):
+        returned = connection.execute(statement, rows).scalars().all()
+        for record, new_id in zip(records, returned, strict=True):
             record.id = new_id
     if model in audit.AUDITED:
         entries = [audit.entry_for("create", record, {}) for record in records]
@@ -70,8 +71,8 @@ def _row(table: sa.Table, record) -> dict:
     values = sa.inspect(record).dict  # what a new record holds, without the ORM's getattr
     for column in table.columns:
         value = values.get(column.key)
-        if value is None and column.default is not None and not column.primary_key:
-            default = column.default
+        default: Any = column.default
+        if value is None and default is not None and not column.primary_key:
             value = default.arg(None) if default.is_callable else default.arg
             setattr(record, column.key, value)
         row[column.key] = value.value if isinstance(value, enum.Enum) else value

@@ -5,19 +5,22 @@ entity's screen."""
 from __future__ import annotations
 
 from app.core.entities import ENTITIES
+from app.imports.columns import importable
 from app.web.api import rison_schemas
 from app.web.api.base import QmsModelRestApi, ReadOnlyApi
 from app.web.api.client import ClientApi
 from app.web.api.corrective_action import CorrectiveActionApi
 from app.web.api.export import ExportJobApi
 from app.web.api.follow_up_rule import FollowUpRuleApi
+from app.web.api.import_endpoint import ImportEndpointMixin
+from app.web.api.import_job import ImportJobApi
 from app.web.views import screen_of
 from app.web.views.base import ReadOnlyView
 
 # Resources with operations of their own; the others are generated once, here.
 _APIS = {
     api.resource_name: api
-    for api in (ClientApi, CorrectiveActionApi, ExportJobApi, FollowUpRuleApi)
+    for api in (ClientApi, CorrectiveActionApi, ExportJobApi, FollowUpRuleApi, ImportJobApi)
 }
 
 
@@ -27,8 +30,9 @@ def api_of(key: str) -> type:
         return _APIS[key]
     screen = screen_of(key)
     base = ReadOnlyApi if issubclass(screen, ReadOnlyView) else QmsModelRestApi
+    bases = (ImportEndpointMixin, base) if importable(ENTITIES[key]) else (base,)
     name = f"{ENTITIES[key].model.__name__}Api"
-    api = type(name, (base,), {"resource_name": key, "__doc__": f"/api/v1/{key}/"})
+    api = type(name, bases, {"resource_name": key, "__doc__": f"/api/v1/{key}/"})
     _APIS[key] = api
     return api
 

@@ -4,9 +4,10 @@ from flask_appbuilder.api import expose, permission_name, protect, safe
 
 from app.core.services import client as client_service
 from app.web.api.base import QmsModelRestApi, record_operation
+from app.web.api.import_endpoint import ImportEndpointMixin
 
 
-class ClientApi(QmsModelRestApi):
+class ClientApi(ImportEndpointMixin, QmsModelRestApi):
     """/api/v1/client/"""
 
     resource_name = "client"

@@ -18,6 +18,7 @@ from app.web.views import (  # noqa: F401
     contact,
     export,
     follow_up_rule,
+    import_job,
     inquiry,
     interaction,
     invoice,

@@ -35,6 +35,7 @@ from app.web.views.fields import (
     LocalNumberField,
 )
 from app.web.views.formatters import blank, choice_labels, yes_no
+from app.web.views.import_list import ImportListMixin
 from app.web.views.per_request import per_request_filters
 from app.web.views.saving import KeepsFormOnError
 
@@ -90,9 +91,9 @@ class QmsShowWidget(ShowWidget):
     template = "show_widget.html"
 
 
-class QmsModelView(ExportListMixin, KeepsFormOnError):
-    """A generated CRUD screen limited to the user's rows, with translated labels and an
-    Excel export of its list."""
+class QmsModelView(ExportListMixin, ImportListMixin, KeepsFormOnError):
+    """A generated CRUD screen limited to the user's rows, with translated labels, an
+    Excel export of its list and, for an entity with an import key, its import."""
 
     show_widget = QmsShowWidget
     add_template = "qms_add.html"
@@ -220,6 +221,7 @@ class QmsModelView(ExportListMixin, KeepsFormOnError):
         `show_extras` adds for the record; lists carry their export link."""
         if template == self.list_template:
             kwargs["export_url"] = self.export_url()
+            kwargs["import_url"] = self.import_url()
         if template == self.show_template and "pk" in kwargs:
             entity = AUDITED.get(self.datamodel.obj)
             if entity is not None:
