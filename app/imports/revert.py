@@ -1,6 +1,6 @@
 """Reverting an applied import: the records it created are deleted and the values it
 changed restored, through the guard and into the audit trail, in one transaction. What the
-import did is read from its audit entries (tagged `import:<id>`). A revert that cannot be
+import did is read from its audit entries (tagged `import:<id>:<when>`). A revert that cannot be
 complete is refused with the reason: a record it touched was changed since, another
 record now refers to one it created, or the business rules forbid the way back (a paid
 invoice stays paid)."""
@@ -13,6 +13,7 @@ from decimal import Decimal
 
 import orjson
 import sqlalchemy as sa
+from flask_appbuilder import Model
 from flask_babel import lazy_gettext as _
 
 from app.core.actor import ADMIN, current_actor, role_names
@@ -51,7 +52,7 @@ def revert(job_id: int) -> dict:
         _refuse_if_changed_since(job, entries)
         _refuse_if_referred_to(entries)
         deleted = restored = 0
-        with audit.tagged(f"revert:{job.id}"):
+        with audit.tagged(f"revert:{job.tag}"):
             for entry in reversed(entries):
                 model = _model(entry.entity)
                 record = db.session.get(model, entry.record_id)
@@ -136,7 +137,7 @@ def _refuse_if_referred_to(entries: list[AuditLog]) -> None:
             created.setdefault(entry.entity, set()).add(entry.record_id)
     for entity, ids in created.items():
         table = _model(entity).__table__
-        for other in db.Model.metadata.sorted_tables:
+        for other in Model.metadata.tables.values():
             for key in other.foreign_keys:
                 if key.column.table is not table or other.name == "audit_log":
                     continue

@@ -93,7 +93,7 @@ def run(
     progress: Callable[[int, int], None] | None = None,
 ) -> Summary:
     """Import `table` into the entity `key` as the acting user. Commits only when applied
-    (not a dry run, and no row failed); `tag` marks the audit entries (import:<id>)."""
+    (not a dry run, and no row failed); `tag` marks the audit entries (import:<id>:<when>)."""
     started = time.perf_counter()
     mode = ImportMode(mode)
     summary = Summary(key, mode.value, dry_run, rows=len(table.rows))

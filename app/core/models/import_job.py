@@ -54,8 +54,9 @@ class ImportJob(Model):
 
     @property
     def tag(self) -> str:
-        """What its audit entries carry in place of a request id."""
-        return f"import:{self.id}"
+        """What its audit entries carry in place of a request id: its id and when it was
+        brought (on SQLite, the id of a deleted last record is given again)."""
+        return f"import:{self.id}:{self.created_on:%Y%m%d%H%M%S%f}"
 
 
 class ImportMapping(Model):
