@@ -155,11 +155,11 @@ def test_an_imported_record_is_checked_and_audited_as_a_save_would_be(ctx, users
     """A client created by an import (set-based) and one saved through the ORM get the
     same defaults from the checks and the same fields in their audit entries."""
     import orjson
+    from test_imports import csv_bytes
 
     from app.core.actor import acting
     from app.core.models import Client
     from app.imports import job
-    from test_imports import csv_bytes
 
     manager = users["sales_manager"]
     with acting(manager):
