@@ -62,6 +62,12 @@ IMPORT_MAX_ROWS = 200_000
 IMPORT_BACKGROUND_ROWS = 5_000
 # Where files waiting for a worker's import are kept (default: instance/imports).
 IMPORT_DIR = None
+# Bank statements: the keys of the payer's tax ID in the client-bank exchange file, tried
+# in turn (ИНН in Russia; БИН or ИИН in Kazakhstan).
+BANK_STATEMENT_TAX_ID_KEYS = ("ПлательщикИНН", "ПлательщикБИН", "ПлательщикИИН")
+# A folder the scheduler watches for statements exported by the accounting system; each
+# file is loaded once and moved to its "loaded" (or "failed") subfolder. None: no folder.
+BANK_STATEMENT_DIR = None
 # Answer deadline for inbound requests (company standard SP-2).
 INQUIRY_ANSWER_MINUTES = 30
 
@@ -166,6 +172,11 @@ ENVIRONMENT = {
     "QMS_IMPORT_MAX_ROWS": ("IMPORT_MAX_ROWS", int),
     "QMS_IMPORT_BACKGROUND_ROWS": ("IMPORT_BACKGROUND_ROWS", int),
     "QMS_IMPORT_DIR": ("IMPORT_DIR", str),
+    "QMS_BANK_STATEMENT_TAX_ID_KEYS": (
+        "BANK_STATEMENT_TAX_ID_KEYS",
+        lambda value: tuple(key.strip() for key in value.split(",") if key.strip()),
+    ),
+    "QMS_BANK_STATEMENT_DIR": ("BANK_STATEMENT_DIR", str),
     "QMS_HTTPS": ("SESSION_COOKIE_SECURE", lambda value: value.lower() in ("1", "true", "yes")),
     "QMS_AUDIT_KEY": ("AUDIT_KEY", str),
     "QMS_MAX_REQUEST_MB": ("MAX_CONTENT_LENGTH", lambda value: int(float(value) * 1024 * 1024)),

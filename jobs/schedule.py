@@ -24,6 +24,7 @@ from app.rules import sweep as sweeping
 from app.rules.sweep import sweep_timeout
 from jobs.connection import known_url
 from jobs.export import purge_exports
+from jobs.imports import load_watched_statements, purge_imports
 
 log = logging.getLogger(__name__)
 SWEEP_QUEUE = "default"
@@ -34,6 +35,8 @@ SWEEP_RETRIES = 2
 SWEEP_RETRY_SECONDS = [10, 30]
 # Expired export files are looked for hourly.
 PURGE_SECONDS = 3600
+# How often the bank statement folder (QMS_BANK_STATEMENT_DIR) is looked at.
+STATEMENT_SECONDS = 300
 # The last error that stopped the scheduler thread: {at, error}, read by the home page.
 SCHEDULER_ERROR_KEY = "qms:scheduler:error"
 # Seconds before a stopped scheduler starts again, doubling up to the last.
@@ -89,11 +92,21 @@ class QuietCronScheduler(CronScheduler):
 
 
 def build_scheduler(connection, interval: int, stop: threading.Event | None = None):
-    """The scheduler with the sweep's dispatcher and the hourly purge of exports."""
+    """The scheduler with the sweep's dispatcher, the hourly purge of exported and imported
+    files, and the bank statement folder watched every few minutes."""
     scheduler = QuietCronScheduler(connection=connection, name=SCHEDULER_NAME, stop=stop)
     scheduler.register(enqueue_sweep, queue_name=SWEEP_QUEUE, interval=interval, ttl=interval * 2)
     scheduler.register(
         purge_exports, queue_name="exports", interval=PURGE_SECONDS, ttl=PURGE_SECONDS
+    )
+    scheduler.register(
+        purge_imports, queue_name="imports", interval=PURGE_SECONDS, ttl=PURGE_SECONDS
+    )
+    scheduler.register(
+        load_watched_statements,
+        queue_name="imports",
+        interval=STATEMENT_SECONDS,
+        ttl=STATEMENT_SECONDS * 2,
     )
     return scheduler
 

@@ -46,4 +46,7 @@ METHOD_PERMISSIONS = {
     "import_recheck": READ,
     "import_report": READ,
     "import_revert": READ,  # (screen and API)
+    # An incoming bank payment matched to an invoice, or dismissed (screen and API).
+    "match": WRITE,
+    "dismiss": WRITE,
 }

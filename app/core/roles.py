@@ -44,6 +44,7 @@ _SALES = {
     "Interaction": RW,
     "Invoice": RW,
     "Payment": RW,
+    "BankPayment": RW,
     "Task": RW,
     "Inquiry": R,
     "Complaint": R,

@@ -97,3 +97,17 @@ def personal(column: Any) -> Scope:
         return column == actor.id
 
     return scope
+
+
+def bank_payments(actor: Any) -> Condition | None:
+    """Incoming payments: of the clients the actor sees, by the payer's tax ID; a head of
+    sales also sees those of payers who are no client (someone has to match them)."""
+    from app.core.models import BankPayment
+
+    condition = client_condition(actor)
+    if condition is None:
+        return None
+    own = BankPayment.client_id.in_(sa.select(Client.id).where(condition))
+    if HEAD_OF_SALES in role_names(actor):
+        return sa.or_(own, BankPayment.client_id.is_(None))
+    return own

@@ -21,6 +21,30 @@ from app.imports.files import UnreadableFile
 from app.imports.report import write_report
 
 APPLIED, ROWS_FAILED, UNREADABLE = 0, 1, 2
+BANK_STATEMENT = "bank-statement"
+
+
+def _user(username: str | None, entity: str):
+    """The user to act as (None: the system), who must be allowed to write the entity."""
+    if not username:
+        return None
+    user = current_app.appbuilder.sm.find_user(username=username)
+    if user is None:
+        raise click.BadParameter(f"no user {username!r}.", param_hint="--user")
+    if not job.may_import(user, entity):
+        raise click.BadParameter(f"{username!r} may not change {entity}.", param_hint="--user")
+    return user
+
+
+def _load_statement(file: str, dry_run: bool, user) -> None:
+    with acting(user):
+        try:
+            _record, summary = job.load_statement(Path(file).read_bytes(), Path(file).name, dry_run)
+        except UnreadableFile as error:
+            click.echo(json.dumps({"error": str(error)}, ensure_ascii=False))
+            sys.exit(UNREADABLE)
+    click.echo(json.dumps(summary, ensure_ascii=False, default=str))
+    sys.exit(ROWS_FAILED if summary["errors"] else APPLIED)
 
 
 @click.command("import")
@@ -44,19 +68,18 @@ APPLIED, ROWS_FAILED, UNREADABLE = 0, 1, 2
 )
 @with_appcontext
 def import_command(entity, file, dry_run, mode, username, sheet, report) -> None:
-    """Import FILE (.xlsx, .xls, .ods or .csv) into ENTITY (client, contact, invoice, …)."""
+    """Import FILE (.xlsx, .xls, .ods or .csv) into ENTITY (client, contact, invoice, …),
+    or load a bank statement (ENTITY bank-statement: a 1CClientBankExchange file or a
+    bank's CSV export)."""
     keys = sorted(each.key for each in ENTITIES if importable(each))
+    if entity == BANK_STATEMENT:
+        _load_statement(file, dry_run, _user(username, job.STATEMENT))
+        return
     if entity not in keys:
         raise click.BadParameter(
             f"{entity!r} cannot be imported; one of: {', '.join(keys)}.", param_hint="ENTITY"
         )
-    user = None
-    if username:
-        user = current_app.appbuilder.sm.find_user(username=username)
-        if user is None:
-            raise click.BadParameter(f"no user {username!r}.", param_hint="--user")
-        if not job.may_import(user, entity):
-            raise click.BadParameter(f"{username!r} may not change {entity}.", param_hint="--user")
+    user = _user(username, entity)
     data = Path(file).read_bytes()
     with acting(user):
         try:

@@ -285,3 +285,65 @@ def purge_files(older_than) -> int:
     )
     db.session.commit()
     return len(names)
+
+
+STATEMENT = "bank_payment"
+
+
+def load_statement(data: bytes, file_name: str, dry_run: bool = False) -> tuple[ImportJob, dict]:
+    """Load a bank statement as the acting user, recorded as an import of bank payments
+    (file, checksum, counts, duration) and a security event. Raises UnreadableFile before
+    anything is recorded."""
+    from app.imports import bank_statement
+
+    bank_statement.read_statement(data, file_name)  # refuses what cannot be read
+    user = current_actor()
+    job_id = _insert(
+        user_id=getattr(user, "id", None),
+        entity=STATEMENT,
+        file_name=Path(file_name).name[:255],
+        checksum=hashlib.sha256(data).hexdigest(),
+        mode=ImportMode.create,
+        dry_run=dry_run,
+        mapping={},
+        status=ImportStatus.running,
+        started_at=business_now(),
+    )
+    db.session.rollback()
+    try:
+        loaded = bank_statement.load(data, file_name, dry_run)
+    except Exception as error:
+        _update(
+            job_id, status=ImportStatus.failed, error=str(error)[:2000], finished_at=business_now()
+        )
+        raise
+    result = loaded.as_dict()
+    status = (
+        ImportStatus.refused
+        if loaded.errors
+        else ImportStatus.checked
+        if dry_run
+        else ImportStatus.applied
+    )
+    _update(
+        job_id,
+        status=status,
+        rows_total=loaded.documents,
+        rows_done=loaded.documents,
+        created_count=loaded.posted + loaded.to_match,
+        unchanged_count=loaded.already_loaded,
+        error_count=len(loaded.errors),
+        summary=result | {"errors": result["errors"][:KEPT_PROBLEMS]},
+        finished_at=business_now(),
+    )
+    security_log.record(
+        security_log.IMPORT,
+        username=getattr(user, "username", None),
+        user_id=getattr(user, "id", None),
+        detail=(
+            f"bank statement #{job_id} {file_name}: {status.value}, {loaded.documents} payments, "
+            f"{loaded.posted} posted, {loaded.to_match} to match, "
+            f"{loaded.already_loaded} loaded before{' (dry run)' if dry_run else ''}"
+        ),
+    )
+    return db.session.get(ImportJob, job_id), result | {"import_job": job_id}

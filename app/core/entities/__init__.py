@@ -8,6 +8,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _
 
 from app.core.entities import (
+    bank_payment,
     client,
     complaint,
     contact,
@@ -46,6 +47,7 @@ for _module in (
     interaction,
     inquiry,
     invoice,
+    bank_payment,
     complaint,
     survey,
     task,

@@ -1,6 +1,7 @@
 """The entities of qms-crm; importing this package registers every table."""
 
 from app.core.models.audit_log import AuditHead, AuditLog
+from app.core.models.bank_payment import BankPayment
 from app.core.models.client import Client
 from app.core.models.complaint import Complaint
 from app.core.models.contact import Contact
@@ -34,6 +35,7 @@ __all__ = [
     "Inquiry",
     "Invoice",
     "Payment",
+    "BankPayment",
     "Complaint",
     "CorrectiveAction",
     "Survey",

@@ -220,6 +220,14 @@ class ExportKind(Choice):
     audit_pack = "audit_pack", _("Audit pack")
 
 
+class BankPaymentStatus(Choice):
+    """Where an incoming payment of a bank statement stands."""
+
+    to_match = "to_match", _("To match")
+    matched = "matched", _("Matched")
+    dismissed = "dismissed", _("Dismissed")
+
+
 class ImportMode(Choice):
     """What an import may do to the records its rows name."""
 

@@ -29,6 +29,7 @@ def create_all(session: Session, records: Sequence) -> None:
     model = type(records[0])
     table = model.__table__
     connection = session.connection()
+    _forget_in_collections(session, records)
     for record in records:
         session.expunge(record)
         _copy_links(record)
@@ -49,6 +50,23 @@ def create_all(session: Session, records: Sequence) -> None:
         entries = [audit.entry_for("create", record, {}) for record in records]
         audit.append(connection, [entry for entry in entries if entry is not None])
     guard.run_scheduled(session)
+
+
+def _forget_in_collections(session: Session, records: Sequence) -> None:
+    """A record linked to a stored one sits in that one's collection (a payment in its
+    invoice's `payments`); written here, it must not be flushed from there: the
+    collections are expired, to be read again from the database."""
+    expired: set[tuple[int, str]] = set()
+    for record in records:
+        state = sa.inspect(record)
+        for relationship in state.mapper.relationships:
+            backref = relationship.back_populates
+            related = state.dict.get(relationship.key)
+            if relationship.direction.name != "MANYTOONE" or not backref or related is None:
+                continue
+            if (id(related), backref) not in expired and related in session:
+                expired.add((id(related), backref))
+                session.expire(related, [backref])
 
 
 def _copy_links(record) -> None:

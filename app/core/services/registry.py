@@ -4,6 +4,7 @@ adds the value check first (the others may then rely on well-formed values) and 
 person-field check last (it checks what the others set)."""
 
 from app.core.services import (  # noqa: F401
+    bank_payment,
     client,
     complaint,
     corrective_action,

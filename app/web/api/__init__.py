@@ -7,6 +7,7 @@ from __future__ import annotations
 from app.core.entities import ENTITIES
 from app.imports.columns import importable
 from app.web.api import rison_schemas
+from app.web.api.bank_payment import BankPaymentApi
 from app.web.api.base import QmsModelRestApi, ReadOnlyApi
 from app.web.api.client import ClientApi
 from app.web.api.corrective_action import CorrectiveActionApi
@@ -20,7 +21,14 @@ from app.web.views.base import ReadOnlyView
 # Resources with operations of their own; the others are generated once, here.
 _APIS = {
     api.resource_name: api
-    for api in (ClientApi, CorrectiveActionApi, ExportJobApi, FollowUpRuleApi, ImportJobApi)
+    for api in (
+        BankPaymentApi,
+        ClientApi,
+        CorrectiveActionApi,
+        ExportJobApi,
+        FollowUpRuleApi,
+        ImportJobApi,
+    )
 }
 
 

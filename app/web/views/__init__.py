@@ -13,6 +13,7 @@ from app.core.registry import MenuPlace
 # Each module declares its screens (QmsModelView subclasses register themselves).
 from app.web.views import (  # noqa: F401
     audit_log,
+    bank_payment,
     client,
     complaint,
     contact,

@@ -1,0 +1,94 @@
+"""REST resource `bank_payment`: incoming payments of bank statements (read), matched to an
+invoice or dismissed with a reason, and `POST …/import/` to load a statement."""
+
+from flask import request
+from flask_appbuilder.api import expose, safe
+from flask_appbuilder.security.decorators import permission_name, protect
+from flask_babel import lazy_gettext as _
+
+from app.core.models import Invoice
+from app.core.services import bank_payment as service
+from app.imports import job
+from app.imports.files import UnreadableFile
+from app.web.api.base import QmsModelRestApi, record_operation
+
+MATCH = {"type": "object", "required": ["invoice"], "properties": {"invoice": {"type": "integer"}}}
+DISMISS = {"type": "object", "required": ["reason"], "properties": {"reason": {"type": "string"}}}
+
+
+class BankPaymentApi(QmsModelRestApi):
+    """/api/v1/bank_payment/"""
+
+    resource_name = "bank_payment"
+    # Loaded from statements, never written field by field.
+    include_route_methods = {"get", "get_list", "info", "export_xlsx", "match", "dismiss"} | {
+        "import_file",
+        "related",
+        "distinct",
+    }
+
+    @expose("/<int:pk>/match", methods=["POST"])
+    @protect()
+    @safe
+    @permission_name("match")
+    @record_operation("Match a waiting payment to an invoice and post it.", "Matched", MATCH)
+    def match(self, pk):
+        body = request.get_json(silent=True) or {}
+        invoice_id = body.get("invoice")
+        if not isinstance(invoice_id, int):
+            return self.response_400(message=str(_("Name the invoice by its id.")))
+        invoice = self.datamodel.session.get(Invoice, invoice_id)
+        return self._record_operation(pk, lambda record: service.match(record, invoice))
+
+    @expose("/<int:pk>/dismiss", methods=["POST"])
+    @protect()
+    @safe
+    @permission_name("dismiss")
+    @record_operation("Dismiss a waiting payment, saying why.", "Dismissed", DISMISS)
+    def dismiss(self, pk):
+        reason = (request.get_json(silent=True) or {}).get("reason")
+        return self._record_operation(pk, lambda record: service.dismiss(record, reason))
+
+    @expose("/import/", methods=["POST"])
+    @protect()
+    @safe
+    def import_file(self):
+        """Load a bank statement
+        ---
+        post:
+          description: >-
+            A client-bank exchange file (1CClientBankExchange) or a bank's CSV export:
+            incoming payments that name an invoice of their payer are posted, the others
+            wait to be matched. Loading the same statement again posts nothing twice.
+          requestBody:
+            required: true
+            content:
+              multipart/form-data:
+                schema:
+                  type: object
+                  required: [file]
+                  properties:
+                    file:
+                      type: string
+                      format: binary
+                    dry_run:
+                      type: boolean
+          responses:
+            200:
+              description: What was loaded, posted and left to match
+            400:
+              $ref: '#/components/responses/400'
+            422:
+              description: Payments that could not be loaded; nothing was written
+        """
+        upload = request.files.get("file")
+        if upload is None:
+            return self.response_400(message=str(_("Send the file as `file` (multipart).")))
+        dry_run = request.form.get("dry_run", "").lower() in ("1", "true", "yes", "on")
+        try:
+            _record, summary = job.load_statement(
+                upload.read(), upload.filename or "statement", dry_run
+            )
+        except UnreadableFile as error:
+            return self.response_400(message=str(error))
+        return self.response(422 if summary["errors"] else 200, **summary)
