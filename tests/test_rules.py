@@ -266,8 +266,9 @@ def test_rule_and_calendar_edits_are_in_the_audit_trail(app, users):
 
 
 def test_scheduler_enqueues_a_sweep_that_a_worker_runs(app, ctx):
-    """RQ's cron scheduler enqueues the sweep's dispatcher (and the hourly purge of expired
-    exports) on a real Redis; a worker runs it, and then the sweep it enqueued."""
+    """RQ's cron scheduler enqueues the sweep's dispatcher (and the hourly purges of expired
+    exports and imports, and the bank statement folder's look) on a real Redis; a worker
+    runs them, and then the sweep it enqueued."""
     from jobs import connection as redis_connection
     from jobs.schedule import build_scheduler
     from jobs.worker import run_worker
@@ -276,8 +277,14 @@ def test_scheduler_enqueues_a_sweep_that_a_worker_runs(app, ctx):
     try:
         scheduler = build_scheduler(connection, interval=60)
         enqueued = {job.func_name: job for job in scheduler.enqueue_jobs()}
-        assert set(enqueued) == {"jobs.schedule.enqueue_sweep", "jobs.export.purge_exports"}
+        assert set(enqueued) == {
+            "jobs.schedule.enqueue_sweep",
+            "jobs.export.purge_exports",
+            "jobs.imports.purge_imports",
+            "jobs.imports.load_watched_statements",
+        }
         assert enqueued["jobs.export.purge_exports"].queue_name == "exports"
+        assert enqueued["jobs.imports.load_watched_statements"].queue_name == "imports"
         run_worker(app, burst=True, with_scheduler=False)
         db.session.expire_all()
         run = db.session.scalars(sa.select(models.RuleRun)).one()

@@ -20,6 +20,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _
+from sqlalchemy.orm import selectinload
 
 from app.core.models import BankPayment, Client, Invoice
 from app.core.models.choices import InvoiceStatus
@@ -288,7 +289,11 @@ def _post_chunk(session, records: list[BankPayment], loaded: Loaded) -> None:
     invoices: dict[str, Invoice] = {}
     scope = condition_for(Invoice)
     for start in range(0, len(numbers), 5000):
-        statement = sa.select(Invoice).where(Invoice.number.in_(numbers[start : start + 5000]))
+        statement = (
+            sa.select(Invoice)
+            .where(Invoice.number.in_(numbers[start : start + 5000]))
+            .options(selectinload(Invoice.client))  # paying an invoice may activate it
+        )
         if scope is not None:
             statement = statement.where(scope)
         invoices.update((invoice.number, invoice) for invoice in session.scalars(statement))

@@ -168,6 +168,31 @@ def approve(client: Client | None) -> None:
     client.approved_at = business_now()
 
 
+def _primary_contacts(session, client_ids) -> dict[int, set[int]]:
+    primary: dict[int, set[int]] = {}
+    statement = sa.select(Contact.client_id, Contact.id).where(
+        Contact.client_id.in_(client_ids), Contact.is_primary.is_(True)
+    )
+    for client_id, contact_id in session.execute(statement):
+        primary.setdefault(client_id, set()).add(contact_id)
+    return primary
+
+
+def _client_of(contact: Contact) -> int | None:
+    return contact.client_id or (contact.client.id if contact.client else None)
+
+
+# The primary contacts stored for the clients of a flush's new primary contacts, at once.
+_PRIMARY_CONTACTS = guard.Lookup(
+    Contact,
+    lambda change: (
+        _client_of(change.obj) if change.obj.is_primary and change.changed("is_primary") else None
+    ),
+    _primary_contacts,
+    default=frozenset(),
+)
+
+
 @guard.checks(Contact)
 def check_contact(change: guard.Change) -> None:
     contact, errors = change.obj, Collector()
@@ -179,15 +204,14 @@ def check_contact(change: guard.Change) -> None:
         errors.add("phone", _("A phone number has digits, spaces and + ( ) - . only."))
     errors.raise_if_any()
     ensure_visible(change, Client, "client")
-    client_id = contact.client_id or (contact.client.id if contact.client else None)
+    client_id = _client_of(contact)
     if contact.is_primary and change.changed("is_primary") and client_id:
         # Only one primary contact per client: the newest one wins. Through the ORM, so that
         # the audit trail records the others losing the flag.
-        others = sa.select(Contact).where(
-            Contact.client_id == client_id, Contact.is_primary.is_(True), Contact.id != contact.id
-        )
-        for other in change.session.scalars(others):
-            other.is_primary = False
+        for other_id in sorted(_PRIMARY_CONTACTS(change) - {contact.id}):
+            other = change.session.get(Contact, other_id)
+            if other is not None:
+                other.is_primary = False
     change.recompute("client_completeness", contact.client or client_id)
     if change.changed("client_id"):
         change.recompute("client_completeness", change.previous("client_id"))

@@ -76,7 +76,8 @@ class Collector:
     def require_link(self, obj, *relations: str) -> None:
         """A link (e.g. `client`) must be set, as an object or as its id."""
         for relation in relations:
-            if getattr(obj, relation) is None and getattr(obj, f"{relation}_id") is None:
+            # The id first: reading the relationship would load the linked record.
+            if getattr(obj, f"{relation}_id") is None and getattr(obj, relation) is None:
                 self.add(relation, _("This field is required."))
 
     def raise_if_any(self) -> None:
