@@ -299,3 +299,55 @@ def test_a_rule_is_edited_in_the_structured_editor(page, ctx):
         for part, value in original.items():
             setattr(saved, part, value)
         db.session.commit()
+
+
+def test_import_check_fix_import_and_revert(page, users, tmp_path):
+    """A manager brings a client file: the check names the bad row and column and writes
+    nothing; the fixed file checks clean, Import now brings the clients in, and Revert
+    takes them out again."""
+    import csv
+
+    import sqlalchemy as sa
+    from playwright.sync_api import expect
+
+    from app.core.models import Client
+    from app.extensions import db
+
+    def write(rows):
+        path = tmp_path / "clients.csv"
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            csv.writer(handle, delimiter=";").writerows(rows)
+        return path
+
+    def clients() -> int:
+        db.session.rollback()
+        return db.session.scalar(sa.select(sa.func.count()).select_from(Client))
+
+    header = ["Наименование", "ИНН", "Ключевой клиент"]
+    _log_in(page, "sales_manager")
+    page.goto("/clientview/list/")
+    page.click("#import-file")
+    page.set_input_files(
+        "#file", str(write([header, ["Альфа", "7701234567", "да"], ["Бета", "12", "нет"]]))
+    )
+    page.click("#import-submit")
+    errors = page.locator("#import-errors")
+    expect(errors).to_contain_text("ИНН")
+    expect(errors.locator("tbody tr")).to_have_count(1)
+    expect(page.locator("#import-apply")).to_have_count(0)
+    assert clients() == 0
+
+    page.goto("/clientview/import/")
+    page.set_input_files(
+        "#file", str(write([header, ["Альфа", "7701234567", "да"], ["Бета", "7707654321", "нет"]]))
+    )
+    page.click("#import-submit")
+    expect(page.locator("#import-outcome")).to_contain_text("Checked")
+    page.click("#import-apply")
+    expect(page.locator("#import-outcome")).to_contain_text("Imported")
+    assert clients() == 2
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("#import-revert")
+    expect(page.locator(".alert-success")).to_contain_text("2 records deleted")
+    assert clients() == 0
