@@ -249,3 +249,24 @@ def test_dates_before_today_keep_their_day(ctx, users, make):
 
     occurred = db.session.scalar(sa.select(Interaction.occurred_at))
     assert occurred.date() == date(2025, 1, 15)
+
+
+def test_windows_of_rows_still_see_the_whole_file(ctx, users, monkeypatch):
+    """Read two rows at a time and written one at a time, a file still finds a key or a
+    name repeated across windows, and counts every row."""
+    from app.imports import service
+
+    monkeypatch.setattr(service, "WINDOW", 2)
+    monkeypatch.setattr(service, "CHUNK", 1)
+    rows = [
+        ["Name", "Tax ID"],
+        ["One", "7700000001"],
+        ["Two", "7700000002"],
+        ["Three", "7700000003"],
+        ["ООО «One»", "7700000004"],
+        ["Five", "7700000001"],
+    ]
+    summary = imported("client", rows, users["sales_manager"], dry_run=True)
+    assert summary["created"] == 4 and summary["rows"] == 5
+    assert [(e["row"], "row 2" in e["message"]) for e in summary["errors"]] == [(6, True)]
+    assert any(w["row"] == 5 and "row 2" in w["message"] for w in summary["warnings"])

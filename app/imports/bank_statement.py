@@ -165,8 +165,8 @@ def _from_csv(data: bytes, file_name: str, mapping: dict | None) -> list[dict]:
     if not any(each and each.name == "amount" for each in matched):
         raise UnreadableFile(_("The bank export has no column for the amount; map its columns."))
     rows = []
-    for index, cells in enumerate(table.rows, start=2):
-        row: dict[str, Any] = {"_row": index}
+    for number, cells in table.numbered():
+        row: dict[str, Any] = {"_row": number}
         for each, cell in zip(matched, cells, strict=False):
             if each is not None:
                 row[each.name] = "" if values.blank(cell) else cell

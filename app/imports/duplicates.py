@@ -17,11 +17,12 @@ from app.core.visible import condition_for
 CHUNK = 5000
 
 
-def warnings(session, key: str, rows) -> list[dict]:
+def warnings(session, key: str, rows, seen: dict) -> list[dict]:
+    """The warnings for `rows`; `seen` keeps what earlier rows of the file showed."""
     if key == "client":
-        return _clients(session, rows)
+        return _clients(session, rows, seen.setdefault("names", {}))
     if key == "contact":
-        return _contacts(session, rows)
+        return _contacts(session, rows, seen.setdefault("signals", {}))
     return []
 
 
@@ -32,13 +33,12 @@ def _warning(row, message, record_id: int | None = None, entity: str = "client")
     return warning
 
 
-def _clients(session, rows) -> list[dict]:
+def _clients(session, rows, first: dict) -> list[dict]:
     new = [
         row for row in rows if not row.failed and row.record_id is None and row.values.get("name")
     ]
     keys = {id(row): match_name(row.values["name"]) for row in new}
     found: list[dict] = []
-    first: dict[str, int] = {}
     for row in new:
         earlier = first.setdefault(keys[id(row)], row.number)
         if earlier != row.number:
@@ -75,14 +75,13 @@ def phone_digits(phone: str | None) -> str | None:
     return digits[-10:] if len(digits) >= 5 else None
 
 
-def _contacts(session, rows) -> list[dict]:
+def _contacts(session, rows, first: dict) -> list[dict]:
     """Same e-mail (case folded) or same phone (its last ten digits) as a contact of another
     client, among those stored and earlier rows of the file."""
     new = [row for row in rows if not row.failed and row.record_id is None]
     found: list[dict] = []
     emails = sorted({row.values["email"].strip() for row in new if row.values.get("email")})
     by_email = _stored_contacts(session, Contact.email, emails)
-    first: dict[tuple, tuple] = {}
     for row in new:
         client_id = row.values.get("client")
         signals = []

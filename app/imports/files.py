@@ -10,7 +10,8 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any
 
@@ -32,11 +33,30 @@ class UnreadableFile(ValueError):
 
 @dataclass
 class Table:
-    """One sheet: its name, the header row as text, the data rows (empty rows left out)."""
+    """One sheet: its name, the header row as text, and its data rows, read one by one as
+    they are asked for (a file of 200,000 rows is never a list of 200,000 rows of Python
+    values). Empty rows are left out; each row comes with its number in the file."""
 
     sheet: str
     headers: list[str]
-    rows: list[list[Any]] = field(default_factory=list)
+    count: int  # the data rows
+    source: Callable[[], Iterator[list[Any]]]  # every row of the sheet from its top
+    header_number: int = 1  # the header's row number
+
+    def numbered(self) -> Iterator[tuple[int, list[Any]]]:
+        """(row number as the file shows it, cells) of each data row, as wide as the
+        header."""
+        width = len(self.headers)
+        for number, cells in enumerate(self.source(), start=1):
+            if number <= self.header_number or not any(_filled(value) for value in cells):
+                continue
+            cells = list(cells)[:width] if len(cells) >= width else list(cells)
+            yield number, cells + [""] * (width - len(cells))
+
+    @property
+    def rows(self) -> list[list[Any]]:
+        """Every data row at once (for small tables)."""
+        return [cells for _number, cells in self.numbered()]
 
 
 @dataclass(frozen=True)
@@ -67,7 +87,7 @@ def read_table(data: bytes, file_name: str, limits: Limits, sheet: str | None = 
         raise UnreadableFile(
             _("Bring an .xlsx, .xls, .ods or .csv file; %(name)s is none of them.", name=file_name)
         )
-    if len(table.rows) > limits.max_rows:
+    if table.count > limits.max_rows:
         raise UnreadableFile(
             _("The file has more than %(rows)s rows; split it.", rows=limits.max_rows)
         )
@@ -93,22 +113,22 @@ def _read_spreadsheet(data: bytes, sheet: str | None) -> Table:
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         names = book.sheet_names
         name = sheet if sheet is not None else names[0]
-        cells = (
-            book.get_sheet_by_name(name).to_python(skip_empty_area=True) if name in names else None
-        )
+        found = book.get_sheet_by_name(name) if name in names else None
+        if found is None:
+            raise UnreadableFile(
+                _(
+                    "There is no sheet %(sheet)s; the sheets are: %(names)s.",
+                    sheet=sheet,
+                    names=", ".join(names),
+                )
+            )
+        return _table(name, found.iter_rows)
+    except UnreadableFile:
+        raise
     except python_calamine.PasswordError:
         raise UnreadableFile(_("The file is protected by a password.")) from None
     except (python_calamine.CalamineError, ValueError, IndexError):
         raise UnreadableFile(_("The file is damaged or not a spreadsheet.")) from None
-    if cells is None:
-        raise UnreadableFile(
-            _(
-                "There is no sheet %(sheet)s; the sheets are: %(names)s.",
-                sheet=sheet,
-                names=", ".join(names),
-            )
-        )
-    return _table(name, cells)
 
 
 def _read_csv(data: bytes) -> Table:
@@ -118,8 +138,7 @@ def _read_csv(data: bytes) -> Table:
         delimiter = dialect.delimiter
     except csv.Error:  # one column, or a sample the sniffer cannot tell
         delimiter = max(CSV_DELIMITERS, key=lambda each: text.split("\n", 1)[0].count(each))
-    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    return _table("CSV", rows)
+    return _table("CSV", lambda: csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
 
 
 def _decoded(data: bytes) -> str:
@@ -137,14 +156,21 @@ def _decoded(data: bytes) -> str:
     return str(best)
 
 
-def _table(sheet: str, cells: list[list[Any]]) -> Table:
-    rows = [list(row) for row in cells if any(_filled(value) for value in row)]
-    if not rows:
+def _table(sheet: str, source: Callable[[], Iterator[list[Any]]]) -> Table:
+    """The sheet's header (its first row with something in it) and its count of data rows,
+    in one pass; the rows themselves are read again when asked for."""
+    header_number, headers, count = 0, None, 0
+    for number, cells in enumerate(source(), start=1):
+        if not any(_filled(value) for value in cells):
+            continue
+        if headers is None:
+            header_number = number
+            headers = [str(value).strip() if _filled(value) else "" for value in cells]
+        else:
+            count += 1
+    if headers is None:
         raise UnreadableFile(_("The sheet %(sheet)s has no rows.", sheet=sheet))
-    headers = [str(value).strip() if _filled(value) else "" for value in rows[0]]
-    width = len(headers)
-    body = [row + [""] * (width - len(row)) for row in rows[1:]]
-    return Table(sheet, headers, body)
+    return Table(sheet, headers, count, source, header_number)
 
 
 def _filled(value: Any) -> bool:

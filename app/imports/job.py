@@ -91,10 +91,10 @@ def start(
         dry_run=dry_run,
         mapping=mapping or {},
         status=ImportStatus.queued,
-        rows_total=len(table.rows),
+        rows_total=table.count,
     )
     if background is None:
-        background = len(table.rows) > current_app.config["IMPORT_BACKGROUND_ROWS"]
+        background = table.count > current_app.config["IMPORT_BACKGROUND_ROWS"]
     if background or keep_file:
         stored_name = secrets.token_hex(16)
         (import_dir() / stored_name).write_bytes(data)
@@ -179,13 +179,7 @@ def _run(job_id: int, table: Table, progress: bool) -> dict:
         )
         raise
     result = summary.as_dict()
-    status = (
-        ImportStatus.refused
-        if summary.errors
-        else ImportStatus.checked
-        if dry_run
-        else ImportStatus.applied
-    )
+    status = _outcome(bool(summary.errors), dry_run)
     kept = result | {
         "errors": result["errors"][:KEPT_PROBLEMS],
         "warnings": result["warnings"][:KEPT_PROBLEMS],
@@ -216,6 +210,12 @@ def _run(job_id: int, table: Table, progress: bool) -> dict:
         ),
     )
     return result | {"import_job": job_id, "status": status.value}
+
+
+def _outcome(failed: bool, dry_run: bool) -> ImportStatus:
+    if failed:
+        return ImportStatus.refused
+    return ImportStatus.checked if dry_run else ImportStatus.applied
 
 
 def remember_mapping(user_id: int, key: str, mapping: dict) -> None:
@@ -318,13 +318,7 @@ def load_statement(data: bytes, file_name: str, dry_run: bool = False) -> tuple[
         )
         raise
     result = loaded.as_dict()
-    status = (
-        ImportStatus.refused
-        if loaded.errors
-        else ImportStatus.checked
-        if dry_run
-        else ImportStatus.applied
-    )
+    status = _outcome(bool(loaded.errors), dry_run)
     _update(
         job_id,
         status=status,

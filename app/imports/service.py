@@ -11,8 +11,9 @@ or was created, updated or left unchanged, and what is wrong."""
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any
 
 import sqlalchemy as sa
@@ -30,8 +31,9 @@ from app.imports import duplicates, links
 from app.imports.files import Table
 from app.imports.values import CellError
 
-# Rows validated and written together: large enough for set-based writes, small enough
-# to keep memory flat whatever the file's length.
+# Rows read and linked together (set-based lookups), and validated and written together:
+# large enough for set-based work, small enough to keep memory flat whatever the length.
+WINDOW = 10_000
 CHUNK = 2000
 FILE = 0  # the "row" of a problem with the file as a whole
 
@@ -96,7 +98,7 @@ def run(
     (not a dry run, and no row failed); `tag` marks the audit entries (import:<id>:<when>)."""
     started = time.perf_counter()
     mode = ImportMode(mode)
-    summary = Summary(key, mode.value, dry_run, rows=len(table.rows))
+    summary = Summary(key, mode.value, dry_run, rows=table.count)
     fields = c.import_fields(key)
     matched, summary.unmatched = c.match_headers(fields, table.headers, mapping)
     summary.columns = {
@@ -108,15 +110,24 @@ def run(
         not isinstance(part, tuple) and part in missing_key for part in entity.import_key
     ):
         summary.error(FILE, "", _missing_key_message(missing_key))
-    rows = _read(table, matched, summary)
     session = db.session
+    # What the rows before showed, for repeats within the file: their keys, their names.
+    keys_seen: dict = {}
+    names_seen: dict = {}
+    lookups: dict = {}
+    done = 0
     try:
         with audit.tagged(tag) if tag else _nothing():
-            if not summary.errors or any(row for row in rows if not row.failed):
+            for window in _windows(table.numbered()):
+                rows = _read(window, table.headers, matched, summary, lookups)
                 _resolve_links(session, fields, rows, summary)
-                _find_existing(session, entity, rows, summary, mode)
-                summary.warnings += duplicates.warnings(session, key, rows)
-                _write(session, entity, fields, rows, summary, progress)
+                _find_existing(session, entity, rows, summary, mode, keys_seen)
+                summary.warnings += duplicates.warnings(session, key, rows, names_seen)
+                for start in range(0, len(rows), CHUNK):
+                    _write_chunk(session, entity, fields, rows[start : start + CHUNK], summary)
+                done += len(window)
+                if progress is not None:
+                    progress(done, table.count)
         summary.errors.sort(key=lambda problem: problem["row"])
         if summary.errors or dry_run:
             session.rollback()
@@ -143,12 +154,16 @@ def _missing_key_message(missing: list[str]):
     return _("Updating needs the columns that find each record: %(columns)s.", columns=labels)
 
 
-def _read(table: Table, matched: list, summary: Summary) -> list[_Row]:
-    lookups: dict = {}
+def _windows(numbered) -> Iterator[list[tuple[int, list]]]:
+    """The table's rows a window at a time."""
+    while window := list(islice(numbered, WINDOW)):
+        yield window
+
+
+def _read(window, headers, matched: list, summary: Summary, lookups: dict) -> list[_Row]:
     rows = []
-    headers = table.headers
-    for index, cells in enumerate(table.rows):
-        row = _Row(index + 2, {})
+    for number, cells in window:
+        row = _Row(number, {})
         for header, each, cell in zip(headers, matched, cells, strict=False):
             if each is None:
                 continue
@@ -194,14 +209,14 @@ def _resolve_links(session, fields, rows: list[_Row], summary: Summary) -> None:
                 row.failed = True
 
 
-def _find_existing(session, entity, rows: list[_Row], summary: Summary, mode) -> None:
+def _find_existing(session, entity, rows: list[_Row], summary: Summary, mode, seen) -> None:
     """Set each row's record by the natural key; refuse rows whose key repeats an earlier
-    row's, rows to create that exist (create only) and rows to update that do not."""
+    row's (`seen`: the keys of the rows before), rows to create that exist (create only)
+    and rows to update that do not."""
     if not entity.import_key:
         return
     model = entity.model
     stored = _stored_keys(session, entity, rows)
-    seen: dict[Any, int] = {}
     for row in rows:
         if row.failed:
             continue
@@ -284,14 +299,6 @@ def _stored_keys(session, entity, rows: list[_Row]) -> dict[tuple, int]:
 def _key_column(model, name: str):
     relationships = sa.inspect(model).relationships
     return getattr(model, f"{name}_id") if name in relationships else getattr(model, name)
-
-
-def _write(session, entity, fields, rows: list[_Row], summary: Summary, progress) -> None:
-    total = len(rows)
-    for start in range(0, total, CHUNK):
-        _write_chunk(session, entity, fields, rows[start : start + CHUNK], summary)
-        if progress is not None:
-            progress(min(start + CHUNK, total), total)
 
 
 def _write_chunk(session, entity, fields, rows: list[_Row], summary: Summary) -> None:

@@ -36,22 +36,8 @@ COMPLETENESS_FIELDS = ("industry_id", "source_id", "needs")
 ACTIVATED_BY_PAYMENT = "_qms_activated_by_payment"
 
 
-def _tax_id_holders(session, tax_ids) -> dict[str, set[int]]:
-    holders: dict[str, set[int]] = {}
-    for client_id, tax_id in session.execute(
-        sa.select(Client.id, Client.tax_id).where(Client.tax_id.in_(tax_ids))
-    ):
-        holders.setdefault(tax_id, set()).add(client_id)
-    return holders
-
-
 # The clients holding a changed card's tax ID, for a whole flush of cards in one query.
-_TAX_ID_HOLDERS = guard.Lookup(
-    Client,
-    lambda change: (change.obj.tax_id or "").strip() or None if change.changed("tax_id") else None,
-    _tax_id_holders,
-    default=frozenset(),
-)
+_TAX_ID_HOLDERS = guard.value_holders(Client, "tax_id")
 
 
 @guard.checks(Client)

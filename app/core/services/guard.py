@@ -127,6 +127,26 @@ class Lookup:
         return answers[asked]
 
 
+def value_holders(model, attribute: str) -> Lookup:
+    """Which stored records of `model` hold a changed record's value of the unique
+    `attribute` (a tax ID, an invoice number): {value: ids}, for a whole flush at once."""
+    column = getattr(model, attribute)
+
+    def key(change: Change):
+        value = (getattr(change.obj, attribute) or "").strip()
+        return value if value and change.changed(attribute) else None
+
+    def answer(session: Session, values) -> dict:
+        holders: dict = {}
+        for record_id, value in session.execute(
+            sa.select(model.id, column).where(column.in_(values))
+        ):
+            holders.setdefault(value, set()).add(record_id)
+        return holders
+
+    return Lookup(model, key, answer, default=frozenset())
+
+
 def recheck(session: Session, obj) -> None:
     """Run the stored record's checks as on a save of it unchanged: whatever they would
     refuse raises, whatever they would set or fix is set on `obj`."""
@@ -284,6 +304,7 @@ __all__ = [
     "Change",
     "DomainError",
     "Lookup",
+    "value_holders",
     "after_flush",
     "checks",
     "install",

@@ -97,22 +97,8 @@ def _stored_sums(session, invoice_ids: list[int]) -> dict[int, Decimal]:
     return sums
 
 
-def _number_holders(session, numbers) -> dict[str, set[int]]:
-    holders: dict[str, set[int]] = {}
-    for invoice_id, number in session.execute(
-        sa.select(Invoice.id, Invoice.number).where(Invoice.number.in_(numbers))
-    ):
-        holders.setdefault(number, set()).add(invoice_id)
-    return holders
-
-
 # The invoices holding a changed invoice's number, for a whole flush in one query.
-_NUMBER_HOLDERS = guard.Lookup(
-    Invoice,
-    lambda change: (change.obj.number or "").strip() or None if change.changed("number") else None,
-    _number_holders,
-    default=frozenset(),
-)
+_NUMBER_HOLDERS = guard.value_holders(Invoice, "number")
 
 
 def _check_fields(invoice: Invoice, change, errors: Collector) -> None:

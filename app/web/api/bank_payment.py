@@ -11,6 +11,7 @@ from app.core.services import bank_payment as service
 from app.imports import job
 from app.imports.files import UnreadableFile
 from app.web.api.base import QmsModelRestApi, record_operation
+from app.web.api.import_endpoint import dry_run_asked, no_file, uploaded
 
 MATCH = {"type": "object", "required": ["invoice"], "properties": {"invoice": {"type": "integer"}}}
 DISMISS = {"type": "object", "required": ["reason"], "properties": {"reason": {"type": "string"}}}
@@ -81,13 +82,12 @@ class BankPaymentApi(QmsModelRestApi):
             422:
               description: Payments that could not be loaded; nothing was written
         """
-        upload = request.files.get("file")
+        upload = uploaded()
         if upload is None:
-            return self.response_400(message=str(_("Send the file as `file` (multipart).")))
-        dry_run = request.form.get("dry_run", "").lower() in ("1", "true", "yes", "on")
+            return no_file(self)
         try:
             _record, summary = job.load_statement(
-                upload.read(), upload.filename or "statement", dry_run
+                upload.read(), upload.filename or "statement", dry_run_asked()
             )
         except UnreadableFile as error:
             return self.response_400(message=str(error))

@@ -23,6 +23,19 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TRUE = {"1", "true", "yes", "on"}
 
 
+def uploaded():
+    """The multipart `file` of the request, or None."""
+    return request.files.get("file")
+
+
+def no_file(api):
+    return api.response_400(message=str(_("Send the file as `file` (multipart).")))
+
+
+def dry_run_asked() -> bool:
+    return request.form.get("dry_run", "").strip().lower() in TRUE
+
+
 class ImportEndpointMixin:
     """The import endpoints of a resource whose entity has an import key, under its write
     permission."""
@@ -75,13 +88,13 @@ class ImportEndpointMixin:
               description: >-
                 Rows failed (the summary lists them by row and column); nothing was written
         """
-        upload = request.files.get("file")
+        upload = uploaded()
         if upload is None:
-            return self.response_400(message=str(_("Send the file as `file` (multipart).")))
+            return no_file(self)
         mode = request.form.get("mode", ImportMode.upsert.value)
         if mode not in {each.value for each in ImportMode}:
             return self.response_400(message=str(_("`mode` is upsert, create or update.")))
-        dry_run = request.form.get("dry_run", "").strip().lower() in TRUE
+        dry_run = dry_run_asked()
         try:
             record, summary = job.start(
                 self.entity_key,

@@ -16,7 +16,6 @@ class ImportJobApi(ReadOnlyApi):
 
     resource_name = "import_job"
     base_filters = [["id", ScopeFilter, None]]
-    show_columns = None  # from the screen, plus the summary (below)
 
     def pre_get(self, data: dict) -> None:
         """Adds the summary by row and column and, while it runs, the rows done."""
