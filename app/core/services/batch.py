@@ -33,7 +33,8 @@ def create_all(session: Session, records: Sequence) -> None:
     for record in records:
         session.expunge(record)
         _copy_links(record)
-    rows = [_row(table, record) for record in records]
+    defaults: dict = {}  # a callable default (now, the actor) once for all the records
+    rows = [_row(table, record, defaults) for record in records]
     if connection.dialect.name == "postgresql":
         ids = bulk.next_ids(connection, table, len(rows))
         for row, record, new_id in zip(rows, records, ids, strict=True):
@@ -82,7 +83,7 @@ def _copy_links(record) -> None:
             setattr(record, local.key, getattr(related, remote.key))
 
 
-def _row(table: sa.Table, record) -> dict:
+def _row(table: sa.Table, record, defaults: dict) -> dict:
     """The record's row: every column, with the column's default where the record has no
     value (COPY applies none)."""
     row = {}
@@ -91,7 +92,9 @@ def _row(table: sa.Table, record) -> dict:
         value = values.get(column.key)
         default: Any = column.default
         if value is None and default is not None and not column.primary_key:
-            value = default.arg(None) if default.is_callable else default.arg
+            if column.key not in defaults:
+                defaults[column.key] = default.arg(None) if default.is_callable else default.arg
+            value = defaults[column.key]
             setattr(record, column.key, value)
         row[column.key] = value.value if isinstance(value, enum.Enum) else value
     return row

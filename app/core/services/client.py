@@ -64,8 +64,11 @@ def check_client(change: guard.Change) -> None:
     ):
         raise NotAllowed({"approved_by": _("Only a head of sales approves the prospect base.")})
     _lifecycle(change, client)
-    if any(change.changed(field) for field in COMPLETENESS_FIELDS):
-        # Scheduled as the object: a new client has no id until the flush.
+    if change.is_new:
+        # No contact of a new card is stored yet: incomplete, until a primary contact
+        # (whose own check recomputes its client, in the same flush or a later one).
+        client.is_complete = False
+    elif any(change.changed(field) for field in COMPLETENESS_FIELDS):
         change.recompute("client_completeness", client)
 
 

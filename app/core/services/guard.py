@@ -10,6 +10,7 @@ from flask_appbuilder.security.sqla.models import User
 from flask_babel import lazy_gettext as _
 from sqlalchemy import event
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import PASSIVE_NO_INITIALIZE
 
 from app.core.services.errors import DomainError, StaleEdit
 
@@ -61,10 +62,13 @@ class Change:
         """The value being saved; for `x_id`, the id of the object set on `x`, if one was."""
         if attribute.endswith("_id"):
             relation = attribute[:-3]
-            relationships = self.state.mapper.relationships
-            if relation in relationships and self.state.attrs[relation].history.added:
-                related = self.state.attrs[relation].history.added[0]
-                return None if related is None else sa.inspect(related).identity and related.id
+            if relation in self.state.mapper.relationships:
+                # The relationship's own history: state.attrs would build an entry for
+                # every attribute of the record, for each record of a large flush.
+                added = self.state.get_history(relation, PASSIVE_NO_INITIALIZE).added
+                if added:
+                    related = added[0]
+                    return None if related is None else sa.inspect(related).identity and related.id
         return getattr(self.obj, attribute)
 
     def previous(self, attribute: str):

@@ -10,11 +10,13 @@ What a column allows beyond its type is declared once on the column (`info`, see
 from __future__ import annotations
 
 import datetime as dt
+import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _
+from sqlalchemy.orm.attributes import PASSIVE_NO_INITIALIZE
 
 from app.core.clock import business_now, business_zone
 from app.core.models.base import FACT, MINIMUM, TEXT_MAX
@@ -49,8 +51,15 @@ TEXT_PATTERN = {
 }
 
 
+# Every character text_problem() might refuse (control and surrogate code points, the
+# bidirectional overrides): most text has none, and is passed by one search of this.
+_SUSPECT = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
 def text_problem(text: str, multiline: bool):
     """Why a text cannot be stored, or None."""
+    if not _SUSPECT.search(text):
+        return None
     for char in text:
         category = unicodedata.category(char)
         if category == "Cs":
@@ -147,7 +156,9 @@ def check_values(change) -> None:
         if not isinstance(column, sa.Column) or column.primary_key:
             continue
         value = values.get(key) if key in values or change.is_new else getattr(obj, key)
-        if value is None or not (change.is_new or change.state.attrs[key].history.has_changes()):
+        if value is None or not (
+            change.is_new or change.state.get_history(key, PASSIVE_NO_INITIALIZE).has_changes()
+        ):
             continue
         if isinstance(column.type, (sa.Numeric, sa.Integer)):
             _check_number(errors, key, column, value)
