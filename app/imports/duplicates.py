@@ -17,12 +17,13 @@ from app.core.visible import condition_for
 CHUNK = 5000
 
 
-def warnings(session, key: str, rows, seen: dict) -> list[dict]:
-    """The warnings for `rows`; `seen` keeps what earlier rows of the file showed."""
+def warnings(session, key: str, rows) -> list[dict]:
+    """The warnings for a window of rows: against each other, and against what is stored
+    (which includes the rows of the windows before, written already)."""
     if key == "client":
-        return _clients(session, rows, seen.setdefault("names", {}))
+        return _clients(session, rows, {})
     if key == "contact":
-        return _contacts(session, rows, seen.setdefault("signals", {}))
+        return _contacts(session, rows, {})
     return []
 
 

@@ -111,9 +111,11 @@ def run(
     ):
         summary.error(FILE, "", _missing_key_message(missing_key))
     session = db.session
-    # What the rows before showed, for repeats within the file: their keys, their names.
-    keys_seen: dict = {}
-    names_seen: dict = {}
+    # The records rows before have created or updated, by the row's number: a later row
+    # with the same key names a record the import already wrote (found as stored, since
+    # each window is written before the next is read). Repeats within a window are found
+    # by their keys; ids take a fraction of the memory keys would.
+    touched: dict[int, int] = {}
     lookups: dict = {}
     done = 0
     try:
@@ -121,10 +123,13 @@ def run(
             for window in _windows(table.numbered()):
                 rows = _read(window, table.headers, matched, summary, lookups)
                 _resolve_links(session, fields, rows, summary)
-                _find_existing(session, entity, rows, summary, mode, keys_seen)
-                summary.warnings += duplicates.warnings(session, key, rows, names_seen)
+                _find_existing(session, entity, rows, summary, mode, touched)
+                summary.warnings += duplicates.warnings(session, key, rows)
                 for start in range(0, len(rows), CHUNK):
                     _write_chunk(session, entity, fields, rows[start : start + CHUNK], summary)
+                touched.update(
+                    (row.record_id, row.number) for row in rows if row.record_id and not row.failed
+                )
                 done += len(window)
                 if progress is not None:
                     progress(done, table.count)
@@ -209,14 +214,15 @@ def _resolve_links(session, fields, rows: list[_Row], summary: Summary) -> None:
                 row.failed = True
 
 
-def _find_existing(session, entity, rows: list[_Row], summary: Summary, mode, seen) -> None:
+def _find_existing(session, entity, rows: list[_Row], summary: Summary, mode, touched) -> None:
     """Set each row's record by the natural key; refuse rows whose key repeats an earlier
-    row's (`seen`: the keys of the rows before), rows to create that exist (create only)
-    and rows to update that do not."""
+    row's (in this window by key, before it by the record written: `touched`), rows to
+    create that exist (create only) and rows to update that do not."""
     if not entity.import_key:
         return
     model = entity.model
     stored = _stored_keys(session, entity, rows)
+    seen: dict[tuple, int] = {}
     for row in rows:
         if row.failed:
             continue
@@ -235,7 +241,14 @@ def _find_existing(session, entity, rows: list[_Row], summary: Summary, mode, se
             continue
         seen.update(dict.fromkeys(keys, row.number))
         row.record_id = next((stored[k] for k in keys if k in stored), None)
-        if row.record_id is not None and mode == ImportMode.create:
+        if row.record_id in touched:
+            summary.error(
+                row.number,
+                "",
+                _("The same record as row %(row)s of this file.", row=touched[row.record_id]),
+            )
+            row.failed = True
+        elif row.record_id is not None and mode == ImportMode.create:
             summary.error(row.number, "", _("This record exists already (the mode creates only)."))
             row.failed = True
         elif row.record_id is None and mode == ImportMode.update:
@@ -347,6 +360,8 @@ def _write_chunk(session, entity, fields, rows: list[_Row], summary: Summary) ->
     )
     batch.create_all(session, new)
     summary.created += len(new)
+    for record in new:
+        records[id(record)].record_id = record.id
     try:
         session.flush()
     except DomainError as error:  # what the checks let pass alone but not together
