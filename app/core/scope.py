@@ -20,7 +20,7 @@ from app.core.actor import (
     SALES_MANAGER,
     role_names,
 )
-from app.core.models import Branch, Client
+from app.core.models import BankPayment, Branch, Client
 
 Condition = sa.ColumnElement[bool]
 # actor -> the condition on the rows the actor sees; None: every row.
@@ -102,8 +102,6 @@ def personal(column: Any) -> Scope:
 def bank_payments(actor: Any) -> Condition | None:
     """Incoming payments: of the clients the actor sees, by the payer's tax ID; a head of
     sales also sees those of payers who are no client (someone has to match them)."""
-    from app.core.models import BankPayment
-
     condition = client_condition(actor)
     if condition is None:
         return None

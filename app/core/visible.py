@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from app.core.actor import current_actor
 from app.core.entities import ENTITIES
 from app.core.scope import Condition
+from app.core.services.bulk import among
 
 
 def condition_for(model: type[Any], actor: Any = None) -> Condition | None:
@@ -37,7 +38,7 @@ def is_visible(session: Session, model: type[Any], pk: int, actor: Any = None) -
 
 def visible_ids(session: Session, model: type[Any], ids: list[int], actor: Any = None) -> list[int]:
     """Which of the records `ids` of `model` exist and the actor may see (one query)."""
-    statement = sa.select(model.id).where(model.id.in_(ids))
+    statement = sa.select(model.id).where(among(session, model.id, ids))
     condition = condition_for(model, actor)
     if condition is not None:
         statement = statement.where(condition)

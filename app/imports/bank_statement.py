@@ -26,6 +26,7 @@ from app.core.models import BankPayment, Client, Invoice
 from app.core.models.choices import InvoiceStatus
 from app.core.services import audit, batch, guard
 from app.core.services import bank_payment as service
+from app.core.services.bulk import among
 from app.core.visible import condition_for
 from app.extensions import db
 from app.imports import values
@@ -268,7 +269,7 @@ def _stored_keys(session, parsed: list[dict]) -> set[tuple]:
                 BankPayment.document_date,
                 BankPayment.amount,
                 BankPayment.payer_account,
-            ).where(BankPayment.document_date.in_(dates[start : start + 500]))
+            ).where(among(session, BankPayment.document_date, dates[start : start + 500]))
         )
         stored.update(
             (number, day, Decimal(amount).quantize(Decimal("0.01")), account or "")
@@ -283,7 +284,9 @@ def _post_chunk(session, records: list[BankPayment], loaded: Loaded) -> None:
     tax_ids = sorted({r.payer_tax_id for r in records if r.payer_tax_id})
     clients: dict[str, int] = {}
     if tax_ids:
-        statement = sa.select(Client.tax_id, Client.id).where(Client.tax_id.in_(tax_ids))
+        statement = sa.select(Client.tax_id, Client.id).where(
+            among(session, Client.tax_id, tax_ids)
+        )
         clients = dict(session.execute(statement).tuples().all())
     numbers = sorted({n for r in records for n in invoice_numbers(r.purpose)})
     invoices: dict[str, Invoice] = {}
@@ -291,7 +294,7 @@ def _post_chunk(session, records: list[BankPayment], loaded: Loaded) -> None:
     for start in range(0, len(numbers), 5000):
         statement = (
             sa.select(Invoice)
-            .where(Invoice.number.in_(numbers[start : start + 5000]))
+            .where(among(session, Invoice.number, numbers[start : start + 5000]))
             .options(selectinload(Invoice.client))  # paying an invoice may activate it
         )
         if scope is not None:
@@ -314,8 +317,7 @@ def _post_chunk(session, records: list[BankPayment], loaded: Loaded) -> None:
             loaded.posted += 1
         else:
             loaded.to_match += 1
-    session.add_all(records)  # their payments come along
-    refused = guard.validate(session)
+    refused = guard.validate(session, [*payments, *records])
     for record, error in refused.items():
         row = getattr(record, "document_number", None) or getattr(record, "reference", "")
         loaded.errors.append({"row": 0, "message": f"{row}: {error.text()}"})

@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _
 
 from app.core.domain import match_name
 from app.core.models import Client, Contact
+from app.core.services.bulk import among
 from app.core.visible import condition_for
 
 CHUNK = 5000
@@ -62,7 +63,7 @@ def _stored(session, column, wanted: list, model) -> dict:
     label = Client.name if model is Client else Contact.full_name
     for start in range(0, len(wanted), CHUNK):
         statement = sa.select(column, model.id, label).where(
-            column.in_(wanted[start : start + CHUNK])
+            among(session, column, wanted[start : start + CHUNK])
         )
         if condition is not None:
             statement = statement.where(condition)
@@ -117,7 +118,7 @@ def _stored_contacts(session, column, wanted: list[str]) -> dict:
     condition = condition_for(Contact)
     for start in range(0, len(wanted), CHUNK):
         statement = sa.select(column, Contact.id, Contact.client_id, Contact.full_name).where(
-            column.in_(wanted[start : start + CHUNK])
+            among(session, column, wanted[start : start + CHUNK])
         )
         if condition is not None:
             statement = statement.where(condition)

@@ -19,10 +19,11 @@ from app.core.clock import business_now
 from app.core.entities import ENTITIES
 from app.core.models import ImportJob, ImportMapping
 from app.core.models.choices import ImportMode, ImportStatus
+from app.core.models.import_job import new_tag
 from app.core.permissions import WRITE
 from app.core.services import security_log
 from app.extensions import db
-from app.imports import service
+from app.imports import bank_statement, service
 from app.imports.files import Limits, Table, read_table
 from app.imports.report import write_report
 from jobs.connection import connect
@@ -108,6 +109,7 @@ def start(
 
 def _insert(**values) -> int:
     values.setdefault("created_on", business_now())
+    values.setdefault("tag", new_tag())
     with db.engine.begin() as connection:
         return connection.execute(
             sa.insert(ImportJob).values(**values).returning(ImportJob.id)
@@ -294,8 +296,6 @@ def load_statement(data: bytes, file_name: str, dry_run: bool = False) -> tuple[
     """Load a bank statement as the acting user, recorded as an import of bank payments
     (file, checksum, counts, duration) and a security event. Raises UnreadableFile before
     anything is recorded."""
-    from app.imports import bank_statement
-
     bank_statement.read_statement(data, file_name)  # refuses what cannot be read
     user = current_actor()
     job_id = _insert(

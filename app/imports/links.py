@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from app.core.models import Client, Contact, User
 from app.core.models.base import search_key
+from app.core.services.bulk import among
 from app.core.visible import condition_for
 from app.imports.columns import FOUND_BY
 
@@ -62,7 +63,7 @@ def find_contacts(session: Session, written: set[tuple[int, str]]) -> Found:
             _scoped(
                 Contact,
                 sa.select(Contact.id, Contact.client_id, Contact.email, Contact.full_name).where(
-                    Contact.client_id.in_(chunk)
+                    among(session, Contact.client_id, chunk)
                 ),
             )
         )
@@ -92,11 +93,11 @@ def _clients(session: Session, written: set[str]) -> dict[str, set[int]]:
     candidates: dict[str, set[int]] = {}
     texts = sorted(written)
     for chunk in _chunks(texts):
-        by_tax_id = sa.select(Client.id, Client.tax_id).where(Client.tax_id.in_(chunk))
+        by_tax_id = sa.select(Client.id, Client.tax_id).where(among(session, Client.tax_id, chunk))
         for client_id, tax_id in session.execute(_scoped(Client, by_tax_id)):
             candidates.setdefault(tax_id.casefold(), set()).add(client_id)
         keys = [search_key(text) for text in chunk]
-        by_name = sa.select(Client.id, Client.name_key).where(Client.name_key.in_(keys))
+        by_name = sa.select(Client.id, Client.name_key).where(among(session, Client.name_key, keys))
         for client_id, name_key in session.execute(_scoped(Client, by_name)):
             if name_key not in candidates or client_id not in candidates[name_key]:
                 candidates.setdefault(name_key, set()).add(client_id)
@@ -136,7 +137,7 @@ def _by_columns(session: Session, model, columns: tuple[str, ...], written: set[
                 row
                 for chunk in _chunks(sorted(written))
                 for row in session.execute(
-                    _scoped(model, sa.select(model.id, column).where(column.in_(chunk)))
+                    _scoped(model, sa.select(model.id, column).where(among(session, column, chunk)))
                 )
             )
         for record_id, value in rows:

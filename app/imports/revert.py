@@ -1,6 +1,6 @@
 """Reverting an applied import: the records it created are deleted and the values it
 changed restored, through the guard and into the audit trail, in one transaction. What the
-import did is read from its audit entries (tagged `import:<id>:<when>`). A revert that cannot be
+import did is read from its audit entries (tagged `import:<random>`). A revert that cannot be
 complete is refused with the reason: a record it touched was changed since, another
 record now refers to one it created, or the business rules forbid the way back (a paid
 invoice stays paid)."""
@@ -38,7 +38,7 @@ def revert(job_id: int) -> dict:
         raise DomainError(_("No such import."))
     if actor is not None and ADMIN not in role_names(actor) and job.user_id != actor.id:
         raise NotAllowed(_("Only who made an import, or an administrator, reverts it."))
-    if job.status != ImportStatus.applied:
+    if job.status != ImportStatus.applied or not job.tag:
         raise DomainError(
             _(
                 "Only an applied import can be reverted; this one is %(status)s.",

@@ -23,6 +23,7 @@ from app.core.entities import ENTITIES
 from app.core.models import Contact
 from app.core.models.choices import ImportMode
 from app.core.services import audit, batch, guard
+from app.core.services.bulk import among
 from app.core.services.errors import DomainError
 from app.core.visible import visible_ids
 from app.extensions import db
@@ -95,7 +96,7 @@ def run(
     progress: Callable[[int, int], None] | None = None,
 ) -> Summary:
     """Import `table` into the entity `key` as the acting user. Commits only when applied
-    (not a dry run, and no row failed); `tag` marks the audit entries (import:<id>:<when>)."""
+    (not a dry run, and no row failed); `tag` marks the audit entries (import:<random>)."""
     started = time.perf_counter()
     mode = ImportMode(mode)
     summary = Summary(key, mode.value, dry_run, rows=table.count)
@@ -206,7 +207,9 @@ def _resolve_links(session, fields, rows: list[_Row], summary: Summary) -> None:
             found = links.find(session, each.target, {row.values[each.name] for row in written})
             keys = {id(row): row.values[each.name] for row in written}
         for row in written:
-            answer = found.get(keys[id(row)], str(links.NOT_FOUND % {"value": keys[id(row)]}))
+            answer = found.get(keys[id(row)])
+            if answer is None:
+                answer = str(links.NOT_FOUND % {"value": keys[id(row)]})
             if isinstance(answer, int):
                 row.values[each.name] = answer
             else:
@@ -301,7 +304,9 @@ def _stored_keys(session, entity, rows: list[_Row]) -> dict[tuple, int]:
     stored: dict[tuple, int] = {}
     for start in range(0, len(wanted), links.CHUNK):
         chunk = wanted[start : start + links.CHUNK]
-        statement = sa.select(model.id, *attributes.values()).where(attributes[first].in_(chunk))
+        statement = sa.select(model.id, *attributes.values()).where(
+            among(session, attributes[first], chunk)
+        )
         for record_id, *key_values in session.execute(statement):
             values = dict(zip(names, key_values, strict=True))
             for key in _row_keys(entity, values):
@@ -319,7 +324,8 @@ def _write_chunk(session, entity, fields, rows: list[_Row], summary: Summary) ->
     attributes = {each.name: each.attribute for each in fields}
     ids = [row.record_id for row in rows if row.record_id is not None and not row.failed]
     existing = {
-        record.id: record for record in session.scalars(sa.select(model).where(model.id.in_(ids)))
+        record.id: record
+        for record in session.scalars(sa.select(model).where(among(session, model.id, ids)))
     }
     records: dict[int, Any] = {}  # id(record): row number
     new, changed = [], []
@@ -336,8 +342,7 @@ def _write_chunk(session, entity, fields, rows: list[_Row], summary: Summary) ->
                     setattr(record, attributes[name], value)
             changed.append(record)
         records[id(record)] = row
-    session.add_all(new)
-    refused = guard.validate(session)
+    refused = guard.validate(session, new)
     for record, error in refused.items():
         row = records.get(id(record))
         if row is None:  # a record a check changed in passing (an invoice a payment pays)
@@ -349,10 +354,8 @@ def _write_chunk(session, entity, fields, rows: list[_Row], summary: Summary) ->
             for message in messages:
                 summary.error(row.number, column, message)
     for record in refused:
-        if record in session.new:
-            session.expunge(record)
-        else:
-            session.expire(record)
+        if record in session:
+            session.expire(record)  # a stored record: its refused changes are dropped
     new = [record for record in new if record not in refused]
     summary.updated += sum(1 for record in changed if session.is_modified(record))
     summary.unchanged += sum(

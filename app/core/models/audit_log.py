@@ -28,7 +28,7 @@ class AuditLog(Model):
     action: Mapped[str] = mapped_column(sa.String(20), nullable=False)
     changes: Mapped[str] = mapped_column(sa.Text, nullable=False)
     reason: Mapped[str | None] = mapped_column(sa.Text)
-    # A request's id, or an import's tag (import:<id>:<when>), which reverting it looks up.
+    # A request's id, or an import's tag (import:<random>), which reverting it looks up.
     request_id: Mapped[str | None] = mapped_column(sa.String(64), index=True)
     prev_hash: Mapped[str] = mapped_column(sa.String(64), nullable=False)
     hash: Mapped[str] = mapped_column(sa.String(64), nullable=False)

@@ -2,6 +2,7 @@
 what result and how long it took; its rows' audit entries carry its tag, which is what
 reverting it reads. And the column mapping each user chose per entity, kept for next time."""
 
+import secrets
 from datetime import datetime
 from typing import Any
 
@@ -10,6 +11,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.models.base import User, choice, now, sa, user_fk
 from app.core.models.choices import ImportMode, ImportStatus
+
+
+def new_tag() -> str:
+    return f"import:{secrets.token_hex(12)}"
 
 
 class ImportJob(Model):
@@ -52,11 +57,10 @@ class ImportJob(Model):
     reverted_by_id: Mapped[int | None] = user_fk()
     reverted_by = relationship(User, foreign_keys=[reverted_by_id])
 
-    @property
-    def tag(self) -> str:
-        """What its audit entries carry in place of a request id: its id and when it was
-        brought (on SQLite, the id of a deleted last record is given again)."""
-        return f"import:{self.id}:{self.created_on:%Y%m%d%H%M%S%f}"
+    # What its audit entries carry in place of a request id (import:<random>), which
+    # reverting it looks up: random, since an id may be given again (SQLite reuses the id
+    # of a deleted last row).
+    tag: Mapped[str | None] = mapped_column(sa.String(64), unique=True, default=new_tag)
 
 
 class ImportMapping(Model):

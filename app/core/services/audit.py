@@ -59,7 +59,7 @@ _tag: contextvars.ContextVar[str | None] = contextvars.ContextVar("qms_audit_tag
 @contextlib.contextmanager
 def tagged(tag: str):
     """Entries appended inside carry `tag` in place of the request id (an import's
-    `import:<id>:<when>`), so that everything one operation changed can be found again."""
+    `import:<random>`), so that everything one operation changed can be found again."""
     token = _tag.set(tag)
     try:
         yield

@@ -21,9 +21,10 @@ from app.core.services import audit, bulk, guard
 
 
 def create_all(session: Session, records: Sequence) -> None:
-    """Write `records` (new, of one model, already validated and in the session) in one
+    """Write `records` (new, of one model, already validated by `guard.validate`) in one
     statement, append their audit entries and run the scheduled recomputes. The records
-    leave the session (nothing flushes them a second time) with their ids set."""
+    are not (or no longer) in the session, so nothing flushes them a second time; they
+    come back with their ids set."""
     if not records:
         return
     model = type(records[0])
@@ -31,7 +32,8 @@ def create_all(session: Session, records: Sequence) -> None:
     connection = session.connection()
     _forget_in_collections(session, records)
     for record in records:
-        session.expunge(record)
+        if record in session:
+            session.expunge(record)
         _copy_links(record)
     defaults: dict = {}  # a callable default (now, the actor) once for all the records
     rows = [_row(table, record, defaults) for record in records]

@@ -4,6 +4,7 @@ caller's connection, inside its transaction."""
 from __future__ import annotations
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 
 
 def insert_rows(connection, table: sa.Table, rows: list[dict]) -> None:
@@ -36,3 +37,14 @@ def next_ids(connection, table: sa.Table, count: int) -> list[int]:
         .scalars()
         .all()
     )
+
+
+def among(session_or_connection, column, values):
+    """`column IN (values)`: on PostgreSQL as `= ANY(array)`, one parameter however many
+    the values (thousands of IN parameters cost more to compile and send than to run)."""
+    values = list(values)
+    bind = session_or_connection
+    dialect = bind.dialect if hasattr(bind, "dialect") else bind.get_bind().dialect
+    if dialect.name != "postgresql":
+        return column.in_(values)
+    return column == sa.any_(sa.bindparam(None, values, type_=postgresql.ARRAY(column.type)))

@@ -13,6 +13,7 @@ from app.core.models.base import search_key, unchanged_audit
 from app.core.models.choices import ClientStatus as S
 from app.core.services import guard
 from app.core.services.access import ensure_record_visible, ensure_visible
+from app.core.services.bulk import among
 from app.core.services.errors import Collector, DomainError, NotAllowed, check_transition
 from app.core.services.people import default_to_actor, head_branches
 
@@ -160,7 +161,7 @@ def approve(client: Client | None) -> None:
 def _primary_contacts(session, client_ids) -> dict[int, set[int]]:
     primary: dict[int, set[int]] = {}
     statement = sa.select(Contact.client_id, Contact.id).where(
-        Contact.client_id.in_(client_ids), Contact.is_primary.is_(True)
+        among(session, Contact.client_id, client_ids), Contact.is_primary.is_(True)
     )
     for client_id, contact_id in session.execute(statement):
         primary.setdefault(client_id, set()).add(contact_id)
@@ -230,7 +231,7 @@ def recompute_completeness(connection, client_ids=None) -> None:
         **unchanged_audit(Client),
     )
     if client_ids is not None:
-        statement = statement.where(Client.id.in_(client_ids))
+        statement = statement.where(among(connection, Client.id, client_ids))
     connection.execute(statement.execution_options(synchronize_session=False))
 
 

@@ -94,7 +94,7 @@ def closure_problems(session, complaint: Complaint) -> list[str]:
     and those of the same flush): at least one not cancelled, and none still open."""
     pending = [
         action
-        for action in list(session.new) + list(session.dirty)
+        for action in guard.pending(session)
         if isinstance(action, CorrectiveAction)
         and action not in session.deleted
         and (

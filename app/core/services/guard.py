@@ -12,6 +12,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import PASSIVE_NO_INITIALIZE
 
+from app.core.services.bulk import among
 from app.core.services.errors import DomainError, StaleEdit
 
 _CHECKS: dict[type, list[Callable]] = defaultdict(list)
@@ -22,6 +23,15 @@ PENDING = "qms_pending_recomputes"
 STORED = "qms_stored_rows"
 # Answers the checks looked up during one flush (see `remembered` and `Lookup`).
 MEMO = "qms_flush_memo"
+# New records `validate` checks outside the session (a batch about to be written at once).
+OUTSIDE = "qms_checked_outside"
+
+
+def pending(session: Session) -> list:
+    """The records being checked: the session's new and changed ones, and the new ones
+    `validate` was given outside it. Checks that weigh a record against the others of its
+    flush (the payments of an invoice) read this, not `session.new`."""
+    return [*session.info.get(OUTSIDE, ()), *session.new, *session.dirty]
 
 
 def stored_row(session: Session, obj) -> dict:
@@ -42,7 +52,9 @@ def stored_row(session: Session, obj) -> dict:
         found: dict = {}
         keys = sorted(wanted)
         for start in range(0, len(keys), 5000):
-            statement = sa.select(table).where(table.c.id.in_(keys[start : start + 5000]))
+            statement = sa.select(table).where(
+                among(session, table.c.id, keys[start : start + 5000])
+            )
             found.update((row["id"], row) for row in session.execute(statement).mappings())
         for key, each in wanted.items():
             rows[id(each)] = found.get(key) or {}
@@ -122,7 +134,7 @@ class Lookup:
         if asked not in answers:
             session = change.session
             keys = {asked}
-            for obj in list(session.new) + list(session.dirty):
+            for obj in pending(session):
                 if isinstance(obj, self.model) and obj is not change.obj:
                     keys.add(self.key(Change(session, obj)))
             keys = {each for each in keys if each is not None and each not in answers}
@@ -143,7 +155,7 @@ def value_holders(model, attribute: str) -> Lookup:
     def answer(session: Session, values) -> dict:
         holders: dict = {}
         for record_id, value in session.execute(
-            sa.select(model.id, column).where(column.in_(values))
+            sa.select(model.id, column).where(among(session, column, values))
         ):
             holders.setdefault(value, set()).add(record_id)
         return holders
@@ -248,14 +260,10 @@ def _check_pending(session: Session, refused: dict | None = None, versions: bool
     seen: set[int] = set()
     while True:
         dirty = session.dirty
-        pending = [
-            obj
-            for obj in list(session.new) + list(dirty)
-            if id(obj) not in seen and type(obj) in _CHECKS
-        ]
-        if not pending:
+        waiting = [obj for obj in pending(session) if id(obj) not in seen and type(obj) in _CHECKS]
+        if not waiting:
             break
-        for obj in sorted(pending, key=lambda o: _ORDER[type(o)]):
+        for obj in sorted(waiting, key=lambda o: _ORDER[type(o)]):
             seen.add(id(obj))
             if obj in dirty and not session.is_modified(obj) and obj not in session.new:
                 continue
@@ -271,15 +279,21 @@ def _check_pending(session: Session, refused: dict | None = None, versions: bool
                 refused[obj] = error
 
 
-def validate(session: Session) -> dict:
-    """Run the checks a flush would run on the session's new and changed records, without
-    flushing, and return those refused with their errors ({} when all pass). A set-based
-    writer (app/core/services/batch.py) validates, then writes what passed. Versions are
-    the flush's to count: a changed record is checked again when it is flushed."""
+def validate(session: Session, records=()) -> dict:
+    """Run the checks a flush would run on the session's new and changed records, and on
+    the new `records` given outside the session, without flushing; return those refused
+    with their errors ({} when all pass). A set-based writer (app/core/services/batch.py)
+    validates, then writes what passed: its records never enter the session, which spares
+    the ORM's bookkeeping of thousands of objects. Versions are the flush's to count: a
+    changed record is checked again when it is flushed."""
     _start(session)
     refused: dict = {}
-    with session.no_autoflush:
-        _check_pending(session, refused, versions=False)
+    session.info[OUTSIDE] = list(records)
+    try:
+        with session.no_autoflush:
+            _check_pending(session, refused, versions=False)
+    finally:
+        session.info.pop(OUTSIDE, None)
     return refused
 
 
@@ -308,6 +322,7 @@ __all__ = [
     "Change",
     "DomainError",
     "Lookup",
+    "pending",
     "value_holders",
     "after_flush",
     "checks",

@@ -15,6 +15,7 @@ from app.core.models.choices import ClientStatus
 from app.core.models.choices import InvoiceStatus as S
 from app.core.services import guard
 from app.core.services.access import ensure_visible
+from app.core.services.bulk import among
 from app.core.services.client import ACTIVATED_BY_PAYMENT
 from app.core.services.errors import Collector, DomainError, NotAllowed, check_transition
 from app.core.services.people import default_to_actor
@@ -53,7 +54,7 @@ def _pending_payments(session) -> dict:
 
     def collect() -> dict:
         found: dict = {}
-        for payment in list(session.new) + list(session.dirty):
+        for payment in guard.pending(session):
             if isinstance(payment, Payment):
                 if payment.invoice is not None:
                     found.setdefault(id(payment.invoice), []).append(payment)
@@ -71,7 +72,7 @@ def _stored_paid(session) -> dict:
     def collect() -> dict:
         ids = {
             each.id if isinstance(each, Invoice) else (each.invoice_id or each.invoice.id)
-            for each in list(session.new) + list(session.dirty)
+            for each in guard.pending(session)
             if isinstance(each, Invoice | Payment)
             and (each.id if isinstance(each, Invoice) else (each.invoice_id or each.invoice))
         }
@@ -81,14 +82,12 @@ def _stored_paid(session) -> dict:
 
 
 def _stored_sums(session, invoice_ids: list[int]) -> dict[int, Decimal]:
-    pending = [
-        p.id for p in list(session.new) + list(session.dirty) if isinstance(p, Payment) and p.id
-    ]
+    pending = [p.id for p in guard.pending(session) if isinstance(p, Payment) and p.id]
     sums: dict[int, Decimal] = dict.fromkeys(invoice_ids, Decimal(0))
     for start in range(0, len(invoice_ids), 5000):
         statement = (
             sa.select(Payment.invoice_id, sa.func.sum(Payment.amount))
-            .where(Payment.invoice_id.in_(invoice_ids[start : start + 5000]))
+            .where(among(session, Payment.invoice_id, invoice_ids[start : start + 5000]))
             .group_by(Payment.invoice_id)
         )
         if pending:

@@ -51,7 +51,7 @@ def check_survey(change: guard.Change) -> None:
 
 
 def _has_questions(session, survey: Survey) -> bool:
-    if any(isinstance(o, SurveyQuestion) and o.survey is survey for o in session.new):
+    if any(isinstance(o, SurveyQuestion) and o.survey is survey for o in guard.pending(session)):
         return True
     return (
         survey.id is not None

@@ -19,7 +19,7 @@ from app.imports import job
 from app.imports.columns import import_fields
 from app.imports.revert import revert
 from app.web.security.scope import ScopeFilter
-from app.web.views.base import QmsModelView
+from app.web.views.base import SCREENS, QmsModelView
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 WORKING = (ImportStatus.queued, ImportStatus.running)
@@ -141,12 +141,10 @@ def _many(key: str) -> str:
 
 def _record_urls(summary: dict) -> dict:
     """The page of each record a warning names (a possible duplicate)."""
-    from app.web.views import screen_of
-
     urls = {}
     for warning in summary.get("warnings", []):
-        if "record_id" in warning and warning.get("entity") in ENTITIES:
-            screen = screen_of(warning["entity"])
+        screen = SCREENS.get((warning.get("entity"), ""))
+        if "record_id" in warning and screen is not None:
             urls[(warning["entity"], warning["record_id"])] = url_for(
                 f"{screen.__name__}.show", pk=warning["record_id"]
             )
