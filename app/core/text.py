@@ -12,3 +12,8 @@ def visible(text: str) -> str:
     return "".join(
         char for char in text if not char.isspace() and unicodedata.category(char) != "Cf"
     )
+
+
+def has_visible(text: str) -> bool:
+    """Whether something of the text can be seen (stops at the first visible character)."""
+    return any(not char.isspace() and unicodedata.category(char) != "Cf" for char in text)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _
 
-from app.core.text import visible
+from app.core.text import has_visible
 
 
 class DomainError(Exception):
@@ -70,7 +70,7 @@ class Collector:
         """Each field has a value: text counts only if something of it can be seen."""
         for field in fields:
             value = getattr(obj, field)
-            if value is None or (isinstance(value, str) and not visible(value)):
+            if value is None or (isinstance(value, str) and not has_visible(value)):
                 self.add(field, _("This field is required."))
 
     def require_link(self, obj, *relations: str) -> None:

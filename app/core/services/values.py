@@ -10,6 +10,7 @@ What a column allows beyond its type is declared once on the column (`info`, see
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
@@ -151,24 +152,42 @@ def check_values(change) -> None:
     # Read from the instance's dict: a value never set is None, without the attribute
     # machinery that getattr() runs (this check runs for every record of an import).
     values = change.state.dict
-    for attribute in change.state.mapper.column_attrs:
-        column, key = attribute.columns[0], attribute.key
-        if not isinstance(column, sa.Column) or column.primary_key:
-            continue
+    for key, column, kind in _checked_columns(change.state.mapper):
         value = values.get(key) if key in values or change.is_new else getattr(obj, key)
         if value is None or not (
             change.is_new or change.state.get_history(key, PASSIVE_NO_INITIALIZE).has_changes()
         ):
             continue
-        if isinstance(column.type, (sa.Numeric, sa.Integer)):
+        if kind is _NUMBER:
             _check_number(errors, key, column, value)
-        elif isinstance(column.type, sa.Enum):
-            continue  # a choice: its own entity's rules name a wrong one in words
-        elif isinstance(column.type, sa.String) and isinstance(value, str):
+        elif kind is _TEXT and isinstance(value, str):
             _check_text(errors, key, column, value)
-        elif isinstance(value, (dt.date, dt.datetime)):
+        elif isinstance(value, dt.date | dt.datetime):
             _check_moment(errors, key, column, obj, value)
     errors.raise_if_any()
+
+
+_NUMBER, _TEXT, _OTHER = "number", "text", "other"
+
+
+@functools.cache
+def _checked_columns(mapper) -> tuple:
+    """(key, column, kind) of the columns check_values looks at, worked out once per model:
+    not the key, not a choice (its own entity's rules name a wrong one in words)."""
+    checked = []
+    for attribute in mapper.column_attrs:
+        column, key = attribute.columns[0], attribute.key
+        if not isinstance(column, sa.Column) or column.primary_key:
+            continue
+        if isinstance(column.type, sa.Numeric | sa.Integer):
+            checked.append((key, column, _NUMBER))
+        elif isinstance(column.type, sa.Enum):
+            continue
+        elif isinstance(column.type, sa.String):
+            checked.append((key, column, _TEXT))
+        else:
+            checked.append((key, column, _OTHER))
+    return tuple(checked)
 
 
 def register() -> None:
