@@ -22,7 +22,8 @@ class Contact(Audited, Model):
     full_name: Mapped[str] = mapped_column(sa.String(255), nullable=False)
     position: Mapped[str | None] = mapped_column(sa.String(150))
     phone: Mapped[str | None] = mapped_column(sa.String(50))
-    email: Mapped[str | None] = mapped_column(sa.String(255))
+    # Indexed: an import looks for the other contacts with a new contact's e-mail.
+    email: Mapped[str | None] = mapped_column(sa.String(255), index=True)
     preferred_channel: Mapped[Channel | None] = choice(Channel, nullable=True)
     is_primary: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False)
 
