@@ -256,3 +256,15 @@ def test_the_watched_folder_loads_each_file_once(app, invoices, tmp_path):
     failed = sorted(p.name for p in (tmp_path / "failed").iterdir())
     assert failed[0].endswith("junk.txt") and failed[1].endswith(".errors.txt")
     assert not any(p.is_file() for p in tmp_path.iterdir())
+
+
+def test_match_and_dismiss_refuse_a_body_that_is_no_object(app, invoices, users):
+    """A list, a number or a wrong type in the body is a 400 with the reason, not an error."""
+    loaded(statement([document(1, "500.00", "Предоплата")]))
+    record = db.session.scalars(sa.select(BankPayment)).one()
+    client = api_client(app, "admin")
+    for operation, body in (("match", [1]), ("match", {"invoice": True}), ("dismiss", 5)):
+        answer = client.post(f"/api/v1/bank_payment/{record.id}/{operation}", json=body)
+        assert answer.status_code == 400, (operation, body, answer.json)
+    answer = client.post(f"/api/v1/bank_payment/{record.id}/dismiss", json={"reason": 5})
+    assert answer.status_code == 400

@@ -34,9 +34,11 @@ class BankPaymentApi(QmsModelRestApi):
     @permission_name("match")
     @record_operation("Match a waiting payment to an invoice and post it.", "Matched", MATCH)
     def match(self, pk):
-        body = request.get_json(silent=True) or {}
-        invoice_id = body.get("invoice")
-        if not isinstance(invoice_id, int):
+        refused = self._not_an_object()
+        if refused:
+            return refused
+        invoice_id = (request.get_json(silent=True) or {}).get("invoice")
+        if not isinstance(invoice_id, int) or isinstance(invoice_id, bool):
             return self.response_400(message=str(_("Name the invoice by its id.")))
         invoice = self.datamodel.session.get(Invoice, invoice_id)
         return self._record_operation(pk, lambda record: service.match(record, invoice))
@@ -47,7 +49,12 @@ class BankPaymentApi(QmsModelRestApi):
     @permission_name("dismiss")
     @record_operation("Dismiss a waiting payment, saying why.", "Dismissed", DISMISS)
     def dismiss(self, pk):
+        refused = self._not_an_object()
+        if refused:
+            return refused
         reason = (request.get_json(silent=True) or {}).get("reason")
+        if reason is not None and not isinstance(reason, str):
+            return self.response_400(message=str(_("Say why, as text.")))
         return self._record_operation(pk, lambda record: service.dismiss(record, reason))
 
     @expose("/import/", methods=["POST"])
