@@ -75,6 +75,7 @@ def register_views(appbuilder) -> None:
         local_date=local_values.show_date,
         local_datetime=local_values.show_datetime,
         local_number=local_values.show_number,
+        local_count=local_values.show_count,
     )
     for view, place in menu():
         category_label, category_icon = CATEGORIES[place.category]

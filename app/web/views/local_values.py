@@ -16,6 +16,7 @@ from flask_babel import get_locale
 DATE_PATTERNS = {"en": "yyyy-MM-dd", "ru": "dd.MM.yyyy", "zh": "yyyy-MM-dd"}
 TIME_PATTERN = "HH:mm"
 AMOUNT_PATTERN = "#,##0.00"
+COUNT_PATTERN = "#,##0"
 _TOKENS = {"yyyy": r"(?P<year>\d{4})", "MM": r"(?P<month>\d{1,2})", "dd": r"(?P<day>\d{1,2})"}
 _TIME = r"(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?"
 _PLAIN_NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
@@ -55,6 +56,11 @@ def show_datetime(value: dt.datetime | None, seconds: bool = False) -> str:
 
 def show_number(value, pattern: str = AMOUNT_PATTERN) -> str:
     return "" if value is None else format_decimal(value, format=pattern, locale=language())
+
+
+def show_count(value) -> str:
+    """A count of things (rows, records) as the reader writes it: 12 345, 12,345."""
+    return show_number(value, COUNT_PATTERN)
 
 
 def _date_regex() -> str:
