@@ -18,11 +18,11 @@ import sqlalchemy as sa
 from flask import current_app, has_request_context
 from flask_babel import force_locale, gettext
 
-from app.core.actor import ADMIN, acting, current_actor, role_names
+from app.core.actor import acting, current_actor
 from app.core.clock import business_now
 from app.core.models import ExportJob
 from app.core.models.choices import ExportKind, ExportStatus
-from app.core.permissions import READ
+from app.core.permissions import READ, holds
 from app.core.services import security_log
 from app.core.services.errors import DomainError, NotAllowed
 from app.core.services.values import EARLIEST, LATEST
@@ -207,10 +207,7 @@ WRITERS = {
 
 def may_read(user, permission_name: str) -> bool:
     """Whether `user` holds the read permission of the entity (None: the system)."""
-    if user is None or ADMIN in role_names(user):
-        return True
-    permissions = current_app.appbuilder.sm.get_user_permissions(user)
-    return (f"can_{READ}", permission_name) in permissions
+    return holds(user, READ, permission_name)
 
 
 def enqueue(job) -> None:

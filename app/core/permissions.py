@@ -1,5 +1,11 @@
 """One permission name per entity, shared by its view and its API; methods map to read/write."""
 
+from typing import Any
+
+from flask import current_app
+
+from app.core.actor import has_role
+
 READ = "read"
 WRITE = "write"
 APPROVE = "approve"
@@ -50,3 +56,12 @@ METHOD_PERMISSIONS = {
     "match": WRITE,
     "dismiss": WRITE,
 }
+
+
+def holds(user: Any, access: str, permission_name: str) -> bool:
+    """Whether `user` holds `access` (READ, WRITE…) on a permission name: the system (None)
+    and Admin hold everything; for jobs and the command line, which have no request."""
+    if has_role(user):
+        return True
+    permissions = current_app.appbuilder.sm.get_user_permissions(user)  # type: ignore[attr-defined]
+    return (f"can_{access}", permission_name) in permissions

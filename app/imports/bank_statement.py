@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -24,14 +24,15 @@ from sqlalchemy.orm import selectinload
 
 from app.core.models import BankPayment, Client, Invoice
 from app.core.models.choices import InvoiceStatus
-from app.core.services import audit, batch, guard
 from app.core.services import bank_payment as service
-from app.core.services.bulk import among
-from app.core.visible import condition_for
+from app.core.services import batch, guard
+from app.core.services.bulk import among, chunks
+from app.core.visible import within_scope
 from app.extensions import db
 from app.imports import values
 from app.imports.columns import ImportField, match_headers
 from app.imports.files import Limits, UnreadableFile, read_table
+from app.imports.service import all_or_nothing
 
 HEADER = "1CClientBankExchange"
 CHUNK = 2000
@@ -88,7 +89,7 @@ class Loaded:
     applied: bool = False
 
     def as_dict(self) -> dict:
-        return {name: getattr(self, name) for name in self.__dataclass_fields__}
+        return asdict(self)
 
 
 def tax_id_keys() -> tuple[str, ...]:
@@ -195,26 +196,19 @@ def invoice_numbers(purpose: str | None) -> list[str]:
     return [found.rstrip(".") for found in INVOICE_NUMBER.findall(purpose or "")]
 
 
-def load(data: bytes, file_name: str, dry_run: bool = False, mapping: dict | None = None) -> Loaded:
-    """Load a statement as the acting user (or the system): all or nothing."""
+def load(rows: list[dict], file_name: str, dry_run: bool = False) -> Loaded:
+    """Load a statement's payments (`read_statement`) as the acting user (or the system):
+    all or nothing."""
     started = time.perf_counter()
     loaded = Loaded(dry_run=dry_run)
-    rows = read_statement(data, file_name, mapping)
     loaded.incoming = loaded.documents = len(rows)
     session = db.session
-    try:
-        with audit.tagged(f"statement:{file_name}"[:64]):
-            records = _new_records(session, rows, loaded, file_name)
-            for start in range(0, len(records), CHUNK):
-                _post_chunk(session, records[start : start + CHUNK], loaded)
-        if loaded.errors or dry_run:
-            session.rollback()
-        else:
-            session.commit()
-            loaded.applied = True
-    except BaseException:
-        session.rollback()
-        raise
+    tag = f"statement:{file_name}"[:64]
+    with all_or_nothing(session, tag, dry_run, lambda: bool(loaded.errors)) as outcome:
+        records = _new_records(session, rows, loaded, file_name)
+        for part in chunks(records, CHUNK):
+            _post_chunk(session, part, loaded)
+    loaded.applied = outcome.applied
     loaded.seconds = round(time.perf_counter() - started, 3)
     return loaded
 
@@ -241,7 +235,12 @@ def _new_records(session, rows: list[dict], loaded: Loaded, file_name: str) -> l
     seen: set[tuple] = set()
     records = []
     for found in parsed:
-        key = _key(found)
+        key = _key(
+            found["document_number"],
+            found["document_date"],
+            found["amount"],
+            found["payer_account"],
+        )
         if key in stored or key in seen:
             loaded.already_loaded += 1
             continue
@@ -250,31 +249,25 @@ def _new_records(session, rows: list[dict], loaded: Loaded, file_name: str) -> l
     return records
 
 
-def _key(found: dict) -> tuple:
-    return (
-        found["document_number"],
-        found["document_date"],
-        Decimal(found["amount"]).quantize(Decimal("0.01")),
-        found["payer_account"] or "",
-    )
+def _key(number, day, amount, account) -> tuple:
+    """What makes a payment the same one: its document's number, date, amount and payer
+    account (the amount to the cent, whatever its written precision)."""
+    return number, day, Decimal(amount).quantize(Decimal("0.01")), account or ""
 
 
 def _stored_keys(session, parsed: list[dict]) -> set[tuple]:
     dates = sorted({found["document_date"] for found in parsed})
     stored: set[tuple] = set()
-    for start in range(0, len(dates), 500):
+    for part in chunks(dates):
         rows = session.execute(
             sa.select(
                 BankPayment.document_number,
                 BankPayment.document_date,
                 BankPayment.amount,
                 BankPayment.payer_account,
-            ).where(among(session, BankPayment.document_date, dates[start : start + 500]))
+            ).where(among(session, BankPayment.document_date, part))
         )
-        stored.update(
-            (number, day, Decimal(amount).quantize(Decimal("0.01")), account or "")
-            for number, day, amount, account in rows
-        )
+        stored.update(_key(*row) for row in rows)
     return stored
 
 
@@ -283,23 +276,21 @@ def _post_chunk(session, records: list[BankPayment], loaded: Loaded) -> None:
     invoices among those the loader may see), post the exact matches, write every record."""
     tax_ids = sorted({r.payer_tax_id for r in records if r.payer_tax_id})
     clients: dict[str, int] = {}
-    if tax_ids:
-        statement = sa.select(Client.tax_id, Client.id).where(
-            among(session, Client.tax_id, tax_ids)
-        )
-        clients = dict(session.execute(statement).tuples().all())
+    for part in chunks(tax_ids):
+        statement = sa.select(Client.tax_id, Client.id).where(among(session, Client.tax_id, part))
+        clients.update(session.execute(statement).tuples().all())
     numbers = sorted({n for r in records for n in invoice_numbers(r.purpose)})
     invoices: dict[str, Invoice] = {}
-    scope = condition_for(Invoice)
-    for start in range(0, len(numbers), 5000):
+    for part in chunks(numbers):
         statement = (
             sa.select(Invoice)
-            .where(among(session, Invoice.number, numbers[start : start + 5000]))
+            .where(among(session, Invoice.number, part))
             .options(selectinload(Invoice.client))  # paying an invoice may activate it
         )
-        if scope is not None:
-            statement = statement.where(scope)
-        invoices.update((invoice.number, invoice) for invoice in session.scalars(statement))
+        invoices.update(
+            (invoice.number, invoice)
+            for invoice in session.scalars(within_scope(statement, Invoice))
+        )
     payments = []
     for record in records:
         record.client_id = clients.get(record.payer_tax_id)
@@ -324,11 +315,3 @@ def _post_chunk(session, records: list[BankPayment], loaded: Loaded) -> None:
     batch.create_all(session, [p for p in payments if p not in refused])
     batch.create_all(session, [r for r in records if r not in refused])
     session.flush()  # the invoices the payments paid
-
-
-def folder_statements(folder) -> list:
-    """The statement files waiting in a watched folder, oldest first."""
-    return sorted(
-        (path for path in folder.iterdir() if path.is_file() and not path.name.startswith(".")),
-        key=lambda path: path.stat().st_mtime,
-    )

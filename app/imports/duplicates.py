@@ -7,24 +7,20 @@ from __future__ import annotations
 
 import re
 
-import sqlalchemy as sa
 from flask_babel import lazy_gettext as _
 
 from app.core.domain import match_name
 from app.core.models import Client, Contact
-from app.core.services.bulk import among
-from app.core.visible import condition_for
-
-CHUNK = 5000
+from app.core.visible import visible_among
 
 
 def warnings(session, key: str, rows) -> list[dict]:
     """The warnings for a window of rows: against each other, and against what is stored
     (which includes the rows of the windows before, written already)."""
     if key == "client":
-        return _clients(session, rows, {})
+        return _clients(session, rows)
     if key == "contact":
-        return _contacts(session, rows, {})
+        return _contacts(session, rows)
     return []
 
 
@@ -35,12 +31,13 @@ def _warning(row, message, record_id: int | None = None, entity: str = "client")
     return warning
 
 
-def _clients(session, rows, first: dict) -> list[dict]:
+def _clients(session, rows) -> list[dict]:
     new = [
         row for row in rows if not row.failed and row.record_id is None and row.values.get("name")
     ]
     keys = {id(row): match_name(row.values["name"]) for row in new}
     found: list[dict] = []
+    first: dict[str, int] = {}
     for row in new:
         earlier = first.setdefault(keys[id(row)], row.number)
         if earlier != row.number:
@@ -59,16 +56,11 @@ def _clients(session, rows, first: dict) -> list[dict]:
 def _stored(session, column, wanted: list, model) -> dict:
     """{value: [(id, name)]} of the visible records whose `column` is one of `wanted`."""
     stored: dict = {}
-    condition = condition_for(model)
     label = Client.name if model is Client else Contact.full_name
-    for start in range(0, len(wanted), CHUNK):
-        statement = sa.select(column, model.id, label).where(
-            among(session, column, wanted[start : start + CHUNK])
-        )
-        if condition is not None:
-            statement = statement.where(condition)
-        for value, record_id, name in session.execute(statement):
-            stored.setdefault(value, []).append((record_id, name))
+    for value, record_id, name in visible_among(
+        session, model, column, wanted, column, model.id, label
+    ):
+        stored.setdefault(value, []).append((record_id, name))
     return stored
 
 
@@ -77,13 +69,14 @@ def phone_digits(phone: str | None) -> str | None:
     return digits[-10:] if len(digits) >= 5 else None
 
 
-def _contacts(session, rows, first: dict) -> list[dict]:
+def _contacts(session, rows) -> list[dict]:
     """Same e-mail (case folded) or same phone (its last ten digits) as a contact of another
     client, among those stored and earlier rows of the file."""
     new = [row for row in rows if not row.failed and row.record_id is None]
     found: list[dict] = []
     emails = sorted({row.values["email"].strip() for row in new if row.values.get("email")})
-    by_email = _stored_contacts(session, Contact.email, emails)
+    by_email = _stored_contacts(session, emails)
+    first: dict[tuple, tuple] = {}
     for row in new:
         client_id = row.values.get("client")
         signals = []
@@ -113,15 +106,18 @@ def _contacts(session, rows, first: dict) -> list[dict]:
     return found
 
 
-def _stored_contacts(session, column, wanted: list[str]) -> dict:
+def _stored_contacts(session, emails: list[str]) -> dict:
+    """{e-mail, case folded: [(id, client id, name)]} of the visible contacts with them."""
     stored: dict = {}
-    condition = condition_for(Contact)
-    for start in range(0, len(wanted), CHUNK):
-        statement = sa.select(column, Contact.id, Contact.client_id, Contact.full_name).where(
-            among(session, column, wanted[start : start + CHUNK])
-        )
-        if condition is not None:
-            statement = statement.where(condition)
-        for value, contact_id, client_id, name in session.execute(statement):
-            stored.setdefault(value.strip().casefold(), []).append((contact_id, client_id, name))
+    for value, contact_id, client_id, name in visible_among(
+        session,
+        Contact,
+        Contact.email,
+        emails,
+        Contact.email,
+        Contact.id,
+        Contact.client_id,
+        Contact.full_name,
+    ):
+        stored.setdefault(value.strip().casefold(), []).append((contact_id, client_id, name))
     return stored

@@ -14,13 +14,13 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import current_app
 
-from app.core.actor import ADMIN, acting, current_actor, role_names
+from app.core.actor import acting, current_actor
 from app.core.clock import business_now
 from app.core.entities import ENTITIES
 from app.core.models import ImportJob, ImportMapping
 from app.core.models.choices import ImportMode, ImportStatus
 from app.core.models.import_job import new_tag
-from app.core.permissions import WRITE
+from app.core.permissions import WRITE, holds
 from app.core.services import security_log
 from app.extensions import db
 from app.imports import bank_statement, service
@@ -35,16 +35,9 @@ PROGRESS_SECONDS = 1.0
 KEPT_PROBLEMS = 1000
 
 
-def is_admin(user) -> bool:
-    return user is not None and ADMIN in role_names(user)
-
-
 def may_import(user, key: str) -> bool:
     """Whether `user` may import into the entity: they may write it (None: the system)."""
-    if user is None or ADMIN in role_names(user):
-        return True
-    permission = ENTITIES[key].permission
-    return (f"can_{WRITE}", permission) in current_app.appbuilder.sm.get_user_permissions(user)
+    return holds(user, WRITE, ENTITIES[key].permission)
 
 
 def import_dir() -> Path:
@@ -175,17 +168,10 @@ def _run(job_id: int, table: Table, progress: bool) -> dict:
             key, table, mode, dry_run, mapping, tag=tag, progress=report if redis else None
         )
     except Exception as error:
-        log.exception("import %s failed", job_id)
-        _update(
-            job_id, status=ImportStatus.failed, error=str(error)[:2000], finished_at=business_now()
-        )
+        _failed(job_id, error)
         raise
     result = summary.as_dict()
     status = _outcome(bool(summary.errors), dry_run)
-    kept = result | {
-        "errors": result["errors"][:KEPT_PROBLEMS],
-        "warnings": result["warnings"][:KEPT_PROBLEMS],
-    }
     _update(
         job_id,
         status=status,
@@ -195,7 +181,7 @@ def _run(job_id: int, table: Table, progress: bool) -> dict:
         unchanged_count=summary.unchanged,
         error_count=len(summary.errors),
         warning_count=len(summary.warnings),
-        summary=kept,
+        summary=_kept(result),
         finished_at=business_now(),
     )
     if stored_name and (summary.errors or summary.warnings):
@@ -212,6 +198,19 @@ def _run(job_id: int, table: Table, progress: bool) -> dict:
         ),
     )
     return result | {"import_job": job_id, "status": status.value}
+
+
+def _failed(job_id: int, error: Exception) -> None:
+    """Record why an import stopped (its transaction is rolled back: nothing was written)."""
+    log.exception("import %s failed", job_id)
+    _update(job_id, status=ImportStatus.failed, error=str(error)[:2000], finished_at=business_now())
+
+
+def _kept(result: dict) -> dict:
+    """The summary as stored: the first KEPT_PROBLEMS errors and warnings."""
+    return result | {
+        name: result[name][:KEPT_PROBLEMS] for name in ("errors", "warnings") if name in result
+    }
 
 
 def _outcome(failed: bool, dry_run: bool) -> ImportStatus:
@@ -296,7 +295,7 @@ def load_statement(data: bytes, file_name: str, dry_run: bool = False) -> tuple[
     """Load a bank statement as the acting user, recorded as an import of bank payments
     (file, checksum, counts, duration) and a security event. Raises UnreadableFile before
     anything is recorded."""
-    bank_statement.read_statement(data, file_name)  # refuses what cannot be read
+    rows = bank_statement.read_statement(data, file_name)  # refuses what cannot be read
     user = current_actor()
     job_id = _insert(
         user_id=getattr(user, "id", None),
@@ -311,11 +310,9 @@ def load_statement(data: bytes, file_name: str, dry_run: bool = False) -> tuple[
     )
     db.session.rollback()
     try:
-        loaded = bank_statement.load(data, file_name, dry_run)
+        loaded = bank_statement.load(rows, file_name, dry_run)
     except Exception as error:
-        _update(
-            job_id, status=ImportStatus.failed, error=str(error)[:2000], finished_at=business_now()
-        )
+        _failed(job_id, error)
         raise
     result = loaded.as_dict()
     status = _outcome(bool(loaded.errors), dry_run)
@@ -327,7 +324,7 @@ def load_statement(data: bytes, file_name: str, dry_run: bool = False) -> tuple[
         created_count=loaded.posted + loaded.to_match,
         unchanged_count=loaded.already_loaded,
         error_count=len(loaded.errors),
-        summary=result | {"errors": result["errors"][:KEPT_PROBLEMS]},
+        summary=_kept(result),
         finished_at=business_now(),
     )
     security_log.record(

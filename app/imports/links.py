@@ -4,20 +4,15 @@ name), for all rows at once: one query per column, among the records the importe
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _
 from sqlalchemy.orm import Session
 
 from app.core.models import Client, Contact, User
 from app.core.models.base import search_key
-from app.core.services.bulk import among
-from app.core.visible import condition_for
+from app.core.visible import visible_among, within_scope
 from app.imports.columns import FOUND_BY
 
-# Values per IN (…): under the parameter limits of SQLite and PostgreSQL.
-CHUNK = 5000
 NOT_FOUND = _("No such record, or it is not yours: %(value)s.")
 AMBIGUOUS = _("%(value)s names several records; write its tax ID, number or username instead.")
 
@@ -26,9 +21,11 @@ class Found(dict):
     """What each written value names: a record id, or the reason it names none."""
 
 
-def _chunks(items: list) -> Iterable[list]:
-    for start in range(0, len(items), CHUNK):
-        yield items[start : start + CHUNK]
+def _answer(ids: set[int], text: str) -> int | str:
+    """The one record a text names, else why it names none."""
+    if len(ids) == 1:
+        return next(iter(ids))
+    return str((AMBIGUOUS if ids else NOT_FOUND) % {"value": text})
 
 
 def find(session: Session, model, written: set[str]) -> Found:
@@ -43,12 +40,7 @@ def find(session: Session, model, written: set[str]) -> Found:
     else:
         candidates = _by_columns(session, model, FOUND_BY.get(model, ("name",)), written)
     for text in written:
-        ids = candidates.get(text.casefold(), set())
-        if len(ids) == 1:
-            found[text] = next(iter(ids))
-        else:
-            message = AMBIGUOUS if ids else NOT_FOUND
-            found[text] = str(message % {"value": text})
+        found[text] = _answer(candidates.get(text.casefold(), set()), text)
     return found
 
 
@@ -56,51 +48,40 @@ def find_contacts(session: Session, written: set[tuple[int, str]]) -> Found:
     """{(client id, text): id or error} for contacts named by e-mail or full name, each
     among its own client's contacts."""
     found = Found()
-    client_ids = sorted({client_id for client_id, _text in written})
+    client_ids = {client_id for client_id, _text in written}
     candidates: dict[tuple[int, str], set[int]] = {}
-    for chunk in _chunks(client_ids):
-        rows = session.execute(
-            _scoped(
-                Contact,
-                sa.select(Contact.id, Contact.client_id, Contact.email, Contact.full_name).where(
-                    among(session, Contact.client_id, chunk)
-                ),
-            )
-        )
-        for contact_id, client_id, email, full_name in rows:
-            for value in (email, full_name):
-                if value:
-                    candidates.setdefault((client_id, value.strip().casefold()), set()).add(
-                        contact_id
-                    )
+    rows = visible_among(
+        session,
+        Contact,
+        Contact.client_id,
+        client_ids,
+        Contact.id,
+        Contact.client_id,
+        Contact.email,
+        Contact.full_name,
+    )
+    for contact_id, client_id, email, full_name in rows:
+        for value in (email, full_name):
+            if value:
+                candidates.setdefault((client_id, value.strip().casefold()), set()).add(contact_id)
     for client_id, text in written:
-        ids = candidates.get((client_id, text.casefold()), set())
-        found[(client_id, text)] = (
-            next(iter(ids))
-            if len(ids) == 1
-            else str((AMBIGUOUS if ids else NOT_FOUND) % {"value": text})
+        found[(client_id, text)] = _answer(
+            candidates.get((client_id, text.casefold()), set()), text
         )
     return found
-
-
-def _scoped(model, statement):
-    condition = condition_for(model)
-    return statement if condition is None else statement.where(condition)
 
 
 def _clients(session: Session, written: set[str]) -> dict[str, set[int]]:
     """Clients by tax ID (exact) or by name (case-folded, as kept in name_key)."""
     candidates: dict[str, set[int]] = {}
-    texts = sorted(written)
-    for chunk in _chunks(texts):
-        by_tax_id = sa.select(Client.id, Client.tax_id).where(among(session, Client.tax_id, chunk))
-        for client_id, tax_id in session.execute(_scoped(Client, by_tax_id)):
-            candidates.setdefault(tax_id.casefold(), set()).add(client_id)
-        keys = [search_key(text) for text in chunk]
-        by_name = sa.select(Client.id, Client.name_key).where(among(session, Client.name_key, keys))
-        for client_id, name_key in session.execute(_scoped(Client, by_name)):
-            if name_key not in candidates or client_id not in candidates[name_key]:
-                candidates.setdefault(name_key, set()).add(client_id)
+    by_tax_id = visible_among(session, Client, Client.tax_id, written, Client.id, Client.tax_id)
+    for client_id, tax_id in by_tax_id:
+        candidates.setdefault(tax_id.casefold(), set()).add(client_id)
+    keys = {search_key(text) for text in written}
+    for client_id, name_key in visible_among(
+        session, Client, Client.name_key, keys, Client.id, Client.name_key
+    ):
+        candidates.setdefault(name_key, set()).add(client_id)
     return candidates
 
 
@@ -131,15 +112,9 @@ def _by_columns(session: Session, model, columns: tuple[str, ...], written: set[
     for name in columns:
         column = getattr(model, name)
         if small:
-            rows = session.execute(_scoped(model, sa.select(model.id, column)))
+            rows = session.execute(within_scope(sa.select(model.id, column), model))
         else:
-            rows = (
-                row
-                for chunk in _chunks(sorted(written))
-                for row in session.execute(
-                    _scoped(model, sa.select(model.id, column).where(among(session, column, chunk)))
-                )
-            )
+            rows = visible_among(session, model, column, written, model.id, column)
         for record_id, value in rows:
             if value:
                 candidates.setdefault(str(value).strip().casefold(), set()).add(record_id)

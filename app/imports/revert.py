@@ -22,10 +22,9 @@ from app.core.entities import ENTITIES
 from app.core.models import AuditLog, ImportJob
 from app.core.models.choices import ImportStatus
 from app.core.services import audit
+from app.core.services.bulk import among, chunks
 from app.core.services.errors import DomainError, NotAllowed
 from app.extensions import db
-
-CHUNK = 5000
 
 
 def revert(job_id: int) -> dict:
@@ -103,12 +102,12 @@ def _refuse_if_changed_since(job: ImportJob, entries: list[AuditLog]) -> None:
     for entity, record_id in touched:
         by_entity.setdefault(entity, []).append(record_id)
     for entity, ids in by_entity.items():
-        for start in range(0, len(ids), CHUNK):
+        for part in chunks(ids):
             later = db.session.execute(
                 sa.select(AuditLog.record_id, AuditLog.actor, AuditLog.occurred_at)
                 .where(
                     AuditLog.entity == entity,
-                    AuditLog.record_id.in_(ids[start : start + CHUNK]),
+                    among(db.session, AuditLog.record_id, part),
                     AuditLog.seq > last,
                     sa.or_(AuditLog.request_id.is_(None), AuditLog.request_id != job.tag),
                 )
@@ -142,12 +141,11 @@ def _refuse_if_referred_to(entries: list[AuditLog]) -> None:
                 if key.column.table is not table or other.name == "audit_log":
                     continue
                 mine = created.get(other.name, set())
-                wanted = sorted(ids)
-                for start in range(0, len(wanted), CHUNK):
+                for part in chunks(sorted(ids)):
                     statement = (
                         sa.select(sa.func.count())
                         .select_from(other)
-                        .where(key.parent.in_(wanted[start : start + CHUNK]))
+                        .where(among(db.session, key.parent, part))
                     )
                     if mine and "id" in other.c:
                         statement = statement.where(other.c.id.not_in(sorted(mine)))

@@ -10,9 +10,10 @@ or was created, updated or left unchanged, and what is wrong."""
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from itertools import islice
 from typing import Any
 
@@ -23,7 +24,7 @@ from app.core.entities import ENTITIES
 from app.core.models import Contact
 from app.core.models.choices import ImportMode
 from app.core.services import audit, batch, guard
-from app.core.services.bulk import among
+from app.core.services.bulk import among, chunks
 from app.core.services.errors import DomainError
 from app.core.visible import visible_ids
 from app.extensions import db
@@ -61,21 +62,7 @@ class Summary:
         self.errors.append({"row": row, "column": column, "message": str(message)})
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "entity": self.entity,
-            "mode": self.mode,
-            "dry_run": self.dry_run,
-            "applied": self.applied,
-            "rows": self.rows,
-            "created": self.created,
-            "updated": self.updated,
-            "unchanged": self.unchanged,
-            "errors": self.errors,
-            "warnings": self.warnings,
-            "columns": self.columns,
-            "unmatched": self.unmatched,
-            "seconds": round(self.seconds, 3),
-        }
+        return asdict(self) | {"seconds": round(self.seconds, 3)}
 
 
 @dataclass
@@ -119,40 +106,47 @@ def run(
     touched: dict[int, int] = {}
     lookups: dict = {}
     done = 0
-    try:
-        with audit.tagged(tag) if tag else _nothing():
-            for window in _windows(table.numbered()):
-                rows = _read(window, table.headers, matched, summary, lookups)
-                _resolve_links(session, fields, rows, summary)
-                _find_existing(session, entity, rows, summary, mode, touched)
-                summary.warnings += duplicates.warnings(session, key, rows)
-                for start in range(0, len(rows), CHUNK):
-                    _write_chunk(session, entity, fields, rows[start : start + CHUNK], summary)
-                touched.update(
-                    (row.record_id, row.number) for row in rows if row.record_id and not row.failed
-                )
-                done += len(window)
-                if progress is not None:
-                    progress(done, table.count)
-        summary.errors.sort(key=lambda problem: problem["row"])
-        if summary.errors or dry_run:
-            session.rollback()
-        else:
-            session.commit()
-            summary.applied = True
-    except BaseException:
-        session.rollback()
-        raise
+    with all_or_nothing(session, tag, dry_run, lambda: bool(summary.errors)) as outcome:
+        for window in _windows(table.numbered()):
+            rows = _read(window, table.headers, matched, summary, lookups)
+            _resolve_links(session, fields, rows, summary)
+            _find_existing(session, entity, rows, summary, mode, touched)
+            summary.warnings += duplicates.warnings(session, key, rows)
+            for part in chunks(rows, CHUNK):
+                _write_chunk(session, entity, fields, part, summary)
+            touched.update(
+                (row.record_id, row.number) for row in rows if row.record_id and not row.failed
+            )
+            done += len(window)
+            if progress is not None:
+                progress(done, table.count)
+    summary.errors.sort(key=lambda problem: problem["row"])
+    summary.applied = outcome.applied
     summary.seconds = time.perf_counter() - started
     return summary
 
 
-class _nothing:
-    def __enter__(self):
-        return self
+@dataclass
+class Outcome:
+    applied: bool = False
 
-    def __exit__(self, *exc):
-        return False
+
+@contextlib.contextmanager
+def all_or_nothing(session, tag: str | None, dry_run: bool, failed: Callable[[], bool]):
+    """One transaction for an import (its audit entries tagged `tag`): committed at the end
+    unless it is a dry run or `failed()` says a row failed, rolled back on any error."""
+    outcome = Outcome()
+    try:
+        with audit.tagged(tag) if tag else contextlib.nullcontext():
+            yield outcome
+        if failed() or dry_run:
+            session.rollback()
+        else:
+            session.commit()
+            outcome.applied = True
+    except BaseException:
+        session.rollback()
+        raise
 
 
 def _missing_key_message(missing: list[str]):
@@ -235,7 +229,8 @@ def _find_existing(session, entity, rows: list[_Row], summary: Summary, mode, to
                 summary.error(row.number, "", _("The columns that find the record are empty."))
                 row.failed = True
             continue
-        earlier = next((seen[k] for k in keys if k in seen), None)
+        row.record_id = next((stored[k] for k in keys if k in stored), None)
+        earlier = next((seen[k] for k in keys if k in seen), None) or touched.get(row.record_id)
         if earlier is not None:
             summary.error(
                 row.number, "", _("The same record as row %(row)s of this file.", row=earlier)
@@ -243,24 +238,14 @@ def _find_existing(session, entity, rows: list[_Row], summary: Summary, mode, to
             row.failed = True
             continue
         seen.update(dict.fromkeys(keys, row.number))
-        row.record_id = next((stored[k] for k in keys if k in stored), None)
-        if row.record_id in touched:
-            summary.error(
-                row.number,
-                "",
-                _("The same record as row %(row)s of this file.", row=touched[row.record_id]),
-            )
-            row.failed = True
-        elif row.record_id is not None and mode == ImportMode.create:
+        if row.record_id is not None and mode == ImportMode.create:
             summary.error(row.number, "", _("This record exists already (the mode creates only)."))
             row.failed = True
         elif row.record_id is None and mode == ImportMode.update:
             summary.error(row.number, "", _("No such record to update."))
             row.failed = True
-    found = sorted({row.record_id for row in rows if row.record_id is not None})
-    visible = set()
-    for start in range(0, len(found), links.CHUNK):
-        visible.update(visible_ids(session, model, found[start : start + links.CHUNK]))
+    found = {row.record_id for row in rows if row.record_id is not None}
+    visible = set(visible_ids(session, model, found))
     for row in rows:
         if row.record_id is not None and row.record_id not in visible and not row.failed:
             summary.error(
@@ -302,10 +287,9 @@ def _stored_keys(session, entity, rows: list[_Row]) -> dict[tuple, int]:
         key=repr,
     )
     stored: dict[tuple, int] = {}
-    for start in range(0, len(wanted), links.CHUNK):
-        chunk = wanted[start : start + links.CHUNK]
+    for part in chunks(wanted):
         statement = sa.select(model.id, *attributes.values()).where(
-            among(session, attributes[first], chunk)
+            among(session, attributes[first], part)
         )
         for record_id, *key_values in session.execute(statement):
             values = dict(zip(names, key_values, strict=True))
@@ -327,7 +311,7 @@ def _write_chunk(session, entity, fields, rows: list[_Row], summary: Summary) ->
         record.id: record
         for record in session.scalars(sa.select(model).where(among(session, model.id, ids)))
     }
-    records: dict[int, Any] = {}  # id(record): row number
+    records: dict[int, _Row] = {}  # id(record): its row
     new, changed = [], []
     for row in rows:
         if row.failed:
@@ -357,10 +341,12 @@ def _write_chunk(session, entity, fields, rows: list[_Row], summary: Summary) ->
         if record in session:
             session.expire(record)  # a stored record: its refused changes are dropped
     new = [record for record in new if record not in refused]
-    summary.updated += sum(1 for record in changed if session.is_modified(record))
-    summary.unchanged += sum(
-        1 for record in changed if record not in refused and not session.is_modified(record)
-    )
+    for record in changed:
+        if record not in refused:
+            if session.is_modified(record):
+                summary.updated += 1
+            else:
+                summary.unchanged += 1
     batch.create_all(session, new)
     summary.created += len(new)
     for record in new:

@@ -13,7 +13,7 @@ from flask_babel import gettext
 
 from app.core.entities import ENTITIES
 from app.core.models import Client, Complaint, Contact, Invoice, User
-from app.core.visible import condition_for
+from app.core.visible import within_scope
 from app.extensions import db
 from app.imports import columns as c
 from app.imports.columns import ImportField
@@ -62,10 +62,7 @@ def _choices(field: ImportField) -> list[str]:
         if label is None:
             return []
         statement = sa.select(label).order_by(label).limit(DROP_DOWN_MAX + 1)
-        condition = condition_for(model)
-        if condition is not None:
-            statement = statement.where(condition)
-        names = [str(name) for name in db.session.scalars(statement)]
+        names = [str(name) for name in db.session.scalars(within_scope(statement, model))]
         return names if len(names) <= DROP_DOWN_MAX else []
     return []
 

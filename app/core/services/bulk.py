@@ -1,10 +1,16 @@
-"""Inserting many rows at once: COPY on PostgreSQL, executemany elsewhere. Both run on the
-caller's connection, inside its transaction."""
+"""Working with many rows at once: inserting them (COPY on PostgreSQL, executemany
+elsewhere, on the caller's connection, inside its transaction), and asking about many
+values in as few statements as the databases take."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
+
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
+
+# Values per statement (IN lists, or arrays): under the parameter limits of both databases.
+CHUNK = 5000
 
 
 def insert_rows(connection, table: sa.Table, rows: list[dict]) -> None:
@@ -48,3 +54,9 @@ def among(session_or_connection, column, values):
     if dialect.name != "postgresql":
         return column.in_(values)
     return column == sa.any_(sa.bindparam(None, values, type_=postgresql.ARRAY(column.type)))
+
+
+def chunks(values: Sequence, size: int = CHUNK) -> Iterator[Sequence]:
+    """`values` in slices of at most `size`."""
+    for start in range(0, len(values), size):
+        yield values[start : start + size]

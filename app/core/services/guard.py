@@ -12,7 +12,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import PASSIVE_NO_INITIALIZE
 
-from app.core.services.bulk import among
+from app.core.services.bulk import among, chunks
 from app.core.services.errors import DomainError, StaleEdit
 
 _CHECKS: dict[type, list[Callable]] = defaultdict(list)
@@ -50,11 +50,8 @@ def stored_row(session: Session, obj) -> dict:
         }
         table = model.__table__
         found: dict = {}
-        keys = sorted(wanted)
-        for start in range(0, len(keys), 5000):
-            statement = sa.select(table).where(
-                among(session, table.c.id, keys[start : start + 5000])
-            )
+        for part in chunks(sorted(wanted)):
+            statement = sa.select(table).where(among(session, table.c.id, part))
             found.update((row["id"], row) for row in session.execute(statement).mappings())
         for key, each in wanted.items():
             rows[id(each)] = found.get(key) or {}

@@ -15,7 +15,7 @@ from app.core.models.choices import ClientStatus
 from app.core.models.choices import InvoiceStatus as S
 from app.core.services import guard
 from app.core.services.access import ensure_visible
-from app.core.services.bulk import among
+from app.core.services.bulk import among, chunks
 from app.core.services.client import ACTIVATED_BY_PAYMENT
 from app.core.services.errors import Collector, DomainError, NotAllowed, check_transition
 from app.core.services.people import default_to_actor
@@ -84,10 +84,10 @@ def _stored_paid(session) -> dict:
 def _stored_sums(session, invoice_ids: list[int]) -> dict[int, Decimal]:
     pending = [p.id for p in guard.pending(session) if isinstance(p, Payment) and p.id]
     sums: dict[int, Decimal] = dict.fromkeys(invoice_ids, Decimal(0))
-    for start in range(0, len(invoice_ids), 5000):
+    for part in chunks(invoice_ids):
         statement = (
             sa.select(Payment.invoice_id, sa.func.sum(Payment.amount))
-            .where(among(session, Payment.invoice_id, invoice_ids[start : start + 5000]))
+            .where(among(session, Payment.invoice_id, part))
             .group_by(Payment.invoice_id)
         )
         if pending:

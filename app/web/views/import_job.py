@@ -11,6 +11,7 @@ from flask import abort, flash, g, redirect, request, send_file, url_for
 from flask_appbuilder import expose, has_access
 from flask_babel import gettext
 
+from app.core.actor import has_role
 from app.core.entities import ENTITIES
 from app.core.models.choices import ImportStatus
 from app.core.permissions import READ
@@ -41,7 +42,7 @@ class ImportJobView(QmsModelView):
             return {}
         summary = record.summary or {}
         mine = job.may_import(g.user, record.entity) and (
-            record.user_id == g.user.id or job.is_admin(g.user)
+            record.user_id == g.user.id or has_role(g.user)
         )
         kept = job.stored_file(record) is not None
         fields = import_fields(record.entity) if record.entity in ENTITIES else ()
