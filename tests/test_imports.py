@@ -271,3 +271,36 @@ def test_windows_of_rows_still_see_the_whole_file(ctx, users, monkeypatch):
     assert summary["created"] == 4 and summary["rows"] == 5
     assert [(e["row"], "row 2" in e["message"]) for e in summary["errors"]] == [(6, True)]
     assert [w["row"] for w in summary["warnings"] if w.get("record_id")] == [5]
+
+
+def test_the_garbage_collector_pauses_for_an_import_and_comes_back(ctx, users, monkeypatch):
+    """During an import the cyclic collector is off, swept between windows; it is back on
+    after it, even when the import fails, and stays off after it if it was off before."""
+    import gc
+
+    from app.imports import service
+
+    seen, collected = [], []
+    real_write = service._write_chunk
+
+    def write(*arguments):
+        seen.append(gc.isenabled())
+        return real_write(*arguments)
+
+    monkeypatch.setattr(service, "_write_chunk", write)
+    monkeypatch.setattr(service, "WINDOW", 1)
+    monkeypatch.setattr(service.bulk, "collect_young", lambda: collected.append(1))
+    assert gc.isenabled()
+    imported("client", CLIENTS, users["sales_manager"], dry_run=True)
+    assert seen == [False, False] and len(collected) == 2 and gc.isenabled()
+    monkeypatch.setattr(service, "_write_chunk", lambda *arguments: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        imported("client", CLIENTS, users["sales_manager"], dry_run=True)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        monkeypatch.setattr(service, "_write_chunk", write)
+        imported("client", CLIENTS, users["sales_manager"], dry_run=True)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -23,7 +23,7 @@ from flask_babel import lazy_gettext as _
 from app.core.entities import ENTITIES
 from app.core.models import Contact
 from app.core.models.choices import ImportMode
-from app.core.services import audit, batch, guard
+from app.core.services import audit, batch, bulk, guard
 from app.core.services.bulk import among, chunks
 from app.core.services.errors import DomainError
 from app.core.visible import visible_ids
@@ -106,7 +106,10 @@ def run(
     touched: dict[int, int] = {}
     lookups: dict = {}
     done = 0
-    with all_or_nothing(session, tag, dry_run, lambda: bool(summary.errors)) as outcome:
+    with (
+        all_or_nothing(session, tag, dry_run, lambda: bool(summary.errors)) as outcome,
+        bulk.collections_paused(),
+    ):
         for window in _windows(table.numbered()):
             rows = _read(window, table.headers, matched, summary, lookups)
             _resolve_links(session, fields, rows, summary)
@@ -117,6 +120,7 @@ def run(
             touched.update(
                 (row.record_id, row.number) for row in rows if row.record_id and not row.failed
             )
+            bulk.collect_young()
             done += len(window)
             if progress is not None:
                 progress(done, table.count)

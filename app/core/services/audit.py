@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import enum
+import functools
 import hashlib
 import hmac
 from datetime import UTC, date, datetime
@@ -77,8 +78,13 @@ def recorded_as(code: str):
         _system_actor.reset(token)
 
 
+_AS_IS = frozenset({str, int, bool, float, type(None)})
+
+
 def plain(value):
     """A JSON-safe form of a column value, equal for equal values (1000.00 and 1000)."""
+    if type(value) in _AS_IS:  # most values: asked first, for the records of an import
+        return value
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, Decimal):
@@ -88,10 +94,14 @@ def plain(value):
     return value
 
 
-def _columns(obj) -> list[str]:
-    return [
-        attr.key for attr in sa.inspect(obj).mapper.column_attrs if attr.key not in NOT_RECORDED
-    ]
+def _columns(obj) -> tuple[str, ...]:
+    return _recorded(sa.inspect(obj).mapper)
+
+
+@functools.cache
+def _recorded(mapper) -> tuple[str, ...]:
+    """The columns of a model the trail records, worked out once per model."""
+    return tuple(attr.key for attr in mapper.column_attrs if attr.key not in NOT_RECORDED)
 
 
 def _snapshot(session: Session, flush_context, instances) -> None:

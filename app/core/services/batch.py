@@ -11,8 +11,8 @@ stored (an invoice that a payment pays) is flushed the ordinary way afterwards."
 from __future__ import annotations
 
 import enum
+import functools
 from collections.abc import Sequence
-from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -30,13 +30,16 @@ def create_all(session: Session, records: Sequence) -> None:
     model = type(records[0])
     table = model.__table__
     connection = session.connection()
-    _forget_in_collections(session, records)
+    links, columns = _plan(sa.inspect(model))
+    expired: set[tuple[int, str]] = set()
+    defaults: dict = {}  # a callable default (now, the actor) once for all the records
+    rows = []
     for record in records:
         if record in session:
             session.expunge(record)
-        _copy_links(record)
-    defaults: dict = {}  # a callable default (now, the actor) once for all the records
-    rows = [_row(table, record, defaults) for record in records]
+        values = sa.inspect(record).dict  # a new record's values, without the ORM's getattr
+        _link(session, values, links, expired)
+        rows.append(_row(values, columns, defaults))
     if connection.dialect.name == "postgresql":
         ids = bulk.next_ids(connection, table, len(rows))
         for row, record, new_id in zip(rows, records, ids, strict=True):
@@ -55,48 +58,51 @@ def create_all(session: Session, records: Sequence) -> None:
     guard.run_scheduled(session)
 
 
-def _forget_in_collections(session: Session, records: Sequence) -> None:
-    """A record linked to a stored one sits in that one's collection (a payment in its
-    invoice's `payments`); written here, it must not be flushed from there: the
-    collections are expired, to be read again from the database."""
-    expired: set[tuple[int, str]] = set()
-    for record in records:
-        state = sa.inspect(record)
-        for relationship in state.mapper.relationships:
-            backref = relationship.back_populates
-            related = state.dict.get(relationship.key)
-            if relationship.direction.name != "MANYTOONE" or not backref or related is None:
-                continue
-            if (id(related), backref) not in expired and related in session:
-                expired.add((id(related), backref))
-                session.expire(related, [backref])
+@functools.cache
+def _plan(mapper) -> tuple[tuple, tuple]:
+    """What writing a record of this model takes, worked out once: its many-to-one links
+    (key, the linked record's collection of it, the key pairs) and its columns (key, the
+    column's default, whether it is the primary key)."""
+    links = tuple(
+        (
+            relationship.key,
+            relationship.back_populates,
+            tuple((local.key, remote.key) for local, remote in relationship.local_remote_pairs),
+        )
+        for relationship in mapper.relationships
+        if relationship.direction.name == "MANYTOONE"
+    )
+    columns = tuple(
+        (column.key, column.default, column.primary_key) for column in mapper.local_table.columns
+    )
+    return links, columns
 
 
-def _copy_links(record) -> None:
-    """Set each foreign key from the record its relationship names (a flush would)."""
-    state = sa.inspect(record)
-    for relationship in state.mapper.relationships:
-        if relationship.direction.name != "MANYTOONE":
-            continue
-        related = state.dict.get(relationship.key)
+def _link(session: Session, values: dict, links: tuple, expired: set) -> None:
+    """Set each foreign key from the record its relationship names (a flush would). A
+    record linked to a stored one sits in that one's collection (a payment in its invoice's
+    `payments`); written here, it must not be flushed from there: the collection is
+    expired, to be read again from the database."""
+    for key, backref, pairs in links:
+        related = values.get(key)
         if related is None:
             continue
-        for local, remote in relationship.local_remote_pairs:
-            setattr(record, local.key, getattr(related, remote.key))
+        for local, remote in pairs:
+            values[local] = getattr(related, remote)
+        if backref and (id(related), backref) not in expired and related in session:
+            expired.add((id(related), backref))
+            session.expire(related, [backref])
 
 
-def _row(table: sa.Table, record, defaults: dict) -> dict:
+def _row(values: dict, columns: tuple, defaults: dict) -> dict:
     """The record's row: every column, with the column's default where the record has no
-    value (COPY applies none)."""
+    value (COPY applies none); the default is kept on the record too, for its audit entry."""
     row = {}
-    values = sa.inspect(record).dict  # what a new record holds, without the ORM's getattr
-    for column in table.columns:
-        value = values.get(column.key)
-        default: Any = column.default
-        if value is None and default is not None and not column.primary_key:
-            if column.key not in defaults:
-                defaults[column.key] = default.arg(None) if default.is_callable else default.arg
-            value = defaults[column.key]
-            setattr(record, column.key, value)
-        row[column.key] = value.value if isinstance(value, enum.Enum) else value
+    for key, default, primary_key in columns:
+        value = values.get(key)
+        if value is None and default is not None and not primary_key:
+            if key not in defaults:
+                defaults[key] = default.arg(None) if default.is_callable else default.arg
+            value = values[key] = defaults[key]
+        row[key] = value.value if isinstance(value, enum.Enum) else value
     return row

@@ -226,9 +226,13 @@ def completeness_expression():
 
 def recompute_completeness(connection, client_ids=None) -> None:
     """Set `is_complete` for the given clients (all when None) in one statement."""
-    statement = sa.update(Client).values(
-        is_complete=sa.case((completeness_expression(), True), else_=False),
-        **unchanged_audit(Client),
+    complete = sa.case((completeness_expression(), True), else_=False)
+    # Only the cards whose value changes are written: an import's contacts recompute every
+    # client they name, most of which stay as they were (a row rewritten costs its indexes).
+    statement = (
+        sa.update(Client)
+        .values(is_complete=complete, **unchanged_audit(Client))
+        .where(Client.is_complete.is_distinct_from(complete))
     )
     if client_ids is not None:
         statement = statement.where(among(connection, Client.id, client_ids))
