@@ -171,6 +171,25 @@ def test_revert_is_refused_while_something_refers_to_what_it_created(ctx, users)
     assert count(Client) == 2
 
 
+def test_records_an_operation_created_may_refer_to_each_other(ctx, users, monkeypatch):
+    """Records created by the same operation (here a client and its contact) do not keep
+    each other; one created by anyone else does, in chunks as small as one id."""
+    from app.imports import revert as reverting
+
+    monkeypatch.setattr(reverting, "chunks", lambda values: ([each] for each in values))
+    imported("client", CLIENTS, users["sales_manager"])
+    clients = db.session.scalars(sa.select(Client).order_by(Client.id)).all()
+    contacts = [Contact(client_id=each.id, full_name=f"Anna {each.id}") for each in clients]
+    db.session.add_all(contacts)
+    with acting(users["sales_manager"]):
+        db.session.commit()
+    entries = [AuditLog(entity="client", record_id=each.id, action="create") for each in clients]
+    entries += [AuditLog(entity="contact", record_id=each.id, action="create") for each in contacts]
+    reverting._refuse_if_referred_to(entries)  # all of them the operation's own
+    with pytest.raises(DomainError, match=r"\(1\)"):
+        reverting._refuse_if_referred_to(entries[:-1])  # the last contact is someone else's
+
+
 def test_revert_is_refused_when_a_record_was_changed_since(ctx, users):
     """Someone's later edit of an imported record is not undone silently."""
     imported("client", CLIENTS, users["sales_manager"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import threading
 from datetime import date
 from decimal import Decimal
 
@@ -304,3 +305,47 @@ def test_the_garbage_collector_pauses_for_an_import_and_comes_back(ctx, users, m
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_an_import_holds_its_audit_entries_until_it_commits(ctx, users, monkeypatch):
+    """While an import runs, its audit entries wait outside the chain, whose head stays
+    free for others' saves (on PostgreSQL another transaction appends meanwhile); at the
+    commit they follow, tagged with the import, and the chain verifies. A dry run leaves
+    the chain as it was."""
+    from app.imports import service
+
+    def last_seq() -> int:
+        return db.session.scalar(sa.select(sa.func.max(AuditLog.seq))) or 0
+
+    start, during, meanwhile = last_seq(), [], []
+    real_write = service._write_chunk
+
+    def write(*arguments):
+        real_write(*arguments)
+        meanwhile.clear()
+        during.append(last_seq())  # the import's own transaction sees no entry of its own
+        if db.engine.dialect.name == "postgresql":  # SQLite's writer holds the whole file
+            saving = threading.Thread(target=save_meanwhile)  # another request's thread
+            saving.start()
+            saving.join()
+            assert meanwhile == ["saved"]
+
+    def save_meanwhile():
+        with ctx.app_context(), db.engine.begin() as other:
+            other.execute(sa.text("SELECT 1 FROM audit_head FOR UPDATE NOWAIT"))
+            change = {"note": [None, "meanwhile"]}
+            audit.append(other, [{"entity": "client", "action": "update", "changes": change}])
+        meanwhile.append("saved")
+
+    monkeypatch.setattr(service, "_write_chunk", write)
+    imported("client", CLIENTS, users["sales_manager"], dry_run=True)
+    assert during == [start] and last_seq() == start + (db.engine.dialect.name == "postgresql")
+    start, during = last_seq(), []
+    summary = imported("client", CLIENTS, users["sales_manager"])
+    assert summary["applied"] and during == [start]
+    record = db.session.scalars(sa.select(ImportJob).order_by(ImportJob.id.desc())).first()
+    entries = db.session.scalars(
+        sa.select(AuditLog).where(AuditLog.request_id == record.tag).order_by(AuditLog.seq)
+    ).all()
+    assert [entry.action for entry in entries] == ["create", "create"]
+    assert entries[0].seq > start and audit.verify(db.session.connection())["ok"]

@@ -138,14 +138,18 @@ class Outcome:
 @contextlib.contextmanager
 def all_or_nothing(session, tag: str | None, dry_run: bool, failed: Callable[[], bool]):
     """One transaction for an import (its audit entries tagged `tag`): committed at the end
-    unless it is a dry run or `failed()` says a row failed, rolled back on any error."""
+    unless it is a dry run or `failed()` says a row failed, rolled back on any error. Its
+    audit entries are held until the commit (`audit.held`): others' saves wait for the
+    chain's head while they are written, not for the whole import; a dry run never takes it."""
     outcome = Outcome()
     try:
-        with audit.tagged(tag) if tag else contextlib.nullcontext():
+        with audit.tagged(tag) if tag else contextlib.nullcontext(), audit.held() as entries:
             yield outcome
         if failed() or dry_run:
+            entries.discard()
             session.rollback()
         else:
+            entries.write(session.connection())
             session.commit()
             outcome.applied = True
     except BaseException:

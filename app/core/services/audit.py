@@ -13,8 +13,11 @@ import enum
 import functools
 import hashlib
 import hmac
+import tempfile
+from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from itertools import islice
 
 import orjson
 import sqlalchemy as sa
@@ -224,42 +227,105 @@ def seal_head(connection) -> bool:
 
 
 def append(connection, entries: list[dict]) -> None:
-    """Append entries ({entity, record_id, action, changes, reason}) to the chain."""
+    """Append entries ({entity, record_id, action, changes, reason}) to the chain; inside
+    `held()`, keep them for the end of the operation instead."""
+    rows = [_described(entry) for entry in entries]
+    holding = _holding.get()
+    if holding is not None:
+        holding.keep(rows)
+    elif rows:
+        _chain(connection, [rows], len(rows))
+
+
+def _described(entry: dict) -> dict:
+    """An entry as its row, without its place in the chain (seq, time, hashes)."""
+    actor, actor_id = _who()
+    return {
+        "actor": actor,
+        "actor_id": actor_id,
+        "entity": entry["entity"],
+        "record_id": entry.get("record_id"),
+        "action": entry["action"],
+        "reason": entry.get("reason"),
+        "changes": orjson.dumps(entry["changes"], default=str, option=CHANGES_JSON).decode(),
+        "request_id": _tag.get() or (g.get("request_id") if has_request_context() else None),
+    }
+
+
+def _chain(connection, parts: Iterable[list[dict]], count: int) -> None:
+    """Link `count` described rows, given a part at a time, to the chain's end and write
+    them."""
     head = AuditHead.__table__
     # Taking the head row first serialises appenders: a row lock on PostgreSQL, the write
     # lock on SQLite.
     last_seq, prev_hash = connection.execute(
         head.update()
         .where(head.c.id == 1)
-        .values(last_seq=head.c.last_seq + len(entries))
+        .values(last_seq=head.c.last_seq + count)
         .returning(head.c.last_seq, head.c.last_hash)
     ).one()
-    actor, actor_id = _who()
+    seq = last_seq - count
     now = datetime.now(UTC).replace(tzinfo=None)
-    request_id = _tag.get() or (g.get("request_id") if has_request_context() else None)
-    rows = []
-    for seq, entry in enumerate(entries, start=last_seq - len(entries) + 1):
-        row = {
-            "seq": seq,
-            "occurred_at": now,
-            "actor": actor,
-            "actor_id": actor_id,
-            "entity": entry["entity"],
-            "record_id": entry.get("record_id"),
-            "action": entry["action"],
-            "reason": entry.get("reason"),
-            "changes": orjson.dumps(entry["changes"], default=str, option=CHANGES_JSON).decode(),
-            "request_id": request_id,
-            "prev_hash": prev_hash,
-        }
-        row["hash"] = prev_hash = digest(row)
-        rows.append(row)
-    bulk.insert_rows(connection, AuditLog.__table__, rows)
+    for rows in parts:
+        for row in rows:
+            seq += 1
+            row |= {"seq": seq, "occurred_at": now, "prev_hash": prev_hash}
+            row["hash"] = prev_hash = digest(row)
+        bulk.insert_rows(connection, AuditLog.__table__, rows)
+    if seq != last_seq:
+        raise RuntimeError(f"{seq - last_seq + count} audit rows written for {count} counted")
     connection.execute(
         head.update()
         .where(head.c.id == 1)
         .values(last_hash=prev_hash, mac=seal(last_seq, prev_hash))
     )
+
+
+class Held:
+    """The entries of one long operation (an import), kept in a temporary file until it
+    commits: the chain's head is locked only while they are written, at the end, not from
+    its first record to its last, which would hold every other save waiting."""
+
+    def __init__(self):
+        self.file = tempfile.TemporaryFile()  # noqa: SIM115 (closed by write or discard)
+        self.count = 0
+
+    def keep(self, rows: list[dict]) -> None:
+        for row in rows:
+            self.file.write(orjson.dumps(row) + b"\n")
+        self.count += len(rows)
+
+    def write(self, connection) -> None:
+        """Append what was kept to the chain (in the operation's transaction)."""
+        if self.count:
+            self.file.seek(0)
+            lines = (orjson.loads(line) for line in self.file)
+            _chain(connection, iter(lambda: list(islice(lines, bulk.CHUNK)), []), self.count)
+        self.discard()
+
+    def discard(self) -> None:
+        self.file.close()
+        self.count = 0
+
+
+_holding: contextvars.ContextVar[Held | None] = contextvars.ContextVar(
+    "qms_audit_held", default=None
+)
+
+
+@contextlib.contextmanager
+def held():
+    """Entries appended inside are kept (`Held`); the caller writes them before it commits
+    (`Held.write`), or drops them with its rollback (`Held.discard`)."""
+    holding = Held()
+    token = _holding.set(holding)
+    try:
+        yield holding
+    except BaseException:
+        holding.discard()
+        raise
+    finally:
+        _holding.reset(token)
 
 
 def verify(connection) -> dict:
