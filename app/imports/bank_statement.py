@@ -25,7 +25,7 @@ from sqlalchemy.orm import selectinload
 from app.core.models import BankPayment, Client, Invoice
 from app.core.models.choices import InvoiceStatus
 from app.core.services import bank_payment as service
-from app.core.services import batch, guard
+from app.core.services import batch, bulk, guard
 from app.core.services.bulk import among, chunks
 from app.core.visible import within_scope
 from app.extensions import db
@@ -208,6 +208,7 @@ def load(rows: list[dict], file_name: str, dry_run: bool = False) -> Loaded:
         records = _new_records(session, rows, loaded, file_name)
         for part in chunks(records, CHUNK):
             _post_chunk(session, part, loaded)
+            bulk.collect_young()
     loaded.applied = outcome.applied
     loaded.seconds = round(time.perf_counter() - started, 3)
     return loaded

@@ -106,10 +106,7 @@ def run(
     touched: dict[int, int] = {}
     lookups: dict = {}
     done = 0
-    with (
-        all_or_nothing(session, tag, dry_run, lambda: bool(summary.errors)) as outcome,
-        bulk.collections_paused(),
-    ):
+    with all_or_nothing(session, tag, dry_run, lambda: bool(summary.errors)) as outcome:
         for window in _windows(table.numbered()):
             rows = _read(window, table.headers, matched, summary, lookups)
             _resolve_links(session, fields, rows, summary)
@@ -138,12 +135,17 @@ class Outcome:
 @contextlib.contextmanager
 def all_or_nothing(session, tag: str | None, dry_run: bool, failed: Callable[[], bool]):
     """One transaction for an import (its audit entries tagged `tag`): committed at the end
-    unless it is a dry run or `failed()` says a row failed, rolled back on any error. Its
+    unless it is a dry run or `failed()` says a row failed, rolled back on any error; the
+    garbage collector paused meanwhile (`bulk.collections_paused`). Its
     audit entries are held until the commit (`audit.held`): others' saves wait for the
     chain's head while they are written, not for the whole import; a dry run never takes it."""
     outcome = Outcome()
     try:
-        with audit.tagged(tag) if tag else contextlib.nullcontext(), audit.held() as entries:
+        with (
+            audit.tagged(tag) if tag else contextlib.nullcontext(),
+            audit.held() as entries,
+            bulk.collections_paused(),
+        ):
             yield outcome
         if failed() or dry_run:
             entries.discard()
