@@ -29,20 +29,15 @@ def launch(playwright):
 
 
 class Watch:
-    """What a page did that the app forbids: CSP violations and requests that leave the
-    app's origin."""
+    """What a page did that the app forbids: CSP violations, requests that leave the
+    app's origin, and what it asked for and did not get (the browser's own requests too,
+    such as its icon)."""
 
     def __init__(self, page, origin: str):
         self.violations: list[str] = []
         self.outside: list[str] = []
-        page.on(
-            "console",
-            lambda message: (
-                self.violations.append(message.text)
-                if "Content Security Policy" in message.text
-                else None
-            ),
-        )
+        self.missing: list[str] = []
+        page.on("console", self._console)
         page.on(
             "request",
             lambda request: (
@@ -51,6 +46,12 @@ class Watch:
                 else None
             ),
         )
+
+    def _console(self, message) -> None:
+        if "Content Security Policy" in message.text:
+            self.violations.append(message.text)
+        elif message.type == "error" and "Failed to load resource" in message.text:
+            self.missing.append(f"{message.page.url if message.page else ''}: {message.text}")
 
 
 def log_in(page, username: str, language: str | None = None) -> None:

@@ -175,8 +175,9 @@ def test_every_page_of_the_role_reads_right_in_every_language(demo, pages, role)
 @pytest.mark.drawing
 @pytest.mark.parametrize("role", list(DEMO_USERS))
 def test_every_page_of_the_role_is_drawn_within_the_screen_and_the_origin(demo, pages, role):
-    """No page of the role, in Chromium, is wider than 1280 px, breaks the CSP or asks
-    another origin; each language's home page is kept as a screenshot."""
+    """No page of the role, in Chromium, is wider than 1280 px, breaks the CSP, asks
+    another origin or misses something it asks for (its icon too); each language's home
+    page is kept as a screenshot."""
     from playwright.sync_api import sync_playwright
 
     _app, live_server = demo
@@ -200,4 +201,5 @@ def test_every_page_of_the_role_is_drawn_within_the_screen_and_the_origin(demo, 
         browser.close()
     problems += [f"CSP: {each}" for each in watch.violations]
     problems += [f"outside request: {each}" for each in watch.outside]
+    problems += [f"not found: {each}" for each in watch.missing]
     assert not problems, "\n".join(problems)
