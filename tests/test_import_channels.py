@@ -282,3 +282,21 @@ def test_imported_history_does_not_fire_the_rules(ctx, users, make):
     assert rule_tasks("invoice-decision-2d") == []
     assert db.session.scalar(sa.select(Invoice.status)) == "on_approval"
     assert all(result.get("acted", 0) == 0 for result in results.values()), results
+
+
+def test_the_quality_officer_reads_every_import_and_applies_none(app, ctx, users):
+    """A manager sees their own imports only; the quality officer, who reads everything,
+    sees everyone's on the screen and in the API, without Import now, which refuses them."""
+    imported("client", CLIENTS, users["sales_manager"], dry_run=True)
+    checked = db.session.scalars(sa.select(ImportJob)).one()
+    other = app.test_client()
+    login(other, "sales_manager_b")
+    assert other.get(f"/importjobview/show/{checked.id}").status_code in (302, 404)
+    assert api_client(app, "sales_manager_b").get("/api/v1/import_job/").json["count"] == 0
+    quality = app.test_client()
+    login(quality, "quality_officer")
+    page = quality.get(f"/importjobview/show/{checked.id}").get_data(as_text=True)
+    assert "file.csv" in page and 'id="import-apply"' not in page
+    assert quality.post(f"/importjobview/apply/{checked.id}").status_code in (302, 403)
+    assert api_client(app, "quality_officer").get("/api/v1/import_job/").json["count"] == 1
+    assert count(Client) == 0

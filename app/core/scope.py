@@ -88,11 +88,12 @@ def or_assigned(column: Any, inner: Scope) -> Scope:
     return scope
 
 
-def personal(column: Any) -> Scope:
-    """The actor's own rows (Admin sees everyone's), whatever their client scope."""
+def personal(column: Any, readers: tuple[str, ...] = ()) -> Scope:
+    """The actor's own rows, whatever their client scope; Admin, and the roles `readers`,
+    see everyone's."""
 
     def scope(actor: Any) -> Condition | None:
-        if actor is None or ADMIN in role_names(actor):
+        if actor is None or {ADMIN, *readers} & set(role_names(actor)):
             return None
         return column == actor.id
 

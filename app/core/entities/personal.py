@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _
 
+from app.core.actor import QUALITY_OFFICER
 from app.core.models import (
     ExportJob,
     ImportJob,
@@ -122,6 +123,8 @@ declare(
         group=PERSONAL,
         audited=False,
         menu=(MenuPlace(275, "Imports", _("Imports"), "fa-file-import", "Administration"),),
-        scope=personal(ImportJob.user_id),
+        # The history of imports is part of what an audit reads: the quality officer,
+        # who reads everything, sees everyone's (and, writing nothing, applies none).
+        scope=personal(ImportJob.user_id, readers=(QUALITY_OFFICER,)),
     )
 )
