@@ -227,9 +227,11 @@ def test_an_import_is_a_security_event(ctx, users):
     from app.core.models import SecurityEvent
 
     imported("client", CLIENTS, users["sales_manager"])
-    event = db.session.scalars(
-        sa.select(SecurityEvent).where(SecurityEvent.event == "imported")
-    ).all()[-1]
+    event = db.session.scalars(  # the newest: the log outlives each test
+        sa.select(SecurityEvent)
+        .where(SecurityEvent.event == "imported")
+        .order_by(SecurityEvent.id.desc())
+    ).first()
     assert (
         event.username == "sales_manager"
         and "client" in event.detail

@@ -141,19 +141,16 @@ def all_or_nothing(session, tag: str | None, dry_run: bool, failed: Callable[[],
     chain's head while they are written, not for the whole import; a dry run never takes it."""
     outcome = Outcome()
     try:
-        with (
-            audit.tagged(tag) if tag else contextlib.nullcontext(),
-            audit.held() as entries,
-            bulk.collections_paused(),
-        ):
-            yield outcome
-        if failed() or dry_run:
-            entries.discard()
-            session.rollback()
-        else:
-            entries.write(session.connection())
-            session.commit()
-            outcome.applied = True
+        with bulk.collections_paused():  # until the held entries are written, too
+            with audit.tagged(tag) if tag else contextlib.nullcontext(), audit.held() as entries:
+                yield outcome
+            if failed() or dry_run:
+                entries.discard()
+                session.rollback()
+            else:
+                entries.write(session.connection())
+                session.commit()
+                outcome.applied = True
     except BaseException:
         session.rollback()
         raise
