@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 import sqlalchemy as sa
@@ -20,6 +21,8 @@ from app.core.visible import condition_for
 from app.extensions import db
 
 ACTIVITY_GOAL, PROFITABILITY_GOAL = 0.70, 0.30
+# `KpiQuery._grouped`'s default scope: the clients the user sees.
+_CLIENTS = object()
 # The index of the one row for the whole company.
 TOTAL = -1
 # Client-base activity: a paid invoice (a payment) within this many days before the date.
@@ -89,7 +92,10 @@ FIGURES = (
         "inquiries",
         lazy_gettext("Requests"),
         "0",
-        lazy_gettext("Inbound requests received within the period."),
+        lazy_gettext(
+            "Inbound requests received within the period, a new caller's without a client "
+            "card too (counted under its assignee and the assignee's branch)."
+        ),
     ),
     Figure(
         "timeliness",
@@ -123,6 +129,13 @@ FIGURES = (
     ),
 )
 DIMENSIONS = {"branch": m.Client.branch_id, "manager": m.Client.owner_id}
+# An inquiry counts under its client's branch and manager; a new caller's, of no client
+# card yet, under the branch its assignee works in and the assignee.
+_ASSIGNEE = sa.orm.aliased(m.User)
+INQUIRY_DIMENSIONS = {
+    "branch": sa.func.coalesce(m.Client.branch_id, _ASSIGNEE.branch_id),
+    "manager": sa.func.coalesce(m.Client.owner_id, m.Inquiry.assignee_id),
+}
 
 
 def previous_period(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
@@ -144,11 +157,14 @@ class KpiQuery:
             raise ValueError(gettext("The period ends before it starts."))
         self.start, self.end = start, end
         self.scope = condition_for(m.Client)
+        self.inquiry_scope = condition_for(m.Inquiry)
 
-    def _grouped(self, group, value, query) -> pd.Series:
-        """`value` per group of `query` (which selects from or joins Client)."""
-        if self.scope is not None:
-            query = query.where(self.scope)
+    def _grouped(self, group, value, query, scope: Any = _CLIENTS) -> pd.Series:
+        """`value` per group of `query` (which selects from or joins Client), within the
+        clients the user sees, or within `scope` when given (None: everything)."""
+        scope = self.scope if scope is _CLIENTS else scope
+        if scope is not None:
+            query = query.where(scope)
         if group is None:  # the whole company: one row
             frame = pd.read_sql(query.add_columns(value.label("value")), db.session.connection())
             return pd.Series(frame["value"].to_list(), index=[TOTAL], dtype=float)
@@ -197,9 +213,16 @@ class KpiQuery:
         )
         amount = self._grouped(group, sa.func.sum(m.Invoice.amount), paid)
         cost = self._grouped(group, sa.func.sum(m.Invoice.cost), paid)
-        inquiries = client_table.join(m.Inquiry, m.Inquiry.client_id == m.Client.id).where(
-            m.Inquiry.received_at >= start, m.Inquiry.received_at < end
+        # Every inquiry, a new caller's without a client card too, within the inquiries the
+        # user sees (theirs by client or by assignee).
+        inquiries = (
+            sa.select()
+            .select_from(m.Inquiry)
+            .outerjoin(m.Client, m.Inquiry.client_id == m.Client.id)
+            .outerjoin(_ASSIGNEE, _ASSIGNEE.id == m.Inquiry.assignee_id)
+            .where(m.Inquiry.received_at >= start, m.Inquiry.received_at < end)
         )
+        inquiry_group = INQUIRY_DIMENSIONS[dimension] if dimension else None
         on_time = sa.case((m.Inquiry.first_response_at <= m.Inquiry.sla_due_at, 1), else_=0)
         complaints = client_table.join(m.Complaint, m.Complaint.client_id == m.Client.id).where(
             m.Complaint.received_at >= start, m.Complaint.received_at < end
@@ -223,8 +246,12 @@ class KpiQuery:
                 ),
             ),
             "profitability": (amount - cost.reindex(amount.index)) / amount.where(amount > 0),
-            "inquiries": self._grouped(group, sa.func.count(m.Inquiry.id), inquiries),
-            "timeliness": self._grouped(group, sa.func.avg(on_time), inquiries),
+            "inquiries": self._grouped(
+                inquiry_group, sa.func.count(m.Inquiry.id), inquiries, self.inquiry_scope
+            ),
+            "timeliness": self._grouped(
+                inquiry_group, sa.func.avg(on_time), inquiries, self.inquiry_scope
+            ),
             "complaints": self._grouped(group, sa.func.count(m.Complaint.id), complaints),
             "resolution_rate": self._grouped(group, sa.func.avg(resolved), complaints),
             "days_to_resolve": self._days_to_resolve(group, complaints),

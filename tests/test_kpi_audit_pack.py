@@ -52,6 +52,8 @@ def company(make, users, branch):
     _paid_invoice(c1, "K-1", "1000.00", "600.00", date(2026, 10, 5), date(2026, 10, 10))
     _paid_invoice(c3, "K-3", "500.00", "100.00", date(2026, 9, 1), date(2026, 9, 15))
     received = datetime(2026, 10, 6, 10, 0)  # a Tuesday, working hours
+    agent = users["customer_service"]  # answers the new callers, in North
+    agent.branch_id = branch.id
     db.session.add_all(
         [
             models.Inquiry(
@@ -67,6 +69,19 @@ def company(make, users, branch):
                 client_id=c1.id,
                 received_at=received,
                 first_response_at=datetime(2026, 10, 7, 12, 0),
+            ),
+            models.Inquiry(  # a new caller, no client card yet: counts under its assignee
+                contact_name="C",
+                subject="New caller",
+                assignee_id=agent.id,
+                received_at=received,
+                first_response_at=datetime(2026, 10, 6, 10, 20),
+            ),
+            models.Inquiry(  # received after the period: not counted
+                contact_name="D",
+                subject="Too late for October",
+                assignee_id=agent.id,
+                received_at=datetime(2026, 11, 2, 10, 0),
             ),
         ]
     )
@@ -113,8 +128,9 @@ def _row(sheet, label) -> dict:
 
 def test_kpi_workbook_figures_charts_and_goals(app, company):
     """Per branch: activity 1/3 (was 0/2: +33 points), one new client, revenue 1000,
-    profitability 40 %, half the requests answered in time, one complaint resolved in two
-    days; activity and profitability coloured against their goals; two native charts per
+    profitability 40 %, three requests (one from a caller without a client card, counted
+    under its assignee's branch) of which two answered in time, one complaint resolved in
+    two days; activity and profitability coloured against their goals; two native charts per
     branch on the summary, and two per manager beside their table."""
     browser = app.test_client()
     login(browser, "director")
@@ -129,7 +145,7 @@ def test_kpi_workbook_figures_charts_and_goals(app, company):
     assert north["Activity, previous period"] == 0
     assert north["Activity change"] == pytest.approx(1 / 3)
     assert north["Revenue"] == 1000 and north["Profitability"] == pytest.approx(0.4)
-    assert north["Requests"] == 2 and north["Answered in time"] == pytest.approx(0.5)
+    assert north["Requests"] == 3 and north["Answered in time"] == pytest.approx(2 / 3)
     assert north["Complaints"] == 1 and north["Resolution rate"] == 1
     assert north["Mean days to resolve"] == pytest.approx(2.0)
     everyone = _row(summary, "All (the whole company)")
@@ -147,7 +163,9 @@ def test_kpi_workbook_figures_charts_and_goals(app, company):
     assert len(summary._charts) == 2
     assert len(book["By manager"]._charts) == 2
     manager = _row(book["By manager"], "Sales Manager A")
-    assert manager["Clients"] == 3
+    assert manager["Clients"] == 3 and manager["Requests"] == 2
+    assert _row(book["By manager"], "Customer Service A")["Requests"] == 1
+    assert everyone["Requests"] == 3
 
 
 def test_kpi_workbook_holds_only_the_users_clients(app, company):
