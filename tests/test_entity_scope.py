@@ -40,6 +40,9 @@ OWNERS = {
 }
 # Records of no client that a head of sales sees too (a payer nobody knows yet).
 HEADS_SEE_UNLINKED = {"bank_payment"}
+# Records of no client that a head of sales sees when this person works in their branch
+# (a new caller's inquiry, by its assignee).
+HEADS_SEE_TEAM = {"inquiry": "assignee"}
 SCOPED = [entity.key for entity in ENTITIES if entity.scope is not None]
 # Two managers of different branches, and the head of the first: each must miss the others'.
 LIMITED = ("manager1a", "manager2a", "head1")
@@ -102,6 +105,9 @@ def _theirs(record, key: str, user, headed: set[int]) -> bool:
         return False
     client = _follow(record, path)
     if client is None:
+        if key in HEADS_SEE_TEAM:
+            person = getattr(record, HEADS_SEE_TEAM[key])
+            return person is not None and person.branch_id in headed
         return key in HEADS_SEE_UNLINKED and bool(headed)
     return client.owner_id == user.id or client.branch_id in headed
 

@@ -145,3 +145,30 @@ def test_acting_as_a_user_needs_no_request(ctx, records, users):
         thread.join()
         assert seen == [None]  # another thread acts as nobody unless it says so
     assert current_actor() is None
+
+
+def test_a_new_callers_inquiry_reaches_the_head_of_its_assignees_branch(app, records, users):
+    """An inquiry of no client card is seen by its assignee and by the head of the branch
+    the assignee works in, in the list, by id and in the KPI count; not by a manager."""
+    from app.core.actor import acting
+    from app.core.models import Inquiry
+    from exports.kpi import TOTAL, KpiQuery
+
+    agent = users["customer_service"]
+    agent.branch_id = users["head_of_sales"].branch_id
+    inquiry = Inquiry(contact_name="New caller", subject="Prices?", assignee_id=agent.id)
+    db.session.add(inquiry)
+    db.session.commit()
+    head = api_client(app, "head_of_sales")
+    subjects = [row["subject"] for row in head.get("/api/v1/inquiry/").json["result"]]
+    assert subjects == ["Prices?"]
+    assert head.get(f"/api/v1/inquiry/{inquiry.id}").status_code == 200
+    assert api_client(app, "sales_manager").get(f"/api/v1/inquiry/{inquiry.id}").status_code == 404
+    day = db.session.get(Inquiry, inquiry.id).received_at.date()
+    with acting(users["head_of_sales"]):
+        assert KpiQuery(day, day).frame(None).loc[TOTAL, "inquiries"] == 1
+    with acting(users["sales_manager"]):
+        assert KpiQuery(day, day).frame(None).loc[TOTAL, "inquiries"] == 0
+    agent.branch_id = None  # working in no branch the head heads
+    db.session.commit()
+    assert head.get(f"/api/v1/inquiry/{inquiry.id}").status_code == 404

@@ -123,7 +123,10 @@ PERSON_FIELDS: dict[tuple[str, str], tuple[str, ...]] = {
 SCOPES = {
     ADMIN: "all records",
     SALES_MANAGER: "own clients and their records; tasks and requests assigned to them",
-    HEAD_OF_SALES: "clients of the branches they head, and their own",
+    HEAD_OF_SALES: (
+        "clients of the branches they head, and their own; new callers' inquiries (no client "
+        "card) assigned to people of those branches"
+    ),
     MARKETING: "all records",
     CUSTOMER_SERVICE: "all records",
     QUALITY_OFFICER: "all records (read only, but for verifying corrective actions)",

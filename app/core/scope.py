@@ -20,7 +20,7 @@ from app.core.actor import (
     SALES_MANAGER,
     role_names,
 )
-from app.core.models import BankPayment, Branch, Client
+from app.core.models import BankPayment, Branch, Client, Inquiry, User
 
 Condition = sa.ColumnElement[bool]
 # actor -> the condition on the rows the actor sees; None: every row.
@@ -86,6 +86,17 @@ def or_assigned(column: Any, inner: Scope) -> Scope:
         return sa.or_(column == actor.id, condition)
 
     return scope
+
+
+def inquiries(actor: Any) -> Condition | None:
+    """An inquiry of a client the actor sees, or assigned to them; a new caller's, of no
+    client card yet, also to the head of the branch its assignee works in."""
+    condition = or_assigned(Inquiry.assignee_id, of_client(Inquiry.client_id))(actor)
+    if condition is None or HEAD_OF_SALES not in role_names(actor):
+        return condition
+    branches = sa.select(Branch.id).where(Branch.head_id == actor.id)
+    team = sa.select(User.id).where(User.branch_id.in_(branches))
+    return sa.or_(condition, sa.and_(Inquiry.client_id.is_(None), Inquiry.assignee_id.in_(team)))
 
 
 def personal(column: Any, readers: tuple[str, ...] = ()) -> Scope:

@@ -20,7 +20,7 @@ from app.core.rule_subjects import (
     client_joins,
     column_fields,
 )
-from app.core.scope import of_client, or_assigned
+from app.core.scope import inquiries
 
 DECLARED: list[Entity] = []
 declare = DECLARED.append
@@ -103,6 +103,6 @@ declare(
         ),
         audit_period="received_at",
         import_key=("received_at", "contact_name"),
-        scope=or_assigned(Inquiry.assignee_id, of_client(Inquiry.client_id)),
+        scope=inquiries,
     )
 )
