@@ -30,6 +30,11 @@ Scope = Callable[[Any], Condition | None]
 UNRESTRICTED = {ADMIN, MARKETING, CUSTOMER_SERVICE, QUALITY_OFFICER, DIRECTOR}
 
 
+def head_branches(actor: Any) -> sa.Select[Any]:
+    """The ids of the branches the actor heads."""
+    return sa.select(Branch.id).where(Branch.head_id == actor.id)
+
+
 def client_condition(actor: Any) -> Condition | None:
     """Which clients the actor may see; None means all of them (the system only).
     An anonymous actor has no roles and so sees nothing."""
@@ -40,8 +45,7 @@ def client_condition(actor: Any) -> Condition | None:
         return None
     conditions: list[Condition] = []
     if HEAD_OF_SALES in roles:
-        branches: sa.Select[Any] = sa.select(Branch.id).where(Branch.head_id == actor.id)
-        conditions += [Client.branch_id.in_(branches), Client.owner_id == actor.id]
+        conditions += [Client.branch_id.in_(head_branches(actor)), Client.owner_id == actor.id]
     if SALES_MANAGER in roles:
         conditions.append(Client.owner_id == actor.id)
     return sa.or_(*conditions) if conditions else sa.false()
@@ -94,8 +98,7 @@ def inquiries(actor: Any) -> Condition | None:
     condition = or_assigned(Inquiry.assignee_id, of_client(Inquiry.client_id))(actor)
     if condition is None or HEAD_OF_SALES not in role_names(actor):
         return condition
-    branches = sa.select(Branch.id).where(Branch.head_id == actor.id)
-    team = sa.select(User.id).where(User.branch_id.in_(branches))
+    team = sa.select(User.id).where(User.branch_id.in_(head_branches(actor)))
     return sa.or_(condition, sa.and_(Inquiry.client_id.is_(None), Inquiry.assignee_id.in_(team)))
 
 

@@ -136,9 +136,9 @@ class Outcome:
 def all_or_nothing(session, tag: str | None, dry_run: bool, failed: Callable[[], bool]):
     """One transaction for an import (its audit entries tagged `tag`): committed at the end
     unless it is a dry run or `failed()` says a row failed, rolled back on any error; the
-    garbage collector paused meanwhile (`bulk.collections_paused`). Its
-    audit entries are held until the commit (`audit.held`): others' saves wait for the
-    chain's head while they are written, not for the whole import; a dry run never takes it."""
+    garbage collector paused meanwhile (`bulk.collections_paused`). Its audit entries are
+    held until the commit (`audit.held`): others' saves wait for the chain's head while they
+    are written, not for the whole import; a dry run never takes it."""
     outcome = Outcome()
     try:
         with bulk.collections_paused():  # until the held entries are written, too

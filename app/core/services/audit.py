@@ -229,7 +229,9 @@ def seal_head(connection) -> bool:
 def append(connection, entries: list[dict]) -> None:
     """Append entries ({entity, record_id, action, changes, reason}) to the chain; inside
     `held()`, keep them for the end of the operation instead."""
-    rows = [_described(entry) for entry in entries]
+    actor, actor_id = _who()
+    request_id = _tag.get() or (g.get("request_id") if has_request_context() else None)
+    rows = [_described(entry, actor, actor_id, request_id) for entry in entries]
     holding = _holding.get()
     if holding is not None:
         holding.keep(rows)
@@ -237,9 +239,8 @@ def append(connection, entries: list[dict]) -> None:
         _chain(connection, [rows], len(rows))
 
 
-def _described(entry: dict) -> dict:
+def _described(entry: dict, actor: str, actor_id: int | None, request_id: str | None) -> dict:
     """An entry as its row, without its place in the chain (seq, time, hashes)."""
-    actor, actor_id = _who()
     return {
         "actor": actor,
         "actor_id": actor_id,
@@ -248,7 +249,7 @@ def _described(entry: dict) -> dict:
         "action": entry["action"],
         "reason": entry.get("reason"),
         "changes": orjson.dumps(entry["changes"], default=str, option=CHANGES_JSON).decode(),
-        "request_id": _tag.get() or (g.get("request_id") if has_request_context() else None),
+        "request_id": request_id,
     }
 
 
@@ -297,11 +298,13 @@ class Held:
 
     def write(self, connection) -> None:
         """Append what was kept to the chain (in the operation's transaction)."""
-        if self.count:
-            self.file.seek(0)
-            lines = (orjson.loads(line) for line in self.file)
-            _chain(connection, iter(lambda: list(islice(lines, bulk.CHUNK)), []), self.count)
-        self.discard()
+        try:
+            if self.count:
+                self.file.seek(0)
+                lines = (orjson.loads(line) for line in self.file)
+                _chain(connection, iter(lambda: list(islice(lines, bulk.CHUNK)), []), self.count)
+        finally:
+            self.discard()
 
     def discard(self) -> None:
         self.file.close()

@@ -11,11 +11,12 @@ from app.core.domain import match_name
 from app.core.models import Client, Contact, User
 from app.core.models.base import search_key, unchanged_audit
 from app.core.models.choices import ClientStatus as S
+from app.core.scope import head_branches
 from app.core.services import guard
 from app.core.services.access import ensure_record_visible, ensure_visible
 from app.core.services.bulk import among
 from app.core.services.errors import Collector, DomainError, NotAllowed, check_transition
-from app.core.services.people import default_to_actor, head_branches
+from app.core.services.people import default_to_actor
 
 TAX_ID = re.compile(r"^[0-9A-Za-z-]{5,20}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")

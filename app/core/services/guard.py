@@ -103,9 +103,8 @@ class Change:
 
     def unset(self, relation: str) -> bool:
         """Whether a link is empty both as relationship and as foreign key."""
-        if self.is_new:
-            return self.state.dict.get(relation) is None and self.current(f"{relation}_id") is None
-        return getattr(self.obj, relation) is None and self.current(f"{relation}_id") is None
+        related = self.state.dict.get(relation) if self.is_new else getattr(self.obj, relation)
+        return related is None and self.current(f"{relation}_id") is None
 
     def recompute(self, name: str, key) -> None:
         """Ask for a set-based recompute after the flush, e.g. client completeness."""

@@ -21,15 +21,11 @@ from app.core.actor import (
     current_actor,
     role_names,
 )
-from app.core.models import Branch, User
+from app.core.models import User
 from app.core.roles import PERSON_FIELDS
+from app.core.scope import head_branches
 from app.core.services import guard
 from app.core.services.errors import NotAllowed
-
-
-def head_branches(actor) -> sa.Select:
-    """The ids of the branches the actor heads."""
-    return sa.select(Branch.id).where(Branch.head_id == actor.id)
 
 
 def reach(actor):
