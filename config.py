@@ -70,6 +70,12 @@ BANK_STATEMENT_TAX_ID_KEYS = ("ПлательщикИНН", "Плательщи�
 BANK_STATEMENT_DIR = None
 # Answer deadline for inbound requests (company standard SP-2).
 INQUIRY_ANSWER_MINUTES = 30
+# Goals of the KPIs (company standard SP-2, table of effectiveness indicators): a figure at
+# or above its goal meets it. The standard writes the SCI target as "4.7%", which on the
+# questionnaires' 5-point scale reads as 4.7 of 5.
+KPI_ACTIVITY_GOAL = 0.70
+KPI_PROFITABILITY_GOAL = 0.30
+KPI_SCI_TARGET = 4.7
 
 # The largest request body accepted (a larger one gets 413 before anything reads it).
 MAX_CONTENT_LENGTH = 20 * 1024 * 1024
@@ -150,6 +156,9 @@ ENVIRONMENT = {
     "QMS_TIMEZONE": ("TIMEZONE", str),
     "QMS_DEFAULT_CURRENCY": ("DEFAULT_CURRENCY", str),
     "QMS_INQUIRY_ANSWER_MINUTES": ("INQUIRY_ANSWER_MINUTES", int),
+    "QMS_KPI_ACTIVITY_GOAL": ("KPI_ACTIVITY_GOAL", float),
+    "QMS_KPI_PROFITABILITY_GOAL": ("KPI_PROFITABILITY_GOAL", float),
+    "QMS_KPI_SCI_TARGET": ("KPI_SCI_TARGET", float),
     "QMS_LOGIN_RATE_LIMIT": ("AUTH_RATE_LIMIT", str),
     "QMS_LOGIN_ACCOUNT_LIMIT": ("AUTH_ACCOUNT_LIMIT", str),
     "QMS_RULES_SWEEP_SECONDS": ("RULES_SWEEP_SECONDS", int),

@@ -15,21 +15,14 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from app.core.clock import business_now
-from exports.kpi import (
-    ACTIVITY_GOAL,
-    FIGURES,
-    PROFITABILITY_GOAL,
-    TOTAL,
-    KpiQuery,
-    names,
-    previous_period,
-)
+from app.core.kpi.figures import BY_KEY, FIGURES, Kind
+from app.core.kpi.query import TOTAL
+from app.core.kpi.report import kpi_report, quarter_name
 from exports.xlsx import literal
 
 GOOD = PatternFill("solid", fgColor="C6EFCE")
 BAD = PatternFill("solid", fgColor="FFC7CE")
 HEAD = PatternFill("solid", fgColor="DDE4EE")
-GOALS = {"activity": ACTIVITY_GOAL, "profitability": PROFITABILITY_GOAL}
 
 
 def _table(sheet, first_row: int, label: str, frame: pd.DataFrame, titles: dict) -> int:
@@ -51,10 +44,10 @@ def _table(sheet, first_row: int, label: str, frame: pd.DataFrame, titles: dict)
             cell = sheet.cell(row, column, None if pd.isna(value) else float(value))
             cell.number_format = figure.number_format
     for column, figure in enumerate(FIGURES, start=2):
-        if figure.key in GOALS and row > first_row:
+        if figure.goal() is not None and row > first_row:
             letter = get_column_letter(column)
             cells = f"{letter}{first_row + 1}:{letter}{row}"
-            goal = str(GOALS[figure.key])
+            goal = str(figure.goal())
             sheet.conditional_formatting.add(
                 cells, CellIsRule(operator="greaterThanOrEqual", formula=[goal], fill=GOOD)
             )
@@ -95,24 +88,67 @@ def _charts(sheet, first: int, after: int, *anchors: tuple[str, int]) -> None:
         _chart(sheet, key, title, first, last, f"{column}{row}")
 
 
+def _quarters(sheet, first_row: int, quarters: pd.DataFrame) -> int:
+    """The SCI per quarter against its target, below a table; returns the row after it."""
+    target = BY_KEY["sci"].goal()
+    sheet.cell(first_row, 1, gettext("SCI by quarter")).font = Font(bold=True)
+    headers = (gettext("Quarter"), gettext("SCI"), gettext("Target"), gettext("Responses"))
+    for column, header in enumerate(headers, start=1):
+        cell = sheet.cell(first_row + 1, column, header)
+        cell.font, cell.fill = Font(bold=True), HEAD
+    row = first_row + 1
+    for first, values in quarters.iterrows():
+        row += 1
+        literal(sheet.cell(row, 1), quarter_name(first))
+        sci = None if pd.isna(values["sci"]) else float(values["sci"])
+        sheet.cell(row, 2, sci).number_format = BY_KEY["sci"].number_format
+        sheet.cell(row, 3, target).number_format = BY_KEY["sci"].number_format
+        sheet.cell(row, 4, int(values["responses"]))
+    cells = f"B{first_row + 2}:B{row}"
+    for operator, fill in (("greaterThanOrEqual", GOOD), ("lessThan", BAD)):
+        sheet.conditional_formatting.add(
+            cells, CellIsRule(operator=operator, formula=[str(target)], fill=fill)
+        )
+    return row + 1
+
+
+def _definitions(book) -> None:
+    """Each figure's definition, goal and the clause of the standard it comes from: the
+    same text as the dashboards' tooltips and docs/kpi.md."""
+    sheet = book.create_sheet(gettext("Definitions")[:31])
+    headers = (gettext("Figure"), gettext("Definition"), gettext("Goal"), gettext("Source"))
+    for column, (header, width) in enumerate(zip(headers, (28, 90, 10, 60), strict=True), 1):
+        sheet.cell(1, column, header).font = Font(bold=True)
+        sheet.column_dimensions[get_column_letter(column)].width = width
+    for row, figure in enumerate(FIGURES, start=2):
+        sheet.cell(row, 1, str(figure.header)).font = Font(bold=True)
+        sheet.cell(row, 2, str(figure.definition))
+        if figure.goal() is not None:
+            sheet.cell(row, 3, figure.goal()).number_format = figure.number_format
+        sheet.cell(row, 4, str(figure.clause))
+
+
 def write_kpi(start: dt.date, end: dt.date, target, exported_by: str) -> int:
     """Write the workbook for [start, end]; returns the number of branch and manager rows."""
-    query = KpiQuery(start, end)
-    total = query.frame(None)
-    by_branch = pd.concat([query.frame("branch"), total])
-    by_manager = pd.concat([query.frame("manager"), total])
+    report = kpi_report(start, end)
+    total = report.total.to_frame().T
+    by_branch = pd.concat([report.by_branch, total])
+    by_manager = pd.concat([report.by_manager, total])
     # A head of sales sums only the clients they see: the total row says which it holds.
-    if query.scope is None:
+    if report.whole_company:
         everyone = gettext("All (the whole company)")
     else:
         everyone = gettext("All (the clients you see)")
     unassigned = gettext("(none)")
-    branch_names = {TOTAL: everyone, **names("branch", by_branch.index)}
-    manager_names = {TOTAL: everyone, **names("manager", by_manager.index)}
+    branch_names = {TOTAL: everyone, **report.branch_names}
+    manager_names = {TOTAL: everyone, **report.manager_names}
     for table, titles in ((by_branch, branch_names), (by_manager, manager_names)):
         for index in table.index:
             titles.setdefault(index, unassigned)
-    before = previous_period(start, end)
+    before = report.previous
+    goals = ", ".join(
+        f"{figure.header} ≥ {_goal_text(figure)}" for figure in FIGURES if figure.goal() is not None
+    )
     book = Workbook()
     summary = book.active
     summary.title = pgettext("KPI workbook sheet", "Summary")[:31]
@@ -120,7 +156,7 @@ def write_kpi(start: dt.date, end: dt.date, target, exported_by: str) -> int:
         (gettext("Organisation"), current_app.config["ORGANISATION_NAME"]),
         (gettext("Period"), f"{start.isoformat()} – {end.isoformat()}"),
         (gettext("Previous period"), f"{before[0].isoformat()} – {before[1].isoformat()}"),
-        (gettext("Goals"), gettext("client-base activity ≥ 70 %, profitability ≥ 30 %")),
+        (gettext("Goals"), goals),
         (gettext("Exported by"), exported_by),
         (
             gettext("Exported at (%(zone)s)", zone=current_app.config["TIMEZONE"]),
@@ -135,6 +171,7 @@ def write_kpi(start: dt.date, end: dt.date, target, exported_by: str) -> int:
     first = len(lines) + 3
     after = _table(summary, first, gettext("Branch"), by_branch, branch_names)
     _charts(summary, first, after, ("B", after + 1), ("J", after + 1))
+    _quarters(summary, after + 17, report.quarters)
     for title, frame, titles, label in (
         (gettext("By branch"), by_branch, branch_names, gettext("Branch")),
         (gettext("By manager"), by_manager, manager_names, gettext("Manager")),
@@ -146,10 +183,11 @@ def write_kpi(start: dt.date, end: dt.date, target, exported_by: str) -> int:
             # A company of one office still compares its people: charts beside the table.
             right = get_column_letter(len(FIGURES) + 3)
             _charts(sheet, 1, after, (right, 2), (right, 18))
-    definitions = book.create_sheet(gettext("Definitions")[:31])
-    definitions.column_dimensions["A"].width, definitions.column_dimensions["B"].width = 28, 100
-    for row, figure in enumerate(FIGURES, start=1):
-        definitions.cell(row, 1, str(figure.header)).font = Font(bold=True)
-        definitions.cell(row, 2, str(figure.definition))
+    _definitions(book)
     book.save(target)
     return len(by_branch) + len(by_manager) - 2
+
+
+def _goal_text(figure) -> str:
+    goal = figure.goal()
+    return f"{goal:.0%}" if figure.kind == Kind.share else f"{goal:g}"

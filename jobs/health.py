@@ -3,6 +3,7 @@ health as the home and rule pages show it (its runs, and the queue when it stall
 
 import datetime as dt
 
+import redis
 import sqlalchemy as sa
 from flask import current_app
 
@@ -11,6 +12,7 @@ from app.core.clock import business_now, business_zone
 from app.core.models import Client, Invoice, Task
 from app.core.models.choices import RunStatus
 from app.extensions import db
+from jobs.connection import known_url
 from jobs.schedule import stall_cause
 
 
@@ -61,3 +63,47 @@ def sweep_health(session, now: dt.datetime | None = None) -> dict:
                 .replace(tzinfo=None)
             )
     return health
+
+
+QUEUES = ("default", "exports", "imports")
+
+
+def queue_health(config) -> dict | None:
+    """Per queue: jobs waiting and jobs failed (kept a week); the workers alive and the
+    oldest of their last heartbeats (UTC). None when Redis cannot be reached."""
+    from rq import Queue, Worker
+    from rq.registry import FailedJobRegistry
+
+    connection = redis.Redis.from_url(known_url(config), socket_timeout=2, socket_connect_timeout=2)
+    try:
+        queues = {}
+        for name in QUEUES:
+            queue = Queue(name, connection=connection)
+            queues[name] = {
+                "waiting": queue.count,
+                "failed": FailedJobRegistry(queue=queue).count,
+            }
+        workers = Worker.all(connection=connection)
+        beats = [worker.last_heartbeat for worker in workers if worker.last_heartbeat]
+        return {
+            "queues": queues,
+            "workers": len(workers),
+            "oldest_heartbeat": min(beats, default=None),
+        }
+    except redis.RedisError:
+        return None
+    finally:
+        connection.close()
+
+
+def last_sweep(session) -> dict | None:
+    """The newest sweep: when it started, how long it took, its status."""
+    run = session.execute(
+        sa.select(m.RuleRun.started_at, m.RuleRun.finished_at, m.RuleRun.status)
+        .order_by(m.RuleRun.id.desc())
+        .limit(1)
+    ).first()
+    if run is None:
+        return None
+    seconds = (run.finished_at - run.started_at).total_seconds() if run.finished_at else None
+    return {"started_at": run.started_at, "seconds": seconds, "status": RunStatus(run.status)}

@@ -22,6 +22,8 @@ from rq.exceptions import StopRequested
 
 from app.rules import sweep as sweeping
 from app.rules.sweep import sweep_timeout
+from jobs.audit import NIGHTLY, verify_audit_trail
+from jobs.audit import RESULT_KEY as AUDIT_RESULT_KEY
 from jobs.connection import known_url
 from jobs.export import purge_exports
 from jobs.imports import load_watched_statements, purge_imports
@@ -93,7 +95,8 @@ class QuietCronScheduler(CronScheduler):
 
 def build_scheduler(connection, interval: int, stop: threading.Event | None = None):
     """The scheduler with the sweep's dispatcher, the hourly purge of exported and imported
-    files, and the bank statement folder watched every few minutes."""
+    files, the bank statement folder watched every few minutes, and the audit trail's
+    nightly check."""
     scheduler = QuietCronScheduler(connection=connection, name=SCHEDULER_NAME, stop=stop)
     scheduler.register(enqueue_sweep, queue_name=SWEEP_QUEUE, interval=interval, ttl=interval * 2)
     scheduler.register(
@@ -107,6 +110,9 @@ def build_scheduler(connection, interval: int, stop: threading.Event | None = No
         queue_name="imports",
         interval=STATEMENT_SECONDS,
         ttl=STATEMENT_SECONDS * 2,
+    )
+    scheduler.register(
+        verify_audit_trail, queue_name=SWEEP_QUEUE, cron=NIGHTLY, job_timeout=6 * 3600
     )
     return scheduler
 
@@ -138,9 +144,22 @@ def stall_cause(config) -> tuple[str, dict | None]:
         connection.close()
 
 
+def check_audit_trail_once(connection) -> None:
+    """A new installation's quality officer need not wait for the night: the first check
+    of the audit trail runs when the scheduler starts, if none is on record."""
+    try:
+        if not connection.exists(AUDIT_RESULT_KEY):
+            Queue(SWEEP_QUEUE, connection=connection).enqueue(
+                verify_audit_trail, job_timeout=6 * 3600
+            )
+    except redis.RedisError:
+        log.warning("Could not ask for the first audit trail check")
+
+
 def _supervise(app, connection, stop: threading.Event) -> None:
     """Run the scheduler; when it stops with an error, record it and start it again."""
     failures = 0
+    check_audit_trail_once(connection)
     while not stop.is_set():
         scheduler = build_scheduler(connection, app.config["RULES_SWEEP_SECONDS"], stop)
         try:

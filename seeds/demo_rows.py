@@ -245,6 +245,8 @@ class ClientRows:
             resolved_at=received + timedelta(days=4) if stage >= 3 else None,
             client_satisfied="yes" if status == "closed" else "unknown",
             status=status,
+            # a stage a day after the last; resolved on the fourth, closed three days on
+            status_changed_at=min(received + timedelta(days=(0, 1, 2, 4, 7)[stage]), self.now),
             created_on=received,
         )
         if stage >= 2:

@@ -119,6 +119,23 @@ def test_api_permission(app, tokens, role, api, endpoint):
         assert response.status_code == 403
 
 
+@pytest.mark.parametrize("role", WHO, ids=_id)
+@pytest.mark.parametrize(
+    "path, permission", [("/api/v1/kpi/?from=2026-10-01&to=2026-10-31", "KpiReport")]
+)
+def test_report_api_permission(app, tokens, role, path, permission):
+    """The KPI API answers 401 to anonymous callers, 403 to roles without the report's read
+    permission (the one its screen checks) and 200 to the rest."""
+    headers = {"Authorization": f"Bearer {tokens[role]}"} if role else {}
+    response = app.test_client().get(path, headers=headers)
+    if role is None:
+        assert response.status_code == 401
+    elif role == "Admin" or "read" in ROLES[role].get(permission, ()):
+        assert response.status_code == 200 and "figures" in response.json
+    else:
+        assert response.status_code == 403
+
+
 def test_role_data_spot_checks():
     """The matrix itself: quality reads everything and writes nothing, but verifies
     corrective actions; customer service writes them; managers cannot run surveys; only a

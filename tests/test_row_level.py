@@ -151,8 +151,8 @@ def test_a_new_callers_inquiry_reaches_the_head_of_its_assignees_branch(app, rec
     """An inquiry of no client card is seen by its assignee and by the head of the branch
     the assignee works in, in the list, by id and in the KPI count; not by a manager."""
     from app.core.actor import acting
+    from app.core.kpi.query import TOTAL, KpiQuery
     from app.core.models import Inquiry
-    from exports.kpi import TOTAL, KpiQuery
 
     agent = users["customer_service"]
     agent.branch_id = users["head_of_sales"].branch_id

@@ -56,7 +56,9 @@ _SALES = {
 }
 
 ROLES: dict[str, dict[str, tuple]] = {
-    SALES_MANAGER: _SALES,
+    # Every role reads the KPIs (home page, workbook, API), each within its row scope: a
+    # manager's are their own clients'.
+    SALES_MANAGER: {**_SALES, "KpiReport": R},
     HEAD_OF_SALES: {**_SALES, "Client": RW + (APPROVE,), "KpiReport": R},
     MARKETING: {
         **_all(R),
@@ -78,6 +80,7 @@ ROLES: dict[str, dict[str, tuple]] = {
         "CorrectiveAction": RW,
         "SurveyResponse": RW,
         "Task": RW,
+        "KpiReport": R,
     },
     # The audit trail is for quality (and Admin); it is not an entity of the processes.
     QUALITY_OFFICER: {

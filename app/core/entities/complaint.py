@@ -72,7 +72,7 @@ declare(
                 "client_satisfied",
                 "status",
             ),
-            show=("number", ..., "resolved_at", "created_on", "changed_on"),
+            show=("number", ..., "resolved_at", "status_changed_at", "created_on", "changed_on"),
             order=("number", "received_at", "severity", "status"),
             sort=("received_at", "desc"),
         ),

@@ -51,3 +51,5 @@ class Complaint(Audited, Model):
     status: Mapped[ComplaintStatus] = choice(
         ComplaintStatus, default=ComplaintStatus.registered, index=True
     )
+    # When the complaint entered its stage (the home pages show the time in each stage).
+    status_changed_at: Mapped[datetime | None] = mapped_column(sa.DateTime)

@@ -45,6 +45,9 @@ def check_complaint(change: guard.Change) -> None:
     old = change.previous("status")
     if change.changed("status") and old != complaint.status:
         _transition(complaint, old)
+        complaint.status_changed_at = None if change.is_new else business_now()
+    if complaint.status_changed_at is None:  # a new one: in its first stage since received
+        complaint.status_changed_at = complaint.received_at or business_now()
     if change.is_new and not complaint.number:
         year = (complaint.received_at or business_now()).year
         number = next_number(change.session.connection(), f"complaint-{year}")

@@ -15,6 +15,7 @@ from app.web.api.export import ExportJobApi
 from app.web.api.follow_up_rule import FollowUpRuleApi
 from app.web.api.import_endpoint import ImportEndpointMixin
 from app.web.api.import_job import ImportJobApi
+from app.web.api.kpi import KpiApi
 from app.web.views import screen_of
 from app.web.views.base import ReadOnlyView
 
@@ -54,5 +55,5 @@ APIS = entity_apis()
 
 def register_apis(appbuilder) -> None:
     rison_schemas.install()
-    for api in APIS:
+    for api in (*APIS, KpiApi):
         appbuilder.add_api(api)

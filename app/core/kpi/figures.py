@@ -1,0 +1,175 @@
+"""The KPI figures as the company standard defines them: key, header, kind of number,
+definition, the standard's clause it comes from, and its goal (a setting) where it has one.
+The dashboards, the API and the KPI workbook's Definitions sheet read this one table."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from flask import current_app
+from flask_babel import lazy_gettext
+
+
+class Kind(StrEnum):
+    """How a figure's number reads: it decides its format on screen and in Excel."""
+
+    count = "count"  # type: ignore[assignment]  # (str.count, shadowed on purpose)
+    share = "share"  # 0..1, shown as a percentage
+    points = "points"  # a difference of two shares, in percentage points
+    money = "money"
+    score = "score"  # the 5-point scale of the questionnaires
+    days = "days"
+
+
+# Excel's number format per kind (the screens format on the server, per language).
+EXCEL_FORMATS = {
+    Kind.count: "#,##0",
+    Kind.share: "0.0%",
+    Kind.points: "+0.0%;-0.0%;0.0%",
+    Kind.money: "#,##0.00",
+    Kind.score: "0.00",
+    Kind.days: "0.0",
+}
+
+# The clauses of the company standard SP-2 the figures come from, by their headings.
+INDICATORS = lazy_gettext("SP-2, table of effectiveness indicators")
+PASSIVE = lazy_gettext("SP-2, passive attraction: an answer is due within 30 minutes")
+COMPLAINTS = lazy_gettext("SP-2, complaints: investigation, corrective action, resolution")
+RETENTION = lazy_gettext("SP-2, retention and development: quarterly satisfaction assessment")
+ACTIVE = lazy_gettext("SP-2, active and passive attraction: a first-time client gets a card")
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One KPI: its key, header, kind, definition, clause and goal setting (if any)."""
+
+    key: str
+    header: object
+    kind: Kind
+    definition: object
+    clause: object
+    # The setting holding the goal (a figure at or above it meets it).
+    goal_setting: str | None = None
+
+    @property
+    def number_format(self) -> str:
+        return EXCEL_FORMATS[self.kind]
+
+    def goal(self) -> float | None:
+        return None if self.goal_setting is None else float(current_app.config[self.goal_setting])
+
+
+FIGURES = (
+    Figure(
+        "clients",
+        lazy_gettext("Clients"),
+        Kind.count,
+        lazy_gettext("Clients created by the end of the period."),
+        INDICATORS,
+    ),
+    Figure(
+        "activity",
+        lazy_gettext("Client-base activity"),
+        Kind.share,
+        lazy_gettext(
+            "Share of the clients created by the end of the period with a payment in the "
+            "12 months up to its end."
+        ),
+        INDICATORS,
+        "KPI_ACTIVITY_GOAL",
+    ),
+    Figure(
+        "activity_before",
+        lazy_gettext("Activity, previous period"),
+        Kind.share,
+        lazy_gettext("The same share at the end of the previous period of equal length."),
+        INDICATORS,
+    ),
+    Figure(
+        "activity_change",
+        lazy_gettext("Activity change"),
+        Kind.points,
+        lazy_gettext("Activity minus activity of the previous period (percentage points)."),
+        RETENTION,
+    ),
+    Figure(
+        "new_clients",
+        lazy_gettext("New clients"),
+        Kind.count,
+        lazy_gettext("Clients created within the period."),
+        ACTIVE,
+    ),
+    Figure(
+        "revenue",
+        lazy_gettext("Revenue"),
+        Kind.money,
+        lazy_gettext(
+            "Payments received within the period. The comparison with the plan comes with "
+            "the sales targets."
+        ),
+        INDICATORS,
+    ),
+    Figure(
+        "profitability",
+        lazy_gettext("Profitability"),
+        Kind.share,
+        lazy_gettext(
+            "(Amount − cost) / amount of the paid invoices issued within the period "
+            "whose cost is known."
+        ),
+        INDICATORS,
+        "KPI_PROFITABILITY_GOAL",
+    ),
+    Figure(
+        "inquiries",
+        lazy_gettext("Requests"),
+        Kind.count,
+        lazy_gettext(
+            "Inbound requests received within the period, a new caller's without a client "
+            "card too (counted under its assignee and the assignee's branch)."
+        ),
+        PASSIVE,
+    ),
+    Figure(
+        "timeliness",
+        lazy_gettext("Answered in time"),
+        Kind.share,
+        lazy_gettext("Share of those requests first answered by their deadline."),
+        PASSIVE,
+    ),
+    Figure(
+        "complaints",
+        lazy_gettext("Complaints"),
+        Kind.count,
+        lazy_gettext("Complaints received within the period."),
+        COMPLAINTS,
+    ),
+    Figure(
+        "resolution_rate",
+        lazy_gettext("Resolution rate"),
+        Kind.share,
+        lazy_gettext("Share of those complaints resolved or closed."),
+        COMPLAINTS,
+    ),
+    Figure(
+        "days_to_resolve",
+        lazy_gettext("Mean days to resolve"),
+        Kind.days,
+        lazy_gettext("Mean time from receipt to resolution of the resolved ones, in days."),
+        COMPLAINTS,
+    ),
+    Figure(
+        "sci",
+        lazy_gettext("SCI"),
+        Kind.score,
+        lazy_gettext(
+            "Satisfaction coefficient: the mean of the 5-point scale answers (1 to 5) of the "
+            "survey responses answered within the period; yes/no and text answers are not "
+            "counted. The standard writes its target as 4.7, read on that scale."
+        ),
+        INDICATORS,
+        "KPI_SCI_TARGET",
+    ),
+)
+BY_KEY = {figure.key: figure for figure in FIGURES}

@@ -1,0 +1,82 @@
+"""The KPI service: the figures of a period for the user, as the dashboards, the API and
+the KPI workbook read them — the total, by branch, by manager and the quarterly SCI, within
+the user's row scope and the optional branch and manager filters."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pandas as pd
+from flask_babel import gettext
+
+from app.core import models as m
+from app.core.kpi.query import TOTAL, KpiQuery, names, previous_period
+from app.core.services.errors import DomainError
+from app.extensions import db
+
+# Quarters of the SCI shown beside a period's figures.
+SCI_QUARTERS = 4
+
+
+@dataclass
+class KpiReport:
+    """The figures of one period for one user: a frame per grouping and the SCI quarters."""
+
+    start: dt.date
+    end: dt.date
+    branch: int | None
+    manager: int | None
+    # Whether the user sees every record (the total is then the whole company's).
+    whole_company: bool
+    total: pd.Series
+    by_branch: pd.DataFrame = field(default_factory=pd.DataFrame)
+    by_manager: pd.DataFrame = field(default_factory=pd.DataFrame)
+    branch_names: dict = field(default_factory=dict)
+    manager_names: dict = field(default_factory=dict)
+    quarters: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    @property
+    def previous(self) -> tuple[dt.date, dt.date]:
+        return previous_period(self.start, self.end)
+
+
+def quarter_name(first: dt.date) -> str:
+    """A quarter as the reader names it, by its first day: 2026 Q4, 4 кв. 2026, 2026年第4季度."""
+    return gettext("%(year)s Q%(number)s", year=first.year, number=(first.month - 1) // 3 + 1)
+
+
+def _check_filter(model: type, key: int | None, message: str) -> None:
+    if key is not None and db.session.get(model, key) is None:
+        raise DomainError({message: [gettext("No such record.")]})
+
+
+def kpi_report(
+    start: dt.date,
+    end: dt.date,
+    branch: int | None = None,
+    manager: int | None = None,
+    groups: bool = True,
+) -> KpiReport:
+    """The KPIs of [start, end] as the acting user sees them; `groups`: by branch and by
+    manager as well as the total. Refuses an empty period or an unknown branch or manager."""
+    if end < start:
+        raise DomainError({"to": [gettext("The period ends before it starts.")]})
+    _check_filter(m.Branch, branch, "branch")
+    _check_filter(m.User, manager, "manager")
+    query = KpiQuery(start, end, branch, manager)
+    report = KpiReport(
+        start,
+        end,
+        branch,
+        manager,
+        whole_company=query.scope is None,
+        total=query.frame(None).loc[TOTAL],
+        quarters=query.sci_quarters(SCI_QUARTERS),
+    )
+    if groups:
+        report.by_branch = query.frame("branch")
+        report.by_manager = query.frame("manager")
+        report.branch_names = names("branch", report.by_branch.index)
+        report.manager_names = names("manager", report.by_manager.index)
+    return report

@@ -1,0 +1,119 @@
+"""The KPI service's report as people and programs read it: every figure with its value,
+its text in the reader's language, its goal and whether it meets it, its definition and the
+standard's clause. The KPI API returns it; the dashboards draw it (one presenter, so the
+two never disagree)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+from flask_babel import gettext
+
+from app.core.kpi.figures import BY_KEY, FIGURES, Figure, Kind
+from app.core.kpi.report import KpiReport, quarter_name
+from app.web.views.local_values import show_date, show_number
+
+_PATTERNS = {
+    Kind.count: "#,##0",
+    Kind.share: "#,##0.0",
+    Kind.points: "+#,##0.0;-#,##0.0",
+    Kind.money: "#,##0.00",
+    Kind.score: "0.00",
+    Kind.days: "#,##0.0",
+}
+
+
+def number(value) -> float | None:
+    """A figure's value for JSON: None for a figure without data (no clients, no answers)."""
+    if value is None:
+        return None
+    value = float(value)
+    return None if math.isnan(value) else value
+
+
+def show_figure(figure: Figure, value) -> str:
+    """The value as the reader writes it: 42,5 %, +3,0 п. п., 1 234,50, 4,60; a dash when
+    there is nothing to measure."""
+    value = number(value)
+    if value is None:
+        return "—"
+    if figure.kind in (Kind.share, Kind.points):
+        text = show_number(value * 100, _PATTERNS[figure.kind])
+        if figure.kind == Kind.points:
+            return gettext("%(value)s pp", value=text)
+        return gettext("%(value)s %%", value=text)
+    return show_number(value, _PATTERNS[figure.kind])
+
+
+def meets(figure: Figure, value) -> bool | None:
+    """Whether the value reaches the figure's goal (None: no goal, or no value)."""
+    goal, value = figure.goal(), number(value)
+    return None if goal is None or value is None else value >= goal
+
+
+def cell(figure: Figure, value) -> dict:
+    return {
+        "value": number(value),
+        "text": show_figure(figure, value),
+        "meets_goal": meets(figure, value),
+    }
+
+
+def describe(figure: Figure) -> dict:
+    """What a figure is: key, label, definition, clause and goal (value and text)."""
+    goal = figure.goal()
+    return {
+        "key": figure.key,
+        "label": str(figure.header),
+        "definition": str(figure.definition),
+        "source": str(figure.clause),
+        "goal": goal,
+        "goal_text": None if goal is None else show_figure(figure, goal),
+    }
+
+
+def _groups(frame, titles: dict) -> list[dict]:
+    none = gettext("(none)")
+    return [
+        {
+            "id": None if math.isnan(float(index)) else int(index),
+            "name": titles.get(index, none),
+            "figures": {figure.key: cell(figure, row[figure.key]) for figure in FIGURES},
+        }
+        for index, row in frame.iterrows()
+    ]
+
+
+def period_text(start: dt.date, end: dt.date) -> str:
+    return f"{show_date(start)} – {show_date(end)}"
+
+
+def report_json(report: KpiReport) -> dict:
+    """The whole report: the API's answer, and what the dashboards draw."""
+    sci = BY_KEY["sci"]
+    previous = report.previous
+    return {
+        "from": report.start.isoformat(),
+        "to": report.end.isoformat(),
+        "period": period_text(report.start, report.end),
+        "previous": {"from": previous[0].isoformat(), "to": previous[1].isoformat()},
+        "branch": report.branch,
+        "manager": report.manager,
+        "whole_company": report.whole_company,
+        "figures": [
+            {**describe(figure), **cell(figure, report.total[figure.key])} for figure in FIGURES
+        ],
+        "by_branch": _groups(report.by_branch, report.branch_names),
+        "by_manager": _groups(report.by_manager, report.manager_names),
+        "sci_quarters": [
+            {
+                "quarter": first.isoformat(),
+                "name": quarter_name(first),
+                "responses": int(row["responses"]),
+                **cell(sci, row["sci"]),
+            }
+            for first, row in report.quarters.iterrows()
+        ],
+        "sci_target": sci.goal(),
+    }

@@ -1,0 +1,237 @@
+"""The home page: the parts each of the user's roles needs on its first screen (the day's
+work, the KPIs against their goals, the system's health), each number one click from the
+filtered list behind it. Which parts a role sees is data: PAGES."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import cached_property
+
+import sqlalchemy as sa
+from flask import request
+from flask_appbuilder import IndexView, expose
+from flask_appbuilder.security.sqla.models import Role
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _
+from flask_login import current_user
+
+from app.core.actor import (
+    ADMIN,
+    CUSTOMER_SERVICE,
+    DIRECTOR,
+    HEAD_OF_SALES,
+    MARKETING,
+    QUALITY_OFFICER,
+    SALES_MANAGER,
+    role_names,
+)
+from app.core.clock import business_now
+from app.core.kpi.query import KpiQuery, quarter_of
+from app.core.kpi.report import KpiReport, kpi_report
+from app.core.models import Branch, Segment, Source, User
+from app.core.scope import UNRESTRICTED, head_branches
+from app.core.services.errors import DomainError
+from app.extensions import db
+from app.web.kpi import period_text
+from app.web.views.home import figures, system, work
+from app.web.views.home.parts import Part
+from jobs.health import sweep_health
+
+SALES_KPIS = ("activity", "new_clients", "revenue", "profitability")
+SERVICE_KPIS = ("inquiries", "timeliness", "complaints", "resolution_rate", "days_to_resolve")
+QUALITY_KPIS = ("timeliness", "resolution_rate", "days_to_resolve", "sci")
+COMPANY_KPIS = (
+    "activity",
+    "new_clients",
+    "revenue",
+    "profitability",
+    "timeliness",
+    "resolution_rate",
+    "sci",
+)
+
+
+def _kpis(keys, title):
+    return lambda home: figures.kpi_cards(home, keys, title)
+
+
+def _mine(home):
+    return work.tasks(home, team=False)
+
+
+def _team(home):
+    return work.tasks(home, team=True)
+
+
+def _by_source(home):
+    return figures.clients_by(home, "source", Source, _("Source"))
+
+
+def _by_segment(home):
+    return figures.clients_by(home, "segment", Segment, _("Segment"))
+
+
+# The parts of each role's page, in order, by key: a user of several roles sees each key
+# once (the first role's version of it).
+PAGES = {
+    SALES_MANAGER: (
+        ("tasks", _mine),
+        ("recontacts", work.recontacts),
+        ("invoice_ages", work.invoice_ages),
+        ("kpi", _kpis(SALES_KPIS, _("My client base"))),
+        ("prospects", work.prospects),
+    ),
+    HEAD_OF_SALES: (
+        ("tasks", _team),
+        ("recontacts", work.recontacts),
+        ("invoice_ages", work.invoice_ages),
+        ("kpi", _kpis(SALES_KPIS, _("The branch's client base"))),
+        ("managers", figures.managers),
+        ("prospects", work.prospects),
+        ("inquiries", work.inquiries),
+        ("nearing", work.nearing_rejection),
+    ),
+    CUSTOMER_SERVICE: (
+        ("inquiries", work.inquiries),
+        ("tasks", _mine),
+        ("complaint_stages", work.complaint_stages),
+        ("follow_ups", work.follow_ups),
+        ("kpi", _kpis(SERVICE_KPIS, _("Requests and complaints"))),
+    ),
+    MARKETING: (
+        ("sci", figures.sci_quarters),
+        ("drops", figures.activity_drops),
+        ("by_source", _by_source),
+        ("by_segment", _by_segment),
+        ("tasks", _mine),
+    ),
+    QUALITY_OFFICER: (
+        ("complaint_stages", work.complaint_stages),
+        ("corrective_actions", work.corrective_actions),
+        ("kpi", _kpis(QUALITY_KPIS, _("Service quality"))),
+        ("audit_chain", system.audit_chain),
+        ("tasks", _mine),
+    ),
+    DIRECTOR: (
+        ("kpi", _kpis(COMPANY_KPIS, _("Company KPIs against their goals"))),
+        ("trend", figures.trend),
+        ("key_clients", work.key_clients),
+        ("service_reviews", work.service_reviews),
+        ("tasks", _mine),
+    ),
+    ADMIN: (("system", system.system_health),),
+}
+# Whose figures the manager filter offers.
+SELLERS = (SALES_MANAGER, HEAD_OF_SALES)
+# Whose version of a shared part comes first for a user of several roles.
+ROLE_ORDER = (
+    ADMIN,
+    DIRECTOR,
+    HEAD_OF_SALES,
+    SALES_MANAGER,
+    CUSTOMER_SERVICE,
+    QUALITY_OFFICER,
+    MARKETING,
+)
+
+
+@dataclass
+class Home:
+    """One user's home page request: who, when, and the KPI period and filters chosen."""
+
+    user: object
+    now: dt.datetime
+    start: dt.date
+    end: dt.date
+    branch: int | None = None
+    manager: int | None = None
+
+    @property
+    def today(self) -> dt.date:
+        return self.now.date()
+
+    @cached_property
+    def query(self) -> KpiQuery:
+        return KpiQuery(self.start, self.end, self.branch, self.manager)
+
+    @cached_property
+    def kpi(self) -> KpiReport:
+        return kpi_report(self.start, self.end, self.branch, self.manager)
+
+    def period_note(self) -> str:
+        return gettext("Period: %(period)s.", period=period_text(self.start, self.end))
+
+
+def _period(now: dt.datetime) -> tuple[dt.date, dt.date, int | None, int | None]:
+    from app.web.api.kpi import period_arguments
+
+    try:
+        return period_arguments(request.args)
+    except DomainError:
+        return quarter_of(now.date())[0], now.date(), None, None
+
+
+def parts_for(home: Home, roles: set[str]) -> list[Part]:
+    """The parts of the user's roles' pages, each once, in the order of the roles."""
+    seen, parts = set(), []
+    for role in ROLE_ORDER:
+        for key, make in PAGES[role] if role in roles else ():
+            if key not in seen:
+                seen.add(key)
+                parts.append(make(home))
+    return parts
+
+
+def filter_choices(user, roles: set[str]) -> dict | None:
+    """The KPI filters the user's scope allows: the period always; the branches and the
+    managers of all of them for who sees every client, of their own branches for a head
+    of sales; nothing for an administrator alone (whose page has no KPI)."""
+    if roles <= {ADMIN}:
+        return None
+    branches = sa.select(Branch.id, Branch.name).order_by(Branch.name)
+    if roles & UNRESTRICTED:
+        pass
+    elif HEAD_OF_SALES in roles:
+        branches = branches.where(Branch.id.in_(head_branches(user)))
+    else:
+        return {"branches": [], "managers": []}
+    branch_rows = db.session.execute(branches).all()
+    sellers = (
+        sa.select(User.id, User.first_name + " " + User.last_name)
+        .where(User.active.is_(True), User.roles.any(Role.name.in_(SELLERS)))
+        .order_by(User.first_name, User.last_name)
+    )
+    if not roles & UNRESTRICTED:
+        sellers = sellers.where(User.branch_id.in_([row.id for row in branch_rows]))
+    return {"branches": branch_rows, "managers": db.session.execute(sellers).all()}
+
+
+class HomeView(IndexView):
+    """The signed-in user's home page; the sign-in invitation for everyone else."""
+
+    index_template = "home.html"
+
+    @expose("/")
+    def index(self):
+        if not current_user.is_authenticated:
+            return self.render_template(self.index_template, parts=[])
+        now = business_now()
+        start, end, branch, manager = _period(now)
+        if end < start:
+            start, end = end, start
+        home = Home(current_user, now, start, end, branch, manager)
+        try:
+            parts = parts_for(home, role_names(current_user))
+        except DomainError:  # a filter naming no branch or manager: the whole scope
+            home = Home(current_user, now, start, end)
+            parts = parts_for(home, role_names(current_user))
+        return self.render_template(
+            self.index_template,
+            parts=parts,
+            home=home,
+            home_filters=filter_choices(current_user, role_names(current_user)),
+            sweep=sweep_health(db.session),
+            # The administrator and quality see the last sweep even when all is well.
+            show_last=bool(role_names(current_user) & {ADMIN, QUALITY_OFFICER}),
+        )

@@ -1,0 +1,211 @@
+"""The KPIs on the home pages, from the KPI service: figures against their goals with the
+definition on hand, the managers of a branch, the SCI by quarter, the company's trend over
+twelve months, activity drops, and the clients by source and segment."""
+
+from __future__ import annotations
+
+import math
+
+import sqlalchemy as sa
+from babel.dates import format_skeleton
+from flask import url_for
+from flask_babel import gettext
+
+from app.core import models as m
+from app.core.kpi.figures import BY_KEY
+from app.core.kpi.report import quarter_name
+from app.core.visible import within_scope
+from app.extensions import db
+from app.web.kpi import cell, show_figure
+from app.web.views.home.parts import Cell, Chart, Filter, Number, Part, Series, Table, list_url
+from app.web.views.local_values import language, show_count, show_number
+
+# A fall of client-base activity beyond this share of its level is an alert (SP-2: an
+# unplanned survey when activity drops by more than 10 %).
+DROP = 0.10
+
+
+def _workbook_url(home) -> str:
+    return url_for("KpiWorkbookView.report", **{"from": home.start, "to": home.end})
+
+
+def kpi_cards(home, keys: tuple[str, ...], title: str) -> Part:
+    """Figures of the period against their goals; the change of activity beside it."""
+    total = home.kpi.total
+    numbers = []
+    for key in keys:
+        figure = BY_KEY[key]
+        value = cell(figure, total[key])
+        tone = {True: "success", False: "danger", None: ""}[value["meets_goal"]]
+        hint = f"{figure.definition} {gettext('Source')}: {figure.clause}."
+        label = str(figure.header)
+        if figure.goal() is not None:
+            label = gettext(
+                "%(figure)s (goal %(goal)s)", figure=label, goal=show_figure(figure, figure.goal())
+            )
+        text = value["text"]
+        if key == "activity":
+            change = BY_KEY["activity_change"]
+            text = f"{text} ({show_figure(change, total['activity_change'])})"
+        numbers.append(Number(label, value["value"], text, _workbook_url(home), tone, hint, key))
+    return Part("kpi", str(title), numbers, note=home.period_note())
+
+
+def managers(home) -> Part:
+    """A row per manager the user sees: activity, new clients, revenue, profitability and
+    overdue tasks."""
+    keys = ("activity", "new_clients", "revenue", "profitability")
+    frame = home.kpi.by_manager
+    ids = [int(index) for index in frame.index if not math.isnan(float(index))]
+    overdue = dict(
+        db.session.execute(
+            within_scope(
+                sa.select(m.Task.assignee_id, sa.func.count())
+                .where(
+                    m.Task.status == "open", m.Task.due_at < home.now, m.Task.assignee_id.in_(ids)
+                )
+                .group_by(m.Task.assignee_id),
+                m.Task,
+            )
+        ).all()
+    )
+    rows = []
+    for manager_id in ids:
+        figures = frame.loc[manager_id]
+        if not figures["clients"]:
+            continue  # an agent counted for new callers' requests only
+        row = [Cell(home.kpi.manager_names.get(manager_id, "—"))]
+        for key in keys:
+            value = cell(BY_KEY[key], figures[key])
+            tone = {True: "success", False: "danger", None: ""}[value["meets_goal"]]
+            row.append(Cell(value["text"], tone=tone))
+        count = overdue.get(manager_id, 0)
+        url = list_url(
+            "TaskView",
+            (
+                Filter("assignee", "rel_o_m", manager_id),
+                Filter("status", "eq", "open"),
+                Filter("due_at", "lt", home.now.replace(second=0)),
+            ),
+        )
+        row.append(Cell(show_count(count), url, tone="danger" if count else ""))
+        rows.append(row)
+    headers = [gettext("Manager")] + [str(BY_KEY[key].header) for key in keys]
+    table = Table(headers + [gettext("Overdue tasks")], rows, gettext("No managers."), "managers")
+    return Part("managers", gettext("Managers"), table=table, note=home.period_note())
+
+
+def sci_quarters(home) -> Part:
+    """The SCI of the last quarters against its target, and the responses behind each."""
+    sci = BY_KEY["sci"]
+    quarters = home.kpi.quarters
+    labels = [quarter_name(first) for first in quarters.index]
+    values = [None if math.isnan(v) else float(v) for v in quarters["sci"].astype(float)]
+    chart = Chart(
+        "sci",
+        "bar",
+        gettext("SCI by quarter"),
+        labels,
+        [
+            Series(str(sci.header), values, [show_figure(sci, v) for v in values]),
+        ],
+        goal=sci.goal(),
+        goal_label=gettext("Target %(value)s", value=show_figure(sci, sci.goal())),
+    )
+    responses = [int(count) for count in quarters["responses"]]
+    rows = [
+        [Cell(label), Cell(show_figure(sci, value)), Cell(show_count(count))]
+        for label, value, count in zip(labels, values, responses, strict=True)
+    ]
+    table = Table([gettext("Quarter"), str(sci.header), gettext("Responses")], rows, "", "sci")
+    note = f"{sci.definition} {gettext('Source')}: {sci.clause}."
+    return Part(
+        "sci", gettext("Satisfaction (SCI) by quarter"), chart=chart, table=table, note=note
+    )
+
+
+def trend(home) -> Part:
+    """Client-base activity and revenue per month over the last twelve months."""
+    monthly = home.query.monthly(12)
+    activity = BY_KEY["activity"]
+    labels = [format_skeleton("yMMM", first, locale=language()) for first in monthly.index]
+    shares = [None if math.isnan(v) else float(v) for v in monthly["activity"]]
+    revenue = [float(v) for v in monthly["revenue"]]
+    chart = Chart(
+        "trend",
+        "line",
+        gettext("Client-base activity by month"),
+        labels,
+        [Series(str(activity.header), shares, [show_figure(activity, v) for v in shares])],
+        goal=activity.goal(),
+        goal_label=gettext("Goal %(value)s", value=show_figure(activity, activity.goal())),
+        percent=True,
+    )
+    rows = [
+        [Cell(label), Cell(show_figure(activity, share)), Cell(show_number(money))]
+        for label, share, money in zip(labels, shares, revenue, strict=True)
+    ]
+    table = Table(
+        [gettext("Month"), str(activity.header), str(BY_KEY["revenue"].header)], rows, "", "trend"
+    )
+    return Part("trend", gettext("Twelve months"), chart=chart, table=table)
+
+
+def activity_drops(home) -> Part:
+    """Managers whose client-base activity fell by more than a tenth of its level."""
+    frame = home.kpi.by_manager
+    activity, change = BY_KEY["activity"], BY_KEY["activity_change"]
+    rows = []
+    for index, figures in frame.iterrows():
+        before, now = figures["activity_before"], figures["activity"]
+        if math.isnan(float(index)) or not before or math.isnan(before) or math.isnan(now):
+            continue
+        if (now - before) / before < -DROP:
+            rows.append(
+                [
+                    Cell(home.kpi.manager_names.get(index, "—")),
+                    Cell(show_figure(activity, before)),
+                    Cell(show_figure(activity, now)),
+                    Cell(show_figure(change, now - before), tone="danger"),
+                ]
+            )
+    table = Table(
+        [gettext("Manager"), gettext("Before"), gettext("Now"), gettext("Change")],
+        rows,
+        gettext("No manager's client-base activity fell by more than 10 %."),
+        "drops",
+    )
+    return Part("drops", gettext("Activity-drop alerts"), table=table, note=home.period_note())
+
+
+def clients_by(home, column: str, model, title) -> Part:
+    """Clients the user sees by source or segment, each bar one click from its clients."""
+    title = str(title)
+    name = sa.func.coalesce(model.name, "")
+    query = within_scope(
+        sa.select(model.id, model.name, sa.func.count(m.Client.id))
+        .select_from(m.Client)
+        .outerjoin(model, model.id == getattr(m.Client, f"{column}_id"))
+        .group_by(model.id, model.name)
+        .order_by(sa.func.count(m.Client.id).desc(), name),
+        m.Client,
+    )
+    found = db.session.execute(query).all()
+    labels = [label if key is not None else gettext("Not given") for key, label, _ in found]
+    counts = [count for _, _, count in found]
+    chart = Chart(
+        column,
+        "bar",
+        title,
+        labels,
+        [Series(gettext("Clients"), counts, [show_count(c) for c in counts])],
+    )
+    rows = [
+        [
+            Cell(label, list_url("ClientView", (Filter(column, "rel_o_m", key),)) if key else None),
+            Cell(show_count(count)),
+        ]
+        for (key, _, count), label in zip(found, labels, strict=True)
+    ]
+    table = Table([title, gettext("Clients")], rows, gettext("No clients."), column)
+    return Part(f"by_{column}", title, chart=chart, table=table)
