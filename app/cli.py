@@ -11,7 +11,7 @@ from flask import current_app
 from flask.cli import FlaskGroup, routes_command, shell_command, with_appcontext
 
 from app import create_app
-from app.core.cli import audit_group, roles_group
+from app.core.cli import audit_group, kpi_group, roles_group
 from app.imports.cli import import_command
 from app.instance import initialise
 from app.rules.cli import rules_group
@@ -50,6 +50,7 @@ COMMANDS = (
     export_group,
     import_command,
     roles_group,
+    kpi_group,
     audit_group,
 )
 

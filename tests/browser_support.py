@@ -30,14 +30,16 @@ def launch(playwright):
 
 class Watch:
     """What a page did that the app forbids: CSP violations, requests that leave the
-    app's origin, and what it asked for and did not get (the browser's own requests too,
-    such as its icon)."""
+    app's origin, what it asked for and did not get (the browser's own requests too, such
+    as its icon), and errors of its scripts."""
 
     def __init__(self, page, origin: str):
         self.violations: list[str] = []
         self.outside: list[str] = []
         self.missing: list[str] = []
+        self.errors: list[str] = []
         page.on("console", self._console)
+        page.on("pageerror", lambda error: self.errors.append(f"{page.url}: {error}"))
         page.on(
             "request",
             lambda request: (

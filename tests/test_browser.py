@@ -205,12 +205,18 @@ def test_the_contact_list_follows_the_chosen_client(page, make, users):
 
 
 def test_a_long_name_does_not_widen_the_home_page(page, make, users):
-    """A client named with 255 characters without a space wraps: the manager's home page
-    stays within a 1280-pixel screen."""
-    make.client(users["sales_manager"], name="W" * 255)
+    """A client named with 255 characters without a space wraps: the manager's home page,
+    which names it beside an overdue task, stays within a 1280-pixel screen."""
+    from datetime import datetime, timedelta
+
+    client = make.client(users["sales_manager"], name="W" * 255)
+    make.task(
+        users["sales_manager"], client_id=client.id, due_at=datetime.now() - timedelta(hours=1)
+    )
     page.set_viewport_size({"width": 1280, "height": 900})
     _log_in(page, "sales_manager")
     page.goto("/")
+    assert "W" * 255 in page.inner_text("#table-tasks")
     assert page.evaluate("document.documentElement.scrollWidth") <= 1280
 
 
@@ -351,3 +357,34 @@ def test_import_check_fix_import_and_revert(page, users, tmp_path):
     page.click("#import-revert")
     expect(page.locator(".alert-success")).to_contain_text("2 records deleted")
     assert clients() == 0
+
+
+def test_the_home_page_counts_down_and_opens_the_list_behind_a_number(page, make, users):
+    """A head of sales reads the time left to answer a request, counted by the page, and
+    the number of unanswered requests opens their list with that many records."""
+    from app.core import models
+    from app.core.clock import business_now
+    from app.extensions import db
+
+    client = make.client(users["sales_manager"], name="Countdown LLC")
+    db.session.add(
+        models.Inquiry(
+            contact_name="Caller",
+            subject="How much?",
+            client_id=client.id,
+            received_at=business_now(),
+        )
+    )
+    db.session.commit()
+    _log_in(page, "customer_service")
+    page.goto("/")
+    countdown = page.locator("#table-inquiries .qms-countdown").first
+    assert countdown.get_attribute("data-due")
+    text = countdown.inner_text()
+    assert text.endswith(("left", "late")) and ":" in text, text
+    page.click("#part-inquiries a.qms-number")
+    page.wait_for_url("**/inquiryview/list/**")
+    assert "Record Count:" in page.content() and "How much?" in page.content()
+    from browser_support import shot
+
+    shot(page, "home-inquiries-list")

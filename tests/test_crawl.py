@@ -197,9 +197,19 @@ def test_every_page_of_the_role_is_drawn_within_the_screen_and_the_origin(demo, 
         for language in LANGUAGES:
             page.goto(f"/lang/{language}")
             page.goto("/")
+            # Every chart of the home page is drawn, its table beside it.
+            charts = page.eval_on_selector_all(
+                "canvas", "canvases => canvases.map(c => Boolean(c.chart))"
+            )
+            if not all(charts):
+                problems.append(f"{language} home: a chart is not drawn")
+            tables = page.eval_on_selector_all(".qms-chart + table", "tables => tables.length")
+            if tables != len(charts):
+                problems.append(f"{language} home: a chart without its table")
             shot(page, f"crawl-{role}-{language}-home")
         browser.close()
     problems += [f"CSP: {each}" for each in watch.violations]
     problems += [f"outside request: {each}" for each in watch.outside]
     problems += [f"not found: {each}" for each in watch.missing]
+    problems += [f"script error: {each}" for each in watch.errors]
     assert not problems, "\n".join(problems)

@@ -300,3 +300,17 @@ def test_the_api_reports_in_the_callers_scope_and_language(app, data):
     ):
         refused = director.get(f"/api/v1/kpi/?{wrong}")
         assert refused.status_code == 422 and argument in refused.json["message"], wrong
+
+
+@pytest.mark.unit
+def test_docs_kpi_is_generated_from_the_definitions():
+    """docs/kpi.md is what `qms kpi definitions` writes: every figure with its definition,
+    goal and the standard's clause it comes from."""
+    from pathlib import Path
+
+    from app.core.kpi.figures import FIGURES, definitions_markdown
+
+    text = definitions_markdown()
+    assert (Path(__file__).parent.parent / "docs" / "kpi.md").read_text() == text
+    assert all(str(figure.clause) in text for figure in FIGURES)
+    assert "≥ 4.7 (`QMS_KPI_SCI_TARGET`)" in text and "≥ 70% (`QMS_KPI_ACTIVITY_GOAL`)" in text

@@ -1,4 +1,5 @@
-"""`qms roles …` and `qms audit …`: the role data and the audit trail from the command line."""
+"""`qms roles …`, `qms kpi …` and `qms audit …`: the role data, the KPI definitions and the
+audit trail from the command line."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import sys
 import click
 from flask.cli import with_appcontext
 
+from app.core.kpi.figures import definitions_markdown
 from app.core.roles import matrix_markdown
 from app.core.services.audit import verify
 from app.extensions import db
@@ -18,16 +20,31 @@ def roles_group() -> None:
     """Roles and permissions."""
 
 
-@roles_group.command("matrix")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None)
-def roles_matrix_command(output: str | None) -> None:
-    """Print (or write) the permission matrix, docs/roles.md."""
-    text = matrix_markdown()
+def _emit(text: str, output: str | None) -> None:
     if output:
         with open(output, "w", encoding="utf-8") as handle:
             handle.write(text)
     else:
         click.echo(text, nl=False)
+
+
+@roles_group.command("matrix")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None)
+def roles_matrix_command(output: str | None) -> None:
+    """Print (or write) the permission matrix, docs/roles.md."""
+    _emit(matrix_markdown(), output)
+
+
+@click.group("kpi")
+def kpi_group() -> None:
+    """The KPIs of the company standard."""
+
+
+@kpi_group.command("definitions")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None)
+def kpi_definitions_command(output: str | None) -> None:
+    """Print (or write) each KPI's definition, goal and source clause, docs/kpi.md."""
+    _emit(definitions_markdown(), output)
 
 
 @click.group("audit")

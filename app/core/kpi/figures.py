@@ -36,7 +36,10 @@ EXCEL_FORMATS = {
 INDICATORS = lazy_gettext("SP-2, table of effectiveness indicators")
 PASSIVE = lazy_gettext("SP-2, passive attraction: an answer is due within 30 minutes")
 COMPLAINTS = lazy_gettext("SP-2, complaints: investigation, corrective action, resolution")
-RETENTION = lazy_gettext("SP-2, retention and development: quarterly satisfaction assessment")
+DROP = lazy_gettext(
+    "SP-2, retention and development: an unplanned survey when client-base activity drops "
+    "by more than 10 %"
+)
 ACTIVE = lazy_gettext("SP-2, active and passive attraction: a first-time client gets a card")
 
 
@@ -91,7 +94,7 @@ FIGURES = (
         lazy_gettext("Activity change"),
         Kind.points,
         lazy_gettext("Activity minus activity of the previous period (percentage points)."),
-        RETENTION,
+        DROP,
     ),
     Figure(
         "new_clients",
@@ -173,3 +176,56 @@ FIGURES = (
     ),
 )
 BY_KEY = {figure.key: figure for figure in FIGURES}
+
+
+def definitions_markdown() -> str:
+    """docs/kpi.md, generated from FIGURES (the goals are the defaults of config.py)."""
+    import config
+
+    def goal(figure: Figure) -> str:
+        if figure.goal_setting is None:
+            return "—"
+        value = float(getattr(config, figure.goal_setting))
+        shown = f"{value:.0%}" if figure.kind == Kind.share else f"{value:g}"
+        return f"≥ {shown} (`QMS_{figure.goal_setting}`)"
+
+    lines = [
+        "# KPIs",
+        "",
+        "Generated from `app/core/kpi/figures.py` by `qms kpi definitions`; do not edit by",
+        "hand. The home pages (as tooltips), the KPI workbook's Definitions sheet and",
+        "`GET /api/v1/kpi/` read the same definitions, and one KPI service",
+        "(`app/core/kpi/report.py`) computes the figures for all three, within the row scope",
+        "of the user who asks: a sales manager's figures are their own clients', a head of",
+        "sales' their branches'. A new caller's request (no client card yet) counts under its",
+        "assignee and the branch the assignee works in.",
+        "",
+        "| figure | definition | goal | source |",
+        "| --- | --- | --- | --- |",
+    ]
+    for figure in FIGURES:
+        lines.append(
+            f"| {figure.header} | {figure.definition} | {goal(figure)} | {figure.clause} |"
+        )
+    lines += [
+        "",
+        "## The period, the quarters and the trend",
+        "",
+        "A figure is of a period [from, to], both days included. Client-base activity is",
+        "measured at the period's end over the 12 months before it, and compared with the",
+        "same measure at the end of the previous period of equal length. The SCI is shown",
+        "for the period and for each of the last four calendar quarters up to the one holding",
+        "the period's end, with the number of responses it rests on (a quarter without",
+        "answers has none). The director's trend shows activity at each month's end and the",
+        "revenue received within each month, over twelve months.",
+        "",
+        "## The API",
+        "",
+        "`GET /api/v1/kpi/?from=YYYY-MM-DD&to=YYYY-MM-DD[&branch=ID][&manager=ID]` (the",
+        "current quarter up to today when no dates are given) answers with `figures` (each",
+        "with `key`, `label`, `value`, `text` in the caller's language, `goal`, `goal_text`,",
+        "`meets_goal`, `definition` and `source`), `by_branch`, `by_manager` and",
+        "`sci_quarters`. A wrong date, branch or manager is refused with 422 naming it.",
+        "Every role holds the read permission `KpiReport`; what each sees is its row scope.",
+    ]
+    return "\n".join(lines) + "\n"

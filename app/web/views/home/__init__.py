@@ -36,6 +36,7 @@ from app.extensions import db
 from app.web.kpi import period_text
 from app.web.views.home import figures, system, work
 from app.web.views.home.parts import Part
+from app.web.views.local_values import date_pattern, read_date
 from jobs.health import sweep_health
 
 SALES_KPIS = ("activity", "new_clients", "revenue", "profitability")
@@ -164,12 +165,19 @@ class Home:
 
 
 def _period(now: dt.datetime) -> tuple[dt.date, dt.date, int | None, int | None]:
-    from app.web.api.kpi import period_arguments
-
+    """The KPI period and filters from the address: dates as the reader writes them (or
+    ISO); by default the current quarter up to today; a wrong value falls back to it."""
+    start, end = quarter_of(now.date())[0], now.date()
     try:
-        return period_arguments(request.args)
-    except DomainError:
-        return quarter_of(now.date())[0], now.date(), None, None
+        if request.args.get("from"):
+            start = read_date(request.args["from"])
+        if request.args.get("to"):
+            end = read_date(request.args["to"])
+    except ValueError:
+        start, end = quarter_of(now.date())[0], now.date()
+    ids = [request.args.get(key, "").strip() for key in ("branch", "manager")]
+    branch, manager = (int(text) if text.isdigit() else None for text in ids)
+    return min(start, end), max(start, end), branch, manager
 
 
 def parts_for(home: Home, roles: set[str]) -> list[Part]:
@@ -218,8 +226,6 @@ class HomeView(IndexView):
             return self.render_template(self.index_template, parts=[])
         now = business_now()
         start, end, branch, manager = _period(now)
-        if end < start:
-            start, end = end, start
         home = Home(current_user, now, start, end, branch, manager)
         try:
             parts = parts_for(home, role_names(current_user))
@@ -231,6 +237,7 @@ class HomeView(IndexView):
             parts=parts,
             home=home,
             home_filters=filter_choices(current_user, role_names(current_user)),
+            date_pattern=date_pattern(),
             sweep=sweep_health(db.session),
             # The administrator and quality see the last sweep even when all is well.
             show_last=bool(role_names(current_user) & {ADMIN, QUALITY_OFFICER}),

@@ -232,7 +232,7 @@ def inquiries(home) -> Part:
         for inquiry in db.session.scalars(query)
     ]
     table = Table(
-        [gettext("Received at"), gettext("Subject"), gettext("From"), gettext("Answer due")],
+        [gettext("Received at"), gettext("Subject"), gettext("Caller"), gettext("Answer due")],
         rows,
         gettext("Every request is answered."),
         "inquiries",
