@@ -388,3 +388,35 @@ def test_the_home_page_counts_down_and_opens_the_list_behind_a_number(page, make
     from browser_support import shot
 
     shot(page, "home-inquiries-list")
+
+
+def test_a_card_dragged_to_rejected_asks_for_the_reason(page, make, users):
+    """On the invoice board a manager drags an invoice to Rejected: the dialog asks for the
+    rejection reason alone, refuses to save without it, and with it the card lands in the
+    Rejected column. Both boards are kept as screenshots in en, ru and zh."""
+    from browser_support import shot
+
+    client = make.client(users["sales_manager"], name="Board LLC")
+    make.invoice(client, number="DRAG-1")
+    _log_in(page, "sales_manager")
+    page.goto("/invoiceboard/")
+    card = page.locator(".qms-card", has_text="DRAG-1")
+    card.drag_to(page.locator('.qms-column[data-status="rejected"]'))
+    dialog = page.locator("#move-dialog")
+    assert dialog.is_visible()
+    assert page.locator("#move-status").input_value() == "rejected"
+    assert page.locator('.qms-move-field[data-field="rejection_reason"]').is_visible()
+    assert not page.locator('.qms-move-field[data-field="reason"]').is_visible()
+    page.click("#move-save")
+    page.wait_for_selector("#move-errors:not([hidden])")
+    assert "reject" in page.inner_text("#move-errors").lower()
+    page.fill("#move-rejection_reason", "The client chose another supplier")
+    page.click("#move-save")
+    page.wait_for_load_state("load")
+    rejected = page.locator('.qms-column[data-status="rejected"]')
+    rejected.locator(".qms-card", has_text="DRAG-1").wait_for()
+    for language in ("en", "ru", "zh"):
+        page.goto(f"/lang/{language}")
+        for board in ("invoiceboard", "complaintboard"):
+            page.goto(f"/{board}/")
+            shot(page, f"board-{board}-{language}")

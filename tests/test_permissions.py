@@ -8,6 +8,7 @@ from app.core.permissions import METHOD_PERMISSIONS, VERIFY, WRITE
 from app.core.roles import ROLES, holders
 from app.web.api import APIS
 from app.web.views import VIEWS
+from app.web.views.board import BOARDS
 
 MISSING = 999_999
 # (FAB method, HTTP method, path under the view's route base)
@@ -132,6 +133,23 @@ def test_report_api_permission(app, tokens, role, path, permission):
         assert response.status_code == 401
     elif role == "Admin" or "read" in ROLES[role].get(permission, ()):
         assert response.status_code == 200 and "figures" in response.json
+    else:
+        assert response.status_code == 403
+
+
+@pytest.mark.parametrize("role", WHO, ids=_id)
+@pytest.mark.parametrize("board", BOARDS, ids=lambda b: b.__name__)
+@pytest.mark.parametrize(
+    "method, http, path", [("show_board", "GET", "/"), ("move_card", "POST", f"/move/{MISSING}")]
+)
+def test_board_permission(app, browsers, role, board, method, http, path):
+    """A board opens for the readers of its entity and takes moves from its writers (a
+    record they do not see is 404); the rest get 403, anonymous users the login page."""
+    response = browsers[role].open(_route(app, board) + path, method=http, data={"status": "x"})
+    if role is None:
+        assert response.status_code == 302 and "/login/" in response.headers["Location"]
+    elif allowed(role, board, method):
+        assert response.status_code == (200 if http == "GET" else 404), response.status_code
     else:
         assert response.status_code == 403
 

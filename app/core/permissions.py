@@ -55,6 +55,9 @@ METHOD_PERMISSIONS = {
     # An incoming bank payment matched to an invoice, or dismissed (screen and API).
     "match": WRITE,
     "dismiss": WRITE,
+    # A board of records by status, and a card moved to another status.
+    "show_board": READ,
+    "move_card": WRITE,
 }
 
 

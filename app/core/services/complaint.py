@@ -32,6 +32,12 @@ REQUIRED = {
 }
 
 
+def needs(old, new) -> tuple[str, ...]:
+    """What a move from `old` to `new` asks for besides the status: the fields the new
+    status requires, and for closure the client's confirmed satisfaction."""
+    return REQUIRED.get(new, ()) + (("client_satisfied",) if new == S.closed else ())
+
+
 @guard.checks(Complaint)
 def check_complaint(change: guard.Change) -> None:
     complaint, errors = change.obj, Collector()

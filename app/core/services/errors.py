@@ -51,6 +51,12 @@ class StaleEdit(DomainError):
     status_code = 409
 
 
+class NotFound(DomainError):
+    """No such record among those the actor sees."""
+
+    status_code = 404
+
+
 class NotAllowed(DomainError):
     """The actor may not do this, whatever the data."""
 

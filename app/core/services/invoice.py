@@ -33,6 +33,14 @@ TRANSITIONS = {
 }
 
 
+def needs(old, new) -> tuple[str, ...]:
+    """What a move from `old` to `new` asks for besides the status (the check below says
+    why): a rejection its reason; reopening a rejected invoice the reason for it."""
+    return (("rejection_reason",) if new == S.rejected else ()) + (
+        ("reason",) if old == S.rejected and new != S.rejected else ()
+    )
+
+
 def paid_total(session, invoice: Invoice) -> Decimal:
     """Payments recorded against the invoice, counting those not yet flushed."""
     pending = _pending_payments(session)

@@ -31,12 +31,21 @@ from app.web.views import (  # noqa: F401
     task,
 )
 from app.web.views.base import SCREENS, QmsModelView
+from app.web.views.board import ComplaintBoardView, InvoiceBoardView
 from app.web.views.report import AuditPackView, KpiWorkbookView
 
 # The report pages are no entity's list; they sit among the entities' places.
 REPORTS = (
     (KpiWorkbookView, MenuPlace(170, "KPI workbook", _("KPI workbook"), "fa-chart-bar", "Quality")),
     (AuditPackView, MenuPlace(180, "Audit pack", _("Audit pack"), "fa-archive", "Quality")),
+    (
+        InvoiceBoardView,
+        MenuPlace(105, "Invoice board", _("Invoice board"), "fa-table-columns", "Sales"),
+    ),
+    (
+        ComplaintBoardView,
+        MenuPlace(135, "Complaint board", _("Complaint board"), "fa-table-columns", "Service"),
+    ),
 )
 
 
