@@ -32,7 +32,8 @@ def pytest_collection_modifyitems(items) -> None:
 
 
 # What a test may have written, children before parents: every record of the processes,
-# and the exports, rule runs and memory, calendar days and number sequences.
+# and the exports, rule runs and memory, calendar days, number sequences and the users'
+# calendar addresses.
 _WRITTEN = [entity.model.__table__ for entity in ENTITIES.in_group(registry.PROCESS)] + [
     Model.metadata.tables[name]
     for name in (
@@ -43,6 +44,7 @@ _WRITTEN = [entity.model.__table__ for entity in ENTITIES.in_group(registry.PROC
         "rule_firing",
         "calendar_day",
         "number_sequence",
+        "calendar_feed",
     )
 ]
 ENTITY_TABLES = [table.name for table in reversed(sa.schema.sort_tables(_WRITTEN))]

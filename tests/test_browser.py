@@ -420,3 +420,33 @@ def test_a_card_dragged_to_rejected_asks_for_the_reason(page, make, users):
         for board in ("invoiceboard", "complaintboard"):
             page.goto(f"/{board}/")
             shot(page, f"board-{board}-{language}")
+
+
+def test_the_calendar_month_week_and_private_address(page, make, users):
+    """A manager's month shows tomorrow's task; the week view shows it with its time; the
+    private address is made and shown once. Month and week are kept as screenshots in en,
+    ru and zh."""
+    from datetime import timedelta
+
+    from browser_support import shot
+
+    from app.core.clock import business_now
+
+    tomorrow = (business_now() + timedelta(days=1)).replace(hour=11, minute=30, second=0)
+    client = make.client(users["sales_manager"], name="Calendar Browser LLC")
+    make.task(
+        users["sales_manager"], title="Bring the samples", due_at=tomorrow, client_id=client.id
+    )
+    _log_in(page, "sales_manager")
+    page.goto(f"/calendar/?day={tomorrow.date().isoformat()}")
+    cell = page.locator(f'td[data-day="{tomorrow.date().isoformat()}"]')
+    assert "Bring the samples" in cell.inner_text()
+    page.click("text=Week")
+    assert "11:30" in page.locator(f'td[data-day="{tomorrow.date().isoformat()}"]').inner_text()
+    page.click("text=Make my private address")
+    assert ".ics?lang=en" in page.inner_text(".alert")
+    for language in ("en", "ru", "zh"):
+        page.goto(f"/lang/{language}")
+        for view in ("month", "week"):
+            page.goto(f"/calendar/?view={view}&day={tomorrow.date().isoformat()}")
+            shot(page, f"calendar-{view}-{language}")

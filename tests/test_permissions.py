@@ -9,6 +9,7 @@ from app.core.roles import ROLES, holders
 from app.web.api import APIS
 from app.web.views import VIEWS
 from app.web.views.board import BOARDS
+from app.web.views.calendar import CalendarView
 
 MISSING = 999_999
 # (FAB method, HTTP method, path under the view's route base)
@@ -137,19 +138,36 @@ def test_report_api_permission(app, tokens, role, path, permission):
         assert response.status_code == 403
 
 
+# Pages of their own that are no entity's list: (view, method, HTTP, path, what an allowed
+# caller gets — a record they do not see is 404; a new calendar address redirects).
+OWN_VIEW_ENDPOINTS = [
+    *(
+        (board, method, http, path, code)
+        for board in BOARDS
+        for method, http, path, code in (
+            ("show_board", "GET", "/", 200),
+            ("move_card", "POST", f"/move/{MISSING}", 404),
+        )
+    ),
+    (CalendarView, "show_calendar", "GET", "/", 200),
+    (CalendarView, "feed_address", "POST", "/address", 302),
+]
+
+
 @pytest.mark.parametrize("role", WHO, ids=_id)
-@pytest.mark.parametrize("board", BOARDS, ids=lambda b: b.__name__)
 @pytest.mark.parametrize(
-    "method, http, path", [("show_board", "GET", "/"), ("move_card", "POST", f"/move/{MISSING}")]
+    "view, method, http, path, code",
+    OWN_VIEW_ENDPOINTS,
+    ids=lambda value: value.__name__ if isinstance(value, type) else str(value),
 )
-def test_board_permission(app, browsers, role, board, method, http, path):
-    """A board opens for the readers of its entity and takes moves from its writers (a
-    record they do not see is 404); the rest get 403, anonymous users the login page."""
-    response = browsers[role].open(_route(app, board) + path, method=http, data={"status": "x"})
+def test_own_page_permission(app, browsers, role, view, method, http, path, code):
+    """Boards open for the readers of their entity and take moves from its writers; the
+    calendar for the readers of tasks; the rest get 403, anonymous users the login page."""
+    response = browsers[role].open(_route(app, view) + path, method=http, data={"status": "x"})
     if role is None:
         assert response.status_code == 302 and "/login/" in response.headers["Location"]
-    elif allowed(role, board, method):
-        assert response.status_code == (200 if http == "GET" else 404), response.status_code
+    elif allowed(role, view, method):
+        assert response.status_code == code, response.status_code
     else:
         assert response.status_code == 403
 

@@ -58,6 +58,9 @@ METHOD_PERMISSIONS = {
     # A board of records by status, and a card moved to another status.
     "show_board": READ,
     "move_card": WRITE,
+    # The calendar of due dates, and the user's own private calendar address.
+    "show_calendar": READ,
+    "feed_address": READ,
 }
 
 

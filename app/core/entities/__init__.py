@@ -35,9 +35,15 @@ CATEGORIES = {
 }
 
 # Tables that are no entity of their own: the audit chain's head, rule firings (the rules'
-# memory), number sequences and the column mappings imports remember are written by
-# services and never shown as a list.
-INTERNAL_TABLES = ("audit_head", "rule_firing", "number_sequence", "import_mapping")
+# memory), number sequences, the column mappings imports remember and the hashes of the
+# private calendar addresses are written by services and never shown as a list.
+INTERNAL_TABLES = (
+    "audit_head",
+    "rule_firing",
+    "number_sequence",
+    "import_mapping",
+    "calendar_feed",
+)
 
 # Declaration order is the API's order.
 ENTITIES = Registry()

@@ -2,6 +2,7 @@
 
 from app.core.models.audit_log import AuditHead, AuditLog
 from app.core.models.bank_payment import BankPayment
+from app.core.models.calendar_feed import CalendarFeed
 from app.core.models.client import Client
 from app.core.models.complaint import Complaint
 from app.core.models.contact import Contact
@@ -53,6 +54,7 @@ __all__ = [
     "WorkingCalendar",
     "CalendarDay",
     "Notification",
+    "CalendarFeed",
     "ExportJob",
     "ImportJob",
     "ImportMapping",

@@ -211,6 +211,7 @@ class SecurityEventKind(Choice):
     csrf_refused = "csrf_refused", _("Refused: forged or expired form")
     export = "export", _("Export")
     imported = "imported", _("Import")
+    calendar_feed = "calendar_feed", _("Private calendar address made")
 
 
 class ExportKind(Choice):

@@ -32,12 +32,14 @@ from app.web.views import (  # noqa: F401
 )
 from app.web.views.base import SCREENS, QmsModelView
 from app.web.views.board import ComplaintBoardView, InvoiceBoardView
+from app.web.views.calendar import CalendarFeedView, CalendarView
 from app.web.views.report import AuditPackView, KpiWorkbookView
 
 # The report pages are no entity's list; they sit among the entities' places.
 REPORTS = (
     (KpiWorkbookView, MenuPlace(170, "KPI workbook", _("KPI workbook"), "fa-chart-bar", "Quality")),
     (AuditPackView, MenuPlace(180, "Audit pack", _("Audit pack"), "fa-archive", "Quality")),
+    (CalendarView, MenuPlace(15, "Calendar", _("Calendar"), "fa-calendar-days", "Clients")),
     (
         InvoiceBoardView,
         MenuPlace(105, "Invoice board", _("Invoice board"), "fa-table-columns", "Sales"),
@@ -100,3 +102,5 @@ def register_views(appbuilder) -> None:
     for entity in ENTITIES:
         if not entity.menu:  # a screen reached from its parent's page (survey answers)
             appbuilder.add_view_no_menu(screen_of(entity.key))
+    # The private calendar feed: opened by its secret token, by a calendar program.
+    appbuilder.add_view_no_menu(CalendarFeedView)
