@@ -23,7 +23,7 @@ from app.core.models import (
     SurveyResponse,
     Task,
 )
-from app.core.models.base import search_key
+from app.core.models.base import phone_key, search_key
 from app.core.models.choices import AnswerType
 from seeds import names
 
@@ -99,17 +99,7 @@ class ClientRows:
             created_on=created,
         )
         contacts = [
-            self._add(
-                Contact,
-                client_id=client_id,
-                full_name=names.person(rng, language),
-                position=rng.choice(["CEO", "Buyer", "Engineer", "Accountant"]),
-                phone=self._phone(),
-                email=f"contact{self.ids[Contact]}@example.com",
-                preferred_channel=rng.choice(["phone", "email", "messenger"]),
-                is_primary=(number == 0 and rng.random() < 0.92),
-                created_on=created,
-            )
+            self._contact(client_id, names.person(rng, language), created, number)
             for number in range(rng.randint(1, 2))
         ]
         self._invoices(client_id, owner_id, status, language, created)
@@ -131,6 +121,24 @@ class ClientRows:
             self._complaint(client_id, contacts[0], language)
         if rng.random() < 0.05:
             self._survey_response(client_id, contacts[0])
+
+    def _contact(self, client_id, full_name, created, number) -> int:
+        rng = self.rng
+        position = rng.choice(["CEO", "Buyer", "Engineer", "Accountant"])
+        phone = self._phone()
+        return self._add(
+            Contact,
+            client_id=client_id,
+            full_name=full_name,
+            full_name_key=search_key(full_name),
+            position=position,
+            phone=phone,
+            phone_key=phone_key(phone),
+            email=f"contact{self.ids[Contact]}@example.com",
+            preferred_channel=rng.choice(["phone", "email", "messenger"]),
+            is_primary=(number == 0 and rng.random() < 0.92),
+            created_on=created,
+        )
 
     def _phone(self) -> str:
         rng = self.rng

@@ -10,6 +10,7 @@ from app.web.api import APIS
 from app.web.views import VIEWS
 from app.web.views.board import BOARDS
 from app.web.views.calendar import CalendarView
+from app.web.views.search import SearchView
 
 MISSING = 999_999
 # (FAB method, HTTP method, path under the view's route base)
@@ -151,6 +152,7 @@ OWN_VIEW_ENDPOINTS = [
     ),
     (CalendarView, "show_calendar", "GET", "/", 200),
     (CalendarView, "feed_address", "POST", "/address", 302),
+    (SearchView, "find", "GET", "/?q=zz", 200),
 ]
 
 

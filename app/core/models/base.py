@@ -70,6 +70,13 @@ def search_key(text: str | None) -> str | None:
     return text.strip().casefold() if text is not None else None
 
 
+def phone_key(text: str | None) -> str | None:
+    """A phone number's digits, kept in an indexed `phone_key`: "+7 (495) 123-45-67" and
+    "74951234567" are found by the same search."""
+    digits = "".join(character for character in text or "" if character.isdigit())
+    return digits or None
+
+
 def search_key_column(**kwargs) -> MappedColumn[Any]:
     """Compared by code point on PostgreSQL too, so that a prefix is an index range."""
     return mapped_column(sa.Text().with_variant(sa.Text(collation="C"), "postgresql"), **kwargs)

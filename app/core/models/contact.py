@@ -3,7 +3,7 @@
 from flask_appbuilder import Model
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.core.models.base import Audited, choice, sa
+from app.core.models.base import Audited, choice, sa, search_key_column
 from app.core.models.choices import Channel
 
 
@@ -20,8 +20,11 @@ class Contact(Audited, Model):
     )
     client = relationship("Client", back_populates="contacts")
     full_name: Mapped[str] = mapped_column(sa.String(255), nullable=False)
+    # Kept by the contact service, for the search by name (prefix) and by phone (digits).
+    full_name_key: Mapped[str] = search_key_column(nullable=False, index=True)
     position: Mapped[str | None] = mapped_column(sa.String(150))
     phone: Mapped[str | None] = mapped_column(sa.String(50))
+    phone_key: Mapped[str | None] = mapped_column(sa.String(50), index=True)
     # Indexed: an import looks for the other contacts with a new contact's e-mail.
     email: Mapped[str | None] = mapped_column(sa.String(255), index=True)
     preferred_channel: Mapped[Channel | None] = choice(Channel, nullable=True)

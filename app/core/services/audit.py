@@ -46,6 +46,8 @@ NOT_RECORDED = {
     "changed_by_id",
     "name_key",
     "match_key",
+    "full_name_key",
+    "phone_key",
     "is_complete",
     "score",
     "password",

@@ -9,7 +9,7 @@ from app.core.actor import ADMIN, HEAD_OF_SALES, current_actor, has_role, role_n
 from app.core.clock import business_now
 from app.core.domain import match_name
 from app.core.models import Client, Contact, User
-from app.core.models.base import search_key, unchanged_audit
+from app.core.models.base import phone_key, search_key, unchanged_audit
 from app.core.models.choices import ClientStatus as S
 from app.core.scope import head_branches
 from app.core.services import guard
@@ -194,6 +194,8 @@ def check_contact(change: guard.Change) -> None:
     if contact.phone and not PHONE.match(contact.phone.strip()):
         errors.add("phone", _("A phone number has digits, spaces and + ( ) - . only."))
     errors.raise_if_any()
+    contact.full_name_key = search_key(contact.full_name)
+    contact.phone_key = phone_key(contact.phone)
     ensure_visible(change, Client, "client")
     client_id = _client_of(contact)
     if contact.is_primary and change.changed("is_primary") and client_id:

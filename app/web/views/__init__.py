@@ -34,6 +34,7 @@ from app.web.views.base import SCREENS, QmsModelView
 from app.web.views.board import ComplaintBoardView, InvoiceBoardView
 from app.web.views.calendar import CalendarFeedView, CalendarView
 from app.web.views.report import AuditPackView, KpiWorkbookView
+from app.web.views.search import SearchView
 
 # The report pages are no entity's list; they sit among the entities' places.
 REPORTS = (
@@ -82,6 +83,8 @@ REPORT_VIEWS = [view for view, _place in REPORTS]
 
 def register_views(appbuilder) -> None:
     # Templates show dates, times and numbers as the reader writes them.
+    # The navbar's bell reads the signed-in user's unread notifications on each page.
+    current_app.jinja_env.globals["unread_notifications"] = notification.unread_notifications
     current_app.jinja_env.filters.update(
         local_date=local_values.show_date,
         local_datetime=local_values.show_datetime,
@@ -104,3 +107,4 @@ def register_views(appbuilder) -> None:
             appbuilder.add_view_no_menu(screen_of(entity.key))
     # The private calendar feed: opened by its secret token, by a calendar program.
     appbuilder.add_view_no_menu(CalendarFeedView)
+    appbuilder.add_view_no_menu(SearchView)
