@@ -314,3 +314,18 @@ def test_docs_kpi_is_generated_from_the_definitions():
     assert (Path(__file__).parent.parent / "docs" / "kpi.md").read_text() == text
     assert all(str(figure.clause) in text for figure in FIGURES)
     assert "≥ 4.7 (`QMS_KPI_SCI_TARGET`)" in text and "≥ 70% (`QMS_KPI_ACTIVITY_GOAL`)" in text
+
+
+def test_a_figure_is_never_older_than_the_last_change(as_user, make, users, data):
+    """The report is computed once per data change: asked again with nothing changed it is
+    the same answer; after a save (the audit trail moves) it counts the new client; a head
+    of sales never gets the director's answer."""
+    with as_user(users["director"]):
+        first = kpi_report(START, END)
+        assert kpi_report(START, END) is first
+    make.client(users["sales_manager"], name="C6", created_on=datetime(2026, 10, 2))
+    with as_user(users["director"]):
+        after = kpi_report(START, END)
+        assert after is not first and after.total["clients"] == first.total["clients"] + 1
+    with as_user(users["head_of_sales"]):
+        assert kpi_report(START, END).total["clients"] != after.total["clients"]

@@ -11,6 +11,7 @@ import pandas as pd
 from flask_babel import gettext
 
 from app.core import models as m
+from app.core.kpi.cache import cached
 from app.core.kpi.query import TOTAL, KpiQuery, names, previous_period
 from app.core.services.errors import DomainError
 from app.extensions import db
@@ -59,11 +60,34 @@ def kpi_report(
     groups: bool = True,
 ) -> KpiReport:
     """The KPIs of [start, end] as the acting user sees them; `groups`: by branch and by
-    manager as well as the total. Refuses an empty period or an unknown branch or manager."""
+    manager as well as the total. Refuses an empty period or an unknown branch or manager.
+    Computed once per data change (app/core/kpi/cache.py): the report is shared, read-only."""
     if end < start:
         raise DomainError({"to": [gettext("The period ends before it starts.")]})
     _check_filter(m.Branch, branch, "branch")
     _check_filter(m.User, manager, "manager")
+    return cached(
+        "report",
+        (start, end, branch, manager, groups),
+        lambda: _compute(start, end, branch, manager, groups),
+    )
+
+
+def kpi_trend(
+    end: dt.date, branch: int | None = None, manager: int | None = None, months: int = 12
+) -> pd.DataFrame:
+    """Client-base activity at each month's end and the revenue of each month, over the
+    `months` months up to `end` (KpiQuery.monthly), computed once per data change."""
+    return cached(
+        "trend",
+        (end, branch, manager, months),
+        lambda: KpiQuery(end, end, branch, manager).monthly(months),
+    )
+
+
+def _compute(
+    start: dt.date, end: dt.date, branch: int | None, manager: int | None, groups: bool
+) -> KpiReport:
     query = KpiQuery(start, end, branch, manager)
     report = KpiReport(
         start,

@@ -27,8 +27,8 @@ from app.core.actor import (
     role_names,
 )
 from app.core.clock import business_now
-from app.core.kpi.query import KpiQuery, quarter_of
-from app.core.kpi.report import KpiReport, kpi_report
+from app.core.kpi.query import quarter_of
+from app.core.kpi.report import KpiReport, kpi_report, kpi_trend
 from app.core.models import Branch, Segment, Source, User
 from app.core.scope import UNRESTRICTED, head_branches
 from app.core.services.errors import DomainError
@@ -153,12 +153,17 @@ class Home:
         return self.now.date()
 
     @cached_property
-    def query(self) -> KpiQuery:
-        return KpiQuery(self.start, self.end, self.branch, self.manager)
+    def kpi(self) -> KpiReport:
+        """The period's KPIs, by branch and manager too (the managers' table, the drops)."""
+        return kpi_report(self.start, self.end, self.branch, self.manager)
 
     @cached_property
-    def kpi(self) -> KpiReport:
-        return kpi_report(self.start, self.end, self.branch, self.manager)
+    def totals(self) -> KpiReport:
+        """The period's KPIs in total only (the cards)."""
+        return kpi_report(self.start, self.end, self.branch, self.manager, groups=False)
+
+    def trend(self):
+        return kpi_trend(self.end, self.branch, self.manager)
 
     def period_note(self) -> str:
         return gettext("Period: %(period)s.", period=period_text(self.start, self.end))

@@ -12,6 +12,7 @@ from flask import url_for
 from flask_babel import gettext
 
 from app.core import models as m
+from app.core.kpi.cache import cached
 from app.core.kpi.figures import BY_KEY
 from app.core.kpi.report import quarter_name
 from app.core.visible import within_scope
@@ -31,7 +32,7 @@ def _workbook_url(home) -> str:
 
 def kpi_cards(home, keys: tuple[str, ...], title: str) -> Part:
     """Figures of the period against their goals; the change of activity beside it."""
-    total = home.kpi.total
+    total = home.totals.total
     numbers = []
     for key in keys:
         figure = BY_KEY[key]
@@ -98,7 +99,7 @@ def managers(home) -> Part:
 def sci_quarters(home) -> Part:
     """The SCI of the last quarters against its target, and the responses behind each."""
     sci = BY_KEY["sci"]
-    quarters = home.kpi.quarters
+    quarters = home.totals.quarters
     labels = [quarter_name(first) for first in quarters.index]
     values = [None if math.isnan(v) else float(v) for v in quarters["sci"].astype(float)]
     chart = Chart(
@@ -126,7 +127,7 @@ def sci_quarters(home) -> Part:
 
 def trend(home) -> Part:
     """Client-base activity and revenue per month over the last twelve months."""
-    monthly = home.query.monthly(12)
+    monthly = home.trend()
     activity = BY_KEY["activity"]
     labels = [format_skeleton("yMMM", first, locale=language()) for first in monthly.index]
     shares = [None if math.isnan(v) else float(v) for v in monthly["activity"]]
@@ -190,7 +191,8 @@ def clients_by(home, column: str, model, title) -> Part:
         .order_by(sa.func.count(m.Client.id).desc(), name),
         m.Client,
     )
-    found = db.session.execute(query).all()
+    # A grouped pass over every client the user sees: once per data change.
+    found = cached("clients_by", column, lambda: db.session.execute(query).all())
     labels = [label if key is not None else gettext("Not given") for key, label, _ in found]
     counts = [count for _, _, count in found]
     chart = Chart(

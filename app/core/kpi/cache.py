@@ -1,0 +1,67 @@
+"""Figures kept until the data changes: an answer is stored under the audit trail's position
+(every audited write moves it), the asking user's scope and the question, so a number on
+screen is never older than the last change. Kept per process (a few hundred answers,
+an hour at most): each web process computes an answer once per change."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
+
+from app.core.actor import current_actor, role_names
+from app.core.models import AuditHead, Client
+from app.core.visible import condition_for
+from app.extensions import db
+
+T = TypeVar("T")
+SIZE = 256
+# Even an answer no change touched is recomputed after this many seconds.
+TTL = 3600.0
+_ANSWERS: OrderedDict[Hashable, tuple[float, Any]] = OrderedDict()
+_LOCK = threading.Lock()
+
+
+def position() -> int:
+    """The audit trail's position: the number of entries appended so far."""
+    return int(db.session.scalar(sa.select(AuditHead.last_seq)) or 0)
+
+
+def scope_key() -> Hashable:
+    """Who sees what: everyone who sees every client shares answers; a scoped user has
+    their own (their roles, their id: a head's branches are data, audited like the rest)."""
+    if condition_for(Client) is None:
+        return "all"
+    actor = current_actor()
+    return (getattr(actor, "id", None), tuple(sorted(role_names(actor))))
+
+
+def cached(name: str, question: Hashable, compute: Callable[[], T]) -> T:
+    """`compute()`'s answer to `question`, computed once per data change and scope. The
+    answer is shared: callers read it and never change it."""
+    # The database too: one process may serve two (the tests do).
+    key = (name, question, scope_key(), db.engine.url.render_as_string(), position())
+    now = time.monotonic()
+    with _LOCK:
+        found = _ANSWERS.get(key)
+        if found is not None and now - found[0] < TTL:
+            _ANSWERS.move_to_end(key)
+            return found[1]
+    answer = compute()
+    with _LOCK:
+        _ANSWERS[key] = (now, answer)
+        _ANSWERS.move_to_end(key)
+        while len(_ANSWERS) > SIZE:
+            _ANSWERS.popitem(last=False)
+    return answer
+
+
+def clear() -> None:
+    """Forget every answer (for data changed behind the audit trail's back: tests that
+    empty tables between them)."""
+    with _LOCK:
+        _ANSWERS.clear()
