@@ -226,7 +226,8 @@ def test_by_branch_and_manager(as_user, users, data):
 def test_sci_by_quarter(as_user, users, data):
     """The four quarters of 2026: none in the first two; Q3 = C1's 30 September answers
     (5, 4) = 4.5 of one response; Q4 = 1 October, 31 October and 15 November (5, 5, 3, 4,
-    5, 5) = 4.5 of three responses — the period's end picks the quarter, not its answers."""
+    5, 5) = 4.5 of three responses — the period's end picks the quarter, not its answers.
+    The response rate is the survey's, in the quarter it starts: 4 responses of 5 asked."""
     with as_user(users["director"]):
         quarters = kpi_report(START, END).quarters
     assert [first.isoformat() for first in quarters.index] == [
@@ -239,6 +240,10 @@ def test_sci_by_quarter(as_user, users, data):
     assert quarters["sci"].iloc[:2].isna().all()
     assert quarters["sci"].iloc[2] == pytest.approx(4.5)
     assert quarters["sci"].iloc[3] == pytest.approx(4.5)
+    # The survey starts in Q3 and asks every client made by its end (C1–C5): 4 of 5 answered.
+    assert quarters["invited"].tolist() == [0, 0, 5, 0]
+    assert quarters["response_rate"].iloc[2] == pytest.approx(0.8)
+    assert quarters["response_rate"].iloc[[0, 1, 3]].isna().all()
 
 
 def test_scope_and_filters(as_user, users, data):

@@ -111,6 +111,8 @@ def report_json(report: KpiReport) -> dict:
                 "quarter": first.isoformat(),
                 "name": quarter_name(first),
                 "responses": int(row["responses"]),
+                "invited": int(row["invited"]),
+                "response_rate": number(row["response_rate"]),
                 **cell(sci, row["sci"]),
             }
             for first, row in report.quarters.iterrows()

@@ -13,7 +13,7 @@ from flask_babel import gettext
 
 from app.core import models as m
 from app.core.kpi.figures import FIGURES, Kind
-from app.core.models.choices import AnswerType, ComplaintStatus, InvoiceStatus
+from app.core.models.choices import AnswerType, ComplaintStatus, InvoiceStatus, SurveyScope
 from app.core.visible import condition_for
 from app.extensions import db
 
@@ -211,17 +211,65 @@ class KpiQuery:
             )
         ).group_by(which)
         found = {row.quarter: row for row in db.session.execute(query)}
+        invited, answered_surveys = self._survey_reach(quarters)
         rows = []
         for index, (first, _) in enumerate(quarters):
             row = found.get(index)
+            asked = invited.get(index, 0)
             rows.append(
                 {
                     "quarter": first,
                     "sci": None if row is None else float(row.sci),
                     "responses": 0 if row is None else int(row.responses),
+                    "invited": asked,
+                    "response_rate": answered_surveys.get(index, 0) / asked if asked else None,
                 }
             )
         return pd.DataFrame(rows).set_index("quarter")
+
+    def _survey_reach(self, quarters: list[tuple[dt.date, dt.date]]) -> tuple[dict, dict]:
+        """Per quarter (by the surveys' first day): the clients the surveys asked (those of
+        each survey's scope created by its end, within the user's scope), and how many of
+        them answered — two grouped queries."""
+        survey = m.Survey
+        which = sa.case(
+            *(
+                (survey.period_start.between(first, last), index)
+                for index, (first, last) in enumerate(quarters)
+            )
+        ).label("quarter")
+        in_scope = sa.or_(
+            survey.scope == SurveyScope.all,
+            sa.and_(
+                survey.scope == SurveyScope.branch, m.Client.branch_id == survey.scope_branch_id
+            ),
+            sa.and_(
+                survey.scope == SurveyScope.manager, m.Client.owner_id == survey.scope_manager_id
+            ),
+        )
+        asked = (
+            sa.select(which, sa.func.count(m.Client.id).label("clients"))
+            .select_from(survey)
+            .join(m.Client, in_scope)
+            .where(
+                survey.period_start.between(quarters[0][0], quarters[-1][1]),
+                sa.func.date(m.Client.created_on, type_=sa.Date) <= survey.period_end,
+            )
+        )
+        answered = (
+            sa.select(which, sa.func.count(m.SurveyResponse.id).label("clients"))
+            .select_from(survey)
+            .join(m.SurveyResponse, m.SurveyResponse.survey_id == survey.id)
+            .join(m.Client, m.Client.id == m.SurveyResponse.client_id)
+            .where(survey.period_start.between(quarters[0][0], quarters[-1][1]))
+        )
+        return tuple(  # type: ignore[return-value]
+            {
+                row.quarter: int(row.clients)
+                for row in db.session.execute(self._where(query).group_by(which))
+            }
+            for query in (asked, answered)
+        )
 
     def monthly(self, count: int = 12) -> pd.DataFrame:
         """Per month of the last `count` up to the period's end (a row per month's first

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
 import sqlalchemy as sa
 from babel.dates import format_skeleton
 from flask import url_for
@@ -114,11 +115,23 @@ def sci_quarters(home) -> Part:
         goal_label=gettext("Target %(value)s", value=show_figure(sci, sci.goal())),
     )
     responses = [int(count) for count in quarters["responses"]]
+    rates = [None if pd.isna(rate) else float(rate) for rate in quarters["response_rate"]]
+    share = BY_KEY["timeliness"]  # a share, formatted as such
     rows = [
-        [Cell(label), Cell(show_figure(sci, value)), Cell(show_count(count))]
-        for label, value, count in zip(labels, values, responses, strict=True)
+        [
+            Cell(label),
+            Cell(show_figure(sci, value)),
+            Cell(show_count(count)),
+            Cell(show_figure(share, rate)),
+        ]
+        for label, value, count, rate in zip(labels, values, responses, rates, strict=True)
     ]
-    table = Table([gettext("Quarter"), str(sci.header), gettext("Responses")], rows, "", "sci")
+    table = Table(
+        [gettext("Quarter"), str(sci.header), gettext("Responses"), gettext("Response rate")],
+        rows,
+        "",
+        "sci",
+    )
     note = f"{sci.definition} {gettext('Source')}: {sci.clause}."
     return Part(
         "sci", gettext("Satisfaction (SCI) by quarter"), chart=chart, table=table, note=note
