@@ -15,6 +15,7 @@ from flask import g, jsonify, request, url_for
 from flask_appbuilder import BaseView, expose, has_access
 from flask_babel import gettext, ngettext
 from flask_babel import lazy_gettext as _
+from sqlalchemy.orm import joinedload
 
 from app.core import models as m
 from app.core.clock import business_now
@@ -75,6 +76,8 @@ class Board:
     card: Callable[[Any, dt.date], list[str]]
     list_view: str
     show_view: str
+    # What a card names besides the record: loaded with it, not one query per card.
+    loads: tuple = ()
 
     @property
     def lifecycle(self) -> Lifecycle:
@@ -125,6 +128,7 @@ class BoardView(BaseView):
         for status in board.columns:
             query = within_scope(
                 sa.select(model)
+                .options(*(joinedload(relation) for relation in board.loads))
                 .where(model.status == status)
                 .order_by(board.order.desc(), model.id.desc()),
                 model,
@@ -217,6 +221,7 @@ class InvoiceBoardView(BoardView):
         _invoice_card,
         "InvoiceView",
         "InvoiceView",
+        (m.Invoice.client, m.Invoice.owner),
     )
 
 
@@ -234,6 +239,7 @@ class ComplaintBoardView(BoardView):
         _complaint_card,
         "ComplaintView",
         "ComplaintView",
+        (m.Complaint.client,),
     )
 
 

@@ -9,9 +9,11 @@ import datetime as dt
 import sqlalchemy as sa
 from flask import url_for
 from flask_babel import gettext, ngettext
+from sqlalchemy.orm import joinedload
 
 from app.core import models as m
 from app.core.clock import business_zone
+from app.core.kpi.cache import cached
 from app.core.kpi.query import quarter_of
 from app.core.models.choices import (
     ClientStatus,
@@ -70,6 +72,7 @@ def tasks(home, team: bool) -> Part:
     query = within_scope(
         sa.select(m.Task)
         .where(m.Task.status == TaskStatus.open, m.Task.due_at < tomorrow, *also)
+        .options(joinedload(m.Task.client))
         .order_by(m.Task.due_at)
         .limit(ROWS),
         m.Task,
@@ -102,6 +105,7 @@ def recontacts(home) -> Part:
     query = within_scope(
         sa.select(m.Interaction)
         .where(*(each.condition(m.Interaction) for each in filters))
+        .options(joinedload(m.Interaction.client))
         .order_by(m.Interaction.next_contact_on)
         .limit(ROWS),
         m.Interaction,
@@ -157,6 +161,7 @@ def nearing_rejection(home) -> Part:
     query = within_scope(
         sa.select(m.Invoice)
         .where(*(each.condition(m.Invoice) for each in filters))
+        .options(joinedload(m.Invoice.client))
         .order_by(m.Invoice.issued_on)
         .limit(ROWS),
         m.Invoice,
@@ -218,6 +223,7 @@ def inquiries(home) -> Part:
     query = within_scope(
         sa.select(m.Inquiry)
         .where(m.Inquiry.status == InquiryStatus.open)
+        .options(joinedload(m.Inquiry.client))
         .order_by(m.Inquiry.sla_due_at)
         .limit(ROWS),
         m.Inquiry,
@@ -342,7 +348,8 @@ def corrective_actions(home) -> Part:
 
 def _key_clients(home, kind: InteractionKind, since: dt.date, created_before: dt.date):
     """Key clients (created before `created_before`) without an interaction of `kind` since
-    `since`: the number and the first of them by name."""
+    `since`: their number and the first of them by name (id, name, manager, branch) — kept
+    until the data changes, as it reads every key client."""
     contacted = sa.select(m.Interaction.client_id).where(
         m.Interaction.kind == kind,
         m.Interaction.occurred_at >= dt.datetime.combine(since, dt.time()),
@@ -355,9 +362,21 @@ def _key_clients(home, kind: InteractionKind, since: dt.date, created_before: dt
         ),
         m.Client,
     )
-    count = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
-    first = db.session.scalars(query.order_by(m.Client.name).limit(ROWS)).all()
-    return count, first
+
+    def compute():
+        count = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+        first = db.session.scalars(
+            query.options(joinedload(m.Client.owner), joinedload(m.Client.branch))
+            .order_by(m.Client.name)
+            .limit(ROWS)
+        ).all()
+        rows = [
+            (client.id, client.name, str(client.owner or ""), str(client.branch or ""))
+            for client in first
+        ]
+        return count, rows
+
+    return cached("key_clients", (kind, since, created_before), compute)
 
 
 def _key_client_part(home, key, title, kind, since, created_before) -> Part:
@@ -366,12 +385,8 @@ def _key_client_part(home, key, title, kind, since, created_before) -> Part:
         gettext("Key clients"), count, show_count(count), tone="warning" if count else ""
     )
     rows = [
-        [
-            Cell(client.name, _link("ClientView", client.id)),
-            Cell(str(client.owner or "")),
-            Cell(str(client.branch or "")),
-        ]
-        for client in clients
+        [Cell(name, _link("ClientView", client_id)), Cell(owner), Cell(branch)]
+        for client_id, name, owner, branch in clients
     ]
     table = Table(
         [gettext("Client"), gettext("Manager"), gettext("Branch")],
