@@ -34,7 +34,7 @@ from app.core.scope import UNRESTRICTED, head_branches
 from app.core.services.errors import DomainError
 from app.extensions import db
 from app.web.kpi import period_text
-from app.web.views.home import figures, system, work
+from app.web.views.home import care, figures, system, work
 from app.web.views.home.parts import Part
 from app.web.views.local_values import date_pattern, read_date
 from jobs.health import sweep_health
@@ -90,14 +90,14 @@ PAGES = {
         ("kpi", _kpis(SALES_KPIS, _("The branch's client base"))),
         ("managers", figures.managers),
         ("prospects", work.prospects),
-        ("inquiries", work.inquiries),
+        ("inquiries", care.inquiries),
         ("nearing", work.nearing_rejection),
     ),
     CUSTOMER_SERVICE: (
-        ("inquiries", work.inquiries),
+        ("inquiries", care.inquiries),
         ("tasks", _mine),
-        ("complaint_stages", work.complaint_stages),
-        ("follow_ups", work.follow_ups),
+        ("complaint_stages", care.complaint_stages),
+        ("follow_ups", care.follow_ups),
         ("kpi", _kpis(SERVICE_KPIS, _("Requests and complaints"))),
     ),
     MARKETING: (
@@ -108,8 +108,8 @@ PAGES = {
         ("tasks", _mine),
     ),
     QUALITY_OFFICER: (
-        ("complaint_stages", work.complaint_stages),
-        ("corrective_actions", work.corrective_actions),
+        ("complaint_stages", care.complaint_stages),
+        ("corrective_actions", care.corrective_actions),
         ("kpi", _kpis(QUALITY_KPIS, _("Service quality"))),
         ("audit_chain", system.audit_chain),
         ("tasks", _mine),
@@ -117,8 +117,8 @@ PAGES = {
     DIRECTOR: (
         ("kpi", _kpis(COMPANY_KPIS, _("Company KPIs against their goals"))),
         ("trend", figures.trend),
-        ("key_clients", work.key_clients),
-        ("service_reviews", work.service_reviews),
+        ("key_clients", care.key_clients),
+        ("service_reviews", care.service_reviews),
         ("tasks", _mine),
     ),
     ADMIN: (("system", system.system_health),),
