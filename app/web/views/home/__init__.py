@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, partial
 
 import sqlalchemy as sa
 from flask import request
@@ -27,6 +27,7 @@ from app.core.actor import (
     role_names,
 )
 from app.core.clock import business_now
+from app.core.kpi.cache import cached
 from app.core.kpi.query import quarter_of
 from app.core.kpi.report import KpiReport, kpi_report, kpi_trend
 from app.core.models import Branch, Segment, Source, User
@@ -36,7 +37,7 @@ from app.extensions import db
 from app.web.kpi import period_text
 from app.web.views.home import care, figures, system, work
 from app.web.views.home.parts import Part
-from app.web.views.local_values import date_pattern, read_date
+from app.web.views.local_values import date_pattern, language, read_date
 from jobs.health import sweep_health
 
 SALES_KPIS = ("activity", "new_clients", "revenue", "profitability")
@@ -123,6 +124,8 @@ PAGES = {
     ),
     ADMIN: (("system", system.system_health),),
 }
+# Parts read from the queues and files, not the database: drawn afresh each time.
+LIVE = frozenset({"system", "audit_chain"})
 # Whose figures the manager filter offers.
 SELLERS = (SALES_MANAGER, HEAD_OF_SALES)
 # Whose version of a shared part comes first for a user of several roles.
@@ -186,13 +189,28 @@ def _period(now: dt.datetime) -> tuple[dt.date, dt.date, int | None, int | None]
 
 
 def parts_for(home: Home, roles: set[str]) -> list[Part]:
-    """The parts of the user's roles' pages, each once, in the order of the roles."""
+    """The parts of the user's roles' pages, each once, in the order of the roles. A part
+    is kept until the data changes, and for the minute at most (what is overdue moves
+    with the clock); per user, language, period and filters."""
     seen, parts = set(), []
+    question = (
+        home.user.id,
+        language(),
+        home.now.replace(second=0),
+        home.start,
+        home.end,
+        home.branch,
+        home.manager,
+    )
     for role in ROLE_ORDER:
         for key, make in PAGES[role] if role in roles else ():
-            if key not in seen:
-                seen.add(key)
+            if key in seen:
+                continue
+            seen.add(key)
+            if key in LIVE:
                 parts.append(make(home))
+            else:
+                parts.append(cached("home part", (role, key, *question), partial(make, home)))
     return parts
 
 
