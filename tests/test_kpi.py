@@ -334,3 +334,19 @@ def test_a_figure_is_never_older_than_the_last_change(as_user, make, users, data
         assert after is not first and after.total["clients"] == first.total["clients"] + 1
     with as_user(users["head_of_sales"]):
         assert kpi_report(START, END).total["clients"] != after.total["clients"]
+
+
+def test_the_twelve_month_trend(as_user, users, data):
+    """Activity at each month's end and the revenue within it: September ends with C2 and
+    C3 active of three (C2 paid on its last day), October with C1 and C2 of four; September's
+    revenue is C2's 500, October's C1's 1,000; a month before anyone paid has none."""
+    from app.core.kpi.report import kpi_trend
+
+    with as_user(users["director"]):
+        trend = kpi_trend(END)
+    assert len(trend) == 12 and trend.index[-1] == date(2026, 10, 1)
+    assert trend.loc[date(2026, 9, 1), "activity"] == pytest.approx(2 / 3)
+    assert trend.loc[date(2026, 10, 1), "activity"] == pytest.approx(0.5)
+    assert trend.loc[date(2026, 9, 1), "revenue"] == pytest.approx(500)
+    assert trend.loc[date(2026, 10, 1), "revenue"] == pytest.approx(1000)
+    assert trend.loc[date(2026, 1, 1), "revenue"] == 0

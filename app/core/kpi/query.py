@@ -5,6 +5,7 @@ one manager; pandas joins them into a frame of a row per group and a column per 
 from __future__ import annotations
 
 import datetime as dt
+from functools import cached_property
 from typing import Any
 
 import pandas as pd
@@ -22,6 +23,27 @@ TOTAL = -1
 # Client-base activity: a payment within this many days up to the date.
 ACTIVITY_DAYS = 365
 DIMENSIONS = {"branch": m.Client.branch_id, "manager": m.Client.owner_id}
+# The levels every figure is kept at, and rolled up from.
+LEVELS = ("branch", "manager")
+# The additive parts of the figures (KpiQuery.atoms): sums and counts.
+ATOMS = (
+    "clients_0",
+    "active_0",
+    "clients_1",
+    "active_1",
+    "new_clients",
+    "revenue",
+    "paid_amount",
+    "paid_cost",
+    "inquiries",
+    "on_time",
+    "complaints",
+    "resolved",
+    "resolution_days",
+    "resolutions",
+    "sci_sum",
+    "sci_count",
+)
 # An inquiry counts under its client's branch and manager; a new caller's, of no client
 # card yet, under the branch its assignee works in and the assignee.
 _ASSIGNEE = sa.orm.aliased(m.User)
@@ -74,54 +96,60 @@ class KpiQuery:
             query = query.where(scope)
         return query.where(*(dimensions[key] == value for key, value in self.filters.items()))
 
-    def _grouped(
-        self, dimension: str | None, value: Any, query: sa.Select[Any], inquiry: bool = False
-    ) -> pd.Series:
-        """`value` per group of `query` (which selects from or joins Client)."""
-        query = self._where(query, inquiry)
-        if dimension is None:  # one row for all
-            frame = pd.read_sql(query.add_columns(value.label("value")), db.session.connection())
-            return pd.Series(frame["value"].to_list(), index=[TOTAL], dtype=float)
-        group = (INQUIRY_DIMENSIONS if inquiry else DIMENSIONS)[dimension]
-        key = group.label("group_id")
-        statement = query.add_columns(key, value.label("value")).group_by(key)
-        frame = pd.read_sql(statement, db.session.connection())
-        return frame.set_index("group_id")["value"]
+    def _sums(self, query: sa.Select[Any], *, inquiry: bool = False, **values: Any) -> pd.DataFrame:
+        """`values` (named SQL aggregates) of `query` per branch and manager: one grouped
+        query; what every level (all, a branch, a manager) is rolled up from."""
+        dimensions = INQUIRY_DIMENSIONS if inquiry else DIMENSIONS
+        keys = [dimensions[name].label(name) for name in LEVELS]
+        statement = self._where(query, inquiry).add_columns(
+            *keys, *(value.label(name) for name, value in values.items())
+        )
+        frame = pd.read_sql(statement.group_by(*keys), db.session.connection())
+        return frame.set_index(list(LEVELS)).astype(float)
 
-    def _activity(self, dimension: str | None, day: dt.date) -> tuple[pd.Series, pd.Series]:
-        """Clients created by `day`, and the share of them with a payment in the year to it."""
-        created = (
+    def _active(self, days: list[dt.date]) -> pd.DataFrame:
+        """Per branch and manager, for each of `days`: the clients created by it and those
+        of them with a payment in the year up to it (`clients_<i>`, `active_<i>`) — one pass
+        over the payments of the years concerned and one over the clients."""
+        paid_on = m.Payment.paid_on
+        last_paid = (
+            sa.select(
+                m.Invoice.client_id.label("client_id"),
+                *(
+                    sa.func.max(sa.case((paid_on <= day, paid_on))).label(f"last_{index}")
+                    for index, day in enumerate(days)
+                ),
+            )
+            .join(m.Payment, m.Payment.invoice_id == m.Invoice.id)
+            .where(paid_on > min(days) - dt.timedelta(days=ACTIVITY_DAYS), paid_on <= max(days))
+            .group_by(m.Invoice.client_id)
+            .subquery()
+        )
+        values: dict[str, Any] = {}
+        for index, day in enumerate(days):
+            created = m.Client.created_on < _moment(day) + dt.timedelta(days=1)
+            recent = last_paid.c[f"last_{index}"] > day - dt.timedelta(days=ACTIVITY_DAYS)
+            values[f"clients_{index}"] = sa.func.sum(sa.case((created, 1), else_=0))
+            values[f"active_{index}"] = sa.func.sum(sa.case((sa.and_(created, recent), 1), else_=0))
+        query = (
             sa.select()
             .select_from(m.Client)
-            .where(m.Client.created_on < _moment(day) + dt.timedelta(days=1))
+            .outerjoin(last_paid, last_paid.c.client_id == m.Client.id)
         )
-        paying = (
-            sa.select(m.Invoice.client_id)
-            .join(m.Payment, m.Payment.invoice_id == m.Invoice.id)
-            .where(
-                m.Payment.paid_on > day - dt.timedelta(days=ACTIVITY_DAYS), m.Payment.paid_on <= day
-            )
-        )
-        clients = self._grouped(dimension, sa.func.count(m.Client.id), created)
-        active = self._grouped(
-            dimension, sa.func.count(m.Client.id), created.where(m.Client.id.in_(paying))
-        )
-        return clients, active.reindex(clients.index, fill_value=0) / clients.where(clients > 0)
+        return self._sums(query, **values)
 
-    def frame(self, dimension: str | None) -> pd.DataFrame:
-        """One row per branch or manager (or one for all), a column per figure."""
+    @cached_property
+    def atoms(self) -> pd.DataFrame:
+        """The additive parts of every figure per branch and manager (sums and counts; a
+        share is a ratio of two of them), from one grouped query per kind of record."""
         start, end = _moment(self.start), _moment(self.end) + dt.timedelta(days=1)
-        clients, activity = self._activity(dimension, self.end)
-        _, activity_before = self._activity(dimension, previous_period(self.start, self.end)[1])
-        client_table = sa.select().select_from(m.Client)
-        invoices = client_table.join(m.Invoice, m.Invoice.client_id == m.Client.id)
-        paid = invoices.where(
-            m.Invoice.status == InvoiceStatus.paid,
-            m.Invoice.issued_on.between(self.start, self.end),
-            m.Invoice.cost.is_not(None),
+        before = previous_period(self.start, self.end)[1]
+        clients = sa.select().select_from(m.Client)
+        invoices = clients.join(m.Invoice, m.Invoice.client_id == m.Client.id)
+        paid = m.Invoice.status == InvoiceStatus.paid
+        costed = sa.and_(
+            paid, m.Invoice.issued_on.between(self.start, self.end), m.Invoice.cost.is_not(None)
         )
-        amount = self._grouped(dimension, sa.func.sum(m.Invoice.amount), paid)
-        cost = self._grouped(dimension, sa.func.sum(m.Invoice.cost), paid)
         inquiries = (
             sa.select()
             .select_from(m.Inquiry)
@@ -129,46 +157,86 @@ class KpiQuery:
             .outerjoin(_ASSIGNEE, _ASSIGNEE.id == m.Inquiry.assignee_id)
             .where(m.Inquiry.received_at >= start, m.Inquiry.received_at < end)
         )
-        on_time = sa.case((m.Inquiry.first_response_at <= m.Inquiry.sla_due_at, 1), else_=0)
-        complaints = client_table.join(m.Complaint, m.Complaint.client_id == m.Client.id).where(
+        complaints = clients.join(m.Complaint, m.Complaint.client_id == m.Client.id).where(
             m.Complaint.received_at >= start, m.Complaint.received_at < end
         )
         done = (ComplaintStatus.resolved, ComplaintStatus.closed)
-        resolved = sa.case((m.Complaint.status.in_(done), 1), else_=0)
-        figures = {
-            "clients": clients,
-            "activity": activity,
-            "activity_before": activity_before,
-            "new_clients": self._grouped(
-                dimension,
-                sa.func.count(m.Client.id),
-                client_table.where(m.Client.created_on >= start, m.Client.created_on < end),
+        count = sa.func.count
+
+        def ones(condition: Any) -> Any:
+            return sa.func.sum(sa.case((condition, 1), else_=0))
+
+        parts = [
+            self._active([self.end, before]),
+            self._sums(
+                clients.where(m.Client.created_on >= start, m.Client.created_on < end),
+                new_clients=count(m.Client.id),
             ),
-            "revenue": self._grouped(
-                dimension,
-                sa.func.sum(m.Payment.amount),
+            self._sums(
                 invoices.join(m.Payment, m.Payment.invoice_id == m.Invoice.id).where(
                     m.Payment.paid_on.between(self.start, self.end)
                 ),
+                revenue=sa.func.sum(m.Payment.amount),
             ),
-            "profitability": (amount - cost.reindex(amount.index)) / amount.where(amount > 0),
-            "inquiries": self._grouped(dimension, sa.func.count(m.Inquiry.id), inquiries, True),
-            "timeliness": self._grouped(dimension, sa.func.avg(on_time), inquiries, True),
-            "complaints": self._grouped(dimension, sa.func.count(m.Complaint.id), complaints),
-            "resolution_rate": self._grouped(dimension, sa.func.avg(resolved), complaints),
-            "days_to_resolve": self._days_to_resolve(dimension, complaints),
-            "sci": self._grouped(
-                dimension, sa.func.avg(m.SurveyAnswer.scale_value), self._scale_answers()
+            self._sums(
+                invoices.where(costed),
+                paid_amount=sa.func.sum(m.Invoice.amount),
+                paid_cost=sa.func.sum(m.Invoice.cost),
             ),
-        }
-        frame = pd.DataFrame(
-            {key: pd.to_numeric(value, errors="coerce") for key, value in figures.items()}
-        )
+            self._sums(
+                inquiries,
+                inquiry=True,
+                inquiries=count(m.Inquiry.id),
+                on_time=ones(m.Inquiry.first_response_at <= m.Inquiry.sla_due_at),
+            ),
+            self._sums(
+                complaints,
+                complaints=count(m.Complaint.id),
+                resolved=ones(m.Complaint.status.in_(done)),
+            ),
+            self._resolution_days(complaints),
+            self._sums(
+                self._scale_answers(),
+                sci_sum=sa.func.sum(m.SurveyAnswer.scale_value),
+                sci_count=count(m.SurveyAnswer.id),
+            ),
+        ]
+        atoms = pd.concat(parts, axis=1).fillna(0.0)
+        return atoms.reindex(columns=ATOMS, fill_value=0.0)
+
+    def frame(self, dimension: str | None) -> pd.DataFrame:
+        """One row per branch or manager (or one for all), a column per figure: the atoms
+        rolled up to that level, then divided where a figure is a share or a mean."""
+        atoms = self.atoms
+        if dimension is None:
+            sums = atoms.sum().to_frame().T
+            sums.index = [TOTAL]
+        else:
+            sums = atoms.groupby(level=dimension, dropna=False).sum()
+            sums.index.name = None
+
+        def ratio(top: str, bottom: str) -> pd.Series:
+            return sums[top] / sums[bottom].where(sums[bottom] > 0)
+
+        frame = pd.DataFrame(index=sums.index)
+        frame["clients"] = sums["clients_0"]
+        frame["activity"] = ratio("active_0", "clients_0")
+        frame["activity_before"] = ratio("active_1", "clients_1")
         frame["activity_change"] = frame["activity"] - frame["activity_before"]
+        frame["new_clients"] = sums["new_clients"]
+        frame["revenue"] = sums["revenue"]
+        frame["profitability"] = (sums["paid_amount"] - sums["paid_cost"]) / sums[
+            "paid_amount"
+        ].where(sums["paid_amount"] > 0)
+        frame["inquiries"] = sums["inquiries"]
+        frame["timeliness"] = ratio("on_time", "inquiries")
+        frame["complaints"] = sums["complaints"]
+        frame["resolution_rate"] = ratio("resolved", "complaints")
+        frame["days_to_resolve"] = ratio("resolution_days", "resolutions")
+        frame["sci"] = ratio("sci_sum", "sci_count")
         for figure in FIGURES:
             if figure.kind == Kind.count:
                 frame[figure.key] = frame[figure.key].fillna(0).astype(int)
-        frame["revenue"] = frame["revenue"].fillna(0.0)
         return frame[[figure.key for figure in FIGURES]]
 
     def _scale_answers(
@@ -279,7 +347,13 @@ class KpiQuery:
         while len(firsts) < count:
             firsts.insert(0, (firsts[0] - dt.timedelta(days=1)).replace(day=1))
         lasts = [following - dt.timedelta(days=1) for following in firsts[1:]] + [self.end]
-        activity = [float(self._activity(None, last)[1].iloc[0]) for last in lasts]
+        totals = self._active(lasts).sum()
+        activity = [
+            totals[f"active_{index}"] / totals[f"clients_{index}"]
+            if totals.get(f"clients_{index}", 0)
+            else float("nan")
+            for index in range(len(lasts))
+        ]
         paid_on = m.Payment.paid_on
         which = sa.case(
             *(
@@ -303,21 +377,22 @@ class KpiQuery:
             index=firsts,
         )
 
-    def _days_to_resolve(self, dimension: str | None, complaints: sa.Select[Any]) -> pd.Series:
-        """Mean days from receipt to resolution: the times are read as pairs (one query)
-        and subtracted in pandas, the same on every database."""
-        group = DIMENSIONS[dimension] if dimension else sa.literal(TOTAL)
+    def _resolution_days(self, complaints: sa.Select[Any]) -> pd.DataFrame:
+        """Per branch and manager, the days from receipt to resolution of the resolved
+        complaints, summed, and their number: the times are read as pairs (one query) and
+        subtracted in pandas, the same on every database."""
+        keys = [DIMENSIONS[name].label(name) for name in LEVELS]
         query = self._where(
             complaints.where(m.Complaint.resolved_at.is_not(None)).add_columns(
-                group.label("group_id"), m.Complaint.received_at, m.Complaint.resolved_at
+                *keys, m.Complaint.received_at, m.Complaint.resolved_at
             )
         )
         frame = pd.read_sql(query, db.session.connection())
-        if frame.empty:
-            return pd.Series(dtype=float)
         days = pd.to_datetime(frame["resolved_at"]) - pd.to_datetime(frame["received_at"])
-        frame["days"] = days.dt.total_seconds() / 86400
-        return frame.groupby("group_id")["days"].mean()
+        frame["resolution_days"] = days.dt.total_seconds() / 86400
+        frame["resolutions"] = 1.0
+        grouped = frame.groupby(list(LEVELS), dropna=False)[["resolution_days", "resolutions"]]
+        return grouped.sum().astype(float)
 
 
 def names(dimension: str, ids: Any) -> dict[Any, str]:
