@@ -65,6 +65,13 @@ def test_each_role_sees_its_parts(app, work, role):
     for key, _make in PAGES[role]:
         assert f'id="part-{key}"' in page, key
     assert ('id="home-filters"' in page) == (role != ADMIN)
+    # Every table row has as many cells as its header.
+    for table in re.findall(r'<table class="table[^"]*qms-part-table".*?</table>', page, re.S):
+        headers = len(re.findall(r"<th ", table))
+        assert all(
+            len(re.findall(r"<td", row)) == headers
+            for row in re.findall(r"<tr>(.*?)</tr>", table.split("</thead>")[1], re.S)
+        ), table[:200]
     assert "None" not in re.sub(r"<script.*?</script>", "", page, flags=re.S)
 
 

@@ -113,12 +113,7 @@ def complaint_stages(home) -> Part:
         for stage, days in spent.items()
     ]
     table = Table(
-        [
-            gettext("Stage"),
-            gettext("Complaints"),
-            gettext("Mean time in stage"),
-            gettext("Longest"),
-        ],
+        [gettext("Stage"), gettext("Mean time in stage"), gettext("Longest")],
         rows,
         "",
         "stages",
