@@ -32,8 +32,8 @@ def pytest_collection_modifyitems(items) -> None:
 
 
 # What a test may have written, children before parents: every record of the processes,
-# and the exports, rule runs and memory, calendar days, number sequences and the users'
-# calendar addresses.
+# and the exports, rule runs and memory, calendar days, number sequences, the users'
+# calendar addresses and notifications.
 _WRITTEN = [entity.model.__table__ for entity in ENTITIES.in_group(registry.PROCESS)] + [
     Model.metadata.tables[name]
     for name in (
@@ -45,6 +45,7 @@ _WRITTEN = [entity.model.__table__ for entity in ENTITIES.in_group(registry.PROC
         "calendar_day",
         "number_sequence",
         "calendar_feed",
+        "notification",
     )
 ]
 ENTITY_TABLES = [table.name for table in reversed(sa.schema.sort_tables(_WRITTEN))]

@@ -33,16 +33,16 @@ def page(live_server, ctx):
 
 
 def test_create_a_client_with_a_contact_and_find_it(page, users):
-    """A sales manager logs in, lands on their tasks and clients, adds a client and its
-    primary contact, then finds the client through the list's name search."""
+    """A sales manager logs in, lands on their home page (their tasks and re-contacts), adds
+    a client and its primary contact, then finds the client through the list's name search."""
     from playwright.sync_api import expect
 
     page.goto("/login/")
     page.fill("input[name=username]", "sales_manager")
     page.fill("input[name=password]", PASSWORD)
     page.click("[type=submit]")
-    expect(page.locator("h3", has_text="My tasks")).to_be_visible()
-    expect(page.locator("h3", has_text="My clients")).to_be_visible()
+    expect(page.locator("#part-tasks h2", has_text="My tasks")).to_be_visible()
+    expect(page.locator("#part-recontacts")).to_be_visible()
 
     page.goto("/clientview/add")
     page.fill("#name", "Северный ветер 北风 Ltd")
