@@ -79,6 +79,8 @@ def test_numbers_and_contacts_and_scope(app, records):
     login(director, "director")
     page = _find(director, "северн").get_data(as_text=True)
     assert "Северный ветер" in page and "Северная звезда" in page
+    found = page[page.index('id="found-client"') :]
+    assert "<h2>Clients</h2>" in found[:200]  # each kind under its name
 
 
 def test_too_short_and_nothing_found(app, records):
