@@ -9,13 +9,12 @@ from flask_appbuilder import BaseView, expose, has_access
 from app.core.entities import ENTITIES
 from app.core.permissions import METHOD_PERMISSIONS
 from app.core.search import search
+from app.web.views.base import SCREENS
 from app.web.views.home.parts import Filter, list_url
 
 
 def _record_url(key: str, record) -> str:
-    from app.web.views import screen_of  # (the package imports this module)
-
-    return url_for(f"{screen_of(key).__name__}.show", pk=record.id)
+    return url_for(f"{SCREENS[(key, '')].__name__}.show", pk=record.id)
 
 
 class SearchView(BaseView):
