@@ -322,12 +322,15 @@ def test_docs_kpi_is_generated_from_the_definitions():
 
 
 def test_a_figure_is_never_older_than_the_last_change(as_user, make, users, data):
-    """The report is computed once per data change: asked again with nothing changed it is
-    the same answer; after a save (the audit trail moves) it counts the new client; a head
-    of sales never gets the director's answer."""
+    """The report is computed once per change of what it reads: asked again with nothing
+    changed, or after a saved task, it is the same answer; after a new client (the audit
+    trail moves for clients) it counts it; a head of sales never gets the director's."""
     with as_user(users["director"]):
         first = kpi_report(START, END)
         assert kpi_report(START, END) is first
+    make.task(users["sales_manager"], title="No KPI reads tasks")
+    with as_user(users["director"]):
+        assert kpi_report(START, END) is first  # a saved task changes no figure
     make.client(users["sales_manager"], name="C6", created_on=datetime(2026, 10, 2))
     with as_user(users["director"]):
         after = kpi_report(START, END)

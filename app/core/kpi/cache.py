@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 import sqlalchemy as sa
 
 from app.core.actor import current_actor, role_names
-from app.core.models import AuditHead, Client
+from app.core.models import AuditHead, AuditLog, Client
 from app.core.visible import condition_for
 from app.extensions import db
 
@@ -26,9 +26,36 @@ _ANSWERS: OrderedDict[Hashable, tuple[float, Any]] = OrderedDict()
 _LOCK = threading.Lock()
 
 
-def position() -> int:
-    """The audit trail's position: the number of entries appended so far."""
-    return int(db.session.scalar(sa.select(AuditHead.last_seq)) or 0)
+# What the KPIs are computed from (audit trail entity names): the records, and the people
+# and branches a row scope and a KPI's grouping read. A saved task or interaction leaves
+# the KPI answers as they are.
+KPI_ENTITIES = (
+    "client",
+    "invoice",
+    "payment",
+    "inquiry",
+    "complaint",
+    "survey",
+    "survey_question",
+    "survey_response",
+    "survey_answer",
+    "branch",
+    "user",
+    "role",
+)
+
+
+def position(entities: tuple[str, ...] | None = None) -> int:
+    """The audit trail's position: its last entry (of `entities` only, when given — one
+    index probe each)."""
+    if entities is None:
+        return int(db.session.scalar(sa.select(AuditHead.last_seq)) or 0)
+    lasts = [
+        sa.select(sa.func.max(AuditLog.seq)).where(AuditLog.entity == entity).scalar_subquery()
+        for entity in entities
+    ]
+    found = db.session.execute(sa.select(*lasts)).one()
+    return max((int(each) for each in found if each is not None), default=0)
 
 
 def scope_key() -> Hashable:
@@ -40,11 +67,17 @@ def scope_key() -> Hashable:
     return (getattr(actor, "id", None), tuple(sorted(role_names(actor))))
 
 
-def cached(name: str, question: Hashable, compute: Callable[[], T]) -> T:
-    """`compute()`'s answer to `question`, computed once per data change and scope. The
-    answer is shared: callers read it and never change it."""
+def cached(
+    name: str,
+    question: Hashable,
+    compute: Callable[[], T],
+    entities: tuple[str, ...] | None = None,
+) -> T:
+    """`compute()`'s answer to `question`, computed once per data change and scope — a
+    change of `entities` only, when given. The answer is shared: callers read it and never
+    change it."""
     # The database too: one process may serve two (the tests do).
-    key = (name, question, scope_key(), db.engine.url.render_as_string(), position())
+    key = (name, question, scope_key(), db.engine.url.render_as_string(), position(entities))
     now = time.monotonic()
     with _LOCK:
         found = _ANSWERS.get(key)

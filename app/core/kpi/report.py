@@ -11,7 +11,7 @@ import pandas as pd
 from flask_babel import gettext
 
 from app.core import models as m
-from app.core.kpi.cache import cached
+from app.core.kpi.cache import KPI_ENTITIES, cached
 from app.core.kpi.query import TOTAL, KpiQuery, names, previous_period
 from app.core.services.errors import DomainError
 from app.extensions import db
@@ -70,6 +70,7 @@ def kpi_report(
         "report",
         (start, end, branch, manager, groups),
         lambda: _compute(start, end, branch, manager, groups),
+        KPI_ENTITIES,
     )
 
 
@@ -82,6 +83,7 @@ def kpi_trend(
         "trend",
         (end, branch, manager, months),
         lambda: KpiQuery(end, end, branch, manager).monthly(months),
+        KPI_ENTITIES,
     )
 
 

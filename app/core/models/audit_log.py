@@ -14,7 +14,11 @@ class AuditLog(Model):
     """One create, update or delete: who, when (UTC), what, each field's old and new value."""
 
     __tablename__ = "audit_log"
-    __table_args__ = (sa.Index("ix_audit_log_entity_record", "entity", "record_id", "seq"),)
+    __table_args__ = (
+        sa.Index("ix_audit_log_entity_record", "entity", "record_id", "seq"),
+        # The last entry of an entity: what answers kept until the data changes read.
+        sa.Index("ix_audit_log_entity_seq", "entity", "seq"),
+    )
 
     id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
     # Gapless order of the chain, handed out under the head row's lock.
