@@ -58,8 +58,12 @@ def test_a_move_goes_through_the_invoice_service(app, make, users, branch):
     invoice = db.session.get(models.Invoice, invoice.id)
     assert invoice.status == "rejected" and invoice.rejection_reason == "Too dear"
     assert _move(browser, "invoiceboard", invoice, "on_approval", reason="Wait").status_code == 403
+    card = _board(browser, "invoiceboard").split(f'id="card-{invoice.id}"')[1].split("</li>")[0]
+    assert 'class="btn btn-default btn-xs qms-move"' not in card  # no move a manager may make
     head = app.test_client()
     login(head, "head_of_sales")
+    card = _board(head, "invoiceboard").split(f'id="card-{invoice.id}"')[1].split("</li>")[0]
+    assert "qms-move" in card and 'data-allowed="on_approval"' in card
     without = _move(head, "invoiceboard", invoice, "on_approval")
     assert without.status_code == 422 and "reason" in without.json["messages"]
     assert _move(head, "invoiceboard", invoice, "on_approval", reason="Wait").status_code == 200

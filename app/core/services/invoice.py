@@ -33,6 +33,12 @@ TRANSITIONS = {
 }
 
 
+def may_move(actor, old, new) -> bool:
+    """Whether `actor` may move an invoice from `old` to `new` at all: only a head of sales
+    reopens a rejected one."""
+    return old != S.rejected or new == S.rejected or has_role(actor, HEAD_OF_SALES)
+
+
 def needs(old, new) -> tuple[str, ...]:
     """What a move from `old` to `new` asks for besides the status (the check below says
     why): a rejection its reason; reopening a rejected invoice the reason for it."""
@@ -158,7 +164,7 @@ def _transition(change, invoice: Invoice, old, actor) -> None:
     if new == S.rejected and not (invoice.rejection_reason or "").strip():
         raise DomainError({"rejection_reason": _("Say why the invoice is rejected.")})
     if old == S.rejected:
-        if not has_role(actor, HEAD_OF_SALES):
+        if not may_move(actor, old, new):
             raise NotAllowed({"status": _("Only a head of sales can reopen a rejected invoice.")})
         if not (invoice.reason or "").strip():
             raise DomainError({"reason": _("Say why the rejected invoice is reopened.")})

@@ -28,10 +28,17 @@ class Lifecycle:
     statuses: type[Choice]
     transitions: dict[Any, set[Any]]
     needs: Callable[[Any, Any], tuple[str, ...]]
+    # Whether an actor may make a move at all (who may reopen): the service's own rule.
+    may: Callable[[Any, Any, Any], bool] = lambda actor, old, new: True
 
-    def allowed(self, old: Any) -> list[Any]:
-        """The statuses a record in `old` may move to, in the statuses' order."""
-        return [status for status in self.statuses if status in self.transitions[old]]
+    def allowed(self, old: Any, actor: Any = None) -> list[Any]:
+        """The statuses a record in `old` may move to (by `actor`, when given), in the
+        statuses' order."""
+        return [
+            status
+            for status in self.statuses
+            if status in self.transitions[old] and (actor is None or self.may(actor, old, status))
+        ]
 
     def asks(self, record: Any, new: Any) -> list[str]:
         """What a move of `record` to `new` asks the user for: the fields it needs that
@@ -52,7 +59,9 @@ class Lifecycle:
 
 
 LIFECYCLES = {
-    "invoice": Lifecycle(Invoice, InvoiceStatus, invoice.TRANSITIONS, invoice.needs),
+    "invoice": Lifecycle(
+        Invoice, InvoiceStatus, invoice.TRANSITIONS, invoice.needs, invoice.may_move
+    ),
     "complaint": Lifecycle(Complaint, ComplaintStatus, complaint.TRANSITIONS, complaint.needs),
 }
 

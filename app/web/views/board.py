@@ -135,7 +135,7 @@ class BoardView(BaseView):
             ).limit(CARDS if lifecycle.allowed(status) else FINAL_CARDS)
             cards = []
             for record in db.session.scalars(query):
-                allowed = lifecycle.allowed(record.status)
+                allowed = lifecycle.allowed(record.status, g.user)
                 cards.append(
                     {
                         "id": record.id,
