@@ -3,13 +3,12 @@ formatting, the user's client scope) and the audit pack (every register of the p
 behind an index of links, through a worker with progress); who may ask for each."""
 
 from datetime import date, datetime
-from decimal import Decimal
 from io import BytesIO
 
 import openpyxl
 import pytest
-import sqlalchemy as sa
 from conftest import ROLE_NAMES, login, username_for
+from kpi_support import complaint, paid
 
 from app.core import models
 from app.core.roles import ROLES
@@ -18,25 +17,6 @@ from jobs import connection as redis_connection
 from jobs.worker import run_worker
 
 PERIOD = "from=2026-10-01&to=2026-10-31"
-
-
-def _paid_invoice(client, number, amount, cost, issued_on, paid_on):
-    invoice = models.Invoice(
-        number=number,
-        client_id=client.id,
-        issued_on=issued_on,
-        amount=Decimal(amount),
-        cost=Decimal(cost),
-        currency="RUB",
-        status="on_approval",
-    )
-    db.session.add(invoice)
-    db.session.commit()
-    payment = models.Payment(invoice_id=invoice.id, amount=Decimal(amount))
-    payment.paid_on = paid_on
-    db.session.add(payment)
-    db.session.commit()
-    return invoice
 
 
 @pytest.fixture
@@ -49,8 +29,8 @@ def company(make, users, branch):
     make.client(manager, name="C2", branch_id=branch.id, created_on=old)
     c3 = make.client(users["sales_manager_b"], name="C3", created_on=old)
     make.client(manager, name="C4", branch_id=branch.id, created_on=datetime(2026, 10, 20))
-    _paid_invoice(c1, "K-1", "1000.00", "600.00", date(2026, 10, 5), date(2026, 10, 10))
-    _paid_invoice(c3, "K-3", "500.00", "100.00", date(2026, 9, 1), date(2026, 9, 15))
+    paid(c1, "K-1", "1000.00", "600.00", date(2026, 10, 5), date(2026, 10, 10))
+    paid(c3, "K-3", "500.00", "100.00", date(2026, 9, 1), date(2026, 9, 15))
     received = datetime(2026, 10, 6, 10, 0)  # a Tuesday, working hours
     agent = users["customer_service"]  # answers the new callers, in North
     agent.branch_id = branch.id
@@ -85,35 +65,9 @@ def company(make, users, branch):
             ),
         ]
     )
-    department = db.session.query(models.Department).filter_by(name="Service").first()
-    if department is None:  # reference lists outlive each test
-        department = models.Department(name="Service")
-        db.session.add(department)
-        db.session.flush()
-    complaint = models.Complaint(
-        client_id=c1.id,
-        number="K-C1",
-        description="Broken",
-        received_at=datetime(2026, 10, 7),
-        department_id=department.id,
-        investigator_id=users["quality_officer"].id,
+    complaint(
+        c1, "K-C1", datetime(2026, 10, 7), users["quality_officer"], resolved=datetime(2026, 10, 9)
     )
-    db.session.add(complaint)
-    db.session.commit()
-    complaint.status = "investigating"
-    db.session.commit()
-    action = models.CorrectiveAction(complaint=complaint, description="Replace")
-    db.session.add(action)
-    db.session.commit()
-    action.status = "done"
-    complaint.status, complaint.resolution = "resolved", "Replaced"
-    db.session.commit()
-    db.session.execute(  # the resolution time is stamped as now; set it into the period
-        sa.update(models.Complaint)
-        .where(models.Complaint.id == complaint.id)
-        .values(resolved_at=datetime(2026, 10, 9))
-    )
-    db.session.commit()
     return branch
 
 

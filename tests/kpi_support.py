@@ -1,0 +1,63 @@
+"""Records the KPI tests are made of: paid invoices and complaints through the services."""
+
+from decimal import Decimal
+
+import sqlalchemy as sa
+
+from app.core import models
+from app.extensions import db
+
+
+def paid(client, number, amount, cost, issued_on, paid_on):
+    """An invoice issued on `issued_on` and paid in full on `paid_on`."""
+    invoice = models.Invoice(
+        number=number,
+        client_id=client.id,
+        issued_on=issued_on,
+        amount=Decimal(amount),
+        cost=None if cost is None else Decimal(cost),
+        currency="RUB",
+        status="on_approval",
+    )
+    db.session.add(invoice)
+    db.session.commit()
+    payment = models.Payment(invoice_id=invoice.id, amount=Decimal(amount), paid_on=paid_on)
+    db.session.add(payment)
+    db.session.commit()
+    return invoice
+
+
+def complaint(client, number, received, investigator, resolved=None):
+    """A complaint received at `received`; resolved at `resolved` when given."""
+    department = db.session.query(models.Department).filter_by(name="Service").first()
+    if department is None:  # reference lists outlive each test
+        department = models.Department(name="Service")
+        db.session.add(department)
+        db.session.flush()
+    record = models.Complaint(
+        client_id=client.id,
+        number=number,
+        description="Broken",
+        received_at=received,
+        department_id=department.id,
+        investigator_id=investigator.id,
+    )
+    db.session.add(record)
+    db.session.commit()
+    if resolved is None:
+        return record
+    record.status = "investigating"
+    db.session.commit()
+    action = models.CorrectiveAction(complaint=record, description="Replace")
+    db.session.add(action)
+    db.session.commit()
+    action.status = "done"
+    record.status, record.resolution = "resolved", "Replaced"
+    db.session.commit()
+    db.session.execute(  # the service stamps the resolution as now; set it by hand
+        sa.update(models.Complaint)
+        .where(models.Complaint.id == record.id)
+        .values(resolved_at=resolved)
+    )
+    db.session.commit()
+    return record
