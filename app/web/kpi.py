@@ -10,8 +10,11 @@ import math
 
 from flask_babel import gettext
 
+from app.core.clock import business_now
 from app.core.kpi.figures import BY_KEY, FIGURES, Figure, Kind
+from app.core.kpi.query import quarter_of
 from app.core.kpi.report import KpiReport, quarter_name
+from app.core.services.errors import DomainError
 from app.web.views.local_values import show_date, show_number
 
 _PATTERNS = {
@@ -32,18 +35,27 @@ def number(value) -> float | None:
     return None if math.isnan(value) else value
 
 
-def show_figure(figure: Figure, value) -> str:
-    """The value as the reader writes it: 42,5 %, +3,0 п. п., 1 234,50, 4,60; a dash when
-    there is nothing to measure."""
+def show_value(kind: Kind, value) -> str:
+    """A value of that kind as the reader writes it: 42,5 %, +3,0 п. п., 1 234,50, 4,60; a
+    dash when there is nothing to measure."""
     value = number(value)
     if value is None:
         return "—"
-    if figure.kind in (Kind.share, Kind.points):
-        text = show_number(value * 100, _PATTERNS[figure.kind])
-        if figure.kind == Kind.points:
+    if kind in (Kind.share, Kind.points):
+        text = show_number(value * 100, _PATTERNS[kind])
+        if kind == Kind.points:
             return gettext("%(value)s pp", value=text)
         return gettext("%(value)s %%", value=text)
-    return show_number(value, _PATTERNS[figure.kind])
+    return show_number(value, _PATTERNS[kind])
+
+
+def show_figure(figure: Figure, value) -> str:
+    return show_value(figure.kind, value)
+
+
+def explained(figure: Figure) -> str:
+    """A figure's definition and the clause of the standard it comes from, in one line."""
+    return f"{figure.definition} {gettext('Source')}: {figure.clause}."
 
 
 def meets(figure: Figure, value) -> bool | None:
@@ -83,6 +95,26 @@ def _groups(frame, titles: dict) -> list[dict]:
         }
         for index, row in frame.iterrows()
     ]
+
+
+def period_arguments(arguments, read_day=dt.date.fromisoformat):
+    """from, to (read by `read_day`; by default the current quarter up to today), branch
+    and manager (ids) of a request's arguments; DomainError naming the argument that is
+    wrong. The API reads ISO dates; the home page the reader's own (ISO too)."""
+    today = business_now().date()
+    values: list = []
+    for key, default in (("from", quarter_of(today)[0]), ("to", today)):
+        text = arguments.get(key, "").strip()
+        try:
+            values.append(read_day(text) if text else default)
+        except ValueError:
+            raise DomainError({key: [gettext("Give the date as YYYY-MM-DD.")]}) from None
+    for key in ("branch", "manager"):
+        text = arguments.get(key, "").strip()
+        if text and not text.isdigit():
+            raise DomainError({key: [gettext("No such record.")]})
+        values.append(int(text) if text else None)
+    return tuple(values)
 
 
 def period_text(start: dt.date, end: dt.date) -> str:

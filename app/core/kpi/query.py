@@ -1,6 +1,7 @@
-"""The KPI figures of a period as SQL: each one grouped query over the records the user
-sees (their row scope), by branch, by manager or for all, optionally within one branch or
-one manager; pandas joins them into a frame of a row per group and a column per figure."""
+"""The KPI figures of a period as SQL: the additive parts of every figure (sums and counts)
+read per branch and manager, one grouped query per kind of record, over the records the
+user sees (their row scope), optionally within one branch or one manager; pandas rolls
+them up to the total, the branches or the managers and divides where a figure is a share."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ from typing import Any
 
 import pandas as pd
 import sqlalchemy as sa
-from flask_babel import gettext
 
 from app.core import models as m
 from app.core.kpi.figures import FIGURES, Kind
@@ -71,6 +71,18 @@ def _moment(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time())
 
 
+def ones(condition: Any) -> Any:
+    """How many rows meet `condition` (a sum of ones, beside other aggregates)."""
+    return sa.func.sum(sa.case((condition, 1), else_=0))
+
+
+def bucket(column: Any, ranges: list[tuple[dt.date, dt.date]], label: str) -> Any:
+    """Which of the day ranges `column` falls in, by its index (none: NULL)."""
+    return sa.case(
+        *((column.between(first, last), index) for index, (first, last) in enumerate(ranges))
+    ).label(label)
+
+
 class KpiQuery:
     """The figures of one period, grouped by a dimension (None: one row for all), within the
     user's row scope and the optional branch and manager filters."""
@@ -78,8 +90,6 @@ class KpiQuery:
     def __init__(
         self, start: dt.date, end: dt.date, branch: int | None = None, manager: int | None = None
     ):
-        if end < start:
-            raise ValueError(gettext("The period ends before it starts."))
         self.start, self.end = start, end
         self.filters = {
             key: value for key, value in (("branch", branch), ("manager", manager)) if value
@@ -129,8 +139,8 @@ class KpiQuery:
         for index, day in enumerate(days):
             created = m.Client.created_on < _moment(day) + dt.timedelta(days=1)
             recent = last_paid.c[f"last_{index}"] > day - dt.timedelta(days=ACTIVITY_DAYS)
-            values[f"clients_{index}"] = sa.func.sum(sa.case((created, 1), else_=0))
-            values[f"active_{index}"] = sa.func.sum(sa.case((sa.and_(created, recent), 1), else_=0))
+            values[f"clients_{index}"] = ones(created)
+            values[f"active_{index}"] = ones(sa.and_(created, recent))
         query = (
             sa.select()
             .select_from(m.Client)
@@ -162,9 +172,6 @@ class KpiQuery:
         )
         done = (ComplaintStatus.resolved, ComplaintStatus.closed)
         count = sa.func.count
-
-        def ones(condition: Any) -> Any:
-            return sa.func.sum(sa.case((condition, 1), else_=0))
 
         parts = [
             self._active([self.end, before]),
@@ -264,13 +271,7 @@ class KpiQuery:
         quarters = [quarter_of(self.end)]
         while len(quarters) < count:
             quarters.insert(0, quarter_of(quarters[0][0] - dt.timedelta(days=1)))
-        answered = m.SurveyResponse.answered_on
-        which = sa.case(
-            *(
-                (answered.between(first, last), index)
-                for index, (first, last) in enumerate(quarters)
-            )
-        ).label("quarter")
+        which = bucket(m.SurveyResponse.answered_on, quarters, "quarter")
         query = self._where(
             self._scale_answers(quarters[0][0], quarters[-1][1]).add_columns(
                 which,
@@ -300,12 +301,7 @@ class KpiQuery:
         each survey's scope created by its end, within the user's scope), and how many of
         them answered — two grouped queries."""
         survey = m.Survey
-        which = sa.case(
-            *(
-                (survey.period_start.between(first, last), index)
-                for index, (first, last) in enumerate(quarters)
-            )
-        ).label("quarter")
+        which = bucket(survey.period_start, quarters, "quarter")
         in_scope = sa.or_(
             survey.scope == SurveyScope.all,
             sa.and_(
@@ -355,12 +351,7 @@ class KpiQuery:
             for index in range(len(lasts))
         ]
         paid_on = m.Payment.paid_on
-        which = sa.case(
-            *(
-                (paid_on.between(first, last), index)
-                for index, (first, last) in enumerate(zip(firsts, lasts, strict=True))
-            )
-        ).label("month")
+        which = bucket(paid_on, list(zip(firsts, lasts, strict=True)), "month")
         query = self._where(
             sa.select(which, sa.func.sum(m.Payment.amount).label("revenue"))
             .select_from(m.Client)

@@ -3,38 +3,14 @@ in the caller's row scope, from the KPI service the dashboards and the KPI workb
 
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import request
 from flask_appbuilder.api import BaseApi, expose, safe
 from flask_appbuilder.security.decorators import protect
-from flask_babel import gettext
 
-from app.core.clock import business_now
-from app.core.kpi.query import quarter_of
 from app.core.kpi.report import kpi_report
 from app.core.permissions import READ
 from app.core.services.errors import DomainError
-from app.web.kpi import report_json
-
-
-def period_arguments(arguments) -> tuple[dt.date, dt.date, int | None, int | None]:
-    """from, to (ISO dates; by default the current quarter up to today), branch and manager
-    (ids) from a request's arguments; DomainError naming the argument that is wrong."""
-    today = business_now().date()
-    values: list = []
-    for key, default in (("from", quarter_of(today)[0]), ("to", today)):
-        text = arguments.get(key, "").strip()
-        try:
-            values.append(dt.date.fromisoformat(text) if text else default)
-        except ValueError:
-            raise DomainError({key: [gettext("Give the date as YYYY-MM-DD.")]}) from None
-    for key in ("branch", "manager"):
-        text = arguments.get(key, "").strip()
-        if text and not text.isdigit():
-            raise DomainError({key: [gettext("No such record.")]})
-        values.append(int(text) if text else None)
-    return tuple(values)  # type: ignore[return-value]
+from app.web.kpi import period_arguments, report_json
 
 
 class KpiApi(BaseApi):

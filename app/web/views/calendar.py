@@ -20,15 +20,10 @@ from app.core.permissions import METHOD_PERMISSIONS
 from app.core.services import calendar_feed
 from app.web.views.home import filter_choices
 from app.web.views.local_values import date_pattern, language, read_date, show_date
+from app.web.views.task import record_url
 
 # The feed covers a month back and half a year ahead.
 FEED_PAST, FEED_AHEAD = dt.timedelta(days=31), dt.timedelta(days=183)
-# The records behind the items, by entity key: their screens.
-SCREENS = {
-    "task": "TaskView",
-    "interaction": "InteractionView",
-    "corrective_action": "CorrectiveActionView",
-}
 # Items drawn in a day of the month view; the week view shows them all.
 DAY_ITEMS = 4
 
@@ -51,8 +46,8 @@ def _step(view: str, day: dt.date, forward: bool) -> dt.date:
     return dt.date(year, (month - 1) % 12 + 1, 1)
 
 
-def item_url(item: Item, external: bool = False) -> str:
-    return url_for(f"{SCREENS[item.entity]}.show", pk=item.record_id, _external=external)
+def item_url(item: Item, external: bool = False) -> str | None:
+    return record_url(item.entity, item.record_id, external)
 
 
 class CalendarView(BaseView):

@@ -3,18 +3,18 @@ and contacts the user sees; the one record itself when it finds just one."""
 
 from __future__ import annotations
 
-from flask import g, redirect, request, url_for
+from flask import g, redirect, request
 from flask_appbuilder import BaseView, expose, has_access
 
 from app.core.entities import ENTITIES
 from app.core.permissions import METHOD_PERMISSIONS
 from app.core.search import search
-from app.web.views.base import SCREENS
 from app.web.views.home.parts import Filter, list_url
+from app.web.views.task import record_url
 
 
-def _record_url(key: str, record) -> str:
-    return url_for(f"{SCREENS[(key, '')].__name__}.show", pk=record.id)
+def _record_url(key: str, record) -> str | None:
+    return record_url(key, record.id)
 
 
 class SearchView(BaseView):

@@ -16,25 +16,19 @@ from app.core.clock import business_now
 from app.core.models.choices import TaskStatus
 from app.core.services.errors import DomainError
 from app.extensions import db
-from app.web.views.base import QmsModelView
+from app.web.views.base import SCREENS, QmsModelView
 from app.web.views.formatters import origin_label, record_kind
 from app.web.views.local_values import show_datetime
 
+
 # The screen of each entity a rule acts on, for the link from its tasks and notifications.
-RECORD_SCREENS = {
-    "client": "ClientView",
-    "interaction": "InteractionView",
-    "invoice": "InvoiceView",
-    "inquiry": "InquiryView",
-    "complaint": "ComplaintView",
-    "corrective_action": "CorrectiveActionView",
-}
-
-
-def record_url(entity: str | None, record_id: int | None) -> str | None:
-    """Where the record a task or notification is about is shown, if it has a screen."""
-    screen = RECORD_SCREENS.get(entity or "")
-    return url_for(f"{screen}.show", pk=record_id) if screen and record_id else None
+def record_url(entity: str | None, record_id: int | None, external: bool = False) -> str | None:
+    """Where a record is shown (a task's or notification's, a calendar item's, a search
+    result): its entity's declared screen, if it has one."""
+    screen = SCREENS.get((entity or "", ""))
+    if screen is None or not record_id:
+        return None
+    return url_for(f"{screen.__name__}.show", pk=record_id, _external=external)
 
 
 def due_label(due_at) -> Markup:

@@ -34,7 +34,7 @@ from app.core.models import Branch, Segment, Source, User
 from app.core.scope import UNRESTRICTED, head_branches
 from app.core.services.errors import DomainError
 from app.extensions import db
-from app.web.kpi import period_text
+from app.web.kpi import period_arguments, period_text
 from app.web.views.home import care, figures, system, work
 from app.web.views.home.parts import Part
 from app.web.views.local_values import date_pattern, language, read_date
@@ -173,18 +173,12 @@ class Home:
 
 
 def _period(now: dt.datetime) -> tuple[dt.date, dt.date, int | None, int | None]:
-    """The KPI period and filters from the address: dates as the reader writes them (or
-    ISO); by default the current quarter up to today; a wrong value falls back to it."""
-    start, end = quarter_of(now.date())[0], now.date()
+    """The KPI period and filters from the address, dates as the reader writes them (or
+    ISO); a wrong value falls back to the current quarter up to today, for everyone."""
     try:
-        if request.args.get("from"):
-            start = read_date(request.args["from"])
-        if request.args.get("to"):
-            end = read_date(request.args["to"])
-    except ValueError:
-        start, end = quarter_of(now.date())[0], now.date()
-    ids = [request.args.get(key, "").strip() for key in ("branch", "manager")]
-    branch, manager = (int(text) if text.isdigit() else None for text in ids)
+        start, end, branch, manager = period_arguments(request.args, read_date)
+    except DomainError:
+        return quarter_of(now.date())[0], now.date(), None, None
     return min(start, end), max(start, end), branch, manager
 
 

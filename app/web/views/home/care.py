@@ -51,7 +51,7 @@ def inquiries(home) -> Part:
     more = list_url("InquiryView", open_)
     waiting = first_rows(
         m.Inquiry,
-        [each.condition(m.Inquiry) for each in open_],
+        open_,
         m.Inquiry.sla_due_at,
         m.Inquiry.client,
     )

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import math
 
-import pandas as pd
 import sqlalchemy as sa
 from babel.dates import format_skeleton
 from flask import url_for
@@ -14,14 +13,17 @@ from flask_babel import gettext
 
 from app.core import models as m
 from app.core.kpi.cache import cached
-from app.core.kpi.figures import BY_KEY
+from app.core.kpi.figures import BY_KEY, Kind
 from app.core.kpi.report import quarter_name
+from app.core.models.choices import TaskStatus
 from app.core.visible import within_scope
 from app.extensions import db
-from app.web.kpi import cell, show_figure
+from app.web.kpi import cell, explained, number, show_figure, show_value
 from app.web.views.home.parts import Cell, Chart, Filter, Number, Part, Series, Table, list_url
 from app.web.views.local_values import language, show_count, show_number
 
+# A figure's colour by whether it meets its goal (none: no goal, or nothing to measure).
+TONES = {True: "success", False: "danger", None: ""}
 # A fall of client-base activity beyond this share of its level is an alert (SP-2: an
 # unplanned survey when activity drops by more than 10 %).
 DROP = 0.10
@@ -38,8 +40,8 @@ def kpi_cards(home, keys: tuple[str, ...], title: str) -> Part:
     for key in keys:
         figure = BY_KEY[key]
         value = cell(figure, total[key])
-        tone = {True: "success", False: "danger", None: ""}[value["meets_goal"]]
-        hint = f"{figure.definition} {gettext('Source')}: {figure.clause}."
+        tone = TONES[value["meets_goal"]]
+        hint = explained(figure)
         label = str(figure.header)
         if figure.goal() is not None:
             label = gettext(
@@ -64,7 +66,9 @@ def managers(home) -> Part:
             within_scope(
                 sa.select(m.Task.assignee_id, sa.func.count())
                 .where(
-                    m.Task.status == "open", m.Task.due_at < home.now, m.Task.assignee_id.in_(ids)
+                    m.Task.status == TaskStatus.open,
+                    m.Task.due_at < home.now,
+                    m.Task.assignee_id.in_(ids),
                 )
                 .group_by(m.Task.assignee_id),
                 m.Task,
@@ -79,14 +83,13 @@ def managers(home) -> Part:
         row = [Cell(home.kpi.manager_names.get(manager_id, "—"))]
         for key in keys:
             value = cell(BY_KEY[key], figures[key])
-            tone = {True: "success", False: "danger", None: ""}[value["meets_goal"]]
-            row.append(Cell(value["text"], tone=tone))
+            row.append(Cell(value["text"], tone=TONES[value["meets_goal"]]))
         count = overdue.get(manager_id, 0)
         url = list_url(
             "TaskView",
             (
                 Filter("assignee", "rel_o_m", manager_id),
-                Filter("status", "eq", "open"),
+                Filter("status", "eq", TaskStatus.open),
                 Filter("due_at", "lt", home.now.replace(second=0)),
             ),
         )
@@ -102,7 +105,7 @@ def sci_quarters(home) -> Part:
     sci = BY_KEY["sci"]
     quarters = home.totals.quarters
     labels = [quarter_name(first) for first in quarters.index]
-    values = [None if math.isnan(v) else float(v) for v in quarters["sci"].astype(float)]
+    values = [number(value) for value in quarters["sci"]]
     chart = Chart(
         "sci",
         "bar",
@@ -115,14 +118,13 @@ def sci_quarters(home) -> Part:
         goal_label=gettext("Target %(value)s", value=show_figure(sci, sci.goal())),
     )
     responses = [int(count) for count in quarters["responses"]]
-    rates = [None if pd.isna(rate) else float(rate) for rate in quarters["response_rate"]]
-    share = BY_KEY["timeliness"]  # a share, formatted as such
+    rates = [number(rate) for rate in quarters["response_rate"]]
     rows = [
         [
             Cell(label),
             Cell(show_figure(sci, value)),
             Cell(show_count(count)),
-            Cell(show_figure(share, rate)),
+            Cell(show_value(Kind.share, rate)),
         ]
         for label, value, count, rate in zip(labels, values, responses, rates, strict=True)
     ]
@@ -132,7 +134,7 @@ def sci_quarters(home) -> Part:
         "",
         "sci",
     )
-    note = f"{sci.definition} {gettext('Source')}: {sci.clause}."
+    note = explained(sci)
     return Part(
         "sci", gettext("Satisfaction (SCI) by quarter"), chart=chart, table=table, note=note
     )
@@ -143,7 +145,7 @@ def trend(home) -> Part:
     monthly = home.trend()
     activity = BY_KEY["activity"]
     labels = [format_skeleton("yMMM", first, locale=language()) for first in monthly.index]
-    shares = [None if math.isnan(v) else float(v) for v in monthly["activity"]]
+    shares = [number(value) for value in monthly["activity"]]
     revenue = [float(v) for v in monthly["revenue"]]
     chart = Chart(
         "trend",

@@ -40,12 +40,13 @@ def client_link(client_id: int | None) -> str | None:
     return record_link("ClientView", client_id) if client_id else None
 
 
-def first_rows(model, conditions, order, *loads) -> list:
-    """The first ROWS records of `model` the user sees under `conditions`, in `order`, with
-    what their rows name (`loads`) read along."""
+def first_rows(model, filters: tuple, order, *loads, also: tuple = ()) -> list:
+    """The first ROWS records of `model` the user sees under the list filters `filters`
+    (and `also`), as `counted` counts them, in `order`, with what their rows name (`loads`)
+    read along."""
     query = (
         sa.select(model)
-        .where(*conditions)
+        .where(*(each.condition(model) for each in filters), *also)
         .options(*(joinedload(each) for each in loads))
         .order_by(order)
         .limit(ROWS)
@@ -80,9 +81,10 @@ def tasks(home, team: bool) -> Part:
     ]
     due = first_rows(
         m.Task,
-        (m.Task.status == TaskStatus.open, m.Task.due_at < tomorrow, *also),
+        (*base, Filter("due_at", "lt", tomorrow)),
         m.Task.due_at,
         m.Task.client,
+        also=also,
     )
     rows = [
         [
@@ -111,7 +113,7 @@ def recontacts(home) -> Part:
     number = counted(gettext("This week"), "InteractionView", m.Interaction, filters)
     due = first_rows(
         m.Interaction,
-        [each.condition(m.Interaction) for each in filters],
+        filters,
         m.Interaction.next_contact_on,
         m.Interaction.client,
     )
@@ -166,7 +168,7 @@ def nearing_rejection(home) -> Part:
     rows = []
     for invoice in first_rows(
         m.Invoice,
-        [each.condition(m.Invoice) for each in filters],
+        filters,
         m.Invoice.issued_on,
         m.Invoice.client,
     ):
