@@ -50,6 +50,12 @@ class StaleEdit(DomainError):
 
     status_code = 409
 
+    @classmethod
+    def lost_race(cls) -> StaleEdit:
+        """Two saves of the same version at the same moment: the database's WHERE on the
+        version let one through."""
+        return cls(_("Someone saved this record at the same moment: reload it."))
+
 
 class NotFound(DomainError):
     """No such record among those the actor sees."""

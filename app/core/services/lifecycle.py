@@ -21,6 +21,25 @@ from app.extensions import db
 
 
 @dataclass(frozen=True)
+class MoveField:
+    """A field a move may ask for: the attribute it sets, and what it holds — a link to a
+    `target` record (by id), one of `choices`, or else a text."""
+
+    attribute: str
+    target: type[Any] | None = None
+    choices: type[Choice] | None = None
+
+
+def move_field(model: type[Any], field: str) -> MoveField:
+    mapper = sa.inspect(model)
+    if field in mapper.relationships:
+        relationship = mapper.relationships[field]
+        (column,) = relationship.local_columns
+        return MoveField(column.key, target=relationship.mapper.class_)
+    return MoveField(field, choices=getattr(mapper.columns[field].type, "enum_class", None))
+
+
+@dataclass(frozen=True)
 class Lifecycle:
     """An entity's statuses, the moves its service allows and what each move needs."""
 
@@ -43,16 +62,14 @@ class Lifecycle:
     def asks(self, record: Any, new: Any) -> list[str]:
         """What a move of `record` to `new` asks the user for: the fields it needs that
         are not filled yet (a choice, such as the client's satisfaction, is always asked)."""
-        mapper = sa.inspect(self.model)
         asked = []
         for field in self.needs(record.status, new):
-            if field in mapper.relationships:
-                (column,) = mapper.relationships[field].local_columns
-                filled = getattr(record, column.key) is not None
-            elif getattr(mapper.columns[field].type, "enum_class", None) is not None:
-                filled = False
+            kind = move_field(self.model, field)
+            value = getattr(record, kind.attribute)
+            if kind.target is not None:
+                filled = value is not None
             else:
-                filled = bool((getattr(record, field) or "").strip())
+                filled = kind.choices is None and bool((value or "").strip())
             if not filled:
                 asked.append(field)
         return asked
@@ -69,21 +86,18 @@ LIFECYCLES = {
 def _value(model: type[Any], field: str, text: str) -> tuple[str, Any]:
     """The attribute and value a field's submitted text sets: a link by id, a choice by
     its key, a text as written (blank: nothing)."""
-    mapper = sa.inspect(model)
+    kind = move_field(model, field)
     text = (text or "").strip()
-    if field in mapper.relationships:
-        (column,) = mapper.relationships[field].local_columns
+    if kind.target is not None:
         if text and not text.isdigit():
             raise DomainError({field: [str(_("Choose one of the list."))]})
-        return column.key, int(text) if text else None
-    column_type = mapper.columns[field].type
-    choices = getattr(column_type, "enum_class", None)
-    if choices is not None and text:
+        return kind.attribute, int(text) if text else None
+    if kind.choices is not None and text:
         try:
-            return field, choices(text)
+            return kind.attribute, kind.choices(text)
         except ValueError:
             raise DomainError({field: [str(_("Choose one of the list."))]}) from None
-    return field, text or None
+    return kind.attribute, text or None
 
 
 def move(key: str, record_id: int, status: str, version: int | None, values: dict) -> Any:
@@ -114,7 +128,7 @@ def move(key: str, record_id: int, status: str, version: int | None, values: dic
         db.session.commit()
     except StaleDataError:
         db.session.rollback()
-        raise StaleEdit(_("Someone saved this record at the same moment: reload it.")) from None
+        raise StaleEdit.lost_race() from None
     except Exception:
         db.session.rollback()
         raise

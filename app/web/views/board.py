@@ -24,7 +24,7 @@ from app.core.permissions import METHOD_PERMISSIONS, WRITE
 from app.core.roles import PERSON_FIELDS
 from app.core.services import people
 from app.core.services.errors import DomainError
-from app.core.services.lifecycle import LIFECYCLES, Lifecycle, move
+from app.core.services.lifecycle import LIFECYCLES, Lifecycle, move, move_field
 from app.core.visible import within_scope
 from app.extensions import db
 from app.web.views.home.parts import Filter, list_url
@@ -86,10 +86,8 @@ class Board:
 
 def _options(board: Board, field: str) -> list[tuple[str, str]] | None:
     """The choices a dialog offers for `field` (None: a text to write)."""
-    model = board.lifecycle.model
-    mapper = sa.inspect(model)
-    if field in mapper.relationships:
-        target = mapper.relationships[field].mapper.class_
+    kind = move_field(board.lifecycle.model, field)
+    if kind.target is not None:
         if (board.entity, field) in PERSON_FIELDS:
             query = (
                 sa.select(m.User)
@@ -97,11 +95,10 @@ def _options(board: Board, field: str) -> list[tuple[str, str]] | None:
                 .order_by(m.User.first_name, m.User.last_name)
             )
         else:
-            query = sa.select(target).order_by(target.name)
+            query = sa.select(kind.target).order_by(kind.target.name)
         return [(str(row.id), str(row)) for row in db.session.scalars(query)]
-    choices = getattr(mapper.columns[field].type, "enum_class", None)
-    if choices is not None:
-        return [(member.value, str(member.label)) for member in choices]
+    if kind.choices is not None:
+        return [(member.value, str(member.label)) for member in kind.choices]
     return None
 
 

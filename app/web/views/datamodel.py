@@ -178,8 +178,7 @@ class QmsInterface(SQLAInterface):
             super().edit(item, commit)
         except DatabaseException as error:
             if isinstance(error.__cause__, StaleDataError):
-                message = _("Someone saved this record at the same moment: reload it.")
-                raise StaleEdit(message) from error
+                raise StaleEdit.lost_race() from error
             raise _refused(error.__cause__) from error
 
     def delete(self, item, commit: bool = True) -> None:
