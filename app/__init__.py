@@ -158,6 +158,11 @@ def create_app(overrides: dict | None = None) -> Flask:
     login.install(app)
     csrf_protection.install(app)
     register_commands(app)
+    from app.core.kpi.store import SHELF
+    from jobs.kpi import RedisShelf
+
+    # The KPI parts one process computed are read by the others (web and workers).
+    app.extensions[SHELF] = RedisShelf(app.config)
     app.after_request(_return_request_id)
     from app.core.services.security_log import record_refusal
 

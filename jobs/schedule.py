@@ -27,6 +27,7 @@ from jobs.audit import RESULT_KEY as AUDIT_RESULT_KEY
 from jobs.connection import known_url
 from jobs.export import purge_exports
 from jobs.imports import load_watched_statements, purge_imports
+from jobs.kpi import HOURLY, prepare_home_figures
 
 log = logging.getLogger(__name__)
 SWEEP_QUEUE = "default"
@@ -95,8 +96,8 @@ class QuietCronScheduler(CronScheduler):
 
 def build_scheduler(connection, interval: int, stop: threading.Event | None = None):
     """The scheduler with the sweep's dispatcher, the hourly purge of exported and imported
-    files, the bank statement folder watched every few minutes, and the audit trail's
-    nightly check."""
+    files, the bank statement folder watched every few minutes, the audit trail's nightly
+    check and the home pages' KPIs prepared hourly."""
     scheduler = QuietCronScheduler(connection=connection, name=SCHEDULER_NAME, stop=stop)
     scheduler.register(enqueue_sweep, queue_name=SWEEP_QUEUE, interval=interval, ttl=interval * 2)
     scheduler.register(
@@ -114,6 +115,7 @@ def build_scheduler(connection, interval: int, stop: threading.Event | None = No
     scheduler.register(
         verify_audit_trail, queue_name=SWEEP_QUEUE, cron=NIGHTLY, job_timeout=6 * 3600
     )
+    scheduler.register(prepare_home_figures, queue_name=SWEEP_QUEUE, cron=HOURLY, job_timeout=3600)
     return scheduler
 
 
@@ -144,22 +146,23 @@ def stall_cause(config) -> tuple[str, dict | None]:
         connection.close()
 
 
-def check_audit_trail_once(connection) -> None:
+def start_first_jobs(connection) -> None:
     """A new installation's quality officer need not wait for the night: the first check
-    of the audit trail runs when the scheduler starts, if none is on record."""
+    of the audit trail runs when the scheduler starts, if none is on record; and the home
+    pages' KPIs need not wait for the hour."""
     try:
+        queue = Queue(SWEEP_QUEUE, connection=connection)
         if not connection.exists(AUDIT_RESULT_KEY):
-            Queue(SWEEP_QUEUE, connection=connection).enqueue(
-                verify_audit_trail, job_timeout=6 * 3600
-            )
+            queue.enqueue(verify_audit_trail, job_timeout=6 * 3600)
+        queue.enqueue(prepare_home_figures, job_timeout=3600)
     except redis.RedisError:
-        log.warning("Could not ask for the first audit trail check")
+        log.warning("Could not ask for the first audit trail check and KPIs")
 
 
 def _supervise(app, connection, stop: threading.Event) -> None:
     """Run the scheduler; when it stops with an error, record it and start it again."""
     failures = 0
-    check_audit_trail_once(connection)
+    start_first_jobs(connection)
     while not stop.is_set():
         scheduler = build_scheduler(connection, app.config["RULES_SWEEP_SECONDS"], stop)
         try:

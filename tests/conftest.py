@@ -166,7 +166,7 @@ def empty_entity_tables() -> None:
         connection.execute(sa.text("UPDATE ab_user SET branch_id = NULL"))
     db.session.remove()
     # Rows deleted behind the audit trail's back: answers kept by its position are stale.
-    from app.core.kpi.cache import clear
+    from app.core.kpi.store import clear
 
     clear()
 

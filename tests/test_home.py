@@ -101,7 +101,7 @@ def test_the_audit_trail_check_reaches_the_quality_home_page(app, work):
     entries were checked."""
     from jobs import connection as redis_connection
     from jobs.audit import RESULT_KEY
-    from jobs.schedule import check_audit_trail_once
+    from jobs.schedule import start_first_jobs
     from jobs.worker import run_worker
 
     redis = redis_connection.connect(app.config)
@@ -109,7 +109,7 @@ def test_the_audit_trail_check_reaches_the_quality_home_page(app, work):
     browser = app.test_client()
     login(browser, "quality_officer")
     assert "none yet" in browser.get("/").get_data(as_text=True)
-    check_audit_trail_once(redis)
+    start_first_jobs(redis)
     try:
         run_worker(app, burst=True, with_scheduler=False)
     finally:

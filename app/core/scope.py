@@ -6,6 +6,7 @@ exports."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -36,19 +37,37 @@ def head_branches(actor: Any) -> sa.Select[Any]:
     return sa.select(Branch.id).where(Branch.head_id == actor.id)
 
 
-def client_condition(actor: Any) -> Condition | None:
-    """Which clients the actor may see; None means all of them (the system only).
-    An anonymous actor has no roles and so sees nothing."""
+@dataclass(frozen=True)
+class Reach:
+    """Which clients a scoped actor sees, by their branch and manager: those of the branches
+    the actor heads (`heads`) and those the actor manages (`owner`)."""
+
+    owner: int | None = None
+    heads: bool = False
+
+
+def reach(actor: Any) -> Reach | None:
+    """The actor's reach over the clients; None: every client (the system, unrestricted
+    roles). An anonymous actor has no roles and so reaches none."""
     if actor is None:
         return None
     roles = role_names(actor)
     if roles & UNRESTRICTED:
         return None
+    sells = bool(roles & {HEAD_OF_SALES, SALES_MANAGER})
+    return Reach(owner=actor.id if sells else None, heads=HEAD_OF_SALES in roles)
+
+
+def client_condition(actor: Any) -> Condition | None:
+    """Which clients the actor may see (its reach as SQL); None means all of them."""
+    found = reach(actor)
+    if found is None:
+        return None
     conditions: list[Condition] = []
-    if HEAD_OF_SALES in roles:
-        conditions += [Client.branch_id.in_(head_branches(actor)), Client.owner_id == actor.id]
-    if SALES_MANAGER in roles:
-        conditions.append(Client.owner_id == actor.id)
+    if found.heads:
+        conditions.append(Client.branch_id.in_(head_branches(actor)))
+    if found.owner is not None:
+        conditions.append(Client.owner_id == found.owner)
     return sa.or_(*conditions) if conditions else sa.false()
 
 

@@ -1,30 +1,43 @@
-"""The KPI figures of a period as SQL: the additive parts of every figure (sums and counts)
-read per branch and manager, one grouped query per kind of record, over the records the
-user sees (their row scope), optionally within one branch or one manager; pandas rolls
-them up to the total, the branches or the managers and divides where a figure is a share."""
+"""The KPI figures as SQL: the additive parts of every figure (sums and counts) of the whole
+company, read per group — the client's branch and manager, an inquiry's assignee and the
+block of client ids — one grouped query per kind of record; optionally for some blocks
+and assignees only, which is how a change is taken in (app/core/kpi/store.py). A user's
+figures are these parts within their scope, rolled up (app/core/kpi/rollup.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from functools import cached_property
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 import sqlalchemy as sa
 
 from app.core import models as m
-from app.core.kpi.figures import FIGURES, Kind
+from app.core.hints import likely
 from app.core.models.choices import AnswerType, ComplaintStatus, InvoiceStatus, SurveyScope
-from app.core.visible import condition_for
 from app.extensions import db
 
 # The index of the one row for the whole company (or for all the user sees).
 TOTAL = -1
+# The assignee level of what is no inquiry's part.
+NO_ASSIGNEE = 0
+# Clients are grouped by blocks of this many ids: a change computes its client's block
+# again, a few thousand clients, whatever the size of the company or of a manager's base.
+BLOCK = 4096
+# The block of a new caller's inquiry, of no client card.
+NO_BLOCK = -1
+# The share of the records a touched block or assignee holds, as SQLite's planner is told:
+# without it, it read two months of payments to find a block's few (1.5 s against 5 ms
+# at a million clients).
+FEW = 0.001
 # Client-base activity: a payment within this many days up to the date.
 ACTIVITY_DAYS = 365
 DIMENSIONS = {"branch": m.Client.branch_id, "manager": m.Client.owner_id}
-# The levels every figure is kept at, and rolled up from.
-LEVELS = ("branch", "manager")
+# The groups every part is kept at, and rolled up from: a row scope reads the branch and
+# the manager, an inquiry is also seen by its assignee; the block is what a change of a
+# client's records computes again.
+LEVELS = ("branch", "manager", "assignee", "block")
 # The additive parts of the figures (KpiQuery.atoms): sums and counts.
 ATOMS = (
     "clients_0",
@@ -50,7 +63,47 @@ _ASSIGNEE = sa.orm.aliased(m.User)
 INQUIRY_DIMENSIONS = {
     "branch": sa.func.coalesce(m.Client.branch_id, _ASSIGNEE.branch_id),
     "manager": sa.func.coalesce(m.Client.owner_id, m.Inquiry.assignee_id),
+    "assignee": sa.func.coalesce(m.Inquiry.assignee_id, NO_ASSIGNEE),
 }
+
+
+def group_keys(inquiry: bool = False) -> list[Any]:
+    """The SQL of each level of the groups (LEVELS), labelled: of a client's records, or
+    (inquiry) of an inquiry's; a client's records have no assignee (added as NO_ASSIGNEE
+    by `_sums`, a constant being no key to group by)."""
+    keys: dict[str, Any]
+    if inquiry:
+        keys = {
+            **INQUIRY_DIMENSIONS,
+            "block": sa.func.coalesce(m.Inquiry.client_id // BLOCK, NO_BLOCK),
+        }
+    else:
+        keys = {**DIMENSIONS, "block": m.Client.id // BLOCK}
+    return [keys[name].label(name) for name in LEVELS if name in keys]
+
+
+@dataclass(frozen=True)
+class Touched:
+    """What a change computes again: the blocks of the clients it touched, and the
+    inquiries of the assignees it touched (a new caller's inquiry has no client; a
+    user's branch is where theirs count)."""
+
+    blocks: frozenset[int]
+    assignees: frozenset[int] = frozenset()
+
+    def client(self, column: Any) -> Any:
+        """Whether the client id `column` falls in a touched block."""
+        return sa.or_(
+            sa.false(),
+            *(column.between(block * BLOCK, block * BLOCK + BLOCK - 1) for block in self.blocks),
+        )
+
+    def inquiry(self) -> Any:
+        """Whether an inquiry is of a client in a touched block or of a touched assignee."""
+        terms = [likely(self.client(m.Inquiry.client_id), FEW)] if self.blocks else []
+        if self.assignees:
+            terms.append(likely(m.Inquiry.assignee_id.in_(sorted(self.assignees)), FEW))
+        return sa.or_(sa.false(), *terms)
 
 
 def previous_period(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
@@ -65,6 +118,24 @@ def quarter_of(day: dt.date) -> tuple[dt.date, dt.date]:
     first = dt.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
     following = dt.date(first.year + (first.month == 10), (first.month + 2) % 12 + 1, 1)
     return first, following - dt.timedelta(days=1)
+
+
+def quarters_up_to(day: dt.date, count: int) -> list[tuple[dt.date, dt.date]]:
+    """The last `count` calendar quarters up to the one holding `day`, oldest first."""
+    quarters = [quarter_of(day)]
+    while len(quarters) < count:
+        quarters.insert(0, quarter_of(quarters[0][0] - dt.timedelta(days=1)))
+    return quarters
+
+
+def months_up_to(day: dt.date, count: int) -> list[tuple[dt.date, dt.date]]:
+    """The last `count` months up to `day`, oldest first: each one's first and last day
+    (`day` for its own)."""
+    firsts = [day.replace(day=1)]
+    while len(firsts) < count:
+        firsts.insert(0, (firsts[0] - dt.timedelta(days=1)).replace(day=1))
+    lasts = [following - dt.timedelta(days=1) for following in firsts[1:]] + [day]
+    return list(zip(firsts, lasts, strict=True))
 
 
 def _moment(day: dt.date) -> dt.datetime:
@@ -84,45 +155,46 @@ def bucket(column: Any, ranges: list[tuple[dt.date, dt.date]], label: str) -> An
 
 
 class KpiQuery:
-    """The figures of one period, grouped by a dimension (None: one row for all), within the
-    user's row scope and the optional branch and manager filters."""
+    """The parts of the figures of one period per group, of the whole company or (`touched`)
+    of the touched blocks and assignees only."""
 
-    def __init__(
-        self, start: dt.date, end: dt.date, branch: int | None = None, manager: int | None = None
-    ):
+    def __init__(self, start: dt.date, end: dt.date, touched: Touched | None = None):
         self.start, self.end = start, end
-        self.filters = {
-            key: value for key, value in (("branch", branch), ("manager", manager)) if value
-        }
-        self.scope = condition_for(m.Client)
-        self.inquiry_scope = condition_for(m.Inquiry)
+        self.touched = touched
 
-    def _where(self, query: sa.Select[Any], inquiry: bool = False) -> sa.Select[Any]:
-        """`query` within the user's scope and the filters: of the clients, or (inquiry)
-        of the inquiries, a new caller's by its assignee."""
-        dimensions = INQUIRY_DIMENSIONS if inquiry else DIMENSIONS
-        scope = self.inquiry_scope if inquiry else self.scope
-        if scope is not None:
-            query = query.where(scope)
-        return query.where(*(dimensions[key] == value for key, value in self.filters.items()))
+    def _where(
+        self, query: sa.Select[Any], inquiry: bool = False, client_id: Any = None
+    ) -> sa.Select[Any]:
+        """`query` within the touched groups: by its client's id (`client_id`, the client's
+        own by default) or (inquiry) an inquiry's client or assignee."""
+        touched = self.touched
+        if touched is None:
+            return query
+        if inquiry:
+            return query.where(touched.inquiry())
+        return query.where(
+            likely(touched.client(m.Client.id if client_id is None else client_id), FEW)
+        )
 
-    def _sums(self, query: sa.Select[Any], *, inquiry: bool = False, **values: Any) -> pd.DataFrame:
-        """`values` (named SQL aggregates) of `query` per branch and manager: one grouped
-        query; what every level (all, a branch, a manager) is rolled up from."""
-        dimensions = INQUIRY_DIMENSIONS if inquiry else DIMENSIONS
-        keys = [dimensions[name].label(name) for name in LEVELS]
-        statement = self._where(query, inquiry).add_columns(
+    def _sums(
+        self, query: sa.Select[Any], *, inquiry: bool = False, by: Any = None, **values: Any
+    ) -> pd.DataFrame:
+        """`values` (named SQL aggregates) of `query` per group: one grouped query; what
+        every level (all, a branch, a manager) is rolled up from. `by`: the column naming
+        the client of the records `query` reads, which a touched block restricts (the
+        planner then reads the few records of those clients by its index)."""
+        keys = group_keys(inquiry)
+        statement = self._where(query, inquiry, by).add_columns(
             *keys, *(value.label(name) for name, value in values.items())
         )
-        frame = pd.read_sql(statement.group_by(*keys), db.session.connection())
-        return frame.set_index(list(LEVELS)).astype(float)
+        return _grouped(pd.read_sql(statement.group_by(*keys), db.session.connection()))
 
     def _active(self, days: list[dt.date]) -> pd.DataFrame:
-        """Per branch and manager, for each of `days`: the clients created by it and those
-        of them with a payment in the year up to it (`clients_<i>`, `active_<i>`) — one pass
-        over the payments of the years concerned and one over the clients."""
+        """Per group, for each of `days`: the clients created by it and those of them with a
+        payment in the year up to it (`clients_<i>`, `active_<i>`) — one pass over the
+        payments of the years concerned and one over the clients."""
         paid_on = m.Payment.paid_on
-        last_paid = (
+        payments: Any = (
             sa.select(
                 m.Invoice.client_id.label("client_id"),
                 *(
@@ -132,6 +204,9 @@ class KpiQuery:
             )
             .join(m.Payment, m.Payment.invoice_id == m.Invoice.id)
             .where(paid_on > min(days) - dt.timedelta(days=ACTIVITY_DAYS), paid_on <= max(days))
+        )
+        last_paid = (
+            self._where(payments, client_id=m.Invoice.client_id)
             .group_by(m.Invoice.client_id)
             .subquery()
         )
@@ -148,7 +223,6 @@ class KpiQuery:
         )
         return self._sums(query, **values)
 
-    @cached_property
     def atoms(self) -> pd.DataFrame:
         """The additive parts of every figure per branch and manager (sums and counts; a
         share is a ratio of two of them), from one grouped query per kind of record."""
@@ -183,10 +257,12 @@ class KpiQuery:
                 invoices.join(m.Payment, m.Payment.invoice_id == m.Invoice.id).where(
                     m.Payment.paid_on.between(self.start, self.end)
                 ),
+                by=m.Invoice.client_id,
                 revenue=sa.func.sum(m.Payment.amount),
             ),
             self._sums(
                 invoices.where(costed),
+                by=m.Invoice.client_id,
                 paid_amount=sa.func.sum(m.Invoice.amount),
                 paid_cost=sa.func.sum(m.Invoice.cost),
             ),
@@ -198,12 +274,14 @@ class KpiQuery:
             ),
             self._sums(
                 complaints,
+                by=m.Complaint.client_id,
                 complaints=count(m.Complaint.id),
                 resolved=ones(m.Complaint.status.in_(done)),
             ),
             self._resolution_days(complaints),
             self._sums(
-                self._scale_answers(),
+                self._scale_answers(self.start, self.end),
+                by=m.SurveyResponse.client_id,
                 sci_sum=sa.func.sum(m.SurveyAnswer.scale_value),
                 sci_count=count(m.SurveyAnswer.id),
             ),
@@ -211,46 +289,9 @@ class KpiQuery:
         atoms = pd.concat(parts, axis=1).fillna(0.0)
         return atoms.reindex(columns=ATOMS, fill_value=0.0)
 
-    def frame(self, dimension: str | None) -> pd.DataFrame:
-        """One row per branch or manager (or one for all), a column per figure: the atoms
-        rolled up to that level, then divided where a figure is a share or a mean."""
-        atoms = self.atoms
-        if dimension is None:
-            sums = atoms.sum().to_frame().T
-            sums.index = [TOTAL]
-        else:
-            sums = atoms.groupby(level=dimension, dropna=False).sum()
-            sums.index.name = None
-
-        def ratio(top: str, bottom: str) -> pd.Series:
-            return sums[top] / sums[bottom].where(sums[bottom] > 0)
-
-        frame = pd.DataFrame(index=sums.index)
-        frame["clients"] = sums["clients_0"]
-        frame["activity"] = ratio("active_0", "clients_0")
-        frame["activity_before"] = ratio("active_1", "clients_1")
-        frame["activity_change"] = frame["activity"] - frame["activity_before"]
-        frame["new_clients"] = sums["new_clients"]
-        frame["revenue"] = sums["revenue"]
-        frame["profitability"] = (sums["paid_amount"] - sums["paid_cost"]) / sums[
-            "paid_amount"
-        ].where(sums["paid_amount"] > 0)
-        frame["inquiries"] = sums["inquiries"]
-        frame["timeliness"] = ratio("on_time", "inquiries")
-        frame["complaints"] = sums["complaints"]
-        frame["resolution_rate"] = ratio("resolved", "complaints")
-        frame["days_to_resolve"] = ratio("resolution_days", "resolutions")
-        frame["sci"] = ratio("sci_sum", "sci_count")
-        for figure in FIGURES:
-            if figure.kind == Kind.count:
-                frame[figure.key] = frame[figure.key].fillna(0).astype(int)
-        return frame[[figure.key for figure in FIGURES]]
-
-    def _scale_answers(
-        self, start: dt.date | None = None, end: dt.date | None = None
-    ) -> sa.Select[Any]:
-        """The 5-point scale answers of the responses answered within [start, end] (the
-        period by default), joined to their clients."""
+    def _scale_answers(self, start: dt.date, end: dt.date) -> sa.Select[Any]:
+        """The 5-point scale answers of the responses answered within [start, end], joined
+        to their clients."""
         return (
             sa.select()
             .select_from(m.Client)
@@ -260,48 +301,39 @@ class KpiQuery:
             .where(
                 m.SurveyQuestion.answer_type == AnswerType.scale,
                 m.SurveyAnswer.scale_value.is_not(None),
-                m.SurveyResponse.answered_on.between(start or self.start, end or self.end),
+                m.SurveyResponse.answered_on.between(start, end),
             )
         )
 
     def sci_quarters(self, count: int = 4) -> pd.DataFrame:
-        """The SCI of the last `count` calendar quarters up to the one holding the period's
-        end (one query): a row per quarter's first day with the coefficient and the number
-        of responses it rests on; a quarter without answers has no coefficient."""
-        quarters = [quarter_of(self.end)]
-        while len(quarters) < count:
-            quarters.insert(0, quarter_of(quarters[0][0] - dt.timedelta(days=1)))
-        which = bucket(m.SurveyResponse.answered_on, quarters, "quarter")
-        query = self._where(
-            self._scale_answers(quarters[0][0], quarters[-1][1]).add_columns(
-                which,
-                sa.func.avg(m.SurveyAnswer.scale_value).label("sci"),
-                sa.func.count(sa.distinct(m.SurveyResponse.id)).label("responses"),
+        """Per group, for each of the last `count` calendar quarters up to the one holding
+        the period's end (`_<i>`, oldest first): the scale answers' sum and number, the
+        responses they come from, the clients the quarter's surveys asked and how many of
+        them answered — three grouped queries."""
+        quarters = quarters_up_to(self.end, count)
+        answered_on = m.SurveyResponse.answered_on
+        values: dict[str, Any] = {}
+        for index, (first, last) in enumerate(quarters):
+            within = answered_on.between(first, last)
+            values[f"sci_sum_{index}"] = sa.func.sum(
+                sa.case((within, m.SurveyAnswer.scale_value), else_=0)
             )
-        ).group_by(which)
-        found = {row.quarter: row for row in db.session.execute(query)}
-        invited, answered_surveys = self._survey_reach(quarters)
-        rows = []
-        for index, (first, _) in enumerate(quarters):
-            row = found.get(index)
-            asked = invited.get(index, 0)
-            rows.append(
-                {
-                    "quarter": first,
-                    "sci": None if row is None else float(row.sci),
-                    "responses": 0 if row is None else int(row.responses),
-                    "invited": asked,
-                    "response_rate": answered_surveys.get(index, 0) / asked if asked else None,
-                }
+            values[f"sci_count_{index}"] = ones(within)
+            values[f"responses_{index}"] = sa.func.count(
+                sa.distinct(sa.case((within, m.SurveyResponse.id)))
             )
-        return pd.DataFrame(rows).set_index("quarter")
+        answers = self._sums(
+            self._scale_answers(quarters[0][0], quarters[-1][1]),
+            by=m.SurveyResponse.client_id,
+            **values,
+        )
+        return pd.concat([answers, *self._survey_reach(quarters)], axis=1).fillna(0.0)
 
-    def _survey_reach(self, quarters: list[tuple[dt.date, dt.date]]) -> tuple[dict, dict]:
-        """Per quarter (by the surveys' first day): the clients the surveys asked (those of
-        each survey's scope created by its end, within the user's scope), and how many of
-        them answered — two grouped queries."""
+    def _survey_reach(self, quarters: list[tuple[dt.date, dt.date]]) -> list[pd.DataFrame]:
+        """Per group and quarter (by the surveys' first day): the clients the surveys asked
+        (those of each survey's scope created by its end, `invited_<i>`), and how many of
+        them answered (`answered_<i>`)."""
         survey = m.Survey
-        which = bucket(survey.period_start, quarters, "quarter")
         in_scope = sa.or_(
             survey.scope == SurveyScope.all,
             sa.and_(
@@ -311,79 +343,79 @@ class KpiQuery:
                 survey.scope == SurveyScope.manager, m.Client.owner_id == survey.scope_manager_id
             ),
         )
+        planned = survey.period_start.between(quarters[0][0], quarters[-1][1])
         asked = (
-            sa.select(which, sa.func.count(m.Client.id).label("clients"))
+            sa.select()
             .select_from(survey)
             .join(m.Client, in_scope)
-            .where(
-                survey.period_start.between(quarters[0][0], quarters[-1][1]),
-                sa.func.date(m.Client.created_on, type_=sa.Date) <= survey.period_end,
-            )
+            .where(planned, sa.func.date(m.Client.created_on, type_=sa.Date) <= survey.period_end)
         )
         answered = (
-            sa.select(which, sa.func.count(m.SurveyResponse.id).label("clients"))
+            sa.select()
             .select_from(survey)
             .join(m.SurveyResponse, m.SurveyResponse.survey_id == survey.id)
             .join(m.Client, m.Client.id == m.SurveyResponse.client_id)
-            .where(survey.period_start.between(quarters[0][0], quarters[-1][1]))
+            .where(planned)
         )
-        return tuple(  # type: ignore[return-value]
-            {
-                row.quarter: int(row.clients)
-                for row in db.session.execute(self._where(query).group_by(which))
-            }
-            for query in (asked, answered)
-        )
+        return [
+            self._sums(
+                query,
+                **{
+                    f"{name}_{index}": ones(survey.period_start.between(first, last))
+                    for index, (first, last) in enumerate(quarters)
+                },
+            )
+            for name, query in (("invited", asked), ("answered", answered))
+        ]
 
     def monthly(self, count: int = 12) -> pd.DataFrame:
-        """Per month of the last `count` up to the period's end (a row per month's first
-        day): client-base activity at its end (or at the period's end, for its last) and
-        the revenue received within it."""
-        firsts = [self.end.replace(day=1)]
-        while len(firsts) < count:
-            firsts.insert(0, (firsts[0] - dt.timedelta(days=1)).replace(day=1))
-        lasts = [following - dt.timedelta(days=1) for following in firsts[1:]] + [self.end]
-        totals = self._active(lasts).sum()
-        activity = [
-            totals[f"active_{index}"] / totals[f"clients_{index}"]
-            if totals.get(f"clients_{index}", 0)
-            else float("nan")
-            for index in range(len(lasts))
-        ]
+        """Per group, for each of the last `count` months up to the period's end (`_<i>`,
+        oldest first): the clients and the active ones at its end (or at the period's end,
+        for its last), and the revenue received within it."""
+        months = months_up_to(self.end, count)
         paid_on = m.Payment.paid_on
-        which = bucket(paid_on, list(zip(firsts, lasts, strict=True)), "month")
-        query = self._where(
-            sa.select(which, sa.func.sum(m.Payment.amount).label("revenue"))
+        values: dict[str, Any] = {
+            f"revenue_{index}": sa.func.sum(
+                sa.case((paid_on.between(first, last), m.Payment.amount), else_=0)
+            )
+            for index, (first, last) in enumerate(months)
+        }
+        revenue = self._sums(
+            sa.select()
             .select_from(m.Client)
             .join(m.Invoice, m.Invoice.client_id == m.Client.id)
             .join(m.Payment, m.Payment.invoice_id == m.Invoice.id)
-            .where(paid_on.between(firsts[0], self.end))
-        ).group_by(which)
-        revenue = {row.month: float(row.revenue) for row in db.session.execute(query)}
-        return pd.DataFrame(
-            {
-                "activity": activity,
-                "revenue": [revenue.get(index, 0.0) for index in range(len(firsts))],
-            },
-            index=firsts,
+            .where(paid_on.between(months[0][0], self.end)),
+            by=m.Invoice.client_id,
+            **values,
         )
+        active = self._active([last for _, last in months])
+        return pd.concat([active, revenue], axis=1).fillna(0.0)
 
     def _resolution_days(self, complaints: sa.Select[Any]) -> pd.DataFrame:
-        """Per branch and manager, the days from receipt to resolution of the resolved
+        """Per group, the days from receipt to resolution of the resolved
         complaints, summed, and their number: the times are read as pairs (one query) and
         subtracted in pandas, the same on every database."""
-        keys = [DIMENSIONS[name].label(name) for name in LEVELS]
+        keys = group_keys()
         query = self._where(
             complaints.where(m.Complaint.resolved_at.is_not(None)).add_columns(
                 *keys, m.Complaint.received_at, m.Complaint.resolved_at
-            )
+            ),
+            client_id=m.Complaint.client_id,
         )
         frame = pd.read_sql(query, db.session.connection())
         days = pd.to_datetime(frame["resolved_at"]) - pd.to_datetime(frame["received_at"])
         frame["resolution_days"] = days.dt.total_seconds() / 86400
         frame["resolutions"] = 1.0
-        grouped = frame.groupby(list(LEVELS), dropna=False)[["resolution_days", "resolutions"]]
-        return grouped.sum().astype(float)
+        frame = _grouped(frame.drop(columns=["received_at", "resolved_at"]))
+        return frame.groupby(level=list(LEVELS), dropna=False).sum()
+
+
+def _grouped(frame: pd.DataFrame) -> pd.DataFrame:
+    """A query's rows indexed by the groups' levels (NO_ASSIGNEE where it has none)."""
+    if "assignee" not in frame.columns:
+        frame = frame.assign(assignee=NO_ASSIGNEE)
+    return frame.set_index(list(LEVELS)).astype(float)
 
 
 def names(dimension: str, ids: Any) -> dict[Any, str]:

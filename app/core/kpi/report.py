@@ -11,13 +11,26 @@ import pandas as pd
 from flask_babel import gettext
 
 from app.core import models as m
+from app.core.actor import current_actor
+from app.core.kpi import rollup
 from app.core.kpi.cache import KPI_ENTITIES, cached
-from app.core.kpi.query import TOTAL, KpiQuery, names, previous_period
+from app.core.kpi.query import (
+    TOTAL,
+    KpiQuery,
+    months_up_to,
+    names,
+    previous_period,
+    quarters_up_to,
+)
+from app.core.kpi.store import company_parts
+from app.core.scope import reach
 from app.core.services.errors import DomainError
 from app.extensions import db
 
 # Quarters of the SCI shown beside a period's figures.
 SCI_QUARTERS = 4
+# Months of the trend shown on the director's page.
+TREND_MONTHS = 12
 
 
 @dataclass
@@ -75,34 +88,64 @@ def kpi_report(
 
 
 def kpi_trend(
-    end: dt.date, branch: int | None = None, manager: int | None = None, months: int = 12
+    end: dt.date,
+    branch: int | None = None,
+    manager: int | None = None,
+    months: int = TREND_MONTHS,
 ) -> pd.DataFrame:
     """Client-base activity at each month's end and the revenue of each month, over the
-    `months` months up to `end` (KpiQuery.monthly), computed once per data change."""
+    `months` months up to `end`, as the acting user sees them."""
     return cached(
         "trend",
         (end, branch, manager, months),
-        lambda: KpiQuery(end, end, branch, manager).monthly(months),
+        lambda: rollup.trend(
+            rollup.within(month_parts(end, months), branch, manager), months_up_to(end, months)
+        ),
         KPI_ENTITIES,
+    )
+
+
+def period_parts(start: dt.date, end: dt.date) -> pd.DataFrame:
+    """The company's parts of the figures of [start, end], per group, up to date."""
+    return company_parts(
+        "atoms", (start, end), lambda touched: KpiQuery(start, end, touched).atoms()
+    )
+
+
+def quarter_parts(end: dt.date) -> pd.DataFrame:
+    """The company's parts of the SCI quarters up to the one holding `end`, per group."""
+    return company_parts(
+        "quarters",
+        (end, SCI_QUARTERS),
+        lambda touched: KpiQuery(end, end, touched).sci_quarters(SCI_QUARTERS),
+    )
+
+
+def month_parts(end: dt.date, months: int) -> pd.DataFrame:
+    """The company's parts of the trend of the `months` months up to `end`, per group."""
+    return company_parts(
+        "monthly", (end, months), lambda touched: KpiQuery(end, end, touched).monthly(months)
     )
 
 
 def _compute(
     start: dt.date, end: dt.date, branch: int | None, manager: int | None, groups: bool
 ) -> KpiReport:
-    query = KpiQuery(start, end, branch, manager)
+    atoms = rollup.within(period_parts(start, end), branch, manager)
     report = KpiReport(
         start,
         end,
         branch,
         manager,
-        whole_company=query.scope is None,
-        total=query.frame(None).loc[TOTAL],
-        quarters=query.sci_quarters(SCI_QUARTERS),
+        whole_company=reach(current_actor()) is None,
+        total=rollup.figures(atoms, None).loc[TOTAL],
+        quarters=rollup.sci_quarters(
+            rollup.within(quarter_parts(end), branch, manager), quarters_up_to(end, SCI_QUARTERS)
+        ),
     )
     if groups:
-        report.by_branch = query.frame("branch")
-        report.by_manager = query.frame("manager")
+        report.by_branch = rollup.figures(atoms, "branch")
+        report.by_manager = rollup.figures(atoms, "manager")
         report.branch_names = names("branch", report.by_branch.index)
         report.manager_names = names("manager", report.by_manager.index)
     return report

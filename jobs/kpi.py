@@ -1,0 +1,82 @@
+"""The company's KPI parts shared between processes through Redis, and made ready ahead of
+the users: every web process and worker reads the parts another one computed and only
+catches up on the changes since (app/core/kpi/store.py); the scheduler computes the home
+pages' questions of the day hourly, so the first page of a day, or of a process just
+started, does not compute them from a million clients while a user waits."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import pickle
+from collections.abc import Hashable
+from typing import Any
+
+import redis
+
+from app.core.clock import business_now
+from app.core.kpi import report
+from app.core.kpi.query import quarter_of
+from jobs.connection import known_url
+
+log = logging.getLogger(__name__)
+PREFIX = "qms:kpi:parts:"
+# Parts of a day's questions are of no use for long after it.
+KEEP_SECONDS = 2 * 24 * 3600
+# Minute 1 of every hour: the business day turns at midnight in its own zone, whatever
+# that is in UTC; in the other hours the run only catches up on the changes since.
+HOURLY = "1 * * * *"
+
+
+class RedisShelf:
+    """The parts in Redis, by a digest of their question; any failure of Redis is logged
+    and the parts are then computed in the process (slower, never wrong)."""
+
+    def __init__(self, config: Any):
+        self.config = config
+        self._connection: redis.Redis | None = None
+
+    def _redis(self) -> redis.Redis:
+        if self._connection is None:
+            self._connection = redis.Redis.from_url(
+                known_url(self.config), socket_timeout=2, socket_connect_timeout=2
+            )
+        return self._connection
+
+    @staticmethod
+    def _key(key: Hashable) -> str:
+        return PREFIX + hashlib.sha256(repr(key).encode()).hexdigest()
+
+    def get(self, key: Hashable) -> Any:
+        try:
+            stored = self._redis().get(self._key(key))
+        except redis.RedisError:
+            log.warning("KPI parts could not be read from Redis", exc_info=True)
+            return None
+        # Written by this application's own processes only, as RQ's jobs are.
+        return None if stored is None else pickle.loads(stored)  # noqa: S301
+
+    def put(self, key: Hashable, kept: Any) -> None:
+        try:
+            self._redis().set(self._key(key), pickle.dumps(kept), ex=KEEP_SECONDS)
+        except redis.RedisError:
+            log.warning("KPI parts could not be written to Redis", exc_info=True)
+
+    def clear(self) -> None:
+        """Forget every shared part (the store's clear())."""
+        try:
+            connection = self._redis()
+            for key in connection.scan_iter(PREFIX + "*"):
+                connection.delete(key)
+        except redis.RedisError:
+            log.warning("KPI parts could not be removed from Redis", exc_info=True)
+
+
+def prepare_home_figures() -> dict:
+    """The RQ job: the company's parts of the home pages' questions of today (this quarter
+    to date, its SCI quarters, the twelve-month trend) brought up to date and shared."""
+    today = business_now().date()
+    report.period_parts(quarter_of(today)[0], today)
+    report.quarter_parts(today)
+    report.month_parts(today, report.TREND_MONTHS)
+    return {"day": today.isoformat()}
