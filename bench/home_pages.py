@@ -55,9 +55,11 @@ def main() -> None:
     from app.core.kpi.query import quarter_of
     from app.extensions import db
     from exports.kpi_writer import write_kpi
+    from jobs.connection import redis_url, stop_embedded
     from jobs.kpi import prepare_home_figures
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": arguments.database_url, "WTF_CSRF_ENABLED": False})
+    redis_url(app.config)  # the embedded Redis, where the processes share KPI parts
     today = business_now().date()
     start = quarter_of(today)[0]
     results = []
@@ -102,10 +104,12 @@ def main() -> None:
             page = client.get("/")
             assert page.status_code == 200, page.status_code
 
-        cache.clear()  # the first page of the day: nothing kept anywhere
+        with app.app_context():  # the first page of the day: nothing kept anywhere
+            cache.clear()
         cold = timed(home)
         prepare()
-        cache.clear(shared=False)  # a process just started, the day's parts prepared
+        with app.app_context():  # a process just started, the day's parts prepared
+            cache.clear(shared=False)
         started = timed(home)
         changed = []
         for _ in range(arguments.requests):
@@ -141,6 +145,7 @@ def main() -> None:
             f" p95 {row['p95_ms']:6.1f} ms   workbook path {row['workbook_path_ms']:8.1f} ms",
             flush=True,
         )
+    stop_embedded()
     print(json.dumps({"database": arguments.database_url.split(":")[0], "results": results}))
 
 

@@ -170,3 +170,32 @@ def test_dashboard_workbook_and_api_agree_on_the_demo_data(app, ctx, branch, use
     for key, value in on_screen.items():
         assert value == pytest.approx(from_api[key]), key
     assert api["whole_company"] == (username == "director")
+
+
+def test_a_part_is_kept_until_what_it_reads_changes(app, work, users, make, monkeypatch):
+    """Every part of every page says what it reads; a sales manager's tasks are computed
+    again after a new task, and not after a new request, which they do not read."""
+    from app.web.views import home
+    from app.web.views.home import work as work_parts
+
+    keys = {key for parts in home.PAGES.values() for key, _ in parts}
+    assert keys - home.LIVE <= set(home.READS)
+    frozen = business_now()
+    monkeypatch.setattr(home, "business_now", lambda: frozen)  # one minute throughout
+    computed = []
+    tasks = work_parts.tasks
+
+    def counting(*args, **kwargs):
+        computed.append(1)
+        return tasks(*args, **kwargs)
+
+    monkeypatch.setattr(work_parts, "tasks", counting)
+    browser = app.test_client()
+    login(browser, "sales_manager")
+    assert browser.get("/").status_code == 200 and len(computed) == 1
+    db.session.add(models.Inquiry(contact_name="New caller", subject="Prices?"))
+    db.session.commit()
+    assert browser.get("/").status_code == 200 and len(computed) == 1
+    make.task(users["sales_manager"], title="Another call", due_at=frozen)
+    page = browser.get("/").get_data(as_text=True)
+    assert len(computed) == 2 and "Another call" in page

@@ -105,7 +105,7 @@ def company_parts(
             _KEPT[key] = kept
             _KEPT.move_to_end(key)
             while len(_KEPT) > SIZE:
-                _KEPT.popitem(last=False)
+                _COMPUTING.pop(_KEPT.popitem(last=False)[0], None)
         return kept.parts
 
 

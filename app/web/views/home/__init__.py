@@ -27,7 +27,7 @@ from app.core.actor import (
     role_names,
 )
 from app.core.clock import business_now
-from app.core.kpi.cache import cached
+from app.core.kpi.cache import KPI_ENTITIES, cached
 from app.core.kpi.query import quarter_of
 from app.core.kpi.report import KpiReport, kpi_report, kpi_trend
 from app.core.models import Branch, Segment, Source, User
@@ -126,6 +126,27 @@ PAGES = {
 }
 # Parts read from the queues and files, not the database: drawn afresh each time.
 LIVE = frozenset({"system", "audit_chain"})
+# What a row scope reads (audit trail entity names): whose client is whose, who heads what.
+SCOPE = ("client", "user", "branch", "role")
+# What each part reads beside the scope: it is kept until one of these changes, so a new
+# request leaves a manager's task counts as they were. The KPI parts read the KPI service's
+# records (its own answers are brought up to date by the change, app/core/kpi/store.py).
+READS = {
+    "tasks": ("task",),
+    "recontacts": ("interaction",),
+    "invoice_ages": ("invoice",),
+    "nearing": ("invoice",),
+    "prospects": (),
+    "inquiries": ("inquiry",),
+    "complaint_stages": ("complaint",),
+    "follow_ups": ("complaint", "task"),
+    "corrective_actions": ("complaint", "corrective_action"),
+    "key_clients": ("interaction",),
+    "service_reviews": ("interaction",),
+    "by_source": ("source",),
+    "by_segment": ("segment",),
+    **{key: KPI_ENTITIES for key in ("kpi", "managers", "sci", "drops", "trend")},
+}
 # Whose figures the manager filter offers.
 SELLERS = (SALES_MANAGER, HEAD_OF_SALES)
 # Whose version of a shared part comes first for a user of several roles.
@@ -184,8 +205,8 @@ def _period(now: dt.datetime) -> tuple[dt.date, dt.date, int | None, int | None]
 
 def parts_for(home: Home, roles: set[str]) -> list[Part]:
     """The parts of the user's roles' pages, each once, in the order of the roles. A part
-    is kept until the data changes, and for the minute at most (what is overdue moves
-    with the clock); per user, language, period and filters."""
+    is kept until what it reads changes (READS), and for the minute at most (what is
+    overdue moves with the clock); per user, language, period and filters."""
     seen, parts = set(), []
     question = (
         home.user.id,
@@ -204,7 +225,10 @@ def parts_for(home: Home, roles: set[str]) -> list[Part]:
             if key in LIVE:
                 parts.append(make(home))
             else:
-                parts.append(cached("home part", (role, key, *question), partial(make, home)))
+                reads = tuple(sorted({*SCOPE, *READS[key]}))
+                parts.append(
+                    cached("home part", (role, key, *question), partial(make, home), reads)
+                )
     return parts
 
 
