@@ -8,8 +8,9 @@ permission checks, queries, template):
 - the first page of the day with nothing kept anywhere (every figure computed);
 - the first page of a process just started, after the scheduler prepared the day's KPI
   parts (jobs/kpi.py, run here in-process);
-- `--requests` pages each right after a change a KPI reads (a client's card edited, a new
-  caller's inquiry, in turn): the company's parts catch up on the change's block;
+- `--requests` pages each right after a change (a client's card edited, a new caller's
+  inquiry, a task renamed, in turn): the company's KPI parts catch up on the change's block,
+  the lists that read what changed count again;
 - `--requests` pages while nothing changes.
 Then the KPI workbook for the same period and user (app/core/kpi with nothing kept, plus
 openpyxl): what a home page would cost if its figures were computed on every request.
@@ -65,13 +66,16 @@ def main() -> None:
     results = []
     changes = iter(range(10**9))
 
-    def change() -> None:
-        """One change a KPI reads, as the director: a client's card or a new inquiry."""
+    kinds = ("client", "inquiry", "task")
+
+    def change() -> str:
+        """One change as the director: a client's card, a new inquiry or a task, in turn."""
         number = next(changes)
+        kind = kinds[number % len(kinds)]
         with app.app_context():
             director = app.appbuilder.sm.find_user(username="director")
             with acting(director):
-                if number % 2:
+                if kind == "inquiry":
                     agent = app.appbuilder.sm.find_user(username="service")
                     db.session.add(
                         m.Inquiry(
@@ -80,6 +84,11 @@ def main() -> None:
                             assignee_id=agent.id,
                         )
                     )
+                elif kind == "task":
+                    task_id = db.session.scalar(
+                        sa.select(m.Task.id).order_by(m.Task.id).offset(number * 7919 % 100_000)
+                    )
+                    db.session.get(m.Task, task_id).title = f"Bench call {number}"
                 else:
                     client_id = db.session.scalar(
                         sa.select(m.Client.id).order_by(m.Client.id).offset(number * 7919 % 900_000)
@@ -87,6 +96,7 @@ def main() -> None:
                     db.session.get(m.Client, client_id).needs = f"Bench change {time.time()}"
                 db.session.commit()
             db.session.remove()
+        return kind
 
     def prepare() -> None:
         with app.app_context():
@@ -111,10 +121,11 @@ def main() -> None:
         with app.app_context():  # a process just started, the day's parts prepared
             cache.clear(shared=False)
         started = timed(home)
-        changed = []
+        changed, by_kind = [], {kind: [] for kind in kinds}
         for _ in range(arguments.requests):
-            change()
+            kind = change()
             changed.append(timed(home))
+            by_kind[kind].append(changed[-1])
         samples = [timed(home) for _ in range(arguments.requests)]
         with app.test_request_context():
             user = app.appbuilder.sm.find_user(username=username)
@@ -132,6 +143,9 @@ def main() -> None:
             "after_change_p50_ms": round(percentile(changed, 0.5), 1),
             "after_change_p95_ms": round(percentile(changed, 0.95), 1),
             "after_change_ms": [round(each, 1) for each in changed],
+            "after_change_p50_by_kind_ms": {
+                kind: round(percentile(each, 0.5), 1) for kind, each in by_kind.items() if each
+            },
             "p50_ms": round(percentile(samples, 0.5), 1),
             "p95_ms": round(percentile(samples, 0.95), 1),
             "workbook_path_ms": round(workbook, 1),
@@ -141,7 +155,9 @@ def main() -> None:
         print(
             f"{username:10} first of day {cold:8.1f} ms   prepared {started:7.1f} ms"
             f"   after a change p50 {row['after_change_p50_ms']:7.1f}"
-            f" p95 {row['after_change_p95_ms']:7.1f} ms   unchanged p50 {row['p50_ms']:6.1f}"
+            f" p95 {row['after_change_p95_ms']:7.1f} ms"
+            f" (p50 by kind {row['after_change_p50_by_kind_ms']})"
+            f"   unchanged p50 {row['p50_ms']:6.1f}"
             f" p95 {row['p95_ms']:6.1f} ms   workbook path {row['workbook_path_ms']:8.1f} ms",
             flush=True,
         )

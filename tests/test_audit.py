@@ -7,8 +7,8 @@ import pytest
 import sqlalchemy as sa
 from conftest import api_client, login
 
-from app.core.models import AuditLog, Client
-from app.core.services import audit
+from app.core.models import AuditHead, AuditLog, Client, Interaction
+from app.core.services import audit, batch, guard
 from app.extensions import db
 
 START = 0
@@ -47,6 +47,45 @@ def test_create_update_delete_are_recorded_field_by_field(make, users, as_user):
     assert json.loads(rows[0].changes)["name"] == [None, "Audited Ltd"]
     assert json.loads(rows[1].changes) == {"needs": ["Pumps", "Valves"]}
     assert json.loads(rows[2].changes)["needs"] == ["Valves", None]
+
+
+def test_the_head_marks_what_others_show_of_a_client_and_who_sees_it(make, users, branch):
+    """The head's client link position moves with a client created (one by one or in bulk)
+    or deleted and with a new name, owner or branch, not with any other client edit."""
+
+    def mark():
+        db.session.expire_all()
+        return db.session.scalar(sa.select(AuditHead.client_link_seq))
+
+    def last():
+        return db.session.scalar(sa.select(sa.func.max(AuditLog.seq)))
+
+    client = make.client(users["sales_manager"], name="Linked Ltd")
+    assert mark() == last()
+    for field, value in (("needs", "Pumps"), ("is_key", True), ("notes", "Calls on Mondays")):
+        before = mark()
+        setattr(client, field, value)
+        db.session.commit()
+        assert mark() == before < last(), field
+    for field, value in (
+        ("name", "Linked Group"),
+        ("owner_id", users["head_of_sales"].id),
+        ("branch_id", branch.id),
+    ):
+        setattr(client, field, value)
+        db.session.commit()
+        assert mark() == last(), field
+    db.session.add(Interaction(client_id=client.id, summary="Called", owner_id=client.owner_id))
+    db.session.commit()
+    assert mark() < last()
+    imported = [Client(name="Imported Ltd")]
+    assert guard.validate(db.session, imported) == {}
+    batch.create_all(db.session, imported)
+    db.session.commit()
+    assert mark() == last()
+    db.session.delete(client)
+    db.session.commit()
+    assert mark() == last()
 
 
 def test_a_rolled_back_change_leaves_no_audit_row(make, users):

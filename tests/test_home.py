@@ -174,7 +174,8 @@ def test_dashboard_workbook_and_api_agree_on_the_demo_data(app, ctx, branch, use
 
 def test_a_part_is_kept_until_what_it_reads_changes(app, work, users, make, monkeypatch):
     """Every part of every page says what it reads; a sales manager's tasks are computed
-    again after a new task, and not after a new request, which they do not read."""
+    again after a new task and after their client's new name or owner, and not after a new
+    request or another edit of the client, which they do not read."""
     from app.web.views import home
     from app.web.views.home import work as work_parts
 
@@ -199,3 +200,13 @@ def test_a_part_is_kept_until_what_it_reads_changes(app, work, users, make, monk
     make.task(users["sales_manager"], title="Another call", due_at=frozen)
     page = browser.get("/").get_data(as_text=True)
     assert len(computed) == 2 and "Another call" in page
+    work.needs = "Valves"
+    db.session.commit()
+    assert browser.get("/").status_code == 200 and len(computed) == 2
+    work.name = "Alpha Renamed"
+    db.session.commit()
+    page = browser.get("/").get_data(as_text=True)
+    assert len(computed) == 3 and "Alpha Renamed" in page
+    work.owner_id = users["head_of_sales"].id
+    db.session.commit()
+    assert browser.get("/").status_code == 200 and len(computed) == 4

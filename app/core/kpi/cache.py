@@ -45,15 +45,24 @@ KPI_ENTITIES = (
 )
 
 
+# Not an entity: the last entry that created or deleted a client or changed its name, owner
+# or branch (AuditHead.client_link_seq) — what a record linked to a client shows of it and
+# who sees it — so a list of tasks is not recounted after every client edit.
+CLIENT_LINK = "client link"
+
+
+def _last(entity: str) -> sa.ScalarSelect:
+    if entity == CLIENT_LINK:
+        return sa.select(AuditHead.client_link_seq).scalar_subquery()
+    return sa.select(sa.func.max(AuditLog.seq)).where(AuditLog.entity == entity).scalar_subquery()
+
+
 def position(entities: tuple[str, ...] | None = None) -> int:
     """The audit trail's position: its last entry (of `entities` only, when given — one
     index probe each)."""
     if entities is None:
         return int(db.session.scalar(sa.select(AuditHead.last_seq)) or 0)
-    lasts = [
-        sa.select(sa.func.max(AuditLog.seq)).where(AuditLog.entity == entity).scalar_subquery()
-        for entity in entities
-    ]
+    lasts = [_last(entity) for entity in entities]
     found = db.session.execute(sa.select(*lasts)).one()
     return max((int(each) for each in found if each is not None), default=0)
 

@@ -255,6 +255,18 @@ def _described(entry: dict, actor: str, actor_id: int | None, request_id: str | 
     }
 
 
+# A client's fields that other records show of it (its name) or that decide who sees it.
+CLIENT_LINK = frozenset({"name", "owner_id", "branch_id"})
+
+
+def _links_client(row: dict) -> bool:
+    """Whether an entry moves AuditHead.client_link_seq: a client created or deleted, or
+    its name, owner or branch changed."""
+    if row["entity"] != "client":
+        return False
+    return row["action"] != "update" or not CLIENT_LINK.isdisjoint(orjson.loads(row["changes"]))
+
+
 def _chain(connection, parts: Iterable[list[dict]], count: int) -> None:
     """Link `count` described rows, given a part at a time, to the chain's end and write
     them."""
@@ -269,19 +281,21 @@ def _chain(connection, parts: Iterable[list[dict]], count: int) -> None:
     ).one()
     seq = last_seq - count
     now = datetime.now(UTC).replace(tzinfo=None)
+    linked = None
     for rows in parts:
         for row in rows:
             seq += 1
             row |= {"seq": seq, "occurred_at": now, "prev_hash": prev_hash}
             row["hash"] = prev_hash = digest(row)
+            if _links_client(row):
+                linked = seq
         bulk.insert_rows(connection, AuditLog.__table__, rows)
     if seq != last_seq:
         raise RuntimeError(f"{seq - last_seq + count} audit rows written for {count} counted")
-    connection.execute(
-        head.update()
-        .where(head.c.id == 1)
-        .values(last_hash=prev_hash, mac=seal(last_seq, prev_hash))
-    )
+    ends = {"last_hash": prev_hash, "mac": seal(last_seq, prev_hash)}
+    if linked is not None:
+        ends["client_link_seq"] = linked
+    connection.execute(head.update().where(head.c.id == 1).values(**ends))
 
 
 class Held:

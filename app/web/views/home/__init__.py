@@ -36,7 +36,7 @@ from app.core.services.errors import DomainError
 from app.extensions import db
 from app.web.kpi import period_arguments, period_text
 from app.web.views.home import care, figures, system, work
-from app.web.views.home.parts import Part
+from app.web.views.home.parts import SCOPE, Part
 from app.web.views.local_values import date_pattern, language, read_date
 from jobs.health import sweep_health
 
@@ -126,26 +126,27 @@ PAGES = {
 }
 # Parts read from the queues and files, not the database: drawn afresh each time.
 LIVE = frozenset({"system", "audit_chain"})
-# What a row scope reads (audit trail entity names): whose client is whose, who heads what.
-SCOPE = ("client", "user", "branch", "role")
 # What each part reads beside the scope: it is kept until one of these changes, so a new
-# request leaves a manager's task counts as they were. The KPI parts read the KPI service's
-# records (its own answers are brought up to date by the change, app/core/kpi/store.py).
+# request leaves a manager's task counts as they were, and a client's new phone number the
+# lists of tasks. The KPI parts read the KPI service's records (its own answers are brought
+# up to date by the change, app/core/kpi/store.py).
 READS = {
     "tasks": ("task",),
     "recontacts": ("interaction",),
     "invoice_ages": ("invoice",),
     "nearing": ("invoice",),
-    "prospects": (),
+    "prospects": ("client",),
     "inquiries": ("inquiry",),
     "complaint_stages": ("complaint",),
     "follow_ups": ("complaint", "task"),
     "corrective_actions": ("complaint", "corrective_action"),
-    "key_clients": ("interaction",),
-    "service_reviews": ("interaction",),
-    "by_source": ("source",),
-    "by_segment": ("segment",),
-    **{key: KPI_ENTITIES for key in ("kpi", "managers", "sci", "drops", "trend")},
+    "key_clients": ("client", "interaction"),
+    "service_reviews": ("client", "interaction"),
+    "by_source": ("client", "source"),
+    "by_segment": ("client", "segment"),
+    **{key: KPI_ENTITIES for key in ("kpi", "sci", "drops", "trend")},
+    # Its overdue tasks are kept apart (figures.overdue_by_assignee).
+    "managers": (*KPI_ENTITIES, "task"),
 }
 # Whose figures the manager filter offers.
 SELLERS = (SALES_MANAGER, HEAD_OF_SALES)

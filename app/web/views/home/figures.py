@@ -19,7 +19,17 @@ from app.core.models.choices import TaskStatus
 from app.core.visible import within_scope
 from app.extensions import db
 from app.web.kpi import cell, explained, number, show_figure, show_value
-from app.web.views.home.parts import Cell, Chart, Filter, Number, Part, Series, Table, list_url
+from app.web.views.home.parts import (
+    SCOPE,
+    Cell,
+    Chart,
+    Filter,
+    Number,
+    Part,
+    Series,
+    Table,
+    list_url,
+)
 from app.web.views.local_values import language, show_count, show_number
 
 # A figure's colour by whether it meets its goal (none: no goal, or nothing to measure).
@@ -61,20 +71,7 @@ def managers(home) -> Part:
     keys = ("activity", "new_clients", "revenue", "profitability")
     frame = home.kpi.by_manager
     ids = [int(index) for index in frame.index if not math.isnan(float(index))]
-    overdue = dict(
-        db.session.execute(
-            within_scope(
-                sa.select(m.Task.assignee_id, sa.func.count())
-                .where(
-                    m.Task.status == TaskStatus.open,
-                    m.Task.due_at < home.now,
-                    m.Task.assignee_id.in_(ids),
-                )
-                .group_by(m.Task.assignee_id),
-                m.Task,
-            )
-        ).all()
-    )
+    overdue = overdue_by_assignee(home.now.replace(second=0), tuple(ids))
     rows = []
     for manager_id in ids:
         figures = frame.loc[manager_id]
@@ -98,6 +95,24 @@ def managers(home) -> Part:
     headers = [gettext("Manager")] + [str(BY_KEY[key].header) for key in keys]
     table = Table(headers + [gettext("Overdue tasks")], rows, gettext("No managers."), "managers")
     return Part("managers", gettext("Managers"), table=table, note=home.period_note())
+
+
+def overdue_by_assignee(now, ids: tuple[int, ...]) -> dict[int, int]:
+    """Open tasks due before `now` the user sees, per assignee of `ids`: kept until a task
+    or the scope changes, not with the KPIs beside them (a client's edit)."""
+    query = within_scope(
+        sa.select(m.Task.assignee_id, sa.func.count())
+        .where(m.Task.status == TaskStatus.open, m.Task.due_at < now, m.Task.assignee_id.in_(ids))
+        .group_by(m.Task.assignee_id),
+        m.Task,
+    )
+    found = cached(
+        "overdue by assignee",
+        (now, ids),
+        lambda: db.session.execute(query).all(),
+        ("task", *SCOPE),
+    )
+    return dict(found)
 
 
 def sci_quarters(home) -> Part:

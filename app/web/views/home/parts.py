@@ -13,9 +13,14 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app, url_for
 
+from app.core.kpi.cache import CLIENT_LINK
 from app.core.visible import condition_for
 from app.extensions import db
 from app.web.views.local_values import show_count
+
+# What a row scope reads (audit trail entity names): whose client is whose, who heads what;
+# a client's name too, which every list shows (CLIENT_LINK: not any client edit).
+SCOPE = (CLIENT_LINK, "user", "branch", "role")
 
 # FAB's list filter codes and the SQL each one means.
 _OPERATIONS: dict[str, Callable[[Any, Any], Any]] = {
