@@ -58,10 +58,14 @@ ATOMS = (
     "sci_count",
 )
 # An inquiry counts under its client's branch and manager; a new caller's, of no client
-# card yet, under the branch its assignee works in and the assignee.
+# card yet, under the branch its assignee works in and the assignee (as the row scope has
+# it: a client's inquiry is not its assignee's branch's, so a user's move touches only
+# new callers' inquiries, NO_BLOCK).
 _ASSIGNEE = sa.orm.aliased(m.User)
 INQUIRY_DIMENSIONS = {
-    "branch": sa.func.coalesce(m.Client.branch_id, _ASSIGNEE.branch_id),
+    "branch": sa.case(
+        (m.Inquiry.client_id.is_(None), _ASSIGNEE.branch_id), else_=m.Client.branch_id
+    ),
     "manager": sa.func.coalesce(m.Client.owner_id, m.Inquiry.assignee_id),
     "assignee": sa.func.coalesce(m.Inquiry.assignee_id, NO_ASSIGNEE),
 }
@@ -99,10 +103,17 @@ class Touched:
         )
 
     def inquiry(self) -> Any:
-        """Whether an inquiry is of a client in a touched block or of a touched assignee."""
+        """Whether an inquiry is of a client in a touched block, or a new caller's (no
+        client: counted under its assignee, NO_BLOCK) of a touched assignee. A client's
+        inquiry counts in its client's block, whoever is assigned."""
         terms = [likely(self.client(m.Inquiry.client_id), FEW)] if self.blocks else []
         if self.assignees:
-            terms.append(likely(m.Inquiry.assignee_id.in_(sorted(self.assignees)), FEW))
+            terms.append(
+                sa.and_(
+                    m.Inquiry.client_id.is_(None),
+                    likely(m.Inquiry.assignee_id.in_(sorted(self.assignees)), FEW),
+                )
+            )
         return sa.or_(sa.false(), *terms)
 
 

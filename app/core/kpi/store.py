@@ -45,6 +45,8 @@ LINKS: dict[str, tuple[type, dict[str, str]]] = {
     "survey_answer": (m.SurveyAnswer, {"response_id": "response"}),
     # A user's branch is where their new callers' inquiries count.
     "user": (m.User, {"id": "user"}),
+    # A task counts under its client, or (of no client) under its assignee only.
+    "task": (m.Task, {"client_id": "client", "assignee_id": "user"}),
 }
 # A survey or its questions decide which answers and clients count at all.
 EVERYTHING = {"survey", "survey_question"}
@@ -79,17 +81,20 @@ def _mark(seq: int) -> tuple[int, str]:
 
 
 def company_parts(
-    name: str, question: Hashable, compute: Callable[[Touched | None], pd.DataFrame]
+    name: str,
+    question: Hashable,
+    compute: Callable[[Touched | None], pd.DataFrame],
+    entities: tuple[str, ...] = KPI_ENTITIES,
 ) -> pd.DataFrame:
     """The parts `compute(touched)` gives for the whole company (touched None) as of the
-    last change: kept here or by another process (the shelf), brought up to date by
-    computing the touched groups again, or computed in full. Shared: callers read them
-    and never change them."""
+    last change of `entities` (what they are computed from): kept here or by another
+    process (the shelf), brought up to date by computing the touched groups again, or
+    computed in full. Shared: callers read them and never change them."""
     key = (name, question, db.engine.url.render_as_string())
     with _LOCK:
         computing = _COMPUTING.setdefault(key, threading.Lock())
     with computing:
-        now = _mark(position(KPI_ENTITIES))
+        now = _mark(position(entities))
         with _LOCK:
             kept = _KEPT.get(key)
         shelf = _shelf()
@@ -98,7 +103,7 @@ def company_parts(
             if shared is not None and (kept is None or shared.position[0] > kept.position[0]):
                 kept = shared
         if kept is None or kept.position != now:
-            kept = Kept(now, _caught_up(kept, now, compute))
+            kept = Kept(now, _caught_up(kept, now, compute, entities))
             if shelf is not None:
                 shelf.put(key, kept)
         with _LOCK:
@@ -110,13 +115,16 @@ def company_parts(
 
 
 def _caught_up(
-    kept: Kept | None, now: tuple[int, str], compute: Callable[[Touched | None], pd.DataFrame]
+    kept: Kept | None,
+    now: tuple[int, str],
+    compute: Callable[[Touched | None], pd.DataFrame],
+    entities: tuple[str, ...],
 ) -> pd.DataFrame:
     """The parts as of `now`: the kept ones with the touched groups computed again, or all
     computed anew (nothing kept, too much changed, or a trail that is not the same)."""
     changed = None
     if kept is not None and kept.position[0] < now[0] and _mark(kept.position[0]) == kept.position:
-        changed = touched(kept.position[0], now[0])
+        changed = touched(kept.position[0], now[0], entities)
     if kept is None or changed is None:
         return compute(None)
     if not (changed.blocks or changed.assignees):
@@ -127,19 +135,21 @@ def _caught_up(
 def merge(parts: pd.DataFrame, fresh: pd.DataFrame, changed: Touched) -> pd.DataFrame:
     """`parts` with the groups `changed` touches replaced by `fresh`."""
     index = parts.index
-    stale = index.get_level_values("block").isin(changed.blocks) | index.get_level_values(
-        "assignee"
-    ).isin(changed.assignees)
+    blocks = index.get_level_values("block")
+    stale = blocks.isin(changed.blocks) | (
+        (blocks == query.NO_BLOCK) & index.get_level_values("assignee").isin(changed.assignees)
+    )
     return pd.concat([parts[~stale], fresh]).fillna(0.0)
 
 
-def touched(since: int, until: int) -> Touched | None:
-    """The groups the changes after position `since` up to `until` touch, by the records'
-    links before and after each change; None when the parts are better computed in full."""
+def touched(since: int, until: int, entities: tuple[str, ...] = KPI_ENTITIES) -> Touched | None:
+    """The groups the changes of `entities` after position `since` up to `until` touch, by
+    the records' links before and after each change; None when the parts are better
+    computed in full."""
     entries = db.session.execute(
         sa.select(m.AuditLog.entity, m.AuditLog.record_id, m.AuditLog.action, m.AuditLog.changes)
         .where(
-            m.AuditLog.entity.in_(KPI_ENTITIES),
+            m.AuditLog.entity.in_(entities),
             m.AuditLog.seq > since,
             m.AuditLog.seq <= until,
         )

@@ -12,6 +12,7 @@ from flask import url_for
 from flask_babel import gettext
 
 from app.core import models as m
+from app.core.kpi import open_tasks
 from app.core.kpi.cache import cached
 from app.core.kpi.figures import BY_KEY, Kind
 from app.core.kpi.report import quarter_name
@@ -20,7 +21,6 @@ from app.core.visible import within_scope
 from app.extensions import db
 from app.web.kpi import cell, explained, number, show_figure, show_value
 from app.web.views.home.parts import (
-    SCOPE,
     Cell,
     Chart,
     Filter,
@@ -71,7 +71,7 @@ def managers(home) -> Part:
     keys = ("activity", "new_clients", "revenue", "profitability")
     frame = home.kpi.by_manager
     ids = [int(index) for index in frame.index if not math.isnan(float(index))]
-    overdue = overdue_by_assignee(home.now.replace(second=0), tuple(ids))
+    overdue = open_tasks.overdue_by_assignee(home.now.replace(second=0))
     rows = []
     for manager_id in ids:
         figures = frame.loc[manager_id]
@@ -81,7 +81,7 @@ def managers(home) -> Part:
         for key in keys:
             value = cell(BY_KEY[key], figures[key])
             row.append(Cell(value["text"], tone=TONES[value["meets_goal"]]))
-        count = overdue.get(manager_id, 0)
+        count = int(overdue.get(manager_id, 0))
         url = list_url(
             "TaskView",
             (
@@ -95,24 +95,6 @@ def managers(home) -> Part:
     headers = [gettext("Manager")] + [str(BY_KEY[key].header) for key in keys]
     table = Table(headers + [gettext("Overdue tasks")], rows, gettext("No managers."), "managers")
     return Part("managers", gettext("Managers"), table=table, note=home.period_note())
-
-
-def overdue_by_assignee(now, ids: tuple[int, ...]) -> dict[int, int]:
-    """Open tasks due before `now` the user sees, per assignee of `ids`: kept until a task
-    or the scope changes, not with the KPIs beside them (a client's edit)."""
-    query = within_scope(
-        sa.select(m.Task.assignee_id, sa.func.count())
-        .where(m.Task.status == TaskStatus.open, m.Task.due_at < now, m.Task.assignee_id.in_(ids))
-        .group_by(m.Task.assignee_id),
-        m.Task,
-    )
-    found = cached(
-        "overdue by assignee",
-        (now, ids),
-        lambda: db.session.execute(query).all(),
-        ("task", *SCOPE),
-    )
-    return dict(found)
 
 
 def sci_quarters(home) -> Part:

@@ -11,6 +11,7 @@ from flask_babel import gettext, ngettext
 from sqlalchemy.orm import joinedload
 
 from app.core import models as m
+from app.core.kpi import open_tasks
 from app.core.models.choices import (
     ClientStatus,
     InvoiceStatus,
@@ -18,8 +19,8 @@ from app.core.models.choices import (
 )
 from app.core.visible import within_scope
 from app.extensions import db
-from app.web.views.home.parts import Cell, Filter, Part, Table, counted, list_url
-from app.web.views.local_values import show_date, show_datetime
+from app.web.views.home.parts import Cell, Filter, Number, Part, Table, counted, list_url
+from app.web.views.local_values import show_count, show_date, show_datetime
 
 ROWS = 8
 # Invoices on approval by age in days (SP-2: a decision is asked for after 2 days, an
@@ -66,10 +67,20 @@ def tasks(home, team: bool) -> Part:
         view, base = "MyTaskView", ()
         also = (m.Task.assignee_id == home.user.id, m.Task.status == TaskStatus.open)
         title = gettext("My tasks due today and overdue")
+    overdue_filters = (*base, Filter("due_at", "lt", now))
+    if team:  # of a whole branch or company: from the kept parts (app/core/kpi/open_tasks)
+        count = int(open_tasks.overdue_by_assignee(now).sum())
+        overdue = Number(
+            gettext("Overdue"),
+            count,
+            show_count(count),
+            list_url(view, overdue_filters),
+            "danger" if count else "",
+        )
+    else:
+        overdue = counted(gettext("Overdue"), view, m.Task, overdue_filters, also, "danger")
     numbers = [
-        counted(
-            gettext("Overdue"), view, m.Task, (*base, Filter("due_at", "lt", now)), also, "danger"
-        ),
+        overdue,
         counted(
             gettext("Due today"),
             view,

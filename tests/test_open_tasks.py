@@ -1,0 +1,152 @@
+"""A team's overdue tasks from kept parts: after each kind of change to tasks and their
+clients the kept parts equal those counted anew, and each user's count per assignee equals
+the row scope's SQL count."""
+
+from datetime import datetime, timedelta
+
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+
+from app.core import models
+from app.core.clock import business_now
+from app.core.kpi import open_tasks, query, store
+from app.core.models.choices import TaskStatus
+from app.core.visible import within_scope
+from app.extensions import db
+
+
+@pytest.fixture(autouse=True)
+def small_blocks(monkeypatch):
+    """Blocks of two client ids: the clients below fall in several blocks."""
+    monkeypatch.setattr(query, "BLOCK", 2)
+
+
+@pytest.fixture
+def tasks(make, users, branch):
+    """Clients of both managers (one with no branch), each with open tasks overdue by days
+    and one due later, a done task, and a task of no client."""
+    now = business_now()
+    a, b = users["sales_manager"], users["sales_manager_b"]
+    clients = [
+        make.client(a, name="T1", branch_id=branch.id),
+        make.client(a, name="T2", branch_id=branch.id),
+        make.client(b, name="T3", branch_id=b.branch_id),
+        make.client(b, name="T4"),
+        make.client(a, name="T5", branch_id=branch.id),
+    ]
+    for number, client in enumerate(clients, start=1):
+        for days in range(number):
+            make.task(
+                client.owner,
+                title=f"{client.name}-{days}",
+                client_id=client.id,
+                due_at=now - timedelta(days=days + 1),
+            )
+        make.task(
+            client.owner,
+            title=f"{client.name}-later",
+            client_id=client.id,
+            due_at=now + timedelta(days=3),
+        )
+    done = make.task(a, title="Done", client_id=clients[0].id, due_at=now - timedelta(days=9))
+    done.status = TaskStatus.done
+    done.result = "Called"
+    db.session.commit()
+    make.task(users["customer_service"], title="Own", due_at=now - timedelta(days=2))
+    return clients
+
+
+def _task(title):
+    return db.session.query(models.Task).filter_by(title=title).one()
+
+
+def _same(kept: pd.DataFrame, fresh: pd.DataFrame) -> None:
+    def plain(frame):
+        frame = frame[frame["overdue"] != 0]
+        frame.index = pd.MultiIndex.from_tuples(
+            [tuple(-1 if pd.isna(each) else int(each) for each in row) for row in frame.index],
+            names=frame.index.names,
+        )
+        return frame.sort_index()
+
+    pd.testing.assert_frame_equal(plain(kept), plain(fresh), check_dtype=False)
+
+
+def test_kept_parts_equal_parts_counted_anew(users, make, tasks):
+    """After a new task, a task done, a due date moved, a reassignment, a task of no client
+    reassigned, a task deleted and a client moved to another manager, the parts brought up
+    to date by the touched groups equal the parts counted from every task."""
+    today = business_now().date()
+    start = datetime.combine(today, datetime.min.time())
+    asked = []
+
+    def counted(touched):
+        asked.append(touched)
+        return open_tasks._counted(start, touched)
+
+    def parts():
+        return store.company_parts("tasks", today, counted, entities=open_tasks.ENTITIES)
+
+    def commit(**fields):
+        def change():
+            task = _task(fields.pop("title"))
+            for name, value in fields.items():
+                setattr(task, name, value)
+            db.session.commit()
+
+        return change
+
+    def delete():
+        db.session.delete(_task("T5-2"))
+        db.session.commit()
+
+    def move_client():
+        tasks[0].owner_id = users["sales_manager_b"].id
+        db.session.commit()
+
+    changes = [
+        (
+            "new task",
+            lambda: make.task(
+                users["sales_manager"],
+                title="New",
+                client_id=tasks[4].id,
+                due_at=start - timedelta(days=4),
+            ),
+        ),
+        ("done", commit(title="T2-1", status=TaskStatus.done, result="Called")),
+        ("due moved", commit(title="T3-later", due_at=start - timedelta(days=1))),
+        ("reassigned", commit(title="T4-0", assignee_id=users["sales_manager"].id)),
+        ("no client reassigned", commit(title="Own", assignee_id=users["customer_service_b"].id)),
+        ("deleted", delete),
+        ("client moved", move_client),
+    ]
+    parts()
+    assert asked == [None]
+    for name, change in changes:
+        change()
+        kept = parts()
+        assert asked[-1] is not None and asked[-1].blocks | asked[-1].assignees, name
+        _same(kept, open_tasks._counted(start, None))
+
+
+@pytest.mark.parametrize("username", ["head_of_sales", "sales_manager", "director"])
+def test_overdue_by_assignee_is_the_scoped_count(as_user, users, tasks, username):
+    """Each user's overdue tasks per assignee, from the parts and today's tasks, equal the
+    row scope's count of open tasks due before now."""
+    now = business_now()
+    with as_user(users[username]):
+        expected = dict(
+            db.session.execute(
+                within_scope(
+                    sa.select(models.Task.assignee_id, sa.func.count())
+                    .where(models.Task.status == TaskStatus.open, models.Task.due_at < now)
+                    .group_by(models.Task.assignee_id),
+                    models.Task,
+                )
+            ).all()
+        )
+        found = open_tasks.overdue_by_assignee(now)
+    assert {int(key): int(value) for key, value in found.items() if value} == expected
+    assert expected  # every one of them sees some
