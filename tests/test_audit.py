@@ -51,7 +51,7 @@ def test_create_update_delete_are_recorded_field_by_field(make, users, as_user):
 
 def test_the_head_marks_what_others_show_of_a_client_and_who_sees_it(make, users, branch):
     """The head's client link position moves with a client created (one by one or in bulk)
-    or deleted and with a new name, owner or branch, not with any other client edit."""
+    or deleted and with a new name, owner, branch or key status, not with other edits."""
 
     def mark():
         db.session.expire_all()
@@ -62,7 +62,7 @@ def test_the_head_marks_what_others_show_of_a_client_and_who_sees_it(make, users
 
     client = make.client(users["sales_manager"], name="Linked Ltd")
     assert mark() == last()
-    for field, value in (("needs", "Pumps"), ("is_key", True), ("notes", "Calls on Mondays")):
+    for field, value in (("needs", "Pumps"), ("tax_id", "7700000001"), ("notes", "On Mondays")):
         before = mark()
         setattr(client, field, value)
         db.session.commit()
@@ -71,6 +71,7 @@ def test_the_head_marks_what_others_show_of_a_client_and_who_sees_it(make, users
         ("name", "Linked Group"),
         ("owner_id", users["head_of_sales"].id),
         ("branch_id", branch.id),
+        ("is_key", True),
     ):
         setattr(client, field, value)
         db.session.commit()

@@ -1,5 +1,6 @@
 """audit trail: the head keeps the last entry that created or deleted a client or changed
-its name, owner or branch, which the home page's lists read instead of every client edit
+its name, owner, branch or key status, which the home page's lists read instead of every
+client edit
 
 Revision ID: 0023
 Revises: 0022

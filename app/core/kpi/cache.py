@@ -45,9 +45,10 @@ KPI_ENTITIES = (
 )
 
 
-# Not an entity: the last entry that created or deleted a client or changed its name, owner
-# or branch (AuditHead.client_link_seq) — what a record linked to a client shows of it and
-# who sees it — so a list of tasks is not recounted after every client edit.
+# Not an entity: the last entry that created or deleted a client or changed its name, owner,
+# branch or key status (AuditHead.client_link_seq) — what a record linked to a client shows
+# of it, who sees it, which clients are key — so a list of tasks is not recounted after
+# every client edit.
 CLIENT_LINK = "client link"
 
 

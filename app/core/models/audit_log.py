@@ -49,8 +49,9 @@ class AuditHead(Model):
     # HMAC of the end (seq and hash) under a key kept outside the database: a chain that
     # someone with write access extended or rewrote no longer matches it.
     mac: Mapped[str | None] = mapped_column(sa.String(64))
-    # The last entry that created or deleted a client or changed its name, owner or branch:
-    # what every record linked to a client shows of it, and who sees it (the row scope).
+    # The last entry that created or deleted a client or changed its name, owner, branch or
+    # key status: what every record linked to a client shows of it, who sees it (the row
+    # scope), and which clients are key.
     # Lists kept until their data changes read it instead of every client edit.
     client_link_seq: Mapped[int] = mapped_column(
         sa.BigInteger, nullable=False, default=0, server_default="0"

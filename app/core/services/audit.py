@@ -255,13 +255,14 @@ def _described(entry: dict, actor: str, actor_id: int | None, request_id: str | 
     }
 
 
-# A client's fields that other records show of it (its name) or that decide who sees it.
-CLIENT_LINK = frozenset({"name", "owner_id", "branch_id"})
+# A client's fields that other records show of it (its name), that decide who sees it, and
+# whether it is a key client (the director's lists of key clients read no other).
+CLIENT_LINK = frozenset({"name", "owner_id", "branch_id", "is_key"})
 
 
 def _links_client(row: dict) -> bool:
     """Whether an entry moves AuditHead.client_link_seq: a client created or deleted, or
-    its name, owner or branch changed."""
+    its name, owner, branch or key status changed."""
     if row["entity"] != "client":
         return False
     return row["action"] != "update" or not CLIENT_LINK.isdisjoint(orjson.loads(row["changes"]))

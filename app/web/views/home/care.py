@@ -13,7 +13,7 @@ from sqlalchemy.orm import joinedload
 from app.core import models as m
 from app.core.clock import business_zone
 from app.core.hints import likely
-from app.core.kpi.cache import cached
+from app.core.kpi.cache import CLIENT_LINK, cached
 from app.core.kpi.query import quarter_of
 from app.core.models.choices import (
     ComplaintStatus,
@@ -207,7 +207,7 @@ def _key_clients(home, kind: InteractionKind, since: dt.date, created_before: dt
         "key_clients",
         (kind, since, created_before),
         compute,
-        ("client", "interaction", "user", "branch"),
+        (CLIENT_LINK, "interaction", "user", "branch"),
     )
 
 
