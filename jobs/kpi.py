@@ -15,7 +15,7 @@ from typing import Any
 import redis
 
 from app.core.clock import business_now
-from app.core.kpi import open_tasks, report
+from app.core.kpi import client_counts, open_tasks, report
 from app.core.kpi.query import quarter_of
 from jobs.connection import known_url
 
@@ -74,10 +74,12 @@ class RedisShelf:
 
 def prepare_home_figures() -> dict:
     """The RQ job: the company's parts of the home pages' questions of today (this quarter
-    to date, its SCI quarters, the twelve-month trend, the open tasks due before today)
-    brought up to date and shared."""
+    to date, its SCI quarters, the twelve-month trend, the open tasks due before today,
+    the clients by source and segment) brought up to date and shared."""
     today = business_now().date()
     open_tasks.before_day(today)
+    for column in ("source", "segment"):
+        client_counts.clients_by(column)
     report.period_parts(quarter_of(today)[0], today)
     report.quarter_parts(today)
     report.month_parts(today, report.TREND_MONTHS)

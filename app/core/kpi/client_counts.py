@@ -1,0 +1,51 @@
+"""Clients by a reference column (source, segment), counted per group of the KPI store
+(branch, manager, block of clients): the marketing page's charts are rolled up from parts
+kept and brought up to date by the change, not counted over every client after each
+client's edit."""
+
+from __future__ import annotations
+
+from functools import partial
+
+import pandas as pd
+import sqlalchemy as sa
+
+from app.core import models as m
+from app.core.hints import likely
+from app.core.kpi import query, rollup, store
+from app.core.kpi.query import FEW, NO_ASSIGNEE, Touched
+from app.extensions import db
+
+# What the parts are computed from.
+ENTITIES = ("client",)
+# The value of a client whose column is empty (reference ids start at 1).
+NOT_GIVEN = 0
+
+
+def _counted(column: str, touched: Touched | None) -> pd.DataFrame:
+    """Clients per group (of the touched blocks only, when given), a column per value."""
+    value = sa.func.coalesce(getattr(m.Client, f"{column}_id"), NOT_GIVEN)
+    keys = (
+        m.Client.branch_id.label("branch"),
+        m.Client.owner_id.label("manager"),
+        (m.Client.id // query.BLOCK).label("block"),
+        value.label("value"),
+    )
+    statement = sa.select(*keys, sa.func.count().label("clients")).group_by(*keys)
+    if touched is not None:
+        statement = statement.where(likely(touched.client(m.Client.id), FEW))
+    frame = pd.read_sql(statement, db.session.connection()).assign(assignee=NO_ASSIGNEE)
+    counts = frame.set_index([*query.LEVELS, "value"])["clients"].unstack("value", fill_value=0)
+    counts.columns = [str(int(each)) for each in counts.columns]
+    return counts.astype(float)
+
+
+def clients_by(column: str) -> dict[int | None, int]:
+    """The clients the acting user sees per value (id) of `column`; None: not given."""
+    parts = store.company_parts("clients by", column, partial(_counted, column), entities=ENTITIES)
+    totals = rollup.within(parts).sum()
+    return {
+        (None if int(key) == NOT_GIVEN else int(key)): int(count)
+        for key, count in totals.items()
+        if count
+    }

@@ -1,0 +1,110 @@
+"""Clients by source and segment from kept parts: after each kind of change to clients the
+kept parts equal those counted anew, and each user's counts equal the row scope's SQL."""
+
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+
+from app.core import models
+from app.core.kpi import client_counts, query, store
+from app.core.visible import within_scope
+from app.extensions import db
+
+
+@pytest.fixture(autouse=True)
+def small_blocks(monkeypatch):
+    """Blocks of two client ids: the clients below fall in several blocks."""
+    monkeypatch.setattr(query, "BLOCK", 2)
+
+
+@pytest.fixture
+def clients(make, users, branch):
+    """Clients of both managers with and without a source; one of no branch."""
+    sources = db.session.scalars(sa.select(models.Source.id).order_by(models.Source.id)).all()
+    a, b = users["sales_manager"], users["sales_manager_b"]
+    made = []
+    for number, (owner, source) in enumerate(
+        [(a, sources[0]), (a, sources[1]), (b, sources[0]), (b, None), (a, None), (b, sources[1])]
+    ):
+        made.append(
+            make.client(
+                owner,
+                name=f"S{number}",
+                source_id=source,
+                branch_id=owner.branch_id if number != 3 else None,
+            )
+        )
+    return made, sources
+
+
+def _plain(frame: pd.DataFrame) -> pd.DataFrame:
+    frame = frame.fillna(0.0)
+    frame = frame[(frame != 0).any(axis=1)]
+    frame.index = pd.MultiIndex.from_tuples(
+        [tuple(-1 if pd.isna(each) else int(each) for each in row) for row in frame.index],
+        names=frame.index.names,
+    )
+    frame = frame.loc[:, (frame != 0).any(axis=0)]
+    return frame.sort_index()[sorted(frame.columns)]
+
+
+def test_kept_parts_equal_parts_counted_anew(users, make, clients):
+    """After a new client, a source set, a source cleared, a client moved to another
+    manager and a client deleted, the kept parts equal the parts counted from every client."""
+    made, sources = clients
+    asked = []
+
+    def counted(touched):
+        asked.append(touched)
+        return client_counts._counted("source", touched)
+
+    def parts():
+        return store.company_parts("by source", "t", counted, entities=client_counts.ENTITIES)
+
+    def edit(record, **fields):
+        def change():
+            for name, value in fields.items():
+                setattr(record, name, value)
+            db.session.commit()
+
+        return change
+
+    def delete():
+        db.session.delete(made[5])
+        db.session.commit()
+
+    changes = [
+        ("new", lambda: make.client(users["sales_manager"], name="S9", source_id=sources[1])),
+        ("source set", edit(made[3], source_id=sources[0])),
+        ("source cleared", edit(made[0], source_id=None)),
+        ("moved", edit(made[1], owner_id=users["sales_manager_b"].id)),
+        ("deleted", delete),
+    ]
+    parts()
+    assert asked == [None]
+    for name, change in changes:
+        change()
+        kept = parts()
+        assert asked[-1] is not None and asked[-1].blocks, name
+        pd.testing.assert_frame_equal(
+            _plain(kept), _plain(client_counts._counted("source", None)), check_dtype=False
+        )
+
+
+@pytest.mark.parametrize("username", ["head_of_sales", "sales_manager", "director"])
+def test_each_users_counts_are_the_scoped_count(as_user, users, clients, username):
+    """Each user's clients by source equal the row scope's count by source."""
+    with as_user(users[username]):
+        expected = dict(
+            db.session.execute(
+                within_scope(
+                    sa.select(models.Client.source_id, sa.func.count()).group_by(
+                        models.Client.source_id
+                    ),
+                    models.Client,
+                )
+            ).all()
+        )
+        found = client_counts.clients_by("source")
+    assert found == {key: count for key, count in expected.items() if count}
+    assert found
