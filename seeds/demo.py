@@ -16,6 +16,7 @@ from sqlalchemy.orm.attributes import flag_modified
 from app.core.actor import (
     CUSTOMER_SERVICE,
     DIRECTOR,
+    HEAD_OF_MARKETING,
     HEAD_OF_SALES,
     MARKETING,
     QUALITY_OFFICER,
@@ -48,12 +49,14 @@ from app.core.services.client import recompute_completeness
 from app.core.services.inquiry import answer_minutes
 from app.core.services.numbering import reserve
 from app.core.services.survey import STANDARD_QUESTIONNAIRE, recompute_scores
+from seeds.demo_campaigns import seed_campaigns
 from seeds.demo_rows import ClientRows
 
 CHUNK = 5_000
 MANAGERS_PER_BRANCH = 2
 SINGLE_ROLE_USERS = [
     ("marketing", MARKETING),
+    ("marketinghead", HEAD_OF_MARKETING),
     ("service", CUSTOMER_SERVICE),
     ("quality", QUALITY_OFFICER),
     ("director", DIRECTOR),
@@ -254,6 +257,7 @@ def _seed_demo(session, sm, clients, seed, as_of, password, progress) -> dict[st
         flag_modified(survey, "changed_on")
     session.flush()
     _fix_sequences(connection, tables + (Survey, SurveyQuestion))
+    seed_campaigns(session, as_of, users["marketing"])
     session.commit()
     _refresh_statistics(session)
     return counts

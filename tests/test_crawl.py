@@ -30,6 +30,7 @@ DEMO_USERS = {
     "Sales Manager": "manager1a",
     "Head of Sales": "head1",
     "Marketing": "marketing",
+    "Head of Marketing": "marketinghead",
     "Customer Service": "service",
     "Quality Officer": "quality",
     "Director": "director",

@@ -22,6 +22,7 @@ from flask_appbuilder import Model
 from app.core.entities import ENTITIES
 from app.core.models import (
     Branch,
+    Campaign,
     Complaint,
     Contact,
     Department,
@@ -122,6 +123,25 @@ SAMPLES = {
         },
         ("description", "Change the carrier"),
     ),
+    "campaign": (
+        lambda ref: {
+            "name": "Crud campaign",
+            "channel": "exhibition",
+            "starts_on": date(2026, 11, 1),
+            "ends_on": date(2026, 11, 3),
+            "planned_budget": Decimal("1000.00"),
+        },
+        ("name", "Crud campaign, autumn"),
+    ),
+    "campaign_cost": (
+        lambda ref: {
+            "campaign": ref["campaign"],
+            "spent_on": date(2026, 11, 2),
+            "amount": Decimal("300.00"),
+            "description": "Stand",
+        },
+        ("description", "Stand and travel"),
+    ),
     "survey": (
         lambda ref: {
             "title": "Crud survey",
@@ -204,7 +224,8 @@ def test_every_writable_entity_has_its_sample_here():
 
 @pytest.fixture
 def ref(make, users):
-    """The records a new one may link to, on a client of the sales manager."""
+    """The records a new one may link to, on a client of the sales manager; an approved
+    campaign."""
     me = users["sales_manager"]
     calendar_name = db.session.scalar(sa.select(WorkingCalendar.name))
     client = make.client(me, name="Linked Ltd")
@@ -231,6 +252,13 @@ def ref(make, users):
         "complaint": Complaint(
             client_id=client.id, received_at=datetime(2026, 11, 1, 9, 0), description="Broken box"
         ),
+        "campaign": Campaign(
+            name="Linked campaign",
+            starts_on=date(2026, 10, 1),
+            ends_on=date(2026, 10, 31),
+            targets="Leads",
+            responsible_id=users["marketing"].id,
+        ),
         "survey": Survey(
             title="Answered survey",
             kind="planned",
@@ -249,6 +277,7 @@ def ref(make, users):
     db.session.add_all([question, first])
     db.session.flush()
     records["survey"].status = open_survey.status = "open"
+    records["campaign"].status = "approved"
     db.session.flush()
     response = SurveyResponse(
         survey_id=records["survey"].id, client_id=client.id, answered_on=date(2026, 10, 2)

@@ -37,7 +37,12 @@ OWNERS = {
     "export_job": (None, "user_id"),
     "import_job": (None, "user_id"),
     "bank_payment": ("client", None),
+    "campaign": (None, "responsible_id"),
+    "campaign_cost": (None, None),
 }
+# Records the clients name (a campaign, and through it its costs): a seller's when one of
+# their clients names it; the path from the record to the campaign.
+NAMED_BY_CLIENTS = {"campaign": "", "campaign_cost": "campaign"}
 # Records of no client that a head of sales sees too (a payer nobody knows yet).
 HEADS_SEE_UNLINKED = {"bank_payment"}
 # Records of no client that a head of sales sees when this person works in their branch
@@ -101,6 +106,12 @@ def _theirs(record, key: str, user, headed: set[int]) -> bool:
     path, person = OWNERS[key]
     if person and getattr(record, person) == user.id:
         return True
+    if key in NAMED_BY_CLIENTS:
+        campaign = _follow(record, NAMED_BY_CLIENTS[key])
+        named = db.session.scalars(sa.select(Client).where(Client.campaign_id == campaign.id))
+        return campaign.responsible_id == user.id or any(
+            client.owner_id == user.id or client.branch_id in headed for client in named
+        )
     if path is None:
         return False
     client = _follow(record, path)

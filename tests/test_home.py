@@ -150,7 +150,7 @@ def test_dashboard_workbook_and_api_agree_on_the_demo_data(app, ctx, branch, use
         ctx.appbuilder.sm,
         clients=120,
         seed=3,
-        as_of=business_now(),
+        as_of=today,
         password="demo-password-1",
     )
     start = date(today.year, 1, 1)

@@ -17,7 +17,14 @@ from app.extensions import db
 # The people who may be named: two users of every role (the `_b` manager works in another
 # branch, the `_b` head heads none).
 TARGETS = [username_for(role, suffix) for role in ROLE_NAMES for suffix in ("", "_b")]
-UNRESTRICTED = {"Admin", "Marketing", "Customer Service", "Quality Officer", "Director"}
+UNRESTRICTED = {
+    "Admin",
+    "Marketing",
+    "Head of Marketing",
+    "Customer Service",
+    "Quality Officer",
+    "Director",
+}
 # Resources whose API names the field, for the `_info` check.
 RESOURCES = {
     "Client": "client",
@@ -28,6 +35,7 @@ RESOURCES = {
     "Complaint": "complaint",
     "CorrectiveAction": "corrective_action",
     "Survey": "survey",
+    "Campaign": "campaign",
     "Branch": "branch",
 }
 
@@ -95,6 +103,9 @@ def _record(entity: str, users, branch):
         ),
         "Survey": lambda: models.Survey(
             title="Quarter", period_start=date(2026, 10, 1), period_end=date(2026, 12, 31)
+        ),
+        "Campaign": lambda: models.Campaign(
+            name=f"Campaign {client.id}", starts_on=date(2026, 11, 1), ends_on=date(2026, 11, 2)
         ),
         "Branch": lambda: db.session.get(models.Branch, branch.id),
     }

@@ -33,6 +33,8 @@ def test_template_is_up_to_date_with_the_source(tmp_path):
             "lazy_gettext",
             "-k",
             "_",
+            "-k",
+            "lazy_pgettext:1c,2",
             "-o",
             str(fresh),
             "--no-location",

@@ -8,6 +8,7 @@ from app.core.actor import (
     ADMIN,
     CUSTOMER_SERVICE,
     DIRECTOR,
+    HEAD_OF_MARKETING,
     HEAD_OF_SALES,
     MARKETING,
     QUALITY_OFFICER,
@@ -52,7 +53,22 @@ _SALES = {
     "Survey": R,
     "SurveyQuestion": R,
     "SurveyResponse": R,
+    # The campaigns they took part in, and what they cost (the row scope).
+    "Campaign": R,
+    "CampaignCost": R,
     **{entity: R for entity in REFERENCE},
+}
+
+_MARKETING = {
+    **_all(R),
+    "Survey": RW,
+    "SurveyQuestion": RW,
+    "SurveyResponse": RW,
+    "Segment": RW,
+    "Campaign": RW,
+    "CampaignCost": RW,
+    "Task": RW,
+    "KpiReport": R,
 }
 
 ROLES: dict[str, dict[str, tuple]] = {
@@ -60,15 +76,9 @@ ROLES: dict[str, dict[str, tuple]] = {
     # manager's are their own clients'.
     SALES_MANAGER: {**_SALES, "KpiReport": R},
     HEAD_OF_SALES: {**_SALES, "Client": RW + (APPROVE,), "KpiReport": R},
-    MARKETING: {
-        **_all(R),
-        "Survey": RW,
-        "SurveyQuestion": RW,
-        "SurveyResponse": RW,
-        "Segment": RW,
-        "Task": RW,
-        "KpiReport": R,
-    },
+    MARKETING: _MARKETING,
+    # Owns the process "client attraction and marketing": approves what marketing plans.
+    HEAD_OF_MARKETING: {**_MARKETING, "Campaign": RW + (APPROVE,)},
     CUSTOMER_SERVICE: {
         **_all(R),
         "Client": RW,
@@ -119,6 +129,7 @@ PERSON_FIELDS: dict[tuple[str, str], tuple[str, ...]] = {
     # Any member of staff may carry out a corrective action; quality included.
     ("CorrectiveAction", "responsible"): tuple(ROLES),
     ("Survey", "scope_manager"): (SALES_MANAGER, HEAD_OF_SALES),
+    ("Campaign", "responsible"): (MARKETING, HEAD_OF_MARKETING),
     ("Branch", "head"): (HEAD_OF_SALES,),
 }
 
@@ -131,6 +142,7 @@ SCOPES = {
         "card) assigned to people of those branches"
     ),
     MARKETING: "all records",
+    HEAD_OF_MARKETING: "all records",
     CUSTOMER_SERVICE: "all records",
     QUALITY_OFFICER: "all records (read only, but for verifying corrective actions)",
     DIRECTOR: "all records",
@@ -181,7 +193,8 @@ def matrix_markdown() -> str:
     letters = {READ: "R", WRITE: "W", APPROVE: "A", VERIFY: "V"}
     read_only = {entity: "R" for entity in TRAILS + PERSONAL + REPORTS}
     for entity in ENTITIES + TRAILS + PERSONAL + REPORTS:
-        cells = [{"Client": "R W A", "CorrectiveAction": "R W V", **read_only}.get(entity, "R W")]
+        full = {"Client": "R W A", "Campaign": "R W A", "CorrectiveAction": "R W V"}
+        cells = [{**full, **read_only}.get(entity, "R W")]
         cells += [
             " ".join(letters[a] for a in ROLES[role].get(entity, ())) or "—" for role in roles[1:]
         ]

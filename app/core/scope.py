@@ -16,20 +16,28 @@ from app.core.actor import (
     ADMIN,
     CUSTOMER_SERVICE,
     DIRECTOR,
+    HEAD_OF_MARKETING,
     HEAD_OF_SALES,
     MARKETING,
     QUALITY_OFFICER,
     SALES_MANAGER,
     role_names,
 )
-from app.core.models import BankPayment, Branch, Client, Inquiry, User
+from app.core.models import BankPayment, Branch, Campaign, Client, Inquiry, User
 
 Condition = sa.ColumnElement[bool]
 # actor -> the condition on the rows the actor sees; None: every row.
 Scope = Callable[[Any], Condition | None]
 
 # Roles that see every client; Sales Manager and Head of Sales are limited.
-UNRESTRICTED = {ADMIN, MARKETING, CUSTOMER_SERVICE, QUALITY_OFFICER, DIRECTOR}
+UNRESTRICTED = {
+    ADMIN,
+    MARKETING,
+    HEAD_OF_MARKETING,
+    CUSTOMER_SERVICE,
+    QUALITY_OFFICER,
+    DIRECTOR,
+}
 
 
 def head_branches(actor: Any) -> sa.Select[Any]:
@@ -155,3 +163,23 @@ def bank_payments(actor: Any) -> Condition | None:
     if HEAD_OF_SALES in role_names(actor):
         return sa.or_(own, BankPayment.client_id.is_(None))
     return own
+
+
+def named_by(link: Any, key: Any, condition: Condition) -> Condition:
+    """Whether a row (its `key`) is named by the `link` column of a row that meets
+    `condition` (a campaign by a client's campaign_id): a correlated EXISTS through an
+    alias, as in names_one."""
+    alias = sa.orm.aliased(link.class_)
+    adapted = sql_util.ClauseAdapter(sa.inspect(alias).selectable).traverse(condition)
+    return sa.exists().where(getattr(alias, link.key) == key, adapted)
+
+
+def campaigns(actor: Any) -> Condition | None:
+    """Every campaign for who sees every client; a seller sees those they are responsible
+    for and those their clients came by (the campaigns they took part in)."""
+    condition = client_condition(actor)
+    if condition is None:
+        return None
+    return sa.or_(
+        Campaign.responsible_id == actor.id, named_by(Client.campaign_id, Campaign.id, condition)
+    )

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _
 
 from app.core.entities import (
     bank_payment,
+    campaign,
     client,
     complaint,
     contact,
@@ -31,6 +32,7 @@ CATEGORIES = {
     "Service": (_("Service"), "fa-headset"),
     "Quality": (_("Quality"), "fa-check-square"),
     "Surveys": (_("Surveys"), "fa-poll"),
+    "Marketing": (_("Marketing"), "fa-bullhorn"),
     "Administration": (_("Administration"), "fa-cogs"),
 }
 
@@ -56,6 +58,7 @@ for _module in (
     bank_payment,
     complaint,
     survey,
+    campaign,
     task,
     reference,
     trail,

@@ -55,6 +55,7 @@ declare(
                 "industry",
                 "segment",
                 "source",
+                "campaign",
                 "needs",
                 "branch",
                 "owner",

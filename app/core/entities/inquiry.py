@@ -58,6 +58,7 @@ declare(
                 "client",
                 "contact_name",
                 "contact_details",
+                "campaign",
                 "subject",
                 "text",
                 "nonstandard",

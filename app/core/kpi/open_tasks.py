@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import partial
+from typing import Any
 
 import pandas as pd
 import sqlalchemy as sa
@@ -40,7 +41,7 @@ def _counted(before: dt.datetime, touched: Touched | None) -> pd.DataFrame:
         .group_by(*keys)
     )
     if touched is not None:
-        terms = [likely(touched.client(m.Task.client_id), FEW)] if touched.blocks else []
+        terms: list[Any] = [likely(touched.client(m.Task.client_id), FEW)] if touched.blocks else []
         if touched.assignees:
             terms.append(
                 sa.and_(

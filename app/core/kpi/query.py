@@ -106,7 +106,7 @@ class Touched:
         """Whether an inquiry is of a client in a touched block, or a new caller's (no
         client: counted under its assignee, NO_BLOCK) of a touched assignee. A client's
         inquiry counts in its client's block, whoever is assigned."""
-        terms = [likely(self.client(m.Inquiry.client_id), FEW)] if self.blocks else []
+        terms: list[Any] = [likely(self.client(m.Inquiry.client_id), FEW)] if self.blocks else []
         if self.assignees:
             terms.append(
                 sa.and_(

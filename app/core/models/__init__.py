@@ -3,6 +3,7 @@
 from app.core.models.audit_log import AuditHead, AuditLog
 from app.core.models.bank_payment import BankPayment
 from app.core.models.calendar_feed import CalendarFeed
+from app.core.models.campaign import Campaign, CampaignCost
 from app.core.models.client import Client
 from app.core.models.complaint import Complaint
 from app.core.models.contact import Contact
@@ -44,6 +45,8 @@ __all__ = [
     "SurveyAnswer",
     "SurveyResponse",
     "Task",
+    "Campaign",
+    "CampaignCost",
     "NumberSequence",
     "AuditLog",
     "AuditHead",

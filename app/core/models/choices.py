@@ -4,6 +4,7 @@ from enum import StrEnum
 from typing import Any
 
 from flask_babel import lazy_gettext as _
+from flask_babel import lazy_pgettext
 
 
 class Choice(StrEnum):
@@ -118,6 +119,28 @@ class InquiryChannel(Choice):
     in_person = "in_person", _("In person")
     messenger = "messenger", _("Messenger")
     other = "other", _("Other")
+
+
+class CampaignChannel(Choice):
+    """Where a campaign promotes the brand: online or offline (marketing department rules)."""
+
+    search = "search", _("Search engines")
+    social = "social", _("Social media")
+    email = "email", _("E-mail")
+    advertising = "advertising", _("Advertising")
+    pr_event = "pr_event", _("PR event")
+    exhibition = "exhibition", _("Exhibition")
+    other = "other", _("Other")
+
+
+class CampaignStatus(Choice):
+    # A campaign's own words: Russian agrees them with "кампания" (a task is "Выполнено",
+    # a planned survey "Плановый").
+    planned = "planned", lazy_pgettext("campaign", "Planned")
+    approved = "approved", lazy_pgettext("campaign", "Approved")
+    running = "running", lazy_pgettext("campaign", "Running")
+    done = "done", lazy_pgettext("campaign", "Done")
+    cancelled = "cancelled", lazy_pgettext("campaign", "Cancelled")
 
 
 class InteractionKind(Choice):

@@ -51,6 +51,11 @@ class Client(Audited, Model):
         sa.Integer, sa.ForeignKey("source.id"), index=True
     )
     source = relationship("Source")
+    # The campaign that brought the client (its first paid invoice is the campaign's revenue).
+    campaign_id: Mapped[int | None] = mapped_column(
+        sa.Integer, sa.ForeignKey("campaign.id"), index=True
+    )
+    campaign = relationship("Campaign", foreign_keys=[campaign_id])
     needs: Mapped[str | None] = mapped_column(sa.Text)
     branch_id: Mapped[int | None] = mapped_column(
         sa.Integer, sa.ForeignKey("branch.id"), index=True

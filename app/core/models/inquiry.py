@@ -24,6 +24,11 @@ class Inquiry(Audited, Model):
         sa.Integer, sa.ForeignKey("client.id", ondelete="SET NULL"), index=True
     )
     client = relationship("Client")
+    # The campaign the caller names (a lead of that campaign).
+    campaign_id: Mapped[int | None] = mapped_column(
+        sa.Integer, sa.ForeignKey("campaign.id"), index=True
+    )
+    campaign = relationship("Campaign", foreign_keys=[campaign_id])
     contact_name: Mapped[str] = mapped_column(sa.String(255), nullable=False)
     contact_details: Mapped[str | None] = mapped_column(sa.String(255))
     subject: Mapped[str] = mapped_column(sa.String(255), nullable=False)

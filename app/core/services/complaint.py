@@ -11,7 +11,7 @@ from app.core.models.choices import YesNoUnknown
 from app.core.services import guard
 from app.core.services.access import ensure_contact_of_client, ensure_visible
 from app.core.services.corrective_action import closure_problems
-from app.core.services.errors import Collector, check_transition
+from app.core.services.errors import Collector, check_transition, filled
 from app.core.services.numbering import next_number
 
 TRANSITIONS = {
@@ -60,19 +60,11 @@ def check_complaint(change: guard.Change) -> None:
         complaint.number = complaint_number(year, number)
 
 
-def _filled(record, field: str) -> bool:
-    """A text with something in it, or a link set by object or by id."""
-    value = getattr(record, field)
-    if isinstance(value, str):
-        return bool(value.strip())
-    return value is not None or getattr(record, f"{field}_id", None) is not None
-
-
 def _transition(complaint: Complaint, old) -> None:
     new, errors = complaint.status, Collector()
     check_transition(TRANSITIONS, old, new, _("A complaint cannot go from %(old)s to %(new)s."))
     for field in REQUIRED.get(new, ()):
-        if not _filled(complaint, field):
+        if not filled(complaint, field):
             errors.add(
                 field, _("Needed before the complaint is %(status)s.", status=S.label_for(new))
             )

@@ -63,6 +63,14 @@ class NotFound(DomainError):
     status_code = 404
 
 
+def filled(record, field: str) -> bool:
+    """A text with something in it, or a link set by object or by id."""
+    value = getattr(record, field)
+    if isinstance(value, str):
+        return bool(value.strip())
+    return value is not None or getattr(record, f"{field}_id", None) is not None
+
+
 class NotAllowed(DomainError):
     """The actor may not do this, whatever the data."""
 

@@ -121,11 +121,16 @@ def _check_fields(invoice: Invoice, change, errors: Collector) -> None:
         errors.add("number", _("An invoice number has up to 50 letters, digits and - / . _ only."))
     elif invoice.number and (_NUMBER_HOLDERS(change) or set()) - {invoice.id}:
         errors.add("number", _("Another invoice has this number."))
-    if not (invoice.currency or "").strip() and has_app_context():
-        invoice.currency = current_app.config["DEFAULT_CURRENCY"]
-    if invoice.currency:
-        invoice.currency = invoice.currency.strip().upper()
-        if invoice.currency not in CURRENCIES:
+    check_currency(invoice, errors)
+
+
+def check_currency(record, errors: Collector) -> None:
+    """A record's currency: the installation's when not given, else an ISO 4217 code."""
+    if not (record.currency or "").strip() and has_app_context():
+        record.currency = current_app.config["DEFAULT_CURRENCY"]
+    if record.currency:
+        record.currency = record.currency.strip().upper()
+        if record.currency not in CURRENCIES:
             errors.add(
                 "currency", _("A currency is a three-letter ISO 4217 code, e.g. RUB, CNY, USD.")
             )

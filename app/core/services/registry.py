@@ -5,6 +5,7 @@ person-field check last (it checks what the others set)."""
 
 from app.core.services import (  # noqa: F401
     bank_payment,
+    campaign,
     client,
     complaint,
     corrective_action,

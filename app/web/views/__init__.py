@@ -14,6 +14,7 @@ from app.core.registry import MenuPlace
 from app.web.views import (  # noqa: F401
     audit_log,
     bank_payment,
+    campaign,
     client,
     complaint,
     contact,

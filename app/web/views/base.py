@@ -21,6 +21,7 @@ from app.core.models.base import FILLED_BY_SERVICE
 from app.core.permissions import METHOD_PERMISSIONS, READ
 from app.core.roles import PERSON_FIELDS
 from app.core.services.audit import AUDITED
+from app.core.services.errors import DomainError
 from app.core.services.history import history
 from app.core.visible import is_scoped
 from app.web.security.scope import EligibleUserFilter, ScopeFilter
@@ -259,6 +260,26 @@ class QmsModelView(ExportListMixin, ImportListMixin, KeepsFormOnError):
     def action_applies(self, name: str, item) -> bool:  # noqa: ARG002
         """Whether the action `name` can be taken on `item` (a screen narrows this)."""
         return True
+
+    def approve_each(self, items, approve) -> object:
+        """`approve(item)` for each selected record on its own, committed one by one: those
+        that can be approved are, the others are named with the reason (one refusal does
+        not undo the rest); back to the list."""
+        items = items if isinstance(items, list) else [items]
+        approved, refused = [], []
+        for item in items:
+            try:
+                approve(item)
+                self.datamodel.session.commit()
+                approved.append(str(item))
+            except DomainError as error:
+                self.datamodel.session.rollback()
+                refused.append(f"{item}: {error.text()}")
+        if approved:
+            flash(str(_("Approved: %(names)s.", names=", ".join(approved))), "success")
+        for reason in refused:
+            flash(str(_("Not approved: %(reason)s", reason=reason)), "danger")
+        return redirect(self.get_redirect())
 
     # FAB's download of uploaded files: qms-crm has no uploads (the route is not exposed,
     # so /<view>/download/<name> is a 404 rather than a KeyError for UPLOAD_FOLDER).

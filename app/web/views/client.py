@@ -1,6 +1,5 @@
 """Screens for client cards, and "My clients" for managers."""
 
-from flask import flash, redirect
 from flask_appbuilder.actions import action
 from flask_appbuilder.models.sqla.filters import FilterEqual, FilterEqualFunction
 from flask_babel import lazy_gettext as _
@@ -8,7 +7,6 @@ from flask_babel import lazy_gettext as _
 from app.core.actor import current_actor_id
 from app.core.models.choices import ClientStatus
 from app.core.services import client as client_service
-from app.core.services.errors import DomainError
 from app.web.views.base import QmsModelView
 from app.web.views.complaint import ComplaintView
 from app.web.views.contact import ContactView
@@ -41,23 +39,8 @@ class ClientView(ClientColumns, QmsModelView):
         multiple=True,
     )
     def approve(self, items):
-        """Each selected prospect on its own: those that can be approved are, and the
-        others are named with the reason (one refusal no longer undid the rest)."""
-        items = items if isinstance(items, list) else [items]
-        approved, refused = [], []
-        for item in items:
-            try:
-                client_service.approve(item)
-                self.datamodel.session.commit()
-                approved.append(item.name)
-            except DomainError as error:
-                self.datamodel.session.rollback()
-                refused.append(f"{item.name}: {error.text()}")
-        if approved:
-            flash(str(_("Approved: %(names)s.", names=", ".join(approved))), "success")
-        for reason in refused:
-            flash(str(_("Not approved: %(reason)s", reason=reason)), "danger")
-        return redirect(self.get_redirect())
+        """Each selected prospect on its own, through the client service."""
+        return self.approve_each(items, client_service.approve)
 
 
 class MyClientView(ClientColumns, QmsModelView):

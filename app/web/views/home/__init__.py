@@ -20,6 +20,7 @@ from app.core.actor import (
     ADMIN,
     CUSTOMER_SERVICE,
     DIRECTOR,
+    HEAD_OF_MARKETING,
     HEAD_OF_SALES,
     MARKETING,
     QUALITY_OFFICER,
@@ -35,7 +36,7 @@ from app.core.scope import UNRESTRICTED, head_branches
 from app.core.services.errors import DomainError
 from app.extensions import db
 from app.web.kpi import period_arguments, period_text
-from app.web.views.home import care, figures, system, work
+from app.web.views.home import care, figures, marketing, system, work
 from app.web.views.home.parts import SCOPE, Part
 from app.web.views.local_values import date_pattern, language, read_date
 from jobs.health import sweep_health
@@ -103,6 +104,16 @@ PAGES = {
     ),
     MARKETING: (
         ("sci", figures.sci_quarters),
+        ("campaigns", marketing.campaigns),
+        ("drops", figures.activity_drops),
+        ("by_source", _by_source),
+        ("by_segment", _by_segment),
+        ("tasks", _mine),
+    ),
+    # The process owner's page is marketing's: the campaigns to approve come first.
+    HEAD_OF_MARKETING: (
+        ("campaigns", marketing.campaigns),
+        ("sci", figures.sci_quarters),
         ("drops", figures.activity_drops),
         ("by_source", _by_source),
         ("by_segment", _by_segment),
@@ -136,12 +147,15 @@ READS = {
     "invoice_ages": ("invoice",),
     "nearing": ("invoice",),
     "prospects": ("client",),
+    "campaigns": ("campaign",),
     "inquiries": ("inquiry",),
     "complaint_stages": ("complaint",),
     "follow_ups": ("complaint", "task"),
     "corrective_actions": ("complaint", "corrective_action"),
-    "key_clients": ("client", "interaction"),
-    "service_reviews": ("client", "interaction"),
+    # Key clients by name, manager, branch and creation: the scope's mark says when those
+    # change (CLIENT_LINK).
+    "key_clients": ("interaction",),
+    "service_reviews": ("interaction",),
     "by_source": ("client", "source"),
     "by_segment": ("client", "segment"),
     **{key: KPI_ENTITIES for key in ("kpi", "sci", "drops", "trend")},
@@ -158,6 +172,7 @@ ROLE_ORDER = (
     SALES_MANAGER,
     CUSTOMER_SERVICE,
     QUALITY_OFFICER,
+    HEAD_OF_MARKETING,
     MARKETING,
 )
 
