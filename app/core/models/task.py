@@ -17,7 +17,11 @@ class Task(Audited, Model):
     """Something a person must do by a date, about a client or a record."""
 
     __tablename__ = "task"
-    __table_args__ = (sa.Index("ix_task_assignee_status_due", "assignee_id", "status", "due_at"),)
+    __table_args__ = (
+        sa.Index("ix_task_assignee_status_due", "assignee_id", "status", "due_at"),
+        # A team's first open tasks by due time (a branch, the company): read in order.
+        sa.Index("ix_task_status_due", "status", "due_at"),
+    )
     display_field = "title"
 
     id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)

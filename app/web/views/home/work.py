@@ -45,14 +45,24 @@ def first_rows(model, filters: tuple, order, *loads, also: tuple = ()) -> list:
     """The first ROWS records of `model` the user sees under the list filters `filters`
     (and `also`), as `counted` counts them, in `order`, with what their rows name (`loads`)
     read along."""
+    first = within_scope(
+        sa.select(model.id)
+        .where(*(each.condition(model) for each in filters), *also)
+        .order_by(order)
+        .limit(ROWS),
+        model,
+    )
+    # The ids first, then their records with what they name: asked at once, PostgreSQL
+    # joined every record in scope to its client before it took the first (3 s for a
+    # branch's 65,000 open tasks).
+    ids = list(db.session.scalars(first))
     query = (
         sa.select(model)
-        .where(*(each.condition(model) for each in filters), *also)
+        .where(model.id.in_(ids))
         .options(*(joinedload(each) for each in loads))
-        .order_by(order)
-        .limit(ROWS)
+        .order_by(order, model.id)
     )
-    return list(db.session.scalars(within_scope(query, model)))
+    return list(db.session.scalars(query)) if ids else []
 
 
 def tasks(home, team: bool) -> Part:
