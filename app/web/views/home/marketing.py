@@ -13,8 +13,8 @@ def campaigns(home) -> Part:  # noqa: ARG001 (every part is asked with the page'
     """Campaigns by where they stand: awaiting the head of marketing, approved, running."""
     stages = (
         (CampaignStatus.planned, gettext("Awaiting approval"), "warning"),
-        (CampaignStatus.approved, gettext("Approved"), ""),
-        (CampaignStatus.running, gettext("Running"), "success"),
+        (CampaignStatus.approved, CampaignStatus.label_for(CampaignStatus.approved), ""),
+        (CampaignStatus.running, CampaignStatus.label_for(CampaignStatus.running), "success"),
     )
     numbers = [
         counted(label, "CampaignView", m.Campaign, (Filter("status", "eq", stage),), tone=tone)
