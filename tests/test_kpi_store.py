@@ -244,3 +244,14 @@ def test_the_days_home_figures_are_prepared_for_every_process(app, users, make, 
     client = _client("C12")
     assert [each.blocks for each in asked] == [{client.id // query.BLOCK}]
     _same(parts, KpiQuery(*question).atoms())
+
+
+def test_postgresql_sessions_run_without_jit(ctx):
+    """PostgreSQL's JIT is off for the app's sessions (it compiled a KPI block's queries for
+    longer than they ran); SQLite has foreign keys on."""
+    import sqlalchemy as sa
+
+    if db.engine.dialect.name == "postgresql":
+        assert db.session.execute(sa.text("SHOW jit")).scalar() == "off"
+    else:
+        assert db.session.execute(sa.text("PRAGMA foreign_keys")).scalar() == 1
