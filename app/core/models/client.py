@@ -8,6 +8,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.core.models.base import Audited, User, choice, sa, search_key_column, user_fk
 from app.core.models.choices import ClientStatus
 
+# A prospect no head of sales has approved yet, written as the partial indexes' condition
+# (SQLite reads a partial index only for a query that says the same).
+AWAITING = "approved_at IS NULL AND status = 'new'"
+
 
 class Client(Audited, Model):
     """A counterparty: prospect, new, active, inactive or lost client."""
@@ -27,6 +31,17 @@ class Client(Audited, Model):
                 postgresql_where=sa.text("is_key = true"),
             )
             for name, column in (("name", "name"), ("created", "created_on"))
+        ),
+        # The prospects awaiting a head of sales' approval, by manager and branch (the home
+        # pages count them within the row scope).
+        *(
+            sa.Index(
+                f"ix_client_awaiting_{column}",
+                column,
+                sqlite_where=sa.text(AWAITING),
+                postgresql_where=sa.text(AWAITING),
+            )
+            for column in ("owner_id", "branch_id")
         ),
     )
     display_field = "name"

@@ -13,10 +13,10 @@ from sqlalchemy.orm import joinedload
 from app.core import models as m
 from app.core.kpi import open_tasks
 from app.core.models.choices import (
-    ClientStatus,
     InvoiceStatus,
     TaskStatus,
 )
+from app.core.models.client import AWAITING
 from app.core.visible import within_scope
 from app.extensions import db
 from app.web.views.home.parts import Cell, Filter, Number, Part, Table, counted, list_url
@@ -218,7 +218,7 @@ def prospects(home) -> Part:
         "AwaitingApprovalView",
         m.Client,
         (),
-        (m.Client.approved_at.is_(None), m.Client.status == ClientStatus.new),
+        (sa.text(f"client.{AWAITING.replace(' AND ', ' AND client.')}"),),
         "warning",
     )
     return Part("prospects", gettext("Prospects awaiting approval"), [number])
