@@ -7,15 +7,13 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import partial
-from typing import Any
 
 import pandas as pd
 import sqlalchemy as sa
 
 from app.core import models as m
-from app.core.hints import likely
 from app.core.kpi import query, rollup, store
-from app.core.kpi.query import FEW, NO_ASSIGNEE, NO_BLOCK, Touched
+from app.core.kpi.query import NO_ASSIGNEE, NO_BLOCK, Touched
 from app.core.models.choices import TaskStatus
 from app.core.visible import within_scope
 from app.extensions import db
@@ -41,15 +39,7 @@ def _counted(before: dt.datetime, touched: Touched | None) -> pd.DataFrame:
         .group_by(*keys)
     )
     if touched is not None:
-        terms: list[Any] = [likely(touched.client(m.Task.client_id), FEW)] if touched.blocks else []
-        if touched.assignees:
-            terms.append(
-                sa.and_(
-                    m.Task.client_id.is_(None),
-                    likely(m.Task.assignee_id.in_(sorted(touched.assignees)), FEW),
-                )
-            )
-        statement = statement.where(sa.or_(sa.false(), *terms))
+        statement = statement.where(touched.assigned(m.Task.client_id, m.Task.assignee_id))
     return pd.read_sql(statement, db.session.connection()).set_index(list(query.LEVELS))
 
 

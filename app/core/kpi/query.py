@@ -102,19 +102,21 @@ class Touched:
             *(column.between(block * BLOCK, block * BLOCK + BLOCK - 1) for block in self.blocks),
         )
 
-    def inquiry(self) -> Any:
-        """Whether an inquiry is of a client in a touched block, or a new caller's (no
-        client: counted under its assignee, NO_BLOCK) of a touched assignee. A client's
-        inquiry counts in its client's block, whoever is assigned."""
-        terms: list[Any] = [likely(self.client(m.Inquiry.client_id), FEW)] if self.blocks else []
+    def assigned(self, client: Any, assignee: Any) -> Any:
+        """Whether a record of a client (its `client` column) in a touched block, or one of
+        no client (counted under its assignee, NO_BLOCK) assigned to a touched assignee: an
+        inquiry, a task. A client's record counts in its client's block, whoever is
+        assigned."""
+        terms: list[Any] = [likely(self.client(client), FEW)] if self.blocks else []
         if self.assignees:
             terms.append(
-                sa.and_(
-                    m.Inquiry.client_id.is_(None),
-                    likely(m.Inquiry.assignee_id.in_(sorted(self.assignees)), FEW),
-                )
+                sa.and_(client.is_(None), likely(assignee.in_(sorted(self.assignees)), FEW))
             )
         return sa.or_(sa.false(), *terms)
+
+    def inquiry(self) -> Any:
+        """Whether an inquiry is touched (`assigned`)."""
+        return self.assigned(m.Inquiry.client_id, m.Inquiry.assignee_id)
 
 
 def previous_period(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
