@@ -25,6 +25,8 @@ from app.core.actor import (
 from app.core.domain import answer_due, complaint_number
 from app.core.models import (
     Branch,
+    Campaign,
+    CampaignCost,
     Client,
     Complaint,
     Contact,
@@ -256,8 +258,8 @@ def _seed_demo(session, sm, clients, seed, as_of, password, progress) -> dict[st
         # then stamp the wall clock: keep the as-of time in the statement.
         flag_modified(survey, "changed_on")
     session.flush()
-    _fix_sequences(connection, tables + (Survey, SurveyQuestion))
     seed_campaigns(session, as_of, users["marketing"])
+    _fix_sequences(connection, tables + (Survey, SurveyQuestion, Campaign, CampaignCost))
     session.commit()
     _refresh_statistics(session)
     return counts

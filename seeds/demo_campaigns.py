@@ -10,6 +10,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 
 from app.core.models import Campaign, CampaignCost, Client, Inquiry
+from app.core.models.base import unchanged_audit
 from app.core.models.choices import CampaignChannel as C
 from app.core.models.choices import CampaignStatus as S
 from app.core.services import audit
@@ -50,9 +51,15 @@ def seed_campaigns(session, as_of: date, marketer_id: int) -> dict[str, int]:
     named = {"client": 0, "inquiry": 0}
     if session.scalar(sa.select(sa.func.count(Campaign.id))):
         return named  # demo data added to a database that has campaigns: none added
+    # Explicit ids, as for the bulk rows: a database's sequence would differ between runs,
+    # and the clients and requests name the campaigns by id.
+    campaign_id = session.scalar(sa.select(sa.func.max(Campaign.id))) or 0
+    cost_id = session.scalar(sa.select(sa.func.max(CampaignCost.id))) or 0
     for name, channel, (start, end), budget, stage, figures, costs, every in CAMPAIGNS:
         starts_on, ends_on = as_of + timedelta(days=start), as_of + timedelta(days=end)
+        campaign_id += 1
         campaign = Campaign(
+            id=campaign_id,
             name=f"{name} {starts_on.year}",
             channel=channel,
             targets="New clients in the target segment; brand awareness",
@@ -68,8 +75,10 @@ def seed_campaigns(session, as_of: date, marketer_id: int) -> dict[str, int]:
             session.flush()
         campaign.reach, campaign.participants, campaign.exposure = figures
         for day, amount, what in costs:
+            cost_id += 1
             session.add(
                 CampaignCost(
+                    id=cost_id,
                     campaign=campaign,
                     spent_on=min(as_of, starts_on + timedelta(days=day)),
                     amount=Decimal(amount),
@@ -80,25 +89,32 @@ def seed_campaigns(session, as_of: date, marketer_id: int) -> dict[str, int]:
         if every:
             named["client"] += _name(session, Client, Client.created_on, campaign, every)
             named["inquiry"] += _name(session, Inquiry, Inquiry.received_at, campaign, every)
-    audit.append(
-        session.connection(),
-        [
-            {"entity": table, "action": "bulk_update", "changes": {"campaign_id": rows}}
-            for table, rows in named.items()
-            if rows
-        ],
-    )
     return named
 
 
 def _name(session, model, when, campaign: Campaign, every: int) -> int:
-    """One in `every` records of `model` dated while the campaign ran names it."""
+    """One in `every` records of `model` dated while the campaign ran names it; one audit
+    entry for them all, as the bulk rows are recorded."""
     statement = (
         sa.update(model)
         .where(
             sa.func.date(when).between(campaign.starts_on, campaign.ends_on),
             model.id % every == 0,
         )
-        .values(campaign_id=campaign.id)
+        # Not anybody's edit: changed on and by stay as seeded (and repeatable).
+        .values(campaign_id=campaign.id, **unchanged_audit(model))
     )
-    return session.execute(statement, execution_options={"synchronize_session": False}).rowcount
+    rows = session.execute(statement, execution_options={"synchronize_session": False}).rowcount
+    if rows:
+        audit.append(
+            session.connection(),
+            [
+                {
+                    "entity": model.__tablename__,
+                    "action": "bulk_update",
+                    # As a change of each of them: the trail shows it in words.
+                    "changes": {"campaign_id": [None, campaign.id]},
+                }
+            ],
+        )
+    return rows

@@ -2,12 +2,13 @@
 database, hash-chained and verifiable, shown as a record's history."""
 
 import json
+from datetime import date
 
 import pytest
 import sqlalchemy as sa
 from conftest import api_client, login
 
-from app.core.models import AuditHead, AuditLog, Client, Interaction
+from app.core.models import AuditHead, AuditLog, Campaign, Client, Interaction
 from app.core.services import audit, batch, guard
 from app.extensions import db
 
@@ -342,3 +343,24 @@ def test_a_new_record_does_not_inherit_a_deleted_ones_history(app, make, users):
     page = browser.get(f"/clientview/show/{gone_id}").get_data(as_text=True)
     trail = page.split('id="history"')[1]
     assert "Fresh Ltd" in trail and "Deleted Ltd" not in trail
+
+
+def test_a_bulk_change_reads_in_words(app, make, users):
+    """The demo's entry for the clients that name a campaign shows the field and the
+    campaign by their names, not its JSON."""
+    from seeds.demo_campaigns import _name
+
+    campaign = Campaign(
+        name="Fair of the trail", starts_on=date(2026, 1, 1), ends_on=date(2026, 12, 31)
+    )
+    db.session.add(campaign)
+    db.session.commit()
+    make.client(users["sales_manager"], name="Named by the fair")
+    assert _name(db.session, Client, Client.created_on, campaign, 1) >= 1
+    db.session.commit()
+    entry = db.session.scalar(sa.select(AuditLog.id).order_by(AuditLog.seq.desc()).limit(1))
+    browser = app.test_client()
+    login(browser, "quality_officer")
+    page = browser.get(f"/auditlogview/show/{entry}").get_data(as_text=True)
+    assert "Changed in bulk" in page and "Fair of the trail" in page and "Campaign" in page
+    assert '{"' not in page and "campaign_id" not in page

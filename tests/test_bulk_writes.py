@@ -32,6 +32,8 @@ REVIEWED = {
     ("app/core/services/client.py", "recompute_completeness"): ({"Client"}, "derived"),
     ("app/core/services/survey.py", "recompute_scores"): ({"SurveyResponse"}, "derived"),
     ("seeds/demo.py", "_seed_demo"): (SEEDED, "appends"),
+    # The demo's clients and requests that name a campaign: one entry per table.
+    ("seeds/demo_campaigns.py", "_name"): ({"*"}, "appends"),
     # The rule engine's tasks and guarded status / flag updates.
     ("app/rules/actions.py", "create_tasks"): ({"Task"}, "appends"),
     ("app/rules/actions.py", "guarded_update"): ({"*"}, "appends"),

@@ -31,6 +31,7 @@ ENTITY_OF = {
     "invoices": "invoice",
     "payments": "payment",
     "complaints": "complaint",
+    "campaigns": "campaign",
 }
 
 

@@ -21,6 +21,8 @@ ACTION_LABELS = {
     "update": _("Changed"),
     "delete": _("Deleted"),
     "bulk_create": _("Created in bulk"),
+    # Many records given one value at once (the demo's clients that name a campaign).
+    "bulk_update": _("Changed in bulk"),
 }
 HISTORY_ROWS = 50
 
