@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+import pandas as pd
 import sqlalchemy as sa
 
 from app.core import models
@@ -61,3 +62,19 @@ def complaint(client, number, received, investigator, resolved=None):
     )
     db.session.commit()
     return record
+
+
+def same_parts(kept: pd.DataFrame, fresh: pd.DataFrame) -> None:
+    """Equal parts of the KPI store: the same groups and columns with something in them,
+    the same sums (a group's empty level, NaN, compared as -1)."""
+
+    def plain(frame: pd.DataFrame) -> pd.DataFrame:
+        frame = frame.fillna(0.0)
+        frame = frame.loc[(frame != 0).any(axis=1), (frame != 0).any(axis=0)]
+        frame.index = pd.MultiIndex.from_tuples(
+            [tuple(-1 if pd.isna(each) else int(each) for each in row) for row in frame.index],
+            names=frame.index.names,
+        )
+        return frame.sort_index()[sorted(frame.columns)]
+
+    pd.testing.assert_frame_equal(plain(kept), plain(fresh), check_dtype=False)

@@ -5,9 +5,8 @@ parts computed anew from the whole database."""
 from datetime import date, datetime
 from decimal import Decimal
 
-import pandas as pd
 import pytest
-from kpi_support import complaint
+from kpi_support import complaint, same_parts
 from test_kpi import END, START, data  # noqa: F401  (the hand-made data set)
 
 from app.core import models
@@ -28,21 +27,6 @@ QUESTIONS = {
 def small_blocks(monkeypatch):
     """Blocks of two client ids: the hand-made clients fall in several blocks."""
     monkeypatch.setattr(query, "BLOCK", 2)
-
-
-def _same(kept: pd.DataFrame, fresh: pd.DataFrame) -> None:
-    """Equal parts: the same groups with something in them, the same sums."""
-
-    def plain(frame: pd.DataFrame) -> pd.DataFrame:
-        frame = frame.fillna(0.0)
-        frame = frame[(frame != 0).any(axis=1)]
-        frame.index = pd.MultiIndex.from_tuples(
-            [tuple(-1 if pd.isna(each) else int(each) for each in row) for row in frame.index],
-            names=frame.index.names,
-        )
-        return frame.sort_index()[sorted(frame.columns)]
-
-    pd.testing.assert_frame_equal(plain(kept), plain(fresh), check_dtype=False)
 
 
 def _client(name):
@@ -167,7 +151,7 @@ def test_kept_parts_equal_parts_computed_anew(users, make, data, name):  # noqa:
         make_it()
         kept = store.company_parts(name, question, recording)
         assert asked[-1] is not None and asked[-1].blocks | asked[-1].assignees, change
-        _same(kept, compute(None))
+        same_parts(kept, compute(None))
 
 
 def test_an_import_sized_change_computes_everything(users, make, data, monkeypatch):  # noqa: F811
@@ -243,7 +227,7 @@ def test_the_days_home_figures_are_prepared_for_every_process(app, users, make, 
     parts = store.company_parts("atoms", question, recording)
     client = _client("C12")
     assert [each.blocks for each in asked] == [{client.id // query.BLOCK}]
-    _same(parts, KpiQuery(*question).atoms())
+    same_parts(parts, KpiQuery(*question).atoms())
 
 
 def test_postgresql_sessions_run_without_jit(ctx):
