@@ -90,9 +90,14 @@ def names_one(column: Any, model: type[Any], condition: Condition) -> Condition:
     while it fits in work_mem; a head of sales' hundred thousand clients did not, and a
     count of the branch's tasks ran for minutes. The row is read through an alias, so a
     query that joins `model` itself keeps its own."""
-    alias = sa.orm.aliased(model)
-    adapted = sql_util.ClauseAdapter(sa.inspect(alias).selectable).traverse(condition)
+    alias, adapted = _aliased(model, condition)
     return sa.exists().where(alias.id == column, adapted)
+
+
+def _aliased(model: type[Any], condition: Condition) -> tuple[Any, Condition]:
+    """An alias of `model` and `condition` read on it, for a correlated EXISTS."""
+    alias = sa.orm.aliased(model)
+    return alias, sql_util.ClauseAdapter(sa.inspect(alias).selectable).traverse(condition)
 
 
 def of_client(column: Any) -> Scope:
@@ -169,8 +174,7 @@ def named_by(link: Any, key: Any, condition: Condition) -> Condition:
     """Whether a row (its `key`) is named by the `link` column of a row that meets
     `condition` (a campaign by a client's campaign_id): a correlated EXISTS through an
     alias, as in names_one."""
-    alias = sa.orm.aliased(link.class_)
-    adapted = sql_util.ClauseAdapter(sa.inspect(alias).selectable).traverse(condition)
+    alias, adapted = _aliased(link.class_, condition)
     return sa.exists().where(getattr(alias, link.key) == key, adapted)
 
 

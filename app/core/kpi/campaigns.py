@@ -81,9 +81,6 @@ FIGURES = (
         PROMOTION,
     ),
 )
-BY_KEY = {figure.key: figure for figure in FIGURES}
-# What the figures are computed from (audit trail entity names).
-READS = ("campaign", "campaign_cost", "client", "inquiry", "invoice")
 
 
 def _grouped(statement: sa.Select) -> dict[int, Any]:

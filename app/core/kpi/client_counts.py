@@ -25,12 +25,7 @@ NOT_GIVEN = 0
 def _counted(column: str, touched: Touched | None) -> pd.DataFrame:
     """Clients per group (of the touched blocks only, when given), a column per value."""
     value = sa.func.coalesce(getattr(m.Client, f"{column}_id"), NOT_GIVEN)
-    keys = (
-        m.Client.branch_id.label("branch"),
-        m.Client.owner_id.label("manager"),
-        (m.Client.id // query.BLOCK).label("block"),
-        value.label("value"),
-    )
+    keys = (*query.group_keys(), value.label("value"))
     statement = sa.select(*keys, sa.func.count().label("clients")).group_by(*keys)
     if touched is not None:
         statement = statement.where(likely(touched.client(m.Client.id), FEW))

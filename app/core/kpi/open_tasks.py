@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import partial
+from typing import Any
 
 import pandas as pd
 import sqlalchemy as sa
@@ -25,9 +26,8 @@ ENTITIES = ("client", "task")
 
 def _counted(before: dt.datetime, touched: Touched | None) -> pd.DataFrame:
     """Open tasks due before `before` per group (of the touched groups only, when given)."""
-    keys = (
-        m.Client.branch_id.label("branch"),
-        m.Client.owner_id.label("manager"),
+    keys: tuple[Any, ...] = (
+        *(column.label(name) for name, column in query.DIMENSIONS.items()),
         sa.func.coalesce(m.Task.assignee_id, NO_ASSIGNEE).label("assignee"),
         sa.func.coalesce(m.Task.client_id // query.BLOCK, NO_BLOCK).label("block"),
     )

@@ -159,7 +159,7 @@ READS = {
     "by_source": ("client", "source"),
     "by_segment": ("client", "segment"),
     **{key: KPI_ENTITIES for key in ("kpi", "sci", "drops", "trend")},
-    # Its overdue tasks are kept apart (figures.overdue_by_assignee).
+    # Its overdue tasks too (app/core/kpi/open_tasks.py).
     "managers": (*KPI_ENTITIES, "task"),
 }
 # Whose figures the manager filter offers.
