@@ -15,7 +15,14 @@ from typing import Any
 import redis
 
 from app.core.clock import business_now
-from app.core.kpi import client_counts, open_tasks, report
+from app.core.kpi import (
+    client_counts,
+    dated_counts,
+    key_clients,
+    open_inquiries,
+    open_tasks,
+    report,
+)
 from app.core.kpi.query import quarter_of
 from jobs.connection import known_url
 
@@ -74,12 +81,20 @@ class RedisShelf:
 
 def prepare_home_figures() -> dict:
     """The RQ job: the company's parts of the home pages' questions of today (this quarter
-    to date, its SCI quarters, the twelve-month trend, the open tasks due before today,
-    the clients by source and segment) brought up to date and shared."""
+    to date, its SCI quarters, the twelve-month trend, the open tasks by due time,
+    the clients by source and segment, the prospects awaiting approval, the unanswered
+    requests, the invoices on approval by age, the re-contacts by day, the key clients due a
+    review) brought up to date and shared."""
     today = business_now().date()
-    open_tasks.before_day(today)
+    open_tasks.by_due_time(today)
     for column in ("source", "segment"):
         client_counts.clients_by(column)
+    client_counts.awaiting_approval()
+    open_inquiries.unanswered()
+    for count in (dated_counts.INVOICES_ON_APPROVAL, dated_counts.RECONTACTS):
+        dated_counts.parts(count, today)
+    for question in (key_clients.quarterly_reviews, key_clients.service_reviews):
+        key_clients.count(*question(today))
     report.period_parts(quarter_of(today)[0], today)
     report.quarter_parts(today)
     report.month_parts(today, report.TREND_MONTHS)

@@ -1,5 +1,9 @@
-"""Clients by source and segment from kept parts: after each kind of change to clients the
-kept parts equal those counted anew, and each user's counts equal the row scope's SQL."""
+"""Clients by source and segment, and the prospects awaiting approval, from kept parts:
+after each kind of change to clients the kept parts equal those counted anew, and each
+user's counts equal the row scope's SQL."""
+
+from datetime import datetime
+from functools import partial
 
 import pytest
 import sqlalchemy as sa
@@ -7,6 +11,7 @@ from kpi_support import same_parts
 
 from app.core import models
 from app.core.kpi import client_counts, query, store
+from app.core.models.choices import ClientStatus
 from app.core.visible import within_scope
 from app.extensions import db
 
@@ -32,23 +37,35 @@ def clients(make, users, branch):
                 name=f"S{number}",
                 source_id=source,
                 branch_id=owner.branch_id if number != 3 else None,
+                # Two are not prospects awaiting approval: one approved, one active.
+                **({"status": ClientStatus.active} if number == 4 else {}),
+                **({"approved_at": datetime(2026, 11, 2, 9, 0)} if number == 1 else {}),
             )
         )
     return made, sources
 
 
-def test_kept_parts_equal_parts_counted_anew(users, make, clients):
+# The two counts kept: what each computes (given what a change touched).
+COUNTS = {
+    "by source": partial(client_counts._counted, "source"),
+    "awaiting approval": client_counts._awaiting,
+}
+
+
+@pytest.mark.parametrize("count", COUNTS)
+def test_kept_parts_equal_parts_counted_anew(users, make, clients, count):
     """After a new client, a source set, a source cleared, a client moved to another
-    manager and a client deleted, the kept parts equal the parts counted from every client."""
+    manager, a prospect approved and a client deleted, the kept parts equal the parts
+    counted from every client."""
     made, sources = clients
     asked = []
 
     def counted(touched):
         asked.append(touched)
-        return client_counts._counted("source", touched)
+        return COUNTS[count](touched)
 
     def parts():
-        return store.company_parts("by source", "t", counted, entities=client_counts.ENTITIES)
+        return store.company_parts(count, "t", counted, entities=client_counts.ENTITIES)
 
     def edit(record, **fields):
         def change():
@@ -67,6 +84,7 @@ def test_kept_parts_equal_parts_counted_anew(users, make, clients):
         ("source set", edit(made[3], source_id=sources[0])),
         ("source cleared", edit(made[0], source_id=None)),
         ("moved", edit(made[1], owner_id=users["sales_manager_b"].id)),
+        ("approved", edit(made[2], approved_at=datetime(2026, 11, 3, 9, 0))),
         ("deleted", delete),
     ]
     parts()
@@ -75,7 +93,7 @@ def test_kept_parts_equal_parts_counted_anew(users, make, clients):
         change()
         kept = parts()
         assert asked[-1] is not None and asked[-1].blocks, name
-        same_parts(kept, client_counts._counted("source", None))
+        same_parts(kept, COUNTS[count](None))
 
 
 @pytest.mark.parametrize("username", ["head_of_sales", "sales_manager", "director"])
@@ -94,4 +112,22 @@ def test_each_users_counts_are_the_scoped_count(as_user, users, clients, usernam
         )
         found = client_counts.clients_by("source")
     assert found == {key: count for key, count in expected.items() if count}
+    assert found
+
+
+@pytest.mark.parametrize("username", ["head_of_sales", "sales_manager", "director"])
+def test_each_users_prospects_are_the_scoped_count(as_user, users, clients, username):
+    """Each user's prospects awaiting approval equal the row scope's count of them."""
+    with as_user(users[username]):
+        expected = db.session.scalar(
+            within_scope(
+                sa.select(sa.func.count()).where(
+                    models.Client.approved_at.is_(None),
+                    models.Client.status == ClientStatus.new,
+                ),
+                models.Client,
+            )
+        )
+        found = client_counts.awaiting_approval()
+    assert found == expected
     assert found

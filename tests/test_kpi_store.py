@@ -107,8 +107,8 @@ def _changes(make, users):
 
 def test_a_change_touches_its_clients_block_and_its_assignees(users, make, data):  # noqa: F811
     """Moving a client to another manager touches the client's block; reassigning a new
-    caller's inquiry touches both assignees; a saved task touches nothing; a survey's
-    change asks for everything."""
+    caller's inquiry touches both assignees; a saved task or a client's needs written down
+    touches nothing; a survey's change asks for everything."""
     from app.core.kpi.query import Touched
 
     client = _client("C1")
@@ -128,6 +128,12 @@ def test_a_change_touches_its_clients_block_and_its_assignees(users, make, data)
         frozenset(), frozenset({first, users["customer_service_b"].id})
     )
     since = position(KPI_ENTITIES)
+    client.needs = "Spare parts in winter"
+    db.session.commit()
+    assert position(KPI_ENTITIES) == since  # the KPI answers stand
+    assert store.touched(since, position(("client",)), ("client",)).blocks == {
+        client.id // query.BLOCK
+    }  # while what reads every client edit (clients by source) counts its block again
     survey = db.session.query(models.Survey).one()
     survey.title = "Renamed"
     db.session.commit()

@@ -1,6 +1,6 @@
 """A team's overdue tasks from kept parts: after each kind of change to tasks and their
 clients the kept parts equal those counted anew, and each user's count per assignee equals
-the row scope's SQL count."""
+the row scope's SQL count, with tasks due earlier today and earlier this hour."""
 
 from datetime import datetime, timedelta
 
@@ -54,6 +54,12 @@ def tasks(make, users, branch):
     done.result = "Called"
     db.session.commit()
     make.task(users["customer_service"], title="Own", due_at=now - timedelta(days=2))
+    # Due earlier today: hours before (or at the day's start), and a second ago.
+    start = datetime.combine(now.date(), datetime.min.time())
+    make.task(
+        a, title="Today", client_id=clients[1].id, due_at=max(start, now - timedelta(hours=2))
+    )
+    make.task(b, title="This hour", client_id=clients[2].id, due_at=now - timedelta(seconds=1))
     return clients
 
 
@@ -71,7 +77,7 @@ def test_kept_parts_equal_parts_counted_anew(users, make, tasks):
 
     def counted(touched):
         asked.append(touched)
-        return open_tasks._counted(start, touched)
+        return open_tasks._counted(today, touched)
 
     def parts():
         return store.company_parts("tasks", today, counted, entities=open_tasks.ENTITIES)
@@ -105,6 +111,7 @@ def test_kept_parts_equal_parts_counted_anew(users, make, tasks):
         ),
         ("done", commit(title="T2-1", status=TaskStatus.done, result="Called")),
         ("due moved", commit(title="T3-later", due_at=start - timedelta(days=1))),
+        ("due moved within the day", commit(title="Today", due_at=start + timedelta(hours=23))),
         ("reassigned", commit(title="T4-0", assignee_id=users["sales_manager"].id)),
         ("no client reassigned", commit(title="Own", assignee_id=users["customer_service_b"].id)),
         ("deleted", delete),
@@ -116,7 +123,7 @@ def test_kept_parts_equal_parts_counted_anew(users, make, tasks):
         change()
         kept = parts()
         assert asked[-1] is not None and asked[-1].blocks | asked[-1].assignees, name
-        same_parts(kept, open_tasks._counted(start, None))
+        same_parts(kept, open_tasks._counted(today, None))
 
 
 @pytest.mark.parametrize("username", ["head_of_sales", "sales_manager", "director"])

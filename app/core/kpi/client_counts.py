@@ -1,7 +1,7 @@
-"""Clients by a reference column (source, segment), counted per group of the KPI store
-(branch, manager, block of clients): the marketing page's charts are rolled up from parts
-kept and brought up to date by the change, not counted over every client after each
-client's edit."""
+"""Clients by a reference column (source, segment) and the prospects awaiting approval,
+counted per group of the KPI store (branch, manager, block of clients): the marketing
+page's charts and a head's prospects are rolled up from parts kept and brought up to date
+by the change, not counted over every client after each client's edit."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from app.core import models as m
 from app.core.hints import likely
 from app.core.kpi import query, rollup, store
 from app.core.kpi.query import FEW, NO_ASSIGNEE, Touched
+from app.core.models.client import AWAITING
 from app.extensions import db
 
 # What the parts are computed from.
@@ -44,3 +45,24 @@ def clients_by(column: str) -> dict[int | None, int]:
         for key, count in totals.items()
         if count
     }
+
+
+def _awaiting(touched: Touched | None) -> pd.DataFrame:
+    """Prospects awaiting approval per group (of the touched blocks only, when given)."""
+    keys = query.group_keys()
+    statement = (
+        sa.select(*keys, sa.func.count().label("awaiting"))
+        .select_from(m.Client)
+        .where(sa.text(f"client.{AWAITING.replace(' AND ', ' AND client.')}"))
+        .group_by(*keys)
+    )
+    if touched is not None:
+        statement = statement.where(likely(touched.client(m.Client.id), FEW))
+    frame = pd.read_sql(statement, db.session.connection()).assign(assignee=NO_ASSIGNEE)
+    return frame.set_index(list(query.LEVELS)).astype(float)
+
+
+def awaiting_approval() -> int:
+    """The prospects awaiting approval the acting user sees."""
+    parts = store.company_parts("awaiting approval", None, _awaiting, entities=ENTITIES)
+    return int(rollup.within(parts)["awaiting"].sum())

@@ -61,14 +61,25 @@ ATOMS = (
 # card yet, under the branch its assignee works in and the assignee (as the row scope has
 # it: a client's inquiry is not its assignee's branch's, so a user's move touches only
 # new callers' inquiries, NO_BLOCK).
-_ASSIGNEE = sa.orm.aliased(m.User)
+ASSIGNEE = sa.orm.aliased(m.User)
 INQUIRY_DIMENSIONS = {
     "branch": sa.case(
-        (m.Inquiry.client_id.is_(None), _ASSIGNEE.branch_id), else_=m.Client.branch_id
+        (m.Inquiry.client_id.is_(None), ASSIGNEE.branch_id), else_=m.Client.branch_id
     ),
     "manager": sa.func.coalesce(m.Client.owner_id, m.Inquiry.assignee_id),
     "assignee": sa.func.coalesce(m.Inquiry.assignee_id, NO_ASSIGNEE),
 }
+
+
+def inquiry_groups() -> sa.Select[Any]:
+    """The requests with what their groups are read from (INQUIRY_DIMENSIONS): their
+    clients and assignees."""
+    return (
+        sa.select()
+        .select_from(m.Inquiry)
+        .outerjoin(m.Client, m.Inquiry.client_id == m.Client.id)
+        .outerjoin(ASSIGNEE, ASSIGNEE.id == m.Inquiry.assignee_id)
+    )
 
 
 def group_keys(inquiry: bool = False) -> list[Any]:
@@ -197,10 +208,17 @@ class KpiQuery:
         the client of the records `query` reads, which a touched block restricts (the
         planner then reads the few records of those clients by its index)."""
         keys = group_keys(inquiry)
+        if self._untouched(inquiry):
+            return _none(*values)
         statement = self._where(query, inquiry, by).add_columns(
             *keys, *(value.label(name) for name, value in values.items())
         )
         return _grouped(pd.read_sql(statement.group_by(*keys), db.session.connection()))
+
+    def _untouched(self, inquiry: bool) -> bool:
+        """Whether the touched groups hold none of these records: a change of new callers'
+        requests only (no block) touches no client's records."""
+        return self.touched is not None and not self.touched.blocks and not inquiry
 
     def _active(self, days: list[dt.date]) -> pd.DataFrame:
         """Per group, for each of `days`: the clients created by it and those of them with a
@@ -247,12 +265,8 @@ class KpiQuery:
         costed = sa.and_(
             paid, m.Invoice.issued_on.between(self.start, self.end), m.Invoice.cost.is_not(None)
         )
-        inquiries = (
-            sa.select()
-            .select_from(m.Inquiry)
-            .outerjoin(m.Client, m.Inquiry.client_id == m.Client.id)
-            .outerjoin(_ASSIGNEE, _ASSIGNEE.id == m.Inquiry.assignee_id)
-            .where(m.Inquiry.received_at >= start, m.Inquiry.received_at < end)
+        inquiries = inquiry_groups().where(
+            m.Inquiry.received_at >= start, m.Inquiry.received_at < end
         )
         complaints = clients.join(m.Complaint, m.Complaint.client_id == m.Client.id).where(
             m.Complaint.received_at >= start, m.Complaint.received_at < end
@@ -410,6 +424,8 @@ class KpiQuery:
         complaints, summed, and their number: the times are read as pairs (one query) and
         subtracted in pandas, the same on every database."""
         keys = group_keys()
+        if self._untouched(inquiry=False):
+            return _none("resolution_days", "resolutions")
         query = self._where(
             complaints.where(m.Complaint.resolved_at.is_not(None)).add_columns(
                 *keys, m.Complaint.received_at, m.Complaint.resolved_at
@@ -422,6 +438,12 @@ class KpiQuery:
         frame["resolutions"] = 1.0
         frame = _grouped(frame.drop(columns=["received_at", "resolved_at"]))
         return frame.groupby(level=list(LEVELS), dropna=False).sum()
+
+
+def _none(*names: str) -> pd.DataFrame:
+    """No group's parts, as a query of `names` would give them."""
+    groups = pd.MultiIndex.from_arrays([[] for _ in LEVELS], names=list(LEVELS))
+    return pd.DataFrame(index=groups, columns=list(names), dtype=float)
 
 
 def _grouped(frame: pd.DataFrame) -> pd.DataFrame:

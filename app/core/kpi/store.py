@@ -22,8 +22,9 @@ from flask import current_app, has_app_context
 
 from app.core import models as m
 from app.core.kpi import cache, query
-from app.core.kpi.cache import KPI_ENTITIES, position
+from app.core.kpi.cache import CLIENT_LINK, KPI_ENTITIES, position
 from app.core.kpi.query import Touched
+from app.core.services.audit import links_client
 from app.extensions import db
 
 # Past this many changes since the parts were computed, or this many blocks touched,
@@ -47,6 +48,7 @@ LINKS: dict[str, tuple[type, dict[str, str]]] = {
     "user": (m.User, {"id": "user"}),
     # A task counts under its client, or (of no client) under its assignee only.
     "task": (m.Task, {"client_id": "client", "assignee_id": "user"}),
+    "interaction": (m.Interaction, {"client_id": "client"}),
 }
 # A survey or its questions decide which answers and clients count at all.
 EVERYTHING = {"survey", "survey_question"}
@@ -146,10 +148,12 @@ def touched(since: int, until: int, entities: tuple[str, ...] = KPI_ENTITIES) ->
     """The groups the changes of `entities` after position `since` up to `until` touch, by
     the records' links before and after each change; None when the parts are better
     computed in full."""
+    # A client's link mark (CLIENT_LINK) stands for the client's entries that change it.
+    audited = {"client" if each == CLIENT_LINK else each for each in entities}
     entries = db.session.execute(
         sa.select(m.AuditLog.entity, m.AuditLog.record_id, m.AuditLog.action, m.AuditLog.changes)
         .where(
-            m.AuditLog.entity.in_(entities),
+            m.AuditLog.entity.in_(sorted(audited)),
             m.AuditLog.seq > since,
             m.AuditLog.seq <= until,
         )
@@ -161,6 +165,10 @@ def touched(since: int, until: int, entities: tuple[str, ...] = KPI_ENTITIES) ->
     records: dict[str, set] = {}
     for entity, record_id, action, changes in entries:
         if entity not in LINKS:
+            continue
+        # Read through its link mark, a client's edit of its needs touches nothing.
+        linked = links_client(entity, action, changes)
+        if entity == "client" and "client" not in entities and not linked:
             continue
         records.setdefault(entity, set()).add(record_id)
         values = orjson.loads(changes)

@@ -260,12 +260,12 @@ def _described(entry: dict, actor: str, actor_id: int | None, request_id: str | 
 CLIENT_LINK = frozenset({"name", "owner_id", "branch_id", "is_key"})
 
 
-def _links_client(row: dict) -> bool:
+def links_client(entity: str, action: str, changes: str | bytes) -> bool:
     """Whether an entry moves AuditHead.client_link_seq: a client created or deleted, or
-    its name, owner, branch or key status changed."""
-    if row["entity"] != "client":
+    its name, owner, branch or key status changed (`changes`: the entry's, as stored)."""
+    if entity != "client":
         return False
-    return row["action"] != "update" or not CLIENT_LINK.isdisjoint(orjson.loads(row["changes"]))
+    return action != "update" or not CLIENT_LINK.isdisjoint(orjson.loads(changes))
 
 
 def _chain(connection, parts: Iterable[list[dict]], count: int) -> None:
@@ -288,7 +288,7 @@ def _chain(connection, parts: Iterable[list[dict]], count: int) -> None:
             seq += 1
             row |= {"seq": seq, "occurred_at": now, "prev_hash": prev_hash}
             row["hash"] = prev_hash = digest(row)
-            if _links_client(row):
+            if links_client(row["entity"], row["action"], row["changes"]):
                 linked = seq
         bulk.insert_rows(connection, AuditLog.__table__, rows)
     if seq != last_seq:

@@ -12,9 +12,9 @@ from sqlalchemy.orm import joinedload
 
 from app.core import models as m
 from app.core.clock import business_zone
-from app.core.hints import likely
-from app.core.kpi.cache import CLIENT_LINK, cached
-from app.core.kpi.query import quarter_of
+from app.core.kpi import key_clients as kept_key_clients
+from app.core.kpi import open_inquiries
+from app.core.kpi.cache import cached
 from app.core.models.choices import (
     ComplaintStatus,
     CorrectiveActionStatus,
@@ -24,7 +24,7 @@ from app.core.models.choices import (
 )
 from app.core.visible import within_scope
 from app.extensions import db
-from app.web.views.home.parts import Cell, Filter, Number, Part, Table, counted, list_url
+from app.web.views.home.parts import Cell, Filter, Number, Part, Table, counted, list_url, listed
 from app.web.views.home.work import ROWS, days_text, first_rows, record_link
 from app.web.views.local_values import show_count, show_datetime
 
@@ -48,7 +48,9 @@ def _countdown(home, due: dt.datetime | None) -> Cell:
 def inquiries(home) -> Part:
     """Unanswered requests, soonest deadline first, each with its countdown."""
     open_ = (Filter("status", "eq", InquiryStatus.open),)
-    number = counted(gettext("Unanswered"), "InquiryView", m.Inquiry, open_, tone="warning")
+    # Of a branch or the company: from the kept parts (app/core/kpi/open_inquiries).
+    count = open_inquiries.unanswered()
+    number = listed(gettext("Unanswered"), count, "InquiryView", open_, "warning")
     more = list_url("InquiryView", open_)
     waiting = first_rows(
         m.Inquiry,
@@ -171,27 +173,14 @@ def corrective_actions(home) -> Part:
 
 def _key_clients(home, kind: InteractionKind, since: dt.date, created_before: dt.date):
     """Key clients (created before `created_before`) without an interaction of `kind` since
-    `since`: their number and the first of them by name (id, name, manager, branch) — kept
-    until the data changes, as it reads every key client."""
-    contacted = sa.exists().where(
-        m.Interaction.client_id == m.Client.id,
-        m.Interaction.kind == kind,
-        m.Interaction.occurred_at >= dt.datetime.combine(since, dt.time()),
-    )
+    `since`: their number (from the kept parts, app/core/kpi/key_clients) and the first of
+    them by name (id, name, manager, branch) — kept until the data changes."""
     query = within_scope(
-        sa.select(m.Client).where(
-            # Written as the partial indexes' condition (ix_client_key_*), which the
-            # database then reads: the key clients only, by name or by creation.
-            sa.text("client.is_key = true"),
-            # Most clients are older: the first by name are read in order, not all sorted.
-            likely(m.Client.created_on < dt.datetime.combine(created_before, dt.time()), 0.99),
-            ~contacted,
-        ),
+        sa.select(m.Client).where(kept_key_clients.not_contacted(kind, since, created_before)),
         m.Client,
     )
 
     def compute():
-        count = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
         first = db.session.scalars(
             query.options(joinedload(m.Client.owner), joinedload(m.Client.branch))
             .order_by(m.Client.name)
@@ -201,18 +190,19 @@ def _key_clients(home, kind: InteractionKind, since: dt.date, created_before: dt
             (client.id, client.name, str(client.owner or ""), str(client.branch or ""))
             for client in first
         ]
-        return count, rows
+        return rows
 
-    return cached(
+    rows = cached(
         "key_clients",
         (kind, since, created_before),
         compute,
-        (CLIENT_LINK, "interaction", "user", "branch"),
+        (*kept_key_clients.ENTITIES, "user", "branch"),
     )
+    return kept_key_clients.count(kind, since, created_before), rows
 
 
-def _key_client_part(home, key, title, kind, since, created_before) -> Part:
-    count, clients = _key_clients(home, kind, since, created_before)
+def _key_client_part(home, key, title, question) -> Part:
+    count, clients = _key_clients(home, *question)
     number = Number(
         gettext("Key clients"), count, show_count(count), tone="warning" if count else ""
     )
@@ -231,27 +221,21 @@ def _key_client_part(home, key, title, kind, since, created_before) -> Part:
 
 
 def key_clients(home) -> Part:
-    """Key clients without a key-client review this quarter (SP-2: the director contacts
-    each key client at least quarterly)."""
+    """Key clients without a key-client review this quarter."""
     return _key_client_part(
         home,
         "key_clients",
         gettext("Key clients not contacted this quarter"),
-        InteractionKind.key_client_review,
-        quarter_of(home.today)[0],
-        home.today + dt.timedelta(days=1),
+        kept_key_clients.quarterly_reviews(home.today),
     )
 
 
 def service_reviews(home) -> Part:
     """Key clients of more than a year without a service review meeting in the last 12
-    months (SP-2: a yearly service review with minutes)."""
-    year_ago = home.today - dt.timedelta(days=365)
+    months."""
     return _key_client_part(
         home,
         "service_reviews",
         gettext("Yearly service reviews due"),
-        InteractionKind.service_review,
-        year_ago,
-        year_ago,
+        kept_key_clients.service_reviews(home.today),
     )

@@ -100,6 +100,13 @@ def counted(
     if scope is not None:
         conditions.append(scope)
     count = db.session.scalar(sa.select(sa.func.count()).select_from(model).where(*conditions))
+    return listed(label, count, view_name, filters, tone)
+
+
+def listed(
+    label: str, count: int, view_name: str, filters: tuple[Filter, ...], tone: str = ""
+) -> Number:
+    """A `count` of the records the list `view_name` shows with `filters`, opening it."""
     return Number(
         label, count, show_count(count), list_url(view_name, filters), tone if count else ""
     )

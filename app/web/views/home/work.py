@@ -11,16 +11,16 @@ from flask_babel import gettext, ngettext
 from sqlalchemy.orm import joinedload
 
 from app.core import models as m
-from app.core.kpi import open_tasks
+from app.core.kpi import client_counts, dated_counts, open_tasks
+from app.core.kpi.dated_counts import INVOICES_ON_APPROVAL, RECONTACTS
 from app.core.models.choices import (
     InvoiceStatus,
     TaskStatus,
 )
-from app.core.models.client import AWAITING
 from app.core.visible import within_scope
 from app.extensions import db
-from app.web.views.home.parts import Cell, Filter, Number, Part, Table, counted, list_url
-from app.web.views.local_values import show_count, show_date, show_datetime
+from app.web.views.home.parts import Cell, Filter, Part, Table, counted, list_url, listed
+from app.web.views.local_values import show_date, show_datetime
 
 ROWS = 8
 # Invoices on approval by age in days (SP-2: a decision is asked for after 2 days, an
@@ -80,13 +80,7 @@ def tasks(home, team: bool) -> Part:
     overdue_filters = (*base, Filter("due_at", "lt", now))
     if team:  # of a whole branch or company: from the kept parts (app/core/kpi/open_tasks)
         count = int(open_tasks.overdue_by_assignee(now).sum())
-        overdue = Number(
-            gettext("Overdue"),
-            count,
-            show_count(count),
-            list_url(view, overdue_filters),
-            "danger" if count else "",
-        )
+        overdue = listed(gettext("Overdue"), count, view, overdue_filters, "danger")
     else:
         overdue = counted(gettext("Overdue"), view, m.Task, overdue_filters, also, "danger")
     numbers = [
@@ -131,7 +125,10 @@ def recontacts(home) -> Part:
         Filter("next_contact_on", "gt", home.today - dt.timedelta(days=1)),
         Filter("next_contact_on", "lt", sunday + dt.timedelta(days=1)),
     )
-    number = counted(gettext("This week"), "InteractionView", m.Interaction, filters)
+    # Of a branch or the company: from the kept parts (app/core/kpi/dated_counts).
+    days = (sunday - home.today).days
+    count = dated_counts.counted(RECONTACTS, home.today, 0, days)
+    number = listed(gettext("This week"), count, "InteractionView", filters)
     due = first_rows(
         m.Interaction,
         filters,
@@ -169,7 +166,11 @@ def invoice_ages(home) -> Part:
             else gettext("over %(days)s days", days=low - 1)
         )
         tone = "danger" if high is None else ("warning" if low else "")
-        numbers.append(counted(label, "InvoiceView", m.Invoice, tuple(filters), tone=tone))
+        # Of a branch or the company: from the kept parts (app/core/kpi/dated_counts).
+        count = dated_counts.counted(
+            INVOICES_ON_APPROVAL, home.today, None if high is None else -high, -low
+        )
+        numbers.append(listed(label, count, "InvoiceView", tuple(filters), tone))
     return Part(
         "invoice_ages",
         gettext("Invoices on approval by age"),
@@ -185,7 +186,8 @@ def nearing_rejection(home) -> Part:
         Filter("issued_on", "gt", home.today - dt.timedelta(days=16)),
         Filter("issued_on", "lt", home.today - dt.timedelta(days=15 - NEARING_DAYS - 1)),
     )
-    number = counted(gettext("Nearing day 15"), "InvoiceView", m.Invoice, filters, tone="warning")
+    count = dated_counts.counted(INVOICES_ON_APPROVAL, home.today, -15, NEARING_DAYS - 15)
+    number = listed(gettext("Nearing day 15"), count, "InvoiceView", filters, "warning")
     rows = []
     for invoice in first_rows(
         m.Invoice,
@@ -213,12 +215,7 @@ def nearing_rejection(home) -> Part:
 
 def prospects(home) -> Part:
     """New clients no head of sales has approved yet."""
-    number = counted(
-        gettext("Awaiting approval"),
-        "AwaitingApprovalView",
-        m.Client,
-        (),
-        (sa.text(f"client.{AWAITING.replace(' AND ', ' AND client.')}"),),
-        "warning",
-    )
+    # Of a branch or the company: from the kept parts (app/core/kpi/client_counts).
+    count = client_counts.awaiting_approval()
+    number = listed(gettext("Awaiting approval"), count, "AwaitingApprovalView", (), "warning")
     return Part("prospects", gettext("Prospects awaiting approval"), [number])
