@@ -1,6 +1,6 @@
-"""Demo campaigns in every stage — done, running, approved, awaiting approval — with their
-cost lines, and clients and requests that name the two that ran (set-based, one audit entry
-per table, as the bulk rows are recorded)."""
+"""Demo campaigns in every stage — done (and evaluated), running, approved, awaiting
+approval — with their cost lines, and clients and requests that name the two that ran
+(set-based, one audit entry per table, as the bulk rows are recorded)."""
 
 from __future__ import annotations
 
@@ -9,11 +9,12 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-from app.core.models import Campaign, CampaignCost, Client, Inquiry
+from app.core.models import Campaign, CampaignCost, CampaignEvaluation, Client, Inquiry
 from app.core.models.base import unchanged_audit
 from app.core.models.choices import CampaignChannel as C
 from app.core.models.choices import CampaignStatus as S
 from app.core.services import audit
+from app.core.services.campaign import SCORES
 
 # name, channel, days from the as-of date to its start and end, budget, stage reached,
 # (reach, participants, exposure), cost lines (days from the start, amount, what), and one
@@ -43,6 +44,17 @@ CAMPAIGNS = (
     ("Spring newsletter", C.email, (20, 50), "40000", S.planned, (None, None, None), (), 0),
 )
 STAGES = (S.approved, S.running, S.done)
+# A done campaign's evaluation: days after its end, the scores (participants, exposure,
+# conversion), conclusions and recommendations.
+EVALUATIONS = {
+    "Industrial exhibition": (
+        10,
+        (4, 5, 3),
+        "Many visitors at the stand and good press; fewer of the leads became clients than "
+        "planned: the follow-up calls started late.",
+        "Book the stand again; call every lead within two working days of the fair.",
+    ),
+}
 
 
 def seed_campaigns(session, as_of: date, marketer_id: int) -> dict[str, int]:
@@ -86,6 +98,19 @@ def seed_campaigns(session, as_of: date, marketer_id: int) -> dict[str, int]:
                 )
             )
         session.flush()
+        if name in EVALUATIONS:
+            after, scores, conclusions, recommendations = EVALUATIONS[name]
+            session.add(
+                CampaignEvaluation(
+                    campaign=campaign,
+                    evaluated_on=ends_on + timedelta(days=after),
+                    evaluator_id=marketer_id,
+                    **dict(zip(SCORES, scores, strict=True)),
+                    conclusions=conclusions,
+                    recommendations=recommendations,
+                )
+            )
+            session.flush()
         if every:
             named["client"] += _name(session, Client, Client.created_on, campaign, every)
             named["inquiry"] += _name(session, Inquiry, Inquiry.received_at, campaign, every)

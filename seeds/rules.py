@@ -221,6 +221,22 @@ DEFAULT_RULES = [
             "due": {"days": 5, "basis": WORKING},
         },
     },
+    {
+        "code": "campaign-evaluation-due",
+        "name": _("Campaign not evaluated 14 days after it ended"),
+        "entity": "campaign",
+        "trigger": {"kind": "after", "field": "ends_on", "offset": {"days": 14}},
+        "conditions": [
+            {"field": "status", "op": "in", "value": ["running", "done"]},
+            {"field": "has_evaluation", "op": "eq", "value": False},
+        ],
+        "action": {
+            "type": "create_task",
+            "assignee": "owner",
+            "title": _("Evaluate campaign {record}"),
+            "due": {"days": 5, "basis": WORKING},
+        },
+    },
 ]
 
 

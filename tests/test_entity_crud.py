@@ -142,6 +142,17 @@ SAMPLES = {
         },
         ("description", "Stand and travel"),
     ),
+    "campaign_evaluation": (
+        lambda ref: {
+            "campaign": ref["ran_campaign"],
+            "evaluated_on": date(2026, 11, 5),
+            "participant_score": 4,
+            "exposure_score": 3,
+            "conversion_score": 2,
+            "conclusions": "Good stand",
+        },
+        ("conclusions", "Good stand, slow follow-up"),
+    ),
     "survey": (
         lambda ref: {
             "title": "Crud survey",
@@ -225,7 +236,7 @@ def test_every_writable_entity_has_its_sample_here():
 @pytest.fixture
 def ref(make, users):
     """The records a new one may link to, on a client of the sales manager; an approved
-    campaign."""
+    campaign and one that ran."""
     me = users["sales_manager"]
     calendar_name = db.session.scalar(sa.select(WorkingCalendar.name))
     client = make.client(me, name="Linked Ltd")
@@ -279,6 +290,19 @@ def ref(make, users):
     records["survey"].status = open_survey.status = "open"
     records["campaign"].status = "approved"
     db.session.flush()
+    # A campaign that ran, to be evaluated.
+    ran = Campaign(
+        name="Ran campaign",
+        starts_on=date(2026, 10, 1),
+        ends_on=date(2026, 10, 31),
+        targets="Leads",
+        responsible_id=users["marketing"].id,
+    )
+    db.session.add(ran)
+    db.session.flush()
+    for status in ("approved", "running", "done"):
+        ran.status = status
+        db.session.flush()
     response = SurveyResponse(
         survey_id=records["survey"].id, client_id=client.id, answered_on=date(2026, 10, 2)
     )
@@ -293,6 +317,7 @@ def ref(make, users):
         "question": question.id,
         "response": response.id,
         "me": me.id,
+        "ran_campaign": ran.id,
     }
     # Records first (they link to the reference lists), then what this module added to
     # the tables the suite does not empty after each test.

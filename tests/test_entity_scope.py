@@ -39,10 +39,11 @@ OWNERS = {
     "bank_payment": ("client", None),
     "campaign": (None, "responsible_id"),
     "campaign_cost": (None, None),
+    "campaign_evaluation": (None, None),
 }
-# Records the clients name (a campaign, and through it its costs): a seller's when one of
-# their clients names it; the path from the record to the campaign.
-NAMED_BY_CLIENTS = {"campaign": "", "campaign_cost": "campaign"}
+# Records the clients name (a campaign, and through it its costs and evaluation): a
+# seller's when one of their clients names it; the path from the record to the campaign.
+NAMED_BY_CLIENTS = {"campaign": "", "campaign_cost": "campaign", "campaign_evaluation": "campaign"}
 # Records of no client that a head of sales sees too (a payer nobody knows yet).
 HEADS_SEE_UNLINKED = {"bank_payment"}
 # Records of no client that a head of sales sees when this person works in their branch

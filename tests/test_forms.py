@@ -9,6 +9,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+import sqlalchemy as sa
 from conftest import login
 
 from app.core import models
@@ -270,7 +271,8 @@ def test_broken_definitions_are_refused_with_the_reason(ctx, tmp_path, body, mes
 
 def test_every_shipped_form_loads(ctx):
     """The forms of the standards: client card, communication record, complaint, corrective
-    action report, questionnaire blank and filled, service review minutes."""
+    action report, questionnaire blank and filled, service review minutes; campaign plan
+    and evaluation."""
     from exports.forms import all_forms
 
     forms = all_forms()
@@ -281,8 +283,10 @@ def test_every_shipped_form_loads(ctx):
         "corrective_action",
         "survey",
         "survey_response",
+        "campaign",
+        "campaign_evaluation",
     }
-    assert len(forms) == 7
+    assert len(forms) == 9
 
 
 def test_cli_prints_a_form(app, card, tmp_path):
@@ -316,8 +320,28 @@ def test_every_form_prints_for_a_record_of_its_type(app, card, users):
     db.session.add(action)
     db.session.commit()
     survey, response = _survey_with_answers(card)
+    campaign = models.Campaign(
+        name="Printed", starts_on=date(2026, 11, 1), ends_on=date(2026, 11, 2)
+    )
+    db.session.add(campaign)
+    db.session.flush()
+    db.session.execute(  # as if it had run
+        sa.update(models.Campaign).where(models.Campaign.id == campaign.id).values(status="done")
+    )
+    evaluation = models.CampaignEvaluation(
+        campaign_id=campaign.id,
+        evaluated_on=date(2026, 11, 4),
+        participant_score=5,
+        exposure_score=4,
+        conversion_score=3,
+        conclusions="Repeat it",
+    )
+    db.session.add(evaluation)
+    db.session.commit()
     records = {
         "client": ("clientview", card.id),
+        "campaign": ("campaignview", campaign.id),
+        "campaign_evaluation": ("campaignevaluationview", evaluation.id),
         "interaction": ("interactionview", interaction.id),
         "complaint": ("complaintview", complaint.id),
         "corrective_action": ("correctiveactionview", action.id),

@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+import sqlalchemy as sa
 from conftest import ROLE_NAMES, api_client, username_for
 
 from app.core import models
@@ -36,6 +37,7 @@ RESOURCES = {
     "CorrectiveAction": "corrective_action",
     "Survey": "survey",
     "Campaign": "campaign",
+    "CampaignEvaluation": "campaign_evaluation",
     "Branch": "branch",
 }
 
@@ -68,6 +70,17 @@ CASES = [
     for actor in _writers(entity)
     for target in TARGETS
 ]
+
+
+def _done_campaign(name: str) -> int:
+    """A campaign of 1–2 Nov 2026 put in `done` directly (as if it had run)."""
+    campaign = models.Campaign(name=name, starts_on=date(2026, 11, 1), ends_on=date(2026, 11, 2))
+    db.session.add(campaign)
+    db.session.flush()
+    db.session.execute(
+        sa.update(models.Campaign).where(models.Campaign.id == campaign.id).values(status="done")
+    )
+    return campaign.id
 
 
 def _record(entity: str, users, branch):
@@ -106,6 +119,14 @@ def _record(entity: str, users, branch):
         ),
         "Campaign": lambda: models.Campaign(
             name=f"Campaign {client.id}", starts_on=date(2026, 11, 1), ends_on=date(2026, 11, 2)
+        ),
+        "CampaignEvaluation": lambda: models.CampaignEvaluation(
+            campaign_id=_done_campaign(f"Evaluated {client.id}"),
+            evaluated_on=date(2026, 11, 5),
+            participant_score=4,
+            exposure_score=4,
+            conversion_score=3,
+            conclusions="Worth repeating",
         ),
         "Branch": lambda: db.session.get(models.Branch, branch.id),
     }

@@ -53,9 +53,10 @@ _SALES = {
     "Survey": R,
     "SurveyQuestion": R,
     "SurveyResponse": R,
-    # The campaigns they took part in, and what they cost (the row scope).
+    # The campaigns they took part in, what they cost and how they did (the row scope).
     "Campaign": R,
     "CampaignCost": R,
+    "CampaignEvaluation": R,
     **{entity: R for entity in REFERENCE},
 }
 
@@ -67,6 +68,7 @@ _MARKETING = {
     "Segment": RW,
     "Campaign": RW,
     "CampaignCost": RW,
+    "CampaignEvaluation": RW,
     "Task": RW,
     "KpiReport": R,
 }
@@ -130,6 +132,7 @@ PERSON_FIELDS: dict[tuple[str, str], tuple[str, ...]] = {
     ("CorrectiveAction", "responsible"): tuple(ROLES),
     ("Survey", "scope_manager"): (SALES_MANAGER, HEAD_OF_SALES),
     ("Campaign", "responsible"): (MARKETING, HEAD_OF_MARKETING),
+    ("CampaignEvaluation", "evaluator"): (MARKETING, HEAD_OF_MARKETING),
     ("Branch", "head"): (HEAD_OF_SALES,),
 }
 

@@ -3,7 +3,7 @@
 from app.core.models.audit_log import AuditHead, AuditLog
 from app.core.models.bank_payment import BankPayment
 from app.core.models.calendar_feed import CalendarFeed
-from app.core.models.campaign import Campaign, CampaignCost
+from app.core.models.campaign import Campaign, CampaignCost, CampaignEvaluation
 from app.core.models.client import Client
 from app.core.models.complaint import Complaint
 from app.core.models.contact import Contact
@@ -47,6 +47,7 @@ __all__ = [
     "Task",
     "Campaign",
     "CampaignCost",
+    "CampaignEvaluation",
     "NumberSequence",
     "AuditLog",
     "AuditHead",

@@ -1,5 +1,6 @@
 """A marketing campaign: planned with its budget, approved by the head of marketing, run,
-and measured by the requests and clients that name it; its actual cost as dated lines."""
+and measured by the requests and clients that name it; its actual cost as dated lines; its
+evaluation after it ends."""
 
 from datetime import date, datetime
 from decimal import Decimal
@@ -66,6 +67,9 @@ class Campaign(Audited, Model):
     reason: Mapped[str | None] = mapped_column(sa.Text)
 
     costs = relationship("CampaignCost", back_populates="campaign", passive_deletes=True)
+    evaluation = relationship(
+        "CampaignEvaluation", back_populates="campaign", uselist=False, passive_deletes=True
+    )
 
 
 class CampaignCost(Audited, Model):
@@ -83,3 +87,34 @@ class CampaignCost(Audited, Model):
     spent_on: Mapped[date] = mapped_column(sa.Date, nullable=False, info=fact())
     amount: Mapped[Decimal] = mapped_column(sa.Numeric(14, 2), nullable=False, info=POSITIVE)
     description: Mapped[str] = mapped_column(sa.String(300), nullable=False)
+
+
+class CampaignEvaluation(Audited, Model):
+    """A campaign scored after it ends on the marketing department rules' criteria: its
+    effect as the participants rated it, its exposure and its conversion (1 to 5 each)."""
+
+    __tablename__ = "campaign_evaluation"
+    __table_args__ = tuple(
+        sa.CheckConstraint(f"{name} BETWEEN 1 AND 5", name=f"ck_campaign_evaluation_{name}")
+        for name in ("participant_score", "exposure_score", "conversion_score")
+    )
+    display_field = "campaign"
+
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(
+        sa.Integer,
+        sa.ForeignKey("campaign.id", ondelete="CASCADE"),
+        nullable=False,
+        unique=True,
+    )
+    campaign = relationship("Campaign", back_populates="evaluation")
+    evaluated_on: Mapped[date] = mapped_column(sa.Date, nullable=False, info=fact())
+    evaluator_id: Mapped[int | None] = user_fk()
+    evaluator = relationship(User, foreign_keys=[evaluator_id])
+    participant_score: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+    exposure_score: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+    conversion_score: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+    # The mean of the three (the campaign evaluation service).
+    score: Mapped[Decimal | None] = mapped_column(sa.Numeric(3, 2))
+    conclusions: Mapped[str] = mapped_column(sa.Text, nullable=False)
+    recommendations: Mapped[str | None] = mapped_column(sa.Text)

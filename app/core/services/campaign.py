@@ -1,12 +1,14 @@
 """Campaigns: planned with a budget, approved by the head of marketing, run, done or
-cancelled with a reason; and their cost lines."""
+cancelled with a reason; their cost lines; and their evaluation after they end."""
+
+from decimal import Decimal
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _
 
 from app.core.actor import HEAD_OF_MARKETING, current_actor, has_role
 from app.core.clock import business_now
-from app.core.models import Campaign, CampaignCost, Client, Inquiry
+from app.core.models import Campaign, CampaignCost, CampaignEvaluation, Client, Inquiry
 from app.core.models.choices import CampaignStatus as S
 from app.core.services import guard
 from app.core.services.errors import (
@@ -34,6 +36,10 @@ REQUIRED = {
     S.running: ("responsible", "targets"),
     S.cancelled: ("reason",),
 }
+# The evaluation's criteria (the marketing department rules: the campaign's effect as its
+# participants rated it, its exposure, its conversion), each scored 1 to 5.
+SCORES = ("participant_score", "exposure_score", "conversion_score")
+LOWEST, HIGHEST = 1, 5
 # What the head of marketing approved: changed only by them while it stands.
 TERMS = ("channel", "segment_id", "targets", "starts_on", "ends_on", "planned_budget")
 
@@ -134,3 +140,43 @@ def campaign_deleted(change: guard.Change) -> None:
         raise DomainError(
             {"name": _("Clients or requests name this campaign: it cannot be deleted.")}
         )
+
+
+@guard.checks(CampaignEvaluation)
+def check_evaluation(change: guard.Change) -> None:
+    """A campaign is evaluated once, after it ends, on every criterion; its score is their
+    mean."""
+    evaluation, errors = change.obj, Collector()
+    errors.require(evaluation, "evaluated_on", "conclusions", *SCORES)
+    errors.require_link(evaluation, "campaign")
+    for field in SCORES:
+        value = getattr(evaluation, field)
+        if value is not None and not LOWEST <= value <= HIGHEST:
+            errors.add(field, _("A score from %(low)s to %(high)s.", low=LOWEST, high=HIGHEST))
+    errors.raise_if_any()
+    default_to_actor(change, "CampaignEvaluation", "evaluator")
+    campaign = evaluation.campaign or change.session.get(Campaign, evaluation.campaign_id)
+    if change.changed("campaign_id") or change.changed("evaluated_on"):
+        _evaluable(change, evaluation, campaign, errors)
+    errors.raise_if_any()
+    total = sum(Decimal(getattr(evaluation, field)) for field in SCORES)
+    evaluation.score = (Decimal(total) / len(SCORES)).quantize(Decimal("0.01"))
+
+
+def _evaluable(change, evaluation, campaign, errors: Collector) -> None:
+    """The campaign ran and has ended by the evaluation's day, and has no other one."""
+    if campaign is None:
+        errors.add("campaign", _("No such campaign."))
+        return
+    if campaign.status not in (S.running, S.done):
+        errors.add("campaign", _("Only a campaign that ran is evaluated."))
+    elif evaluation.evaluated_on < campaign.ends_on:
+        errors.add("evaluated_on", _("A campaign is evaluated after it ends."))
+    other = change.session.scalar(
+        sa.select(CampaignEvaluation.id).where(
+            CampaignEvaluation.campaign_id == campaign.id,
+            CampaignEvaluation.id != (evaluation.id or 0),
+        )
+    )
+    if other is not None:
+        errors.add("campaign", _("This campaign is evaluated already: edit its evaluation."))

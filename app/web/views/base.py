@@ -194,13 +194,22 @@ class QmsModelView(ExportListMixin, ImportListMixin, KeepsFormOnError):
         self.list_title = self.list_title or many
         for attribute, template in TITLES.items():
             setattr(self, attribute, getattr(self, attribute) or _title(template, one))
+        # A screen's own choice filters narrow the row scope's, never replace them.
         relations = scoped_relations(model)
-        self.add_form_query_rel_fields = {**relations, **(self.add_form_query_rel_fields or {})}
-        self.edit_form_query_rel_fields = {**relations, **(self.edit_form_query_rel_fields or {})}
-        self.search_form_query_rel_fields = {
-            **relations,
-            **(self.search_form_query_rel_fields or {}),
-        }
+        for attribute in (
+            "add_form_query_rel_fields",
+            "edit_form_query_rel_fields",
+            "search_form_query_rel_fields",
+        ):
+            own = getattr(self, attribute) or {}
+            setattr(
+                self,
+                attribute,
+                {
+                    name: relations.get(name, []) + own.get(name, [])
+                    for name in {**relations, **own}
+                },
+            )
         super().__init__(**kwargs)
         # A new record's required links start blank: FAB preselects the first record of the
         # list (the first client), which a hurried save then keeps. Blank is refused.

@@ -2,6 +2,7 @@
 marketing's approval."""
 
 from flask_appbuilder.actions import action
+from flask_appbuilder.models.sqla.filters import FilterNotEqual
 from flask_babel import lazy_gettext as _
 
 from app.core.kpi.campaigns import FIGURES, campaign_figures
@@ -16,11 +17,28 @@ class CampaignCostView(QmsModelView):
     entity_key = "campaign_cost"
 
 
+class CampaignEvaluationView(QmsModelView):
+    """Campaigns scored after they end."""
+
+    entity_key = "campaign_evaluation"
+    # A new evaluation offers the campaigns that ran (the service refuses the others).
+    add_form_query_rel_fields = {
+        "campaign": [
+            ["status", FilterNotEqual, status]
+            for status in (
+                CampaignStatus.planned,
+                CampaignStatus.approved,
+                CampaignStatus.cancelled,
+            )
+        ]
+    }
+
+
 class CampaignView(QmsModelView):
     """Campaigns from planning to evaluation, with what each brought."""
 
     entity_key = "campaign"
-    related_views = [CampaignCostView]
+    related_views = [CampaignCostView, CampaignEvaluationView]
     show_template = "campaign_show.html"
 
     def show_extras(self, pk) -> dict:
