@@ -75,17 +75,18 @@ def test_a_campaign_that_did_not_run_is_not_evaluated(users, as_user, status):
 
 
 def test_an_evaluation_comes_after_the_end_and_once(users, as_user):
-    """Before the campaign's last day is refused; a second evaluation is refused and the
-    first stands."""
+    """Before the campaign's last day is refused; a second evaluation is refused (with any
+    other mistake of the form at once) and the first stands."""
     campaign = _campaign("Newsletter", S.done)
     with pytest.raises(DomainError) as error:
         _evaluate(as_user, users["marketing"], campaign, evaluated_on=ENDS - timedelta(days=1))
     assert "evaluated_on" in error.value.messages
     first = _evaluate(as_user, users["marketing"], campaign, evaluated_on=ENDS)
     with pytest.raises(DomainError) as error:
-        _evaluate(as_user, users["head_of_marketing"], campaign)
-    assert error.value.messages == {
-        "campaign": ["This campaign is evaluated already: edit its evaluation."]
+        _evaluate(as_user, users["head_of_marketing"], campaign, exposure_score=6)
+    assert error.value.messages == {  # said at once
+        "exposure_score": ["A score from 1 to 5."],
+        "campaign": ["This campaign is evaluated already: edit its evaluation."],
     }
     db.session.rollback()
     assert db.session.scalars(sa.select(CampaignEvaluation.id)).all() == [first.id]

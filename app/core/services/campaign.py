@@ -153,12 +153,13 @@ def check_evaluation(change: guard.Change) -> None:
         value = getattr(evaluation, field)
         if value is not None and not LOWEST <= value <= HIGHEST:
             errors.add(field, _("A score from %(low)s to %(high)s.", low=LOWEST, high=HIGHEST))
-    errors.raise_if_any()
-    default_to_actor(change, "CampaignEvaluation", "evaluator")
-    campaign = evaluation.campaign or change.session.get(Campaign, evaluation.campaign_id)
-    if change.changed("campaign_id") or change.changed("evaluated_on"):
+    # Whether the campaign may be evaluated is said together with the rest.
+    placed = evaluation.campaign_id is not None and evaluation.evaluated_on is not None
+    if placed and (change.changed("campaign_id") or change.changed("evaluated_on")):
+        campaign = evaluation.campaign or change.session.get(Campaign, evaluation.campaign_id)
         _evaluable(change, evaluation, campaign, errors)
     errors.raise_if_any()
+    default_to_actor(change, "CampaignEvaluation", "evaluator")
     total = sum(Decimal(getattr(evaluation, field)) for field in SCORES)
     evaluation.score = (Decimal(total) / len(SCORES)).quantize(Decimal("0.01"))
 
