@@ -61,10 +61,12 @@ def log_in(page, username: str, language: str | None = None) -> None:
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", PASSWORD)
     page.click("[type=submit]")
-    # Signed in (a new session id), before the next page changes the session.
+    # Signed in (a new session id), and every request of the first page answered: a late
+    # one (the icon) would write its copy of the session over the next page's language.
     page.wait_for_url(lambda url: "/login" not in url)
+    page.wait_for_load_state("networkidle")
     if language:
-        page.goto(f"/lang/{language}")
+        page.goto(f"/lang/{language}", wait_until="networkidle")
 
 
 def shot(page, name: str) -> Path:
