@@ -78,3 +78,50 @@ def same_parts(kept: pd.DataFrame, fresh: pd.DataFrame) -> None:
         return frame.sort_index()[sorted(frame.columns)]
 
     pd.testing.assert_frame_equal(plain(kept), plain(fresh), check_dtype=False)
+
+
+def edited(find, **fields):
+    """A change: the record `find()` gives (or `find` itself, a record) with `fields` set,
+    committed."""
+
+    def change():
+        record = find() if callable(find) else find
+        for name, value in fields.items():
+            setattr(record, name, value)
+        db.session.commit()
+
+    return change
+
+
+def deleted(find):
+    """A change: the record `find()` gives, deleted."""
+
+    def change():
+        db.session.delete(find())
+        db.session.commit()
+
+    return change
+
+
+def kept_equals_counted(compute, entities, changes) -> None:
+    """Kept parts of `compute(touched)` (of `entities`) computed in full once, then after
+    each of `changes` (name, function) brought up to date by the groups it touched only,
+    equal the parts counted anew from every record."""
+    from app.core.kpi import store
+
+    asked = []
+
+    def counted(touched):
+        asked.append(touched)
+        return compute(touched)
+
+    def parts():
+        return store.company_parts("kept", id(compute), counted, entities=entities)
+
+    parts()
+    assert asked == [None]
+    for name, change in changes:
+        change()
+        kept = parts()
+        assert asked[-1] is not None and asked[-1].blocks | asked[-1].assignees, name
+        same_parts(kept, compute(None))

@@ -7,10 +7,10 @@ from functools import partial
 
 import pytest
 import sqlalchemy as sa
-from kpi_support import same_parts
+from kpi_support import deleted, edited, kept_equals_counted
 
 from app.core import models
-from app.core.kpi import client_counts, query, store
+from app.core.kpi import client_counts, query
 from app.core.models.choices import ClientStatus
 from app.core.visible import within_scope
 from app.extensions import db
@@ -58,42 +58,15 @@ def test_kept_parts_equal_parts_counted_anew(users, make, clients, count):
     manager, a prospect approved and a client deleted, the kept parts equal the parts
     counted from every client."""
     made, sources = clients
-    asked = []
-
-    def counted(touched):
-        asked.append(touched)
-        return COUNTS[count](touched)
-
-    def parts():
-        return store.company_parts(count, "t", counted, entities=client_counts.ENTITIES)
-
-    def edit(record, **fields):
-        def change():
-            for name, value in fields.items():
-                setattr(record, name, value)
-            db.session.commit()
-
-        return change
-
-    def delete():
-        db.session.delete(made[5])
-        db.session.commit()
-
     changes = [
         ("new", lambda: make.client(users["sales_manager"], name="S9", source_id=sources[1])),
-        ("source set", edit(made[3], source_id=sources[0])),
-        ("source cleared", edit(made[0], source_id=None)),
-        ("moved", edit(made[1], owner_id=users["sales_manager_b"].id)),
-        ("approved", edit(made[2], approved_at=datetime(2026, 11, 3, 9, 0))),
-        ("deleted", delete),
+        ("source set", edited(made[3], source_id=sources[0])),
+        ("source cleared", edited(made[0], source_id=None)),
+        ("moved", edited(made[1], owner_id=users["sales_manager_b"].id)),
+        ("approved", edited(made[2], approved_at=datetime(2026, 11, 3, 9, 0))),
+        ("deleted", deleted(lambda: made[5])),
     ]
-    parts()
-    assert asked == [None]
-    for name, change in changes:
-        change()
-        kept = parts()
-        assert asked[-1] is not None and asked[-1].blocks, name
-        same_parts(kept, COUNTS[count](None))
+    kept_equals_counted(COUNTS[count], client_counts.ENTITIES, changes)
 
 
 @pytest.mark.parametrize("username", ["head_of_sales", "sales_manager", "director"])

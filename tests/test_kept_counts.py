@@ -7,11 +7,11 @@ from functools import partial
 
 import pytest
 import sqlalchemy as sa
-from kpi_support import same_parts
+from kpi_support import deleted, edited, kept_equals_counted
 
 from app.core import models
 from app.core.clock import business_now
-from app.core.kpi import dated_counts, key_clients, query, store
+from app.core.kpi import dated_counts, key_clients, query
 from app.core.kpi.cache import CLIENT_LINK
 from app.core.kpi.dated_counts import INVOICES_ON_APPROVAL, RECONTACTS
 from app.core.models.choices import InteractionKind, InvoiceStatus
@@ -68,29 +68,12 @@ def clients(make, users, branch):
     return made
 
 
-def _edit(record, **fields):
-    def change():
-        for name, value in fields.items():
-            setattr(record, name, value)
-        db.session.commit()
-
-    return change
-
-
 def _first(model, **values):
     return db.session.query(model).filter_by(**values).order_by(model.id).first()
 
 
 def _invoice(number):
     return _first(models.Invoice, number=number)
-
-
-def _delete(find):
-    def change():
-        db.session.delete(find())
-        db.session.commit()
-
-    return change
 
 
 # Each count kept: what computes its parts (given what a change touched), what they are
@@ -102,10 +85,10 @@ COUNTS = {
         lambda users, made: [
             ("reviewed", lambda: _interaction(made[2], InteractionKind.key_client_review)),
             ("other kind", lambda: _interaction(made[3], InteractionKind.contact)),
-            ("review deleted", _delete(lambda: _first(models.Interaction, client_id=made[0].id))),
-            ("made key", _edit(made[4], is_key=True)),
-            ("no longer key", _edit(made[3], is_key=False)),
-            ("moved", _edit(made[1], owner_id=users["sales_manager_b"].id)),
+            ("review deleted", deleted(lambda: _first(models.Interaction, client_id=made[0].id))),
+            ("made key", edited(made[4], is_key=True)),
+            ("no longer key", edited(made[3], is_key=False)),
+            ("moved", edited(made[1], owner_id=users["sales_manager_b"].id)),
         ],
     ),
     "invoices by age": (
@@ -113,10 +96,10 @@ COUNTS = {
         ("invoice", CLIENT_LINK),
         lambda users, made: [
             ("new", lambda: _new_invoice(made[1])),
-            ("issued earlier", _edit(_invoice("A-1"), issued_on=TODAY - timedelta(days=14))),
-            ("rejected", _edit(_invoice("A-2"), status="rejected", rejection_reason="Late")),
-            ("deleted", _delete(lambda: _invoice("A-3"))),
-            ("moved", _edit(made[0], owner_id=users["sales_manager_b"].id)),
+            ("issued earlier", edited(_invoice("A-1"), issued_on=TODAY - timedelta(days=14))),
+            ("rejected", edited(_invoice("A-2"), status="rejected", rejection_reason="Late")),
+            ("deleted", deleted(lambda: _invoice("A-3"))),
+            ("moved", edited(made[0], owner_id=users["sales_manager_b"].id)),
         ],
     ),
     "re-contacts by day": (
@@ -131,12 +114,12 @@ COUNTS = {
             ),
             (
                 "moved to next week",
-                _edit(
+                edited(
                     _first(models.Interaction, client_id=made[2].id, kind="contact"),
                     next_contact_on=TODAY + timedelta(days=9),
                 ),
             ),
-            ("moved", _edit(made[3], owner_id=users["sales_manager"].id)),
+            ("moved", edited(made[3], owner_id=users["sales_manager"].id)),
         ],
     ),
 }
@@ -161,22 +144,7 @@ def test_kept_parts_equal_parts_counted_anew(users, clients, name):
     """After each kind of change, the parts brought up to date by the touched blocks equal
     the parts counted from every record."""
     compute, entities, changes = COUNTS[name]
-    asked = []
-
-    def counted(touched):
-        asked.append(touched)
-        return compute(touched)
-
-    def parts():
-        return store.company_parts(name, "t", counted, entities=entities)
-
-    parts()
-    assert asked == [None]
-    for change_name, change in changes(users, clients):
-        change()
-        kept = parts()
-        assert asked[-1] is not None and asked[-1].blocks, change_name
-        same_parts(kept, compute(None))
+    kept_equals_counted(compute, entities, changes(users, clients))
 
 
 USERS = ["head_of_sales", "sales_manager", "director"]

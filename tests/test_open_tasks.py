@@ -3,14 +3,15 @@ clients the kept parts equal those counted anew, and each user's count per assig
 the row scope's SQL count, with tasks due earlier today and earlier this hour."""
 
 from datetime import datetime, timedelta
+from functools import partial
 
 import pytest
 import sqlalchemy as sa
-from kpi_support import same_parts
+from kpi_support import deleted, edited, kept_equals_counted
 
 from app.core import models
 from app.core.clock import business_now
-from app.core.kpi import open_tasks, query, store
+from app.core.kpi import open_tasks, query
 from app.core.models.choices import TaskStatus
 from app.core.visible import within_scope
 from app.extensions import db
@@ -73,31 +74,9 @@ def test_kept_parts_equal_parts_counted_anew(users, make, tasks):
     to date by the touched groups equal the parts counted from every task."""
     today = business_now().date()
     start = datetime.combine(today, datetime.min.time())
-    asked = []
 
-    def counted(touched):
-        asked.append(touched)
-        return open_tasks._counted(today, touched)
-
-    def parts():
-        return store.company_parts("tasks", today, counted, entities=open_tasks.ENTITIES)
-
-    def commit(**fields):
-        def change():
-            task = _task(fields.pop("title"))
-            for name, value in fields.items():
-                setattr(task, name, value)
-            db.session.commit()
-
-        return change
-
-    def delete():
-        db.session.delete(_task("T5-2"))
-        db.session.commit()
-
-    def move_client():
-        tasks[0].owner_id = users["sales_manager_b"].id
-        db.session.commit()
+    def task(title):
+        return lambda: _task(title)
 
     changes = [
         (
@@ -109,21 +88,15 @@ def test_kept_parts_equal_parts_counted_anew(users, make, tasks):
                 due_at=start - timedelta(days=4),
             ),
         ),
-        ("done", commit(title="T2-1", status=TaskStatus.done, result="Called")),
-        ("due moved", commit(title="T3-later", due_at=start - timedelta(days=1))),
-        ("due moved within the day", commit(title="Today", due_at=start + timedelta(hours=23))),
-        ("reassigned", commit(title="T4-0", assignee_id=users["sales_manager"].id)),
-        ("no client reassigned", commit(title="Own", assignee_id=users["customer_service_b"].id)),
-        ("deleted", delete),
-        ("client moved", move_client),
+        ("done", edited(task("T2-1"), status=TaskStatus.done, result="Called")),
+        ("due moved", edited(task("T3-later"), due_at=start - timedelta(days=1))),
+        ("due moved within the day", edited(task("Today"), due_at=start + timedelta(hours=23))),
+        ("reassigned", edited(task("T4-0"), assignee_id=users["sales_manager"].id)),
+        ("no client reassigned", edited(task("Own"), assignee_id=users["customer_service_b"].id)),
+        ("deleted", deleted(task("T5-2"))),
+        ("client moved", edited(tasks[0], owner_id=users["sales_manager_b"].id)),
     ]
-    parts()
-    assert asked == [None]
-    for name, change in changes:
-        change()
-        kept = parts()
-        assert asked[-1] is not None and asked[-1].blocks | asked[-1].assignees, name
-        same_parts(kept, open_tasks._counted(today, None))
+    kept_equals_counted(partial(open_tasks._counted, today), open_tasks.ENTITIES, changes)
 
 
 @pytest.mark.parametrize("username", ["head_of_sales", "sales_manager", "director"])
