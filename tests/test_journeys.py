@@ -321,3 +321,55 @@ def app_user(username: str):
 
     db.session.expire_all()
     return db.session.scalars(sa.select(User).filter_by(username=username)).one()
+
+
+def test_head_of_marketing_approves_a_campaign_that_is_run_and_evaluated(journey, users):
+    """Marketing plans a campaign (of the last ten days); the head of marketing approves it
+    from its page; marketing runs it, ends it and evaluates it; the head of marketing reads
+    the evaluation on the campaign's page."""
+    from playwright.sync_api import expect
+
+    today = business_today()
+    walk = journey("marketing", "marketing")
+    page = walk.page
+    page.goto("/campaignview/add")
+    page.fill("#name", "Journey webinar")
+    page.select_option("#channel", "social")
+    page.fill("#targets", "40 sign-ups from the dealers")
+    page.fill("#starts_on", (today - timedelta(days=10)).isoformat())
+    page.fill("#ends_on", (today - timedelta(days=1)).isoformat())
+    page.fill("#planned_budget", "30,000.00")
+    walk.save("planned")
+    campaign = _one(models.Campaign, name="Journey webinar")
+    assert campaign.status == "planned" and campaign.responsible_id == users["marketing"].id
+
+    head = journey("head_of_marketing", "head-of-marketing")
+    head.page.goto(f"/campaignview/show/{campaign.id}")
+    head.page.click("#record-actions a:has-text('Approve')")
+    head.page.locator("#modal-confirm-ok:visible").click()
+    expect(head.page.locator(".alert-success").first).to_be_visible()
+    head.shot("approved")
+    approved = _one(models.Campaign, id=campaign.id)
+    assert (
+        approved.status == "approved" and approved.approved_by_id == users["head_of_marketing"].id
+    )
+
+    for status in ("running", "done"):
+        page.goto(f"/campaignview/edit/{campaign.id}")
+        page.select_option("#status", status)
+        walk.save(status)
+    page.goto("/campaignevaluationview/add")
+    walk.choose("#campaign", "Journey webinar")
+    page.fill("#evaluated_on", today.isoformat())
+    page.fill("#participant_score", "5")
+    page.fill("#exposure_score", "3")
+    page.fill("#conversion_score", "4")
+    page.fill("#conclusions", "Dealers liked the format; too few saw the invitation.")
+    walk.save("evaluated")
+    evaluation = _one(models.CampaignEvaluation, campaign_id=campaign.id)
+    assert str(evaluation.score) == "4.00" and evaluation.evaluator_id == users["marketing"].id
+
+    head.page.goto(f"/campaignview/show/{campaign.id}")
+    head.page.click(".nav-tabs a:has-text('Campaign evaluations')")
+    expect(head.page.locator(".tab-pane.active")).to_contain_text("4.00")
+    head.shot("evaluation-read")
