@@ -48,7 +48,7 @@ def clients(make, users, branch):
 # The two counts kept: what each computes (given what a change touched).
 COUNTS = {
     "by source": partial(client_counts._counted, "source"),
-    "awaiting approval": client_counts._awaiting,
+    "awaiting approval": partial(client_counts.where, client_counts.AWAITING_APPROVAL),
 }
 
 

@@ -11,7 +11,7 @@ from kpi_support import deleted, edited, kept_equals_counted
 
 from app.core import models
 from app.core.clock import business_now
-from app.core.kpi import dated_counts, key_clients, query
+from app.core.kpi import client_counts, dated_counts, key_clients, query
 from app.core.kpi.cache import CLIENT_LINK
 from app.core.kpi.dated_counts import INVOICES_ON_APPROVAL, RECONTACTS
 from app.core.models.choices import InteractionKind, InvoiceStatus
@@ -80,7 +80,7 @@ def _invoice(number):
 # computed from, and the changes after which they are compared with parts counted anew.
 COUNTS = {
     "key clients": (
-        partial(key_clients._counted, key_clients.not_contacted(*QUARTERLY)),
+        partial(client_counts.where, key_clients.not_contacted(*QUARTERLY)),
         key_clients.ENTITIES,
         lambda users, made: [
             ("reviewed", lambda: _interaction(made[2], InteractionKind.key_client_review)),

@@ -6,6 +6,7 @@ by the change, not counted over every client after each client's edit."""
 from __future__ import annotations
 
 from functools import partial
+from typing import Any
 
 import pandas as pd
 import sqlalchemy as sa
@@ -47,13 +48,14 @@ def clients_by(column: str) -> dict[int | None, int]:
     }
 
 
-def _awaiting(touched: Touched | None) -> pd.DataFrame:
-    """Prospects awaiting approval per group (of the touched blocks only, when given)."""
+def where(condition: Any, touched: Touched | None) -> pd.DataFrame:
+    """The clients meeting `condition` per group (of the touched blocks only, when given),
+    as `clients`."""
     keys = query.group_keys()
     statement = (
-        sa.select(*keys, sa.func.count().label("awaiting"))
+        sa.select(*keys, sa.func.count().label("clients"))
         .select_from(m.Client)
-        .where(sa.text(f"client.{AWAITING.replace(' AND ', ' AND client.')}"))
+        .where(condition)
         .group_by(*keys)
     )
     if touched is not None:
@@ -62,7 +64,17 @@ def _awaiting(touched: Touched | None) -> pd.DataFrame:
     return frame.set_index(list(query.LEVELS)).astype(float)
 
 
+def seen(name: str, question: Any, condition: Any, entities: tuple[str, ...] = ENTITIES) -> int:
+    """The clients meeting `condition` the acting user sees, from the kept parts `name` of
+    `question` (computed from `entities`)."""
+    parts = store.company_parts(name, question, partial(where, condition), entities=entities)
+    return int(rollup.within(parts)["clients"].sum())
+
+
+# A prospect no head of sales has approved yet (as the partial indexes say it).
+AWAITING_APPROVAL = sa.text(f"client.{AWAITING.replace(' AND ', ' AND client.')}")
+
+
 def awaiting_approval() -> int:
     """The prospects awaiting approval the acting user sees."""
-    parts = store.company_parts("awaiting approval", None, _awaiting, entities=ENTITIES)
-    return int(rollup.within(parts)["awaiting"].sum())
+    return seen("awaiting approval", None, AWAITING_APPROVAL)

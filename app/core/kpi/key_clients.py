@@ -6,19 +6,15 @@ date by the change, not counted over every key client after each interaction log
 from __future__ import annotations
 
 import datetime as dt
-from functools import partial
 from typing import Any
 
-import pandas as pd
 import sqlalchemy as sa
 
 from app.core import models as m
 from app.core.hints import likely
-from app.core.kpi import query, rollup, store
+from app.core.kpi import client_counts, query
 from app.core.kpi.cache import CLIENT_LINK
-from app.core.kpi.query import FEW, NO_ASSIGNEE, Touched
 from app.core.models.choices import InteractionKind
-from app.extensions import db
 
 # What the parts are computed from: the clients' key status, branch and manager, and the
 # interactions.
@@ -42,21 +38,6 @@ def not_contacted(kind: InteractionKind, since: dt.date, created_before: dt.date
     )
 
 
-def _counted(condition: Any, touched: Touched | None) -> pd.DataFrame:
-    """The clients meeting `condition` per group (of the touched blocks only, when given)."""
-    keys = query.group_keys()
-    statement = (
-        sa.select(*keys, sa.func.count().label("due"))
-        .select_from(m.Client)
-        .where(condition)
-        .group_by(*keys)
-    )
-    if touched is not None:
-        statement = statement.where(likely(touched.client(m.Client.id), FEW))
-    frame = pd.read_sql(statement, db.session.connection()).assign(assignee=NO_ASSIGNEE)
-    return frame.set_index(list(query.LEVELS)).astype(float)
-
-
 def quarterly_reviews(today: dt.date) -> tuple[InteractionKind, dt.date, dt.date]:
     """What the director's key clients not contacted this quarter are asked with (SP-2:
     the director contacts each key client at least quarterly)."""
@@ -73,11 +54,9 @@ def service_reviews(today: dt.date) -> tuple[InteractionKind, dt.date, dt.date]:
 def count(kind: InteractionKind, since: dt.date, created_before: dt.date) -> int:
     """The key clients the acting user sees without an interaction of `kind` since
     `since`, of those created before `created_before`."""
-    condition = not_contacted(kind, since, created_before)
-    parts = store.company_parts(
+    return client_counts.seen(
         "key clients not contacted",
         (kind, since, created_before),
-        partial(_counted, condition),
-        entities=ENTITIES,
+        not_contacted(kind, since, created_before),
+        ENTITIES,
     )
-    return int(rollup.within(parts)["due"].sum())
