@@ -12,11 +12,9 @@ import pandas as pd
 import sqlalchemy as sa
 
 from app.core import models as m
-from app.core.hints import likely
 from app.core.kpi import query, rollup, store
-from app.core.kpi.query import FEW, NO_ASSIGNEE, Touched
+from app.core.kpi.query import Touched
 from app.core.models.client import AWAITING
-from app.extensions import db
 
 # What the parts are computed from.
 ENTITIES = ("client",)
@@ -29,9 +27,7 @@ def _counted(column: str, touched: Touched | None) -> pd.DataFrame:
     value = sa.func.coalesce(getattr(m.Client, f"{column}_id"), NOT_GIVEN)
     keys = (*query.group_keys(), value.label("value"))
     statement = sa.select(*keys, sa.func.count().label("clients")).group_by(*keys)
-    if touched is not None:
-        statement = statement.where(likely(touched.client(m.Client.id), FEW))
-    frame = pd.read_sql(statement, db.session.connection()).assign(assignee=NO_ASSIGNEE)
+    frame = query.client_rows(statement, touched, m.Client.id)
     counts = frame.set_index([*query.LEVELS, "value"])["clients"].unstack("value", fill_value=0)
     counts.columns = [str(int(each)) for each in counts.columns]
     return counts.astype(float)
@@ -58,9 +54,7 @@ def where(condition: Any, touched: Touched | None) -> pd.DataFrame:
         .where(condition)
         .group_by(*keys)
     )
-    if touched is not None:
-        statement = statement.where(likely(touched.client(m.Client.id), FEW))
-    frame = pd.read_sql(statement, db.session.connection()).assign(assignee=NO_ASSIGNEE)
+    frame = query.client_rows(statement, touched, m.Client.id)
     return frame.set_index(list(query.LEVELS)).astype(float)
 
 

@@ -16,12 +16,10 @@ import pandas as pd
 import sqlalchemy as sa
 
 from app.core import models as m
-from app.core.hints import likely
 from app.core.kpi import query, rollup, store
 from app.core.kpi.cache import CLIENT_LINK
-from app.core.kpi.query import FEW, NO_ASSIGNEE, Touched
+from app.core.kpi.query import Touched
 from app.core.models.choices import InvoiceStatus
-from app.extensions import db
 
 
 @dataclass(frozen=True)
@@ -78,10 +76,8 @@ def _counted(count: DatedCount, day: dt.date, touched: Touched | None) -> pd.Dat
         .where(count.where(), *within)
         .group_by(*keys)
     )
-    if touched is not None:
-        statement = statement.where(likely(touched.client(client_id), FEW))
-    frame = pd.read_sql(statement, db.session.connection())
-    frame = frame.assign(assignee=NO_ASSIGNEE, offset=frame["offset"].astype(int))
+    frame = query.client_rows(statement, touched, client_id)
+    frame = frame.assign(offset=frame["offset"].astype(int))
     counts = frame.set_index([*query.LEVELS, "offset"])["records"].unstack("offset", fill_value=0)
     return counts.reindex(columns=count.offsets, fill_value=0).astype(float)
 

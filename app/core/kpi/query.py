@@ -97,6 +97,15 @@ def group_keys(inquiry: bool = False) -> list[Any]:
     return [keys[name].label(name) for name in LEVELS if name in keys]
 
 
+def client_rows(statement: sa.Select[Any], touched: Touched | None, client_id: Any) -> pd.DataFrame:
+    """The rows of `statement`, grouped by `group_keys()` (of the records of the touched
+    blocks only, when given, by their client's id `client_id`), as a frame with no
+    assignee: the parts of the records of clients."""
+    if touched is not None:
+        statement = statement.where(likely(touched.client(client_id), FEW))
+    return pd.read_sql(statement, db.session.connection()).assign(assignee=NO_ASSIGNEE)
+
+
 @dataclass(frozen=True)
 class Touched:
     """What a change computes again: the blocks of the clients it touched, and the

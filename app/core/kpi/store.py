@@ -24,7 +24,7 @@ from app.core import models as m
 from app.core.kpi import cache, query
 from app.core.kpi.cache import CLIENT_LINK, KPI_ENTITIES, position
 from app.core.kpi.query import Touched
-from app.core.services.audit import links_client
+from app.core.services.audit import moves_client_link
 from app.extensions import db
 
 # Past this many changes since the parts were computed, or this many blocks touched,
@@ -166,12 +166,12 @@ def touched(since: int, until: int, entities: tuple[str, ...] = KPI_ENTITIES) ->
     for entity, record_id, action, changes in entries:
         if entity not in LINKS:
             continue
+        values = orjson.loads(changes)
         # Read through its link mark, a client's edit of its needs touches nothing.
-        linked = links_client(entity, action, changes)
-        if entity == "client" and "client" not in entities and not linked:
+        through_mark = entity == "client" and "client" not in entities
+        if through_mark and not moves_client_link(action, values):
             continue
         records.setdefault(entity, set()).add(record_id)
-        values = orjson.loads(changes)
         # [before, after]: a new record was nowhere before, a deleted one is nowhere after.
         sides = {"create": slice(1, 2), "delete": slice(0, 1)}.get(action, slice(0, 2))
         for column, kind in LINKS[entity][1].items():

@@ -260,12 +260,18 @@ def _described(entry: dict, actor: str, actor_id: int | None, request_id: str | 
 CLIENT_LINK = frozenset({"name", "owner_id", "branch_id", "is_key"})
 
 
+def moves_client_link(action: str, changed: Iterable[str]) -> bool:
+    """Whether a client's entry moves AuditHead.client_link_seq: the client created or
+    deleted, or its name, owner, branch or key status among the fields it `changed`."""
+    return action != "update" or not CLIENT_LINK.isdisjoint(changed)
+
+
 def links_client(entity: str, action: str, changes: str | bytes) -> bool:
-    """Whether an entry moves AuditHead.client_link_seq: a client created or deleted, or
-    its name, owner, branch or key status changed (`changes`: the entry's, as stored)."""
+    """Whether an entry moves the link mark (`changes`: the entry's, as stored; read only
+    for a client's update)."""
     if entity != "client":
         return False
-    return action != "update" or not CLIENT_LINK.isdisjoint(orjson.loads(changes))
+    return moves_client_link(action, orjson.loads(changes) if action == "update" else ())
 
 
 def _chain(connection, parts: Iterable[list[dict]], count: int) -> None:
