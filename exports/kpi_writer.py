@@ -1,5 +1,6 @@
 """The KPI workbook as a file (openpyxl: small tables, native charts, conditional
-formatting): Summary (per branch, with charts), By branch, By manager, Definitions."""
+formatting): Summary (per branch, with charts), By branch, By manager, Lost clients,
+Definitions."""
 
 from __future__ import annotations
 
@@ -14,8 +15,10 @@ from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from app.core import models as m
 from app.core.clock import business_now
 from app.core.kpi.figures import BY_KEY, FIGURES, Kind
+from app.core.kpi.losses import display_names, lost_clients, ranked
 from app.core.kpi.query import TOTAL
 from app.core.kpi.report import kpi_report, quarter_name
 from exports.xlsx import literal
@@ -23,6 +26,7 @@ from exports.xlsx import literal
 GOOD = PatternFill("solid", fgColor="C6EFCE")
 BAD = PatternFill("solid", fgColor="FFC7CE")
 HEAD = PatternFill("solid", fgColor="DDE4EE")
+EXCEL_COUNT = "#,##0"
 
 
 def _table(sheet, first_row: int, label: str, frame: pd.DataFrame, titles: dict) -> int:
@@ -112,6 +116,53 @@ def _quarters(sheet, first_row: int, quarters: pd.DataFrame) -> int:
     return row + 1
 
 
+def _counts(sheet, first_row: int, headers: tuple, rows: list[tuple]) -> int:
+    """A table of names and counts at `first_row`; returns the row after it."""
+    for column, header in enumerate(headers, start=1):
+        cell = sheet.cell(first_row, column, header)
+        cell.font, cell.fill = Font(bold=True), HEAD
+    for row, values in enumerate(rows, start=first_row + 1):
+        for column, value in enumerate(values, start=1):
+            cell = sheet.cell(row, column)
+            if isinstance(value, int):
+                cell.value, cell.number_format = value, EXCEL_COUNT
+            else:
+                literal(cell, value)
+    return first_row + len(rows) + 2
+
+
+def _losses(book) -> None:
+    """The clients lost now (as the reader sees them) by reason, with a chart, and by
+    branch and manager: the CRM control procedure's analysis of lost clients."""
+    losses = lost_clients()
+    sheet = book.create_sheet(gettext("Lost clients")[:31])
+    none = gettext("Not given")
+    reasons = display_names(m.LossReason, losses.by_reason)
+    branches = display_names(m.Branch, losses.by_branch)
+    managers = display_names(m.User, {manager for _, manager in losses.by_manager})
+    sheet["A1"] = gettext("Lost clients by reason")
+    sheet["A1"].font = Font(bold=True)
+    by_reason = [(name, count) for _, name, count in ranked(losses.by_reason, reasons, none)]
+    after = _counts(sheet, 2, (gettext("Reason"), gettext("Clients")), by_reason)
+    if by_reason:
+        chart = BarChart()
+        chart.title, chart.legend, chart.height, chart.width = sheet["A1"].value, None, 7.5, 16
+        chart.add_data(
+            Reference(sheet, min_col=2, min_row=2, max_row=after - 2), titles_from_data=True
+        )
+        chart.set_categories(Reference(sheet, min_col=1, min_row=3, max_row=after - 2))
+        sheet.add_chart(chart, "E2")
+    sheet.cell(after, 1, gettext("Lost clients by branch and manager")).font = Font(bold=True)
+    rows = [
+        (branches.get(branch, none), managers.get(manager, none), count)
+        for (branch, manager), count in losses.by_manager.items()
+    ]
+    headers = (gettext("Branch"), gettext("Manager"), gettext("Clients"))
+    _counts(sheet, after + 1, headers, rows)
+    for column, width in zip("ABC", (34, 30, 12), strict=True):
+        sheet.column_dimensions[column].width = width
+
+
 def _definitions(book) -> None:
     """Each figure's definition, goal and the clause of the standard it comes from: the
     same text as the dashboards' tooltips and docs/kpi.md."""
@@ -183,6 +234,7 @@ def write_kpi(start: dt.date, end: dt.date, target, exported_by: str) -> int:
             # A company of one office still compares its people: charts beside the table.
             right = get_column_letter(len(FIGURES) + 3)
             _charts(sheet, 1, after, (right, 2), (right, 18))
+    _losses(book)
     _definitions(book)
     book.save(target)
     return len(by_branch) + len(by_manager) - 2

@@ -36,6 +36,7 @@ from app.core.models import (
     Inquiry,
     Interaction,
     Invoice,
+    LossReason,
     Payment,
     Segment,
     Source,
@@ -191,7 +192,9 @@ def seed_demo(
 def _seed_demo(session, sm, clients, seed, as_of, password, progress) -> dict[str, int]:
     rng = random.Random(seed)
     users = ensure_users(sm, password)
-    reference = {model: _ids(session, model) for model in (Industry, Segment, Source, Department)}
+    reference = {
+        model: _ids(session, model) for model in (Industry, Segment, Source, Department, LossReason)
+    }
     surveys = _surveys(session, as_of, users)
     session.commit()
     tables = (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
@@ -16,6 +17,7 @@ from app.core.models import (
     Inquiry,
     Interaction,
     Invoice,
+    LossReason,
     Payment,
     Segment,
     Source,
@@ -97,6 +99,7 @@ class ClientRows:
             approved_at=created + timedelta(days=1) if approved else None,
             is_complete=False,
             created_on=created,
+            **self._loss(status, language, created),
         )
         contacts = [
             self._contact(client_id, names.person(rng, language), created, number)
@@ -121,6 +124,30 @@ class ClientRows:
             self._complaint(client_id, contacts[0], language)
         if rng.random() < 0.05:
             self._survey_response(client_id, contacts[0])
+
+    def _loss(self, status: str, language: str, created: datetime) -> dict:
+        """A lost client's reason, note and day; one active client in twenty was lost once
+        and won back. Drawn from a generator of the client's own, so that the rest of the
+        demo stays as it was."""
+        rng = random.Random(self.ids[Client])
+        won_back = status == "active" and rng.random() < 0.05
+        reasons = self.reference.get(LossReason)
+        if not reasons or (status != "lost" and not won_back):
+            # Every row of a bulk insert names the same columns.
+            return dict.fromkeys(("loss_reason_id", "loss_note", "lost_on", "won_back_on"))
+        days = (self.as_of - created.date()).days
+        lost_on = created.date() + timedelta(days=rng.randint(1, max(1, days - 2)))
+        loss = {
+            "loss_reason_id": rng.choice(reasons),
+            "loss_note": rng.choice(names.LOSS_NOTES[language]),
+            "lost_on": lost_on,
+            "won_back_on": None,
+        }
+        if won_back:
+            loss["won_back_on"] = lost_on + timedelta(
+                days=rng.randint(1, max(1, (self.as_of - lost_on).days - 1))
+            )
+        return loss
 
     def _contact(self, client_id, full_name, created, number) -> int:
         rng = self.rng

@@ -131,6 +131,21 @@ def person(rng: random.Random, language: str) -> str:
     return f"{rng.choice(EN_FIRST)} {rng.choice(EN_LAST)}"
 
 
+# Why a demo client was lost, in its own language (the note beside its reason).
+LOSS_NOTES = {
+    "ru": [
+        "Перешли к поставщику с более низкой ценой",
+        "Недовольны сроками последних поставок",
+        "Закупки перенесены в головную компанию",
+    ],
+    "zh": ["转向价格更低的供应商", "对最近的交货期不满意", "采购转到总公司"],
+    "en": [
+        "Moved to a supplier with a lower price",
+        "Unhappy with the lead times of the last deliveries",
+        "Purchasing moved to the parent company",
+    ],
+}
+
 NEEDS = {
     "ru": [
         "Регулярные поставки комплектующих",

@@ -2,7 +2,7 @@
 
 import sqlalchemy as sa
 
-from app.core.models import Branch, Department, Industry, Segment, Source
+from app.core.models import Branch, Department, Industry, LossReason, Segment, Source
 
 
 def _(name: str) -> str:
@@ -50,6 +50,15 @@ REFERENCE_DATA = {
         _("Medium business"),
         _("Small business"),
         _("Dealers"),
+    ],
+    LossReason: [
+        _("Price"),
+        _("Product quality"),
+        _("Service and delivery"),
+        _("Went to a competitor"),
+        _("No longer needs the product"),
+        _("Closed down"),
+        _("Other"),
     ],
 }
 

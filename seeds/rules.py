@@ -222,6 +222,24 @@ DEFAULT_RULES = [
         },
     },
     {
+        "code": "lost-client-win-back",
+        "name": _("Lost client not contacted for 6 months: win-back contact"),
+        "entity": "client",
+        "trigger": {"kind": "after", "field": "lost_on", "offset": {"days": 182}},
+        "conditions": [
+            {"field": "status", "op": "eq", "value": "lost"},
+            {"field": "last_interaction_on", "op": "lt", "value": "-6mo"},
+        ],
+        # Every half-year, while the client stays lost and nobody has spoken to it since.
+        "once_per": "half_year",
+        "action": {
+            "type": "create_task",
+            "assignee": "owner",
+            "title": _("Win-back contact with {client}"),
+            "due": {"days": 10, "basis": WORKING},
+        },
+    },
+    {
         "code": "campaign-evaluation-due",
         "name": _("Campaign not evaluated 14 days after it ended"),
         "entity": "campaign",

@@ -199,6 +199,7 @@ SAMPLES = {
     "industry": (lambda ref: {"name": "Shipbuilding"}, ("name", "Ship building")),
     "source": (lambda ref: {"name": "Trade fair"}, ("name", "Trade fair 2026")),
     "segment": (lambda ref: {"name": "Export"}, ("name", "Export clients")),
+    "loss_reason": (lambda ref: {"name": "Moved abroad"}, ("name", "Moved production abroad")),
     "follow_up_rule": (
         lambda ref: {**RULE, "once_per": "record"},
         ("name", "Tell the owner an invoice still waits"),

@@ -91,7 +91,7 @@ def test_kpi_workbook_figures_charts_and_goals(app, company):
     response = browser.get(f"/kpiworkbook/?{PERIOD}")
     assert response.status_code == 200, response.data[:300]
     book = openpyxl.load_workbook(BytesIO(response.data))
-    assert book.sheetnames == ["Summary", "By branch", "By manager", "Definitions"]
+    assert book.sheetnames == ["Summary", "By branch", "By manager", "Lost clients", "Definitions"]
     summary = book["Summary"]
     north = _row(summary, company.name)
     assert north["Clients"] == 3 and north["New clients"] == 1
@@ -225,7 +225,13 @@ def test_cli_kpi_and_audit_pack(app, company, tmp_path):
     )
     assert russian.exit_code == 0, russian.output
     book = openpyxl.load_workbook(tmp_path / "ru.xlsx")
-    assert book.sheetnames == ["Сводка", "По филиалам", "По менеджерам", "Определения"]
+    assert book.sheetnames == [
+        "Сводка",
+        "По филиалам",
+        "По менеджерам",
+        "Потерянные клиенты",
+        "Определения",
+    ]
     assert book["Сводка"]["A1"].value == "Книга KPI"
     pack = runner.invoke(
         export_group,

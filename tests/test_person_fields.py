@@ -253,7 +253,9 @@ def test_client_lifecycle_needs_approval_first_and_follows_its_table(make, users
     with as_user(users["sales_manager"]):
         db.session.get(models.Client, client_id).status = "active"
         db.session.commit()
-        db.session.get(models.Client, client_id).status = "lost"
+        reason = db.session.query(models.LossReason).first()
+        lost = db.session.get(models.Client, client_id)
+        lost.status, lost.loss_reason, lost.loss_note = "lost", reason, "Moved to another supplier"
         db.session.commit()
         db.session.get(models.Client, client_id).status = "new"
         with pytest.raises(DomainError, match="cannot go from"):

@@ -95,11 +95,14 @@ def parse_value(field: Field, value):
 
 
 def period_start(unit: str, day: dt.date) -> dt.date:
-    """The first day of the month, quarter or year (a OncePer unit) that holds `day`."""
+    """The first day of the month, quarter, half-year or year (a OncePer unit) that holds
+    `day`."""
     if unit == OncePer.month:
         return day.replace(day=1)
     if unit == OncePer.quarter:
         return day.replace(month=(day.month - 1) // 3 * 3 + 1, day=1)
+    if unit == OncePer.half_year:
+        return day.replace(month=(day.month - 1) // 6 * 6 + 1, day=1)
     if unit == OncePer.year:
         return day.replace(month=1, day=1)
     return day

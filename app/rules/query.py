@@ -39,12 +39,14 @@ SCHEDULE_UNITS = {
 
 
 def period_key(unit: str, day: dt.date) -> str:
-    """'' for once per record; else the period of `day`: 2026-11-23, 2026-11, 2026-Q4, 2026."""
+    """'' for once per record; else the period of `day`: 2026-11-23, 2026-11, 2026-Q4,
+    2026-H2, 2026."""
     return {
         OncePer.record: "",
         OncePer.day: day.isoformat(),
         OncePer.month: f"{day:%Y-%m}",
         OncePer.quarter: f"{day.year}-Q{(day.month - 1) // 3 + 1}",
+        OncePer.half_year: f"{day.year}-H{(day.month - 1) // 6 + 1}",
         OncePer.year: str(day.year),
     }[OncePer(unit)]
 

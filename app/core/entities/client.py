@@ -48,6 +48,7 @@ declare(
                 "source",
                 "is_key",
                 "is_complete",
+                "loss_reason",
             ),
             add=(
                 "name",
@@ -62,8 +63,17 @@ declare(
                 "is_key",
                 "notes",
             ),
-            edit=(..., "status"),
-            show=(..., "is_complete", "approved_by", "approved_at", "created_on", "changed_on"),
+            edit=(..., "status", "loss_reason", "loss_note"),
+            show=(
+                ...,
+                "lost_on",
+                "won_back_on",
+                "is_complete",
+                "approved_by",
+                "approved_at",
+                "created_on",
+                "changed_on",
+            ),
             order=("name", "status", "tax_id", "is_key", "is_complete"),
             sort=("name", "asc"),
         ),
@@ -82,6 +92,7 @@ declare(
                 **column_fields(
                     m.Client, "owner_id", "branch_id", "industry_id", "source_id", "needs"
                 ),
+                **column_fields(m.Client, "loss_reason_id", "lost_on", "won_back_on"),
                 "last_interaction_on": last_interaction(),
                 "last_key_client_review_on": last_interaction(
                     choices.InteractionKind.key_client_review
@@ -119,6 +130,8 @@ declare(
             "owner",
             "is_key",
             "is_complete",
+            "loss_reason",
+            "lost_on",
             "approved_by",
             "approved_at",
             "created_on",

@@ -8,6 +8,7 @@ from app.core.models import (
     Branch,
     Department,
     Industry,
+    LossReason,
     Segment,
     Source,
 )
@@ -28,6 +29,15 @@ for _position, _model, _one, _many, _name, _icon, _fields in (
     (240, Industry, _("Industry"), _("Industries"), "Industries", "fa-industry", ("name",)),
     (250, Source, _("Source"), _("Sources"), "Sources", "fa-bullhorn", ("name",)),
     (260, Segment, _("Segment"), _("Segments"), "Segments", "fa-layer-group", ("name",)),
+    (
+        265,
+        LossReason,
+        _("Loss reason"),
+        _("Loss reasons"),
+        "Loss reasons",
+        "fa-user-slash",
+        ("name",),
+    ),
 ):
     declare(
         Entity(

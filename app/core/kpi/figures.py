@@ -41,6 +41,10 @@ DROP = lazy_gettext(
     "by more than 10 %"
 )
 ACTIVE = lazy_gettext("SP-2, active and passive attraction: a first-time client gets a card")
+LOSSES = lazy_gettext(
+    "CRM control procedure: lost clients are analysed by reason and won back by regular "
+    "return visits"
+)
 
 
 @dataclass(frozen=True)
@@ -173,6 +177,23 @@ FIGURES = (
         ),
         INDICATORS,
         "KPI_SCI_TARGET",
+    ),
+    Figure(
+        "lost",
+        lazy_gettext("Clients lost"),
+        Kind.count,
+        lazy_gettext("Clients set to lost within the period, with a reason and a note."),
+        LOSSES,
+    ),
+    Figure(
+        "win_back_rate",
+        lazy_gettext("Win-back rate"),
+        Kind.share,
+        lazy_gettext(
+            "Share of the clients lost at some time within the period (lost before it and "
+            "still lost at its start, or lost within it) that were made active again within it."
+        ),
+        LOSSES,
     ),
 )
 BY_KEY = {figure.key: figure for figure in FIGURES}

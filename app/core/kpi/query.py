@@ -56,6 +56,9 @@ ATOMS = (
     "resolutions",
     "sci_sum",
     "sci_count",
+    "lost",
+    "lost_clients",
+    "won_back",
 )
 # An inquiry counts under its client's branch and manager; a new caller's, of no client
 # card yet, under the branch its assignee works in and the assignee (as the row scope has
@@ -321,9 +324,25 @@ class KpiQuery:
                 sci_sum=sa.func.sum(m.SurveyAnswer.scale_value),
                 sci_count=count(m.SurveyAnswer.id),
             ),
+            self._losses(clients),
         ]
         atoms = pd.concat(parts, axis=1).fillna(0.0)
         return atoms.reindex(columns=ATOMS, fill_value=0.0)
+
+    def _losses(self, clients: sa.Select[Any]) -> pd.DataFrame:
+        """The clients set to lost within the period (`lost`); those lost at some time in it
+        (`lost_clients`: still lost since a day up to its end, or won back within it or
+        later), and those of them won back within it (`won_back`)."""
+        lost_on, won_back_on = m.Client.lost_on, m.Client.won_back_on
+        won_back = won_back_on.between(self.start, self.end)
+        still_lost = sa.or_(won_back_on.is_(None), won_back_on < lost_on)
+        lost_in_period = sa.and_(lost_on <= self.end, sa.or_(still_lost, won_back_on >= self.start))
+        return self._sums(
+            clients.where(lost_on.is_not(None)),
+            lost=ones(lost_on.between(self.start, self.end)),
+            lost_clients=ones(sa.or_(won_back, lost_in_period)),
+            won_back=ones(won_back),
+        )
 
     def _scale_answers(self, start: dt.date, end: dt.date) -> sa.Select[Any]:
         """The 5-point scale answers of the responses answered within [start, end], joined

@@ -76,6 +76,8 @@ def figures(atoms: pd.DataFrame, dimension: str | None) -> pd.DataFrame:
     frame["resolution_rate"] = ratio("resolved", "complaints")
     frame["days_to_resolve"] = ratio("resolution_days", "resolutions")
     frame["sci"] = ratio("sci_sum", "sci_count")
+    frame["lost"] = sums["lost"]
+    frame["win_back_rate"] = ratio("won_back", "lost_clients")
     for figure in FIGURES:
         if figure.kind == Kind.count:
             frame[figure.key] = frame[figure.key].fillna(0).astype(int)

@@ -16,7 +16,7 @@ from app.core.models.interaction import Interaction
 from app.core.models.invoice import Invoice
 from app.core.models.notification import Notification
 from app.core.models.payment import Payment
-from app.core.models.reference import Branch, Department, Industry, Segment, Source
+from app.core.models.reference import Branch, Department, Industry, LossReason, Segment, Source
 from app.core.models.security_event import SecurityEvent
 from app.core.models.sequence import NumberSequence
 from app.core.models.survey import Survey, SurveyQuestion
@@ -29,6 +29,7 @@ __all__ = [
     "Branch",
     "Department",
     "Industry",
+    "LossReason",
     "Segment",
     "Source",
     "Client",

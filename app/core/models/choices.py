@@ -213,6 +213,7 @@ class OncePer(Choice):
     day = "day", _("Once per record and day")
     month = "month", _("Once per record and month")
     quarter = "quarter", _("Once per record and quarter")
+    half_year = "half_year", _("Once per record and half-year")
     year = "year", _("Once per record and year")
 
 

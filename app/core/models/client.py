@@ -1,6 +1,6 @@
 """The client (counterparty) card."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 from flask_appbuilder import Model
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -83,6 +83,17 @@ class Client(Audited, Model):
     approved_by = relationship(User, foreign_keys=[approved_by_id])
     approved_at: Mapped[datetime | None] = mapped_column(sa.DateTime)
     notes: Mapped[str | None] = mapped_column(sa.Text)
+    # Required when the client is set to lost (client service); kept when it is won back,
+    # so that the analysis of losses still reads why.
+    loss_reason_id: Mapped[int | None] = mapped_column(
+        sa.Integer, sa.ForeignKey("loss_reason.id"), index=True
+    )
+    loss_reason = relationship("LossReason")
+    loss_note: Mapped[str | None] = mapped_column(sa.Text)
+    # Kept by the client service: the day it was last set to lost, and the day it last
+    # came back from lost to active (the win-back rule and rate read them).
+    lost_on: Mapped[date | None] = mapped_column(sa.Date, index=True)
+    won_back_on: Mapped[date | None] = mapped_column(sa.Date, index=True)
     # Kept by the client service: a primary contact, industry, needs and source are known.
     is_complete: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False, index=True)
 

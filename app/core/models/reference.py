@@ -1,4 +1,5 @@
-"""Reference data an administrator edits: branches, departments, industries, sources, segments."""
+"""Reference data an administrator edits: branches, departments, industries, sources, segments
+and the reasons clients are lost."""
 
 from flask_appbuilder import Model
 from flask_babel import gettext
@@ -50,3 +51,9 @@ class Segment(ReferenceData, Model):
     """A marketing segment of clients."""
 
     __tablename__ = "segment"
+
+
+class LossReason(ReferenceData, Model):
+    """Why a client was lost: the lost-client analysis groups by it."""
+
+    __tablename__ = "loss_reason"

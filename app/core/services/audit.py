@@ -255,14 +255,17 @@ def _described(entry: dict, actor: str, actor_id: int | None, request_id: str | 
     }
 
 
-# A client's fields that other records show of it (its name), that decide who sees it, and
-# whether it is a key client (the director's lists of key clients read no other).
-CLIENT_LINK = frozenset({"name", "owner_id", "branch_id", "is_key"})
+# A client's fields that other records show of it (its name), that decide who sees it,
+# whether it is a key client (the director's lists of key clients read no other), and the
+# days it was lost and won back (the KPIs' lost clients and win-back rate): the KPI parts
+# read no other field of a client.
+CLIENT_LINK = frozenset({"name", "owner_id", "branch_id", "is_key", "lost_on", "won_back_on"})
 
 
 def moves_client_link(action: str, changed: Iterable[str]) -> bool:
     """Whether a client's entry moves AuditHead.client_link_seq: the client created or
-    deleted, or its name, owner, branch or key status among the fields it `changed`."""
+    deleted, or its name, owner, branch, key status or days lost and won back among the
+    fields it `changed`."""
     return action != "update" or not CLIENT_LINK.isdisjoint(changed)
 
 

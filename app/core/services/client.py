@@ -137,6 +137,10 @@ def _lifecycle(change: guard.Change, client: Client) -> None:
         return
     message = _("A client cannot go from %(old)s to %(new)s.")
     check_transition(TRANSITIONS, old, client.status, message)
+    if client.status == S.lost:
+        _loss(change, client)
+    elif old == S.lost and client.status == S.active:
+        client.won_back_on = business_now().date()
     if (
         client.status == S.active
         and client.approved_at is None
@@ -145,6 +149,17 @@ def _lifecycle(change: guard.Change, client: Client) -> None:
         raise DomainError(
             {"status": _("A prospect is approved by a head of sales before it becomes active.")}
         )
+
+
+def _loss(change: guard.Change, client: Client) -> None:
+    """A client set to lost says why: a reason from the list and a note in words."""
+    errors = Collector()
+    if change.unset("loss_reason"):
+        errors.add("loss_reason", _("Say why the client was lost: choose a reason."))
+    if not (client.loss_note or "").strip():
+        errors.add("loss_note", _("Describe the loss in a note."))
+    errors.raise_if_any()
+    client.lost_on = business_now().date()
 
 
 def approve(client: Client | None) -> None:

@@ -44,6 +44,7 @@ from jobs.health import sweep_health
 SALES_KPIS = ("activity", "new_clients", "revenue", "profitability")
 SERVICE_KPIS = ("inquiries", "timeliness", "complaints", "resolution_rate", "days_to_resolve")
 QUALITY_KPIS = ("timeliness", "resolution_rate", "days_to_resolve", "sci")
+LOSS_KPIS = ("lost", "win_back_rate")
 COMPANY_KPIS = (
     "activity",
     "new_clients",
@@ -55,8 +56,8 @@ COMPANY_KPIS = (
 )
 
 
-def _kpis(keys, title):
-    return lambda home: figures.kpi_cards(home, keys, title)
+def _kpis(keys, title, part="kpi"):
+    return lambda home: figures.kpi_cards(home, keys, title, part)
 
 
 def _mine(home):
@@ -75,6 +76,12 @@ def _by_segment(home):
     return figures.clients_by(home, "segment", Segment, _("Segment"))
 
 
+# The lost clients and their win-back (CRM control procedure), on marketing's pages.
+LOSS_PARTS = (
+    ("win_back", _kpis(LOSS_KPIS, _("Lost clients and win-back"), "win_back")),
+    ("lost_clients", marketing.lost_by_reason),
+    ("lost_managers", marketing.lost_by_manager),
+)
 # The parts of each role's page, in order, by key: a user of several roles sees each key
 # once (the first role's version of it).
 PAGES = {
@@ -108,6 +115,7 @@ PAGES = {
         ("drops", figures.activity_drops),
         ("by_source", _by_source),
         ("by_segment", _by_segment),
+        *LOSS_PARTS,
         ("tasks", _mine),
     ),
     # The process owner's page is marketing's: the campaigns to approve come first.
@@ -117,6 +125,7 @@ PAGES = {
         ("drops", figures.activity_drops),
         ("by_source", _by_source),
         ("by_segment", _by_segment),
+        *LOSS_PARTS,
         ("tasks", _mine),
     ),
     QUALITY_OFFICER: (
@@ -158,7 +167,9 @@ READS = {
     "service_reviews": ("interaction",),
     "by_source": ("client", "source"),
     "by_segment": ("client", "segment"),
-    **{key: KPI_ENTITIES for key in ("kpi", "sci", "drops", "trend")},
+    **{key: KPI_ENTITIES for key in ("kpi", "sci", "drops", "trend", "win_back")},
+    "lost_clients": ("client", "loss_reason"),
+    "lost_managers": ("client",),
     # Its overdue tasks too (app/core/kpi/open_tasks.py).
     "managers": (*KPI_ENTITIES, "task"),
 }

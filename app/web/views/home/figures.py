@@ -40,7 +40,7 @@ def _workbook_url(home) -> str:
     return url_for("KpiWorkbookView.report", **{"from": home.start, "to": home.end})
 
 
-def kpi_cards(home, keys: tuple[str, ...], title: str) -> Part:
+def kpi_cards(home, keys: tuple[str, ...], title: str, part: str = "kpi") -> Part:
     """Figures of the period against their goals; the change of activity beside it."""
     total = home.totals.total
     numbers = []
@@ -59,7 +59,7 @@ def kpi_cards(home, keys: tuple[str, ...], title: str) -> Part:
             change = BY_KEY["activity_change"]
             text = f"{text} ({show_figure(change, total['activity_change'])})"
         numbers.append(Number(label, value["value"], text, _workbook_url(home), tone, hint, key))
-    return Part("kpi", str(title), numbers, note=home.period_note())
+    return Part(part, str(title), numbers, note=home.period_note())
 
 
 def managers(home) -> Part:

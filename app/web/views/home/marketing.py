@@ -1,12 +1,27 @@
-"""Marketing's work on the home pages: campaigns awaiting approval, approved, running."""
+"""Marketing's work on the home pages: campaigns awaiting approval, approved, running; the
+lost clients by reason, branch and manager."""
 
 from __future__ import annotations
 
 from flask_babel import gettext
 
 from app.core import models as m
-from app.core.models.choices import CampaignStatus
-from app.web.views.home.parts import Filter, Part, counted, list_url
+from app.core.kpi.losses import display_names, lost_clients, ranked
+from app.core.models.choices import CampaignStatus, ClientStatus
+from app.web.views.home.parts import (
+    Cell,
+    Chart,
+    Filter,
+    Part,
+    Series,
+    Table,
+    counted,
+    list_url,
+    listed,
+)
+from app.web.views.local_values import show_count
+
+LOST = (Filter("status", "eq", ClientStatus.lost),)
 
 
 def campaigns(home) -> Part:  # noqa: ARG001 (every part is asked with the page's request)
@@ -21,3 +36,58 @@ def campaigns(home) -> Part:  # noqa: ARG001 (every part is asked with the page'
         for stage, label, tone in stages
     ]
     return Part("campaigns", gettext("Campaigns"), numbers, more_url=list_url("CampaignView"))
+
+
+def _lost(*filters: Filter) -> str:
+    return list_url("ClientView", (*LOST, *filters))
+
+
+def lost_by_reason(home) -> Part:  # noqa: ARG001
+    """The clients lost now by the reason given, most first, each one click from them."""
+    losses = lost_clients()
+    names = display_names(m.LossReason, losses.by_reason)
+    found = ranked(losses.by_reason, names, gettext("Not given"))
+    labels = [label for _, label, _ in found]
+    counts = [count for _, _, count in found]
+    title = gettext("Lost clients by reason")
+    chart = Chart(
+        "lost_reasons",
+        "bar",
+        title,
+        labels,
+        [Series(gettext("Clients"), counts, [show_count(c) for c in counts])],
+    )
+    rows = [
+        [
+            Cell(label, _lost(Filter("loss_reason", "rel_o_m", key)) if key else None),
+            Cell(show_count(count)),
+        ]
+        for key, label, count in found
+    ]
+    table = Table(
+        [gettext("Reason"), gettext("Clients")], rows, gettext("No lost clients."), "lost"
+    )
+    numbers = [listed(gettext("Lost clients"), losses.total, "ClientView", LOST)]
+    return Part("lost_clients", title, numbers, chart=chart, table=table)
+
+
+def lost_by_manager(home) -> Part:  # noqa: ARG001
+    """The clients lost now by branch and manager, most first, each one click from them."""
+    losses = lost_clients()
+    branches = display_names(m.Branch, {branch for branch, _ in losses.by_manager})
+    managers = display_names(m.User, {manager for _, manager in losses.by_manager})
+    none = gettext("Not given")
+    rows = [
+        [
+            Cell(branches.get(branch, none) if branch is not None else none),
+            Cell(managers.get(manager, none) if manager is not None else none),
+            Cell(
+                show_count(count),
+                _lost(Filter("owner", "rel_o_m", manager)) if manager is not None else None,
+            ),
+        ]
+        for (branch, manager), count in losses.by_manager.items()
+    ]
+    headers = [gettext("Branch"), gettext("Manager"), gettext("Lost clients")]
+    table = Table(headers, rows, gettext("No lost clients."), "lost_managers")
+    return Part("lost_managers", gettext("Lost clients by branch and manager"), table=table)

@@ -1,0 +1,93 @@
+"""The lost-client analysis: the clients lost now by the reason given, their branch and
+their manager, within the reader's row scope — rolled up from parts per group of the KPI
+store (branch, manager, block of clients) kept up to date by the change, as the marketing
+page and the KPI workbook read them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+import sqlalchemy as sa
+
+from app.core import models as m
+from app.core.kpi import query, rollup, store
+from app.core.kpi.query import Touched
+from app.core.models.choices import ClientStatus
+from app.extensions import db
+
+# What the parts are computed from.
+ENTITIES = ("client",)
+# The reason of a lost client recorded without one (lost before reasons were asked for).
+NOT_GIVEN = 0
+
+
+def _counted(touched: Touched | None) -> pd.DataFrame:
+    """Lost clients per group (of the touched blocks only, when given), a column per
+    reason id."""
+    reason = sa.func.coalesce(m.Client.loss_reason_id, NOT_GIVEN)
+    keys = (*query.group_keys(), reason.label("reason"))
+    statement = (
+        sa.select(*keys, sa.func.count().label("clients"))
+        .where(m.Client.status == ClientStatus.lost)
+        .group_by(*keys)
+    )
+    frame = query.client_rows(statement, touched, m.Client.id)
+    counts = frame.set_index([*query.LEVELS, "reason"])["clients"].unstack("reason", fill_value=0)
+    counts.columns = [int(each) for each in counts.columns]
+    return counts.astype(float)
+
+
+@dataclass(frozen=True)
+class Losses:
+    """Lost clients the reader sees: per reason id (None: not given), per branch id and
+    per (branch id, manager id), most first; and in all."""
+
+    total: int
+    by_reason: dict[int | None, int]
+    by_branch: dict[int | None, int]
+    by_manager: dict[tuple[int | None, int | None], int]
+
+
+def _counts(series: pd.Series) -> dict:
+    return {key: int(count) for key, count in series.sort_values(ascending=False).items() if count}
+
+
+def _key(value: Any) -> int | None:
+    """A group's id as read from the parts (SQL NULL reads as NaN)."""
+    return None if pd.isna(value) else int(value)
+
+
+def lost_clients() -> Losses:
+    """The clients lost now, as the acting user sees them."""
+    parts = rollup.within(store.company_parts("lost clients", None, _counted, entities=ENTITIES))
+    if parts.empty:
+        return Losses(0, {}, {}, {})
+    clients = parts.sum(axis=1)
+    by_reason = _counts(parts.sum())
+    by_branch = _counts(clients.groupby(level="branch", dropna=False).sum())
+    by_manager = _counts(clients.groupby(level=["branch", "manager"], dropna=False).sum())
+    return Losses(
+        int(clients.sum()),
+        {(None if key == NOT_GIVEN else int(key)): count for key, count in by_reason.items()},
+        {_key(key): count for key, count in by_branch.items()},
+        {(_key(branch), _key(manager)): count for (branch, manager), count in by_manager.items()},
+    )
+
+
+def display_names(model: Any, ids: Iterable[int | None]) -> dict[int, str]:
+    """Records' names in the reader's language (a reference list's as translated), by id."""
+    ids = sorted(each for each in ids if each is not None)
+    return {
+        each.id: str(each) for each in db.session.scalars(sa.select(model).where(model.id.in_(ids)))
+    }
+
+
+def ranked(counts: dict, names: dict, none: str) -> list[tuple]:
+    """(key, name, count) of `counts`, most first, then by name; `none` names no key."""
+    rows = [
+        (key, names.get(key, none) if key is not None else none, n) for key, n in counts.items()
+    ]
+    return sorted(rows, key=lambda row: (-row[2], row[1]))
