@@ -178,6 +178,26 @@ def test_show_page_has_a_readable_history(app, make, users):
     assert "Rejection reason" in page and "Too expensive" in page
 
 
+def test_a_reference_entry_in_the_history_reads_in_the_readers_language(app, make, users):
+    """A client's loss reason and industry, entries of reference lists, read in Russian in
+    its history as on its card (Цена, Сельское хозяйство), not as stored."""
+    from app.core.models import Industry, LossReason
+
+    reason = db.session.scalar(sa.select(LossReason.id).where(LossReason.name == "Price"))
+    industry = db.session.scalar(sa.select(Industry.id).where(Industry.name == "Agriculture"))
+    client = make.client(users["sales_manager"], status="active")
+    client.industry_id, client.status = industry, "lost"
+    client.loss_reason_id, client.loss_note = reason, "Cheaper elsewhere"
+    db.session.commit()
+    browser = app.test_client()
+    login(browser, "sales_manager")
+    browser.get("/lang/ru")
+    page = browser.get(f"/clientview/show/{client.id}").get_data(as_text=True)
+    trail = " ".join(page.split('id="history"')[1].split())
+    assert "→ Цена" in trail and "→ Сельское хозяйство" in trail
+    assert "Price" not in trail and "Agriculture" not in trail
+
+
 @pytest.mark.parametrize("language", ["en", "ru", "zh"])
 def test_an_audit_record_shows_its_changes_in_words(app, make, users, language):
     """Quality reads an entry of the trail as the record's history reads: field labels,

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from browser_support import Watch, launch, log_in, shot
 
 from app.core import models
-from app.core.clock import business_today
+from app.core.clock import business_now, business_today
 from app.extensions import db
 
 pytestmark = pytest.mark.browser
@@ -373,3 +373,45 @@ def test_head_of_marketing_approves_a_campaign_that_is_run_and_evaluated(journey
     head.page.click(".nav-tabs a:has-text('Campaign evaluations')")
     expect(head.page.locator(".tab-pane.active")).to_contain_text("4.00")
     head.shot("evaluation-read")
+
+
+def test_head_of_marketing_sees_a_lost_clients_win_back_task(journey, make, users, branch):
+    """A manager sets a client lost on its form, with the reason and a note; half a year on
+    with nobody calling (its day of loss moved back, the sweep run as the scheduler runs
+    it), the head of marketing finds it from the lost clients by reason on the home page
+    and reads its manager's win-back task on its card."""
+    from conftest import swept
+    from playwright.sync_api import expect
+
+    client = make.client(
+        users["sales_manager"], name="Journey Lost Ltd", status="active", branch_id=branch.id
+    )
+    walk = journey("sales_manager", "manager")
+    walk.page.goto(f"/clientview/edit/{client.id}")
+    walk.page.select_option("#status", "lost")
+    walk.choose("#loss_reason", "Went to a competitor")
+    walk.page.fill("#loss_note", "Their new purchaser brought his own supplier.")
+    walk.save("lost")
+    lost = _one(models.Client, id=client.id)
+    assert lost.status == "lost" and lost.lost_on == business_today()
+    db.session.execute(
+        sa.update(models.Client)
+        .where(models.Client.id == client.id)
+        .values(lost_on=business_today() - timedelta(days=200))
+    )
+    db.session.commit()
+    swept(business_now(), "lost-client-win-back")
+    task = _one(models.Task, client_id=client.id, origin="rule:lost-client-win-back")
+    assert task.assignee_id == users["sales_manager"].id
+
+    head = journey("head_of_marketing", "head-of-marketing")
+    page = head.page
+    page.goto("/")
+    page.click("#part-lost_clients a:has-text('Went to a competitor')")
+    head.shot("lost-by-reason")
+    page.click("tr:has-text('Journey Lost Ltd') a[href*='/show/']")
+    page.click(".nav-tabs a:has-text('Tasks')")
+    expect(page.locator(".tab-pane.active")).to_contain_text(
+        "Win-back contact with Journey Lost Ltd"
+    )
+    head.shot("win-back-task")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import calendar as calendar_module
 import datetime as dt
+from dataclasses import replace
 
 from babel.dates import format_skeleton
 from flask import Response, abort, flash, g, redirect, request, url_for
@@ -18,6 +19,7 @@ from app.core.agenda import Agenda, Item, agenda
 from app.core.clock import business_now, business_zone
 from app.core.permissions import METHOD_PERMISSIONS
 from app.core.services import calendar_feed
+from app.rules.titles import shown_title
 from app.web.views.home import filter_choices
 from app.web.views.local_values import date_pattern, language, read_date, show_date
 from app.web.views.task import record_url
@@ -77,7 +79,7 @@ class CalendarView(BaseView):
         found: Agenda = agenda(start, end, user=None if branch else g.user, branch=branch)
         by_day: dict[dt.date, list[Item]] = {}
         for item in found.items:
-            by_day.setdefault(item.day, []).append(item)
+            by_day.setdefault(item.day, []).append(replace(item, title=shown_title(item.title)))
         days = [start + dt.timedelta(days=offset) for offset in range((end - start).days + 1)]
         keep = {"view": view, **({"branch": branch} if branch else {})}
         return self.render_template(
@@ -178,7 +180,7 @@ def ics(found: Agenda, name: str) -> bytes:
         event = Event()
         event.add("uid", f"{item.entity}-{item.record_id}-{item.kind}@qms-crm")
         event.add("dtstamp", stamp)
-        event.add("summary", item.title)
+        event.add("summary", shown_title(item.title))
         if item.at is None:
             event.add("dtstart", item.day)
             event.add("dtend", item.day + dt.timedelta(days=1))

@@ -16,6 +16,7 @@ from app.core.clock import business_now
 from app.core.models.choices import TaskStatus
 from app.core.services.errors import DomainError
 from app.extensions import db
+from app.rules.titles import shown_title
 from app.web.views.base import SCREENS, QmsModelView
 from app.web.views.formatters import origin_label, record_kind
 from app.web.views.local_values import show_datetime
@@ -61,7 +62,11 @@ class TaskColumns:
 
     entity_key = "task"
     show_template = "task_show.html"
-    formatters_columns = {"origin": origin_label, "related_entity": record_kind}
+    formatters_columns = {
+        "origin": origin_label,
+        "related_entity": record_kind,
+        "title": shown_title,
+    }
 
     def show_extras(self, pk) -> dict:
         task = self.visible(pk)
@@ -95,7 +100,7 @@ class TaskView(TaskColumns, QmsModelView):
                 db.session.rollback()
                 flash(str(error), "danger")
             else:
-                flash(gettext("Task done: %(title)s", title=task.title), "success")
+                flash(gettext("Task done: %(title)s", title=shown_title(task.title)), "success")
                 return redirect(request.args.get("next") or url_for("MyTaskView.list"))
         return self.render_template("task_done.html", task=task, form=form)
 

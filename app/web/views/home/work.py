@@ -19,6 +19,7 @@ from app.core.models.choices import (
 )
 from app.core.visible import within_scope
 from app.extensions import db
+from app.rules.titles import shown_title
 from app.web.views.home.parts import Cell, Filter, Part, Table, counted, list_url, listed
 from app.web.views.local_values import show_date, show_datetime
 
@@ -104,7 +105,7 @@ def tasks(home, team: bool) -> Part:
     rows = [
         [
             Cell(show_datetime(task.due_at), tone="danger" if task.due_at < now else ""),
-            Cell(task.title, record_link("TaskView", task.id)),
+            Cell(shown_title(task.title), record_link("TaskView", task.id)),
             Cell(str(task.client or ""), client_link(task.client_id)),
         ]
         for task in due
