@@ -26,6 +26,7 @@ ENTITY_OF = {
     "segments": "segment",
     "branches": "branch",
     "departments": "department",
+    "loss_reasons": "loss_reason",
     "clients": "client",
     "contacts": "contact",
     "interactions": "interaction",

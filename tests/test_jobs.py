@@ -270,4 +270,6 @@ def test_the_workers_connection_waits_out_an_idle_queue(app):
     connection.ping()  # a connection made before the wait, as the scheduler's is
     started = time.monotonic()
     assert connection.blpop(["qms:test:nothing-here"], 6) is None
-    assert time.monotonic() - started >= 6
+    # Past the 5 s socket timeout; Redis's own timer may answer a few ms short of the 6 s
+    # asked (5.98 s was measured under the full suite's load).
+    assert time.monotonic() - started > 5.5

@@ -143,31 +143,26 @@ def test_the_win_back_rate_worked_out_by_hand(as_user, users, lost):
     assert report.by_manager.loc[users["sales_manager"].id, "win_back_rate"] == pytest.approx(1 / 3)
 
 
+def _lost_by(column: str) -> dict:
+    """The clients lost now the acting user's row scope holds, per value of `column`."""
+    value = getattr(models.Client, column)
+    statement = (
+        sa.select(value, sa.func.count())
+        .where(models.Client.status == ClientStatus.lost)
+        .group_by(value)
+    )
+    return dict(db.session.execute(within_scope(statement, models.Client)).all())
+
+
 @pytest.mark.parametrize("username", ["director", "head_of_sales", "sales_manager", "marketing"])
 def test_the_analysis_is_the_scoped_count(as_user, users, lost, username):
     """Each user's lost clients by reason and by manager equal the row scope's counts."""
-    lost_now = models.Client.status == ClientStatus.lost
     with as_user(users[username]):
         found = losses.lost_clients()
-        by_reason = db.session.execute(
-            within_scope(
-                sa.select(models.Client.loss_reason_id, sa.func.count())
-                .where(lost_now)
-                .group_by(models.Client.loss_reason_id),
-                models.Client,
-            )
-        ).all()
-        by_manager = db.session.execute(
-            within_scope(
-                sa.select(models.Client.owner_id, sa.func.count())
-                .where(lost_now)
-                .group_by(models.Client.owner_id),
-                models.Client,
-            )
-        ).all()
-    assert found.by_reason == dict(by_reason)
-    assert {manager: count for (_, manager), count in found.by_manager.items()} == dict(by_manager)
-    assert found.total == sum(count for _, count in by_reason)
+        by_reason, by_manager = _lost_by("loss_reason_id"), _lost_by("owner_id")
+    assert found.by_reason == by_reason
+    assert {manager: count for (_, manager), count in found.by_manager.items()} == by_manager
+    assert found.total == sum(by_reason.values())
 
 
 def test_the_kept_analysis_equals_one_counted_anew(monkeypatch, users, make, lost):
