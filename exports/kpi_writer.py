@@ -21,6 +21,7 @@ from app.core.kpi.figures import BY_KEY, FIGURES, Kind
 from app.core.kpi.losses import display_names, lost_clients, ranked
 from app.core.kpi.query import TOTAL
 from app.core.kpi.report import kpi_report, quarter_name
+from app.core.models.choices import ValueClass
 from exports.xlsx import literal
 
 GOOD = PatternFill("solid", fgColor="C6EFCE")
@@ -152,6 +153,9 @@ def _losses(book) -> None:
         )
         chart.set_categories(Reference(sheet, min_col=1, min_row=3, max_row=after - 2))
         sheet.add_chart(chart, "E2")
+    sheet.cell(after, 1, gettext("Lost clients by value class")).font = Font(bold=True)
+    by_class = [(ValueClass.label_for(each), losses.by_class.get(each, 0)) for each in ValueClass]
+    after = _counts(sheet, after + 1, (gettext("Value class"), gettext("Clients")), by_class)
     sheet.cell(after, 1, gettext("Lost clients by branch and manager")).font = Font(bold=True)
     rows = [
         (branches.get(branch, none), managers.get(manager, none), count)

@@ -28,6 +28,8 @@ from jobs.connection import known_url
 from jobs.export import purge_exports
 from jobs.imports import load_watched_statements, purge_imports
 from jobs.kpi import HOURLY, prepare_home_figures
+from jobs.value_classes import NIGHTLY as VALUE_CLASSES_NIGHTLY
+from jobs.value_classes import recompute_value_classes
 
 log = logging.getLogger(__name__)
 SWEEP_QUEUE = "default"
@@ -97,7 +99,7 @@ class QuietCronScheduler(CronScheduler):
 def build_scheduler(connection, interval: int, stop: threading.Event | None = None):
     """The scheduler with the sweep's dispatcher, the hourly purge of exported and imported
     files, the bank statement folder watched every few minutes, the audit trail's nightly
-    check and the home pages' KPIs prepared hourly."""
+    check, the clients' value classes nightly and the home pages' KPIs prepared hourly."""
     scheduler = QuietCronScheduler(connection=connection, name=SCHEDULER_NAME, stop=stop)
     scheduler.register(enqueue_sweep, queue_name=SWEEP_QUEUE, interval=interval, ttl=interval * 2)
     scheduler.register(
@@ -116,6 +118,12 @@ def build_scheduler(connection, interval: int, stop: threading.Event | None = No
         verify_audit_trail, queue_name=SWEEP_QUEUE, cron=NIGHTLY, job_timeout=6 * 3600
     )
     scheduler.register(prepare_home_figures, queue_name=SWEEP_QUEUE, cron=HOURLY, job_timeout=3600)
+    scheduler.register(
+        recompute_value_classes,
+        queue_name=SWEEP_QUEUE,
+        cron=VALUE_CLASSES_NIGHTLY,
+        job_timeout=3600,
+    )
     return scheduler
 
 

@@ -47,7 +47,7 @@ from app.core.models import (
     Task,
 )
 from app.core.models.choices import AnswerType
-from app.core.services import audit, working_time
+from app.core.services import audit, value_class, working_time
 from app.core.services.client import recompute_completeness
 from app.core.services.inquiry import answer_minutes
 from app.core.services.numbering import reserve
@@ -262,6 +262,8 @@ def _seed_demo(session, sm, clients, seed, as_of, password, progress) -> dict[st
         flag_modified(survey, "changed_on")
     session.flush()
     seed_campaigns(session, as_of, users["marketing"])
+    # The classes the nightly job would have given the clients by the day of the demo.
+    value_class.recompute(connection, as_of - timedelta(days=1))
     _fix_sequences(connection, tables + (Survey, SurveyQuestion, Campaign, CampaignCost))
     session.commit()
     _refresh_statistics(session)

@@ -46,6 +46,7 @@ _WRITTEN = [entity.model.__table__ for entity in ENTITIES.in_group(registry.PROC
         "number_sequence",
         "calendar_feed",
         "notification",
+        "client_value_change",
     )
 ]
 ENTITY_TABLES = [table.name for table in reversed(sa.schema.sort_tables(_WRITTEN))]

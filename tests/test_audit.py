@@ -183,8 +183,17 @@ def test_a_reference_entry_in_the_history_reads_in_the_readers_language(app, mak
     its history as on its card (Цена, Сельское хозяйство), not as stored."""
     from app.core.models import Industry, LossReason
 
-    reason = db.session.scalar(sa.select(LossReason.id).where(LossReason.name == "Price"))
-    industry = db.session.scalar(sa.select(Industry.id).where(Industry.name == "Agriculture"))
+    def named(model, name):
+        """The seeded entry (another test may have removed it: then made again)."""
+        found = db.session.scalar(sa.select(model.id).where(model.name == name))
+        if found is None:
+            record = model(name=name)
+            db.session.add(record)
+            db.session.commit()
+            found = record.id
+        return found
+
+    reason, industry = named(LossReason, "Price"), named(Industry, "Agriculture")
     client = make.client(users["sales_manager"], status="active")
     client.industry_id, client.status = industry, "lost"
     client.loss_reason_id, client.loss_note = reason, "Cheaper elsewhere"

@@ -40,6 +40,7 @@ OWNERS = {
     "campaign": (None, "responsible_id"),
     "campaign_cost": (None, None),
     "campaign_evaluation": (None, None),
+    "client_value_change": ("client", None),
 }
 # Records the clients name (a campaign, and through it its costs and evaluation): a
 # seller's when one of their clients names it; the path from the record to the campaign.

@@ -57,6 +57,8 @@ _SALES = {
     "Campaign": R,
     "CampaignCost": R,
     "CampaignEvaluation": R,
+    # The nightly value classes' trail of their clients (the row scope).
+    "ClientValueChange": R,
     **{entity: R for entity in REFERENCE},
 }
 
@@ -71,6 +73,7 @@ _MARKETING = {
     "CampaignEvaluation": RW,
     "Task": RW,
     "KpiReport": R,
+    "ClientValueChange": R,
 }
 
 ROLES: dict[str, dict[str, tuple]] = {
@@ -93,6 +96,7 @@ ROLES: dict[str, dict[str, tuple]] = {
         "SurveyResponse": RW,
         "Task": RW,
         "KpiReport": R,
+        "ClientValueChange": R,
     },
     # The audit trail is for quality (and Admin); it is not an entity of the processes.
     QUALITY_OFFICER: {
@@ -103,7 +107,13 @@ ROLES: dict[str, dict[str, tuple]] = {
         "KpiReport": R,
         "AuditPack": R,
     },
-    DIRECTOR: {**_all(R), "Interaction": RW, "Task": RW, "KpiReport": R},
+    DIRECTOR: {
+        **_all(R),
+        "Interaction": RW,
+        "Task": RW,
+        "KpiReport": R,
+        "ClientValueChange": R,
+    },
 }
 for _grants in ROLES.values():
     _grants.update({entity: R for entity in PERSONAL})

@@ -383,6 +383,7 @@ def start_survey(connection, rule, action: dict, as_of, period: str, scope_id=No
             scope=action.get("scope", SurveyScope.all),
             scope_manager_id=scope_id if action.get("scope") == SurveyScope.manager else None,
             scope_branch_id=scope_id if action.get("scope") == SurveyScope.branch else None,
+            scope_value_class=action.get("value_class"),
             reason=gettext(
                 "Started by rule %(code)s for %(period)s.", code=rule.code, period=period
             ),

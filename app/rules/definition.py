@@ -18,6 +18,7 @@ from app.core.models.choices import (
     SurveyScope,
     TimeBasis,
     TriggerKind,
+    ValueClass,
 )
 from app.core.services import guard
 from app.core.services.errors import DomainError
@@ -326,6 +327,10 @@ def check_action(session, entity: str, trigger_kind, action) -> None:
         _require(
             action.get("kind") in set(SurveyKind),
             _("The survey kind must be planned or unplanned."),
+        )
+        _require(
+            action.get("value_class") in (None, *ValueClass),
+            _("The value class must be A, B or C."),
         )
         check_template(action.get("title"), "title")
         if "then_task" in action:

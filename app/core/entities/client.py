@@ -1,4 +1,5 @@
-"""Entities: the client card, with "My clients" and the prospects awaiting approval."""
+"""Entities: the client card, with "My clients" and the prospects awaiting approval; the
+changes of its value class."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from app.core.models import (
     choices,
 )
 from app.core.registry import (
+    TRAIL,
     Entity,
     Fields,
     MenuPlace,
@@ -24,7 +26,7 @@ from app.core.rule_subjects import (
     column_fields,
     last_interaction,
 )
-from app.core.scope import the_clients
+from app.core.scope import of_client, the_clients
 
 DECLARED: list[Entity] = []
 declare = DECLARED.append
@@ -36,7 +38,16 @@ declare(
         _("Client"),
         _("Clients"),
         fields=Fields(
-            list=("name", "status", "tax_id", "branch", "owner", "is_key", "is_complete"),
+            list=(
+                "name",
+                "status",
+                "value_class",
+                "tax_id",
+                "branch",
+                "owner",
+                "is_key",
+                "is_complete",
+            ),
             search=(
                 "name",
                 "tax_id",
@@ -48,6 +59,7 @@ declare(
                 "source",
                 "is_key",
                 "is_complete",
+                "value_class",
                 "loss_reason",
             ),
             add=(
@@ -66,6 +78,7 @@ declare(
             edit=(..., "status", "loss_reason", "loss_note"),
             show=(
                 ...,
+                "value_class",
                 "lost_on",
                 "won_back_on",
                 "is_complete",
@@ -74,7 +87,7 @@ declare(
                 "created_on",
                 "changed_on",
             ),
-            order=("name", "status", "tax_id", "is_key", "is_complete"),
+            order=("name", "status", "value_class", "tax_id", "is_key", "is_complete"),
             sort=("name", "asc"),
         ),
         rules=RuleSubject(
@@ -92,7 +105,9 @@ declare(
                 **column_fields(
                     m.Client, "owner_id", "branch_id", "industry_id", "source_id", "needs"
                 ),
-                **column_fields(m.Client, "loss_reason_id", "lost_on", "won_back_on"),
+                **column_fields(
+                    m.Client, "loss_reason_id", "lost_on", "won_back_on", "value_class"
+                ),
                 "last_interaction_on": last_interaction(),
                 "last_key_client_review_on": last_interaction(
                     choices.InteractionKind.key_client_review
@@ -130,6 +145,7 @@ declare(
             "owner",
             "is_key",
             "is_complete",
+            "value_class",
             "loss_reason",
             "lost_on",
             "approved_by",
@@ -139,5 +155,34 @@ declare(
         audit_period="created_on",
         import_key=("tax_id",),
         scope=the_clients,
+    )
+)
+
+# Written by the nightly job only: a trail nobody edits (every role reads its clients').
+declare(
+    Entity(
+        "client_value_change",
+        m.ClientValueChange,
+        _("Value class change"),
+        _("Value class changes"),
+        group=TRAIL,
+        audited=False,
+        fields=Fields(
+            list=("changed_on", "client", "old_class", "new_class", "revenue"),
+            search=("changed_on", "client", "old_class", "new_class"),
+            order=("changed_on", "revenue"),
+            sort=("changed_on", "desc"),
+        ),
+        menu=(
+            MenuPlace(
+                189,
+                "Value class changes",
+                _("Value class changes"),
+                "fa-ranking-star",
+                "Marketing",
+            ),
+        ),
+        audit_period="changed_on",
+        scope=of_client(m.ClientValueChange.client_id),
     )
 )

@@ -39,6 +39,7 @@ declare(
                 "scope",
                 "scope_branch",
                 "scope_manager",
+                "scope_value_class",
             ),
             edit=(..., "status"),
             show=(..., "created_on", "changed_on"),

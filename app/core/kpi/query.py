@@ -389,13 +389,21 @@ class KpiQuery:
         (those of each survey's scope created by its end, `invited_<i>`), and how many of
         them answered (`answered_<i>`)."""
         survey = m.Survey
-        in_scope = sa.or_(
-            survey.scope == SurveyScope.all,
-            sa.and_(
-                survey.scope == SurveyScope.branch, m.Client.branch_id == survey.scope_branch_id
+        in_scope = sa.and_(
+            sa.or_(
+                survey.scope == SurveyScope.all,
+                sa.and_(
+                    survey.scope == SurveyScope.branch, m.Client.branch_id == survey.scope_branch_id
+                ),
+                sa.and_(
+                    survey.scope == SurveyScope.manager,
+                    m.Client.owner_id == survey.scope_manager_id,
+                ),
             ),
-            sa.and_(
-                survey.scope == SurveyScope.manager, m.Client.owner_id == survey.scope_manager_id
+            # A survey of one value class asks its clients (as classed now).
+            sa.or_(
+                survey.scope_value_class.is_(None),
+                m.Client.value_class == survey.scope_value_class,
             ),
         )
         planned = survey.period_start.between(quarters[0][0], quarters[-1][1])

@@ -52,6 +52,8 @@ LINKS: dict[str, tuple[type, dict[str, str]]] = {
 }
 # A survey or its questions decide which answers and clients count at all.
 EVERYTHING = {"survey", "survey_question"}
+# An entry for many records at once (the nightly value classes, demo data) names none.
+BULK = {"bulk_create", "bulk_update"}
 # Branches and roles are read when the parts are rolled up (names, a head's branches).
 # A client's owner and branch are read with its block.
 
@@ -159,7 +161,9 @@ def touched(since: int, until: int, entities: tuple[str, ...] = KPI_ENTITIES) ->
         )
         .limit(MOST_CHANGES + 1)
     ).all()
-    if len(entries) > MOST_CHANGES or any(entity in EVERYTHING for entity, *_ in entries):
+    if len(entries) > MOST_CHANGES or any(
+        entity in EVERYTHING or action in BULK for entity, _, action, _ in entries
+    ):
         return None
     named: dict[str, set] = {"client": set(), "invoice": set(), "response": set(), "user": set()}
     records: dict[str, set] = {}

@@ -4,7 +4,7 @@ from app.core.models.audit_log import AuditHead, AuditLog
 from app.core.models.bank_payment import BankPayment
 from app.core.models.calendar_feed import CalendarFeed
 from app.core.models.campaign import Campaign, CampaignCost, CampaignEvaluation
-from app.core.models.client import Client
+from app.core.models.client import Client, ClientValueChange
 from app.core.models.complaint import Complaint
 from app.core.models.contact import Contact
 from app.core.models.corrective_action import CorrectiveAction
@@ -33,6 +33,7 @@ __all__ = [
     "Segment",
     "Source",
     "Client",
+    "ClientValueChange",
     "Contact",
     "Interaction",
     "Inquiry",

@@ -31,12 +31,15 @@ def fact(message=True) -> dict:
     return {FACT: message}
 
 
-def choice(enum_class, default=None, nullable=False, **kwargs) -> MappedColumn[Any]:
-    """A column holding one value of `enum_class`, checked by the database too."""
+def choice(
+    enum_class, default=None, nullable=False, constraint: str | None = None, **kwargs
+) -> MappedColumn[Any]:
+    """A column holding one value of `enum_class`, checked by the database too (by a CHECK
+    named after the enum, or `constraint` where a table has two columns of it)."""
     return mapped_column(
         sa.Enum(
             enum_class,
-            name=f"ck_{enum_class.__name__.lower()}",
+            name=constraint or f"ck_{enum_class.__name__.lower()}",
             native_enum=False,
             create_constraint=True,
             length=max(len(member.value) for member in enum_class),

@@ -40,6 +40,14 @@ class ClientStatus(Choice):
     lost = "lost", _("Lost")
 
 
+class ValueClass(Choice):
+    """A client's value class by its paid revenue of the last 12 months (ABC analysis)."""
+
+    a = "a", _("A: the top 80 % of revenue")
+    b = "b", _("B: the next 15 %")
+    c = "c", _("C: the rest")
+
+
 class InvoiceStatus(Choice):
     draft = "draft", _("Draft")
     on_approval = "on_approval", _("On approval")

@@ -1,12 +1,13 @@
 """The client (counterparty) card."""
 
 from datetime import date, datetime
+from decimal import Decimal
 
 from flask_appbuilder import Model
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.models.base import Audited, User, choice, sa, search_key_column, user_fk
-from app.core.models.choices import ClientStatus
+from app.core.models.choices import ClientStatus, ValueClass
 
 # A prospect no head of sales has approved yet, written as the partial indexes' condition
 # (SQLite reads a partial index only for a query that says the same).
@@ -94,7 +95,31 @@ class Client(Audited, Model):
     # came back from lost to active (the win-back rule and rate read them).
     lost_on: Mapped[date | None] = mapped_column(sa.Date, index=True)
     won_back_on: Mapped[date | None] = mapped_column(sa.Date, index=True)
+    # Kept by the nightly value-class job (app/core/services/value_class.py): C until the
+    # client's paid revenue of the last 12 months puts it higher.
+    value_class: Mapped[ValueClass] = choice(
+        ValueClass, default=ValueClass.c, index=True, server_default=ValueClass.c.value
+    )
     # Kept by the client service: a primary contact, industry, needs and source are known.
     is_complete: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False, index=True)
 
     contacts = relationship("Contact", back_populates="client", passive_deletes=True)
+
+
+class ClientValueChange(Model):
+    """A change of a client's value class, as the nightly job found it."""
+
+    __tablename__ = "client_value_change"
+    __table_args__ = (sa.Index("ix_client_value_change_client_day", "client_id", "changed_on"),)
+    display_field = "changed_on"
+
+    id: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
+    client_id: Mapped[int] = mapped_column(
+        sa.Integer, sa.ForeignKey("client.id", ondelete="CASCADE"), nullable=False
+    )
+    client = relationship("Client")
+    changed_on: Mapped[date] = mapped_column(sa.Date, nullable=False, index=True)
+    old_class: Mapped[ValueClass] = choice(ValueClass, constraint="ck_value_change_old_class")
+    new_class: Mapped[ValueClass] = choice(ValueClass, constraint="ck_value_change_new_class")
+    # The paid revenue of the 12 months up to the day, that put it in its new class.
+    revenue: Mapped[Decimal] = mapped_column(sa.Numeric(16, 2), nullable=False)

@@ -6,7 +6,7 @@ from flask_appbuilder import Model
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.models.base import MINIMUM, Audited, User, choice, sa, user_fk
-from app.core.models.choices import AnswerType, SurveyKind, SurveyScope, SurveyStatus
+from app.core.models.choices import AnswerType, SurveyKind, SurveyScope, SurveyStatus, ValueClass
 
 
 class Survey(Audited, Model):
@@ -27,6 +27,8 @@ class Survey(Audited, Model):
     scope_branch = relationship("Branch")
     scope_manager_id: Mapped[int | None] = user_fk()
     scope_manager = relationship(User, foreign_keys=[scope_manager_id])
+    # Narrows the scope to the clients of one value class (none: of every class).
+    scope_value_class: Mapped[ValueClass | None] = choice(ValueClass, nullable=True)
 
     questions = relationship(
         "SurveyQuestion",

@@ -15,11 +15,24 @@ from app.web.views.invoice import InvoiceView
 from app.web.views.task import TaskView
 
 
+class ClientValueChangeView(QmsModelView):
+    """The value-class changes of the clients the user sees, newest first (read only)."""
+
+    entity_key = "client_value_change"
+
+
 class ClientColumns:
     """What the client screens show, shared by "All clients" and "My clients"."""
 
     entity_key = "client"
-    related_views = [ContactView, InteractionView, InvoiceView, ComplaintView, TaskView]
+    related_views = [
+        ContactView,
+        InteractionView,
+        InvoiceView,
+        ComplaintView,
+        TaskView,
+        ClientValueChangeView,
+    ]
     formatters_columns = {
         "is_complete": lambda value: _("Complete") if value else _("Incomplete"),
     }

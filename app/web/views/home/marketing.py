@@ -7,7 +7,7 @@ from flask_babel import gettext
 
 from app.core import models as m
 from app.core.kpi.losses import display_names, lost_clients, ranked
-from app.core.models.choices import CampaignStatus, ClientStatus
+from app.core.models.choices import CampaignStatus, ClientStatus, ValueClass
 from app.web.views.home.parts import (
     Cell,
     Chart,
@@ -68,6 +68,15 @@ def lost_by_reason(home) -> Part:  # noqa: ARG001
         [gettext("Reason"), gettext("Clients")], rows, gettext("No lost clients."), "lost"
     )
     numbers = [listed(gettext("Lost clients"), losses.total, "ClientView", LOST)]
+    numbers += [
+        listed(
+            ValueClass.label_for(each),
+            losses.by_class.get(each, 0),
+            "ClientView",
+            (*LOST, Filter("value_class", "eq", each)),
+        )
+        for each in ValueClass
+    ]
     return Part("lost_clients", title, numbers, chart=chart, table=table)
 
 
