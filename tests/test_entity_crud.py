@@ -200,6 +200,15 @@ SAMPLES = {
     "source": (lambda ref: {"name": "Trade fair"}, ("name", "Trade fair 2026")),
     "segment": (lambda ref: {"name": "Export"}, ("name", "Export clients")),
     "loss_reason": (lambda ref: {"name": "Moved abroad"}, ("name", "Moved production abroad")),
+    "sales_target": (
+        lambda ref: {
+            "month": date(2026, 12, 1),
+            "branch": ref["branch"],
+            "revenue_target": "300000.00",
+            "new_clients_target": 4,
+        },
+        ("notes", "Agreed with the director"),
+    ),
     "follow_up_rule": (
         lambda ref: {**RULE, "once_per": "record"},
         ("name", "Tell the owner an invoice still waits"),
@@ -235,7 +244,7 @@ def test_every_writable_entity_has_its_sample_here():
 
 
 @pytest.fixture
-def ref(make, users):
+def ref(make, users, branch):
     """The records a new one may link to, on a client of the sales manager; an approved
     campaign and one that ran."""
     me = users["sales_manager"]
@@ -319,6 +328,8 @@ def ref(make, users):
         "response": response.id,
         "me": me.id,
         "ran_campaign": ran.id,
+        # Headed by head_of_sales, who sets its targets.
+        "branch": branch.id,
     }
     # Records first (they link to the reference lists), then what this module added to
     # the tables the suite does not empty after each test.

@@ -41,7 +41,10 @@ OWNERS = {
     "campaign_cost": (None, None),
     "campaign_evaluation": (None, None),
     "client_value_change": ("client", None),
+    "sales_target": (None, "manager_id"),
 }
+# Records of no client that a head of sales sees in the branches they head, by this field.
+HEADS_SEE_BRANCH = {"sales_target": "branch_id"}
 # Records the clients name (a campaign, and through it its costs and evaluation): a
 # seller's when one of their clients names it; the path from the record to the campaign.
 NAMED_BY_CLIENTS = {"campaign": "", "campaign_cost": "campaign", "campaign_evaluation": "campaign"}
@@ -114,6 +117,8 @@ def _theirs(record, key: str, user, headed: set[int]) -> bool:
         return campaign.responsible_id == user.id or any(
             client.owner_id == user.id or client.branch_id in headed for client in named
         )
+    if key in HEADS_SEE_BRANCH:
+        return getattr(record, HEADS_SEE_BRANCH[key]) in headed
     if path is None:
         return False
     client = _follow(record, path)

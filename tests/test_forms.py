@@ -272,7 +272,7 @@ def test_broken_definitions_are_refused_with_the_reason(ctx, tmp_path, body, mes
 def test_every_shipped_form_loads(ctx):
     """The forms of the standards: client card, communication record, complaint, corrective
     action report, questionnaire blank and filled, service review minutes; campaign plan
-    and evaluation."""
+    and evaluation; the monthly sales plan."""
     from exports.forms import all_forms
 
     forms = all_forms()
@@ -285,8 +285,9 @@ def test_every_shipped_form_loads(ctx):
         "survey_response",
         "campaign",
         "campaign_evaluation",
+        "sales_target",
     }
-    assert len(forms) == 9
+    assert len(forms) == 10
 
 
 def test_cli_prints_a_form(app, card, tmp_path):
@@ -336,9 +337,16 @@ def test_every_form_prints_for_a_record_of_its_type(app, card, users):
         conversion_score=3,
         conclusions="Repeat it",
     )
-    db.session.add(evaluation)
+    target = models.SalesTarget(
+        month=date(2026, 11, 1),
+        branch_id=db.session.scalar(sa.select(models.Branch.id).order_by(models.Branch.id)),
+        revenue_target=500000,
+        new_clients_target=3,
+    )
+    db.session.add_all([evaluation, target])
     db.session.commit()
     records = {
+        "sales_target": ("salestargetview", target.id),
         "client": ("clientview", card.id),
         "campaign": ("campaignview", campaign.id),
         "campaign_evaluation": ("campaignevaluationview", evaluation.id),

@@ -156,6 +156,7 @@ def test_dashboard_workbook_and_api_agree_on_the_demo_data(app, ctx, branch, use
     start = date(today.year, 1, 1)
     period = f"from={start.isoformat()}&to={today.isoformat()}"
     api = api_client(app, username).get(f"/api/v1/kpi/?{period}").json
+    assert "figures" in api, api
     from_api = {item["key"]: item["value"] for item in api["figures"]}
     browser = app.test_client()
     login(browser, username)

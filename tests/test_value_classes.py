@@ -173,3 +173,29 @@ def test_the_nightly_job_classes_the_clients_as_the_system(app, paying, monkeypa
         )
     ).all()
     assert actors == ["system:value-classes"] * 2
+
+
+def test_a_survey_of_one_class_asks_its_clients(users, as_user, paying):
+    """A survey of all clients limited to class A asked P1 and P2 (the response rate's
+    clients); without the limit, all seven."""
+    from app.core.kpi.report import kpi_report
+
+    _recompute()
+    survey = models.Survey(
+        title="A clients",
+        kind="planned",
+        period_start=date(2026, 10, 1),
+        period_end=date(2026, 12, 31),
+        scope="all",
+        scope_value_class="a",
+    )
+    db.session.add(survey)
+    db.session.commit()
+    from app.core.kpi import store
+
+    with as_user(users["director"]):
+        assert kpi_report(DAY, DAY).quarters["invited"].iloc[-1] == 2
+        survey.scope_value_class = None
+        db.session.commit()
+        store.clear()
+        assert kpi_report(DAY, DAY).quarters["invited"].iloc[-1] == 7

@@ -59,6 +59,8 @@ _SALES = {
     "CampaignEvaluation": R,
     # The nightly value classes' trail of their clients (the row scope).
     "ClientValueChange": R,
+    # Their own targets (a head of sales: their branches', which they set).
+    "SalesTarget": R,
     **{entity: R for entity in REFERENCE},
 }
 
@@ -80,7 +82,8 @@ ROLES: dict[str, dict[str, tuple]] = {
     # Every role reads the KPIs (home page, workbook, API), each within its row scope: a
     # manager's are their own clients'.
     SALES_MANAGER: {**_SALES, "KpiReport": R},
-    HEAD_OF_SALES: {**_SALES, "Client": RW + (APPROVE,), "KpiReport": R},
+    # Heads of sales set the sales targets of their branches (the row scope).
+    HEAD_OF_SALES: {**_SALES, "Client": RW + (APPROVE,), "SalesTarget": RW, "KpiReport": R},
     MARKETING: _MARKETING,
     # Owns the process "client attraction and marketing": approves what marketing plans.
     HEAD_OF_MARKETING: {**_MARKETING, "Campaign": RW + (APPROVE,)},

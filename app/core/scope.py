@@ -23,7 +23,7 @@ from app.core.actor import (
     SALES_MANAGER,
     role_names,
 )
-from app.core.models import BankPayment, Branch, Campaign, Client, Inquiry, User
+from app.core.models import BankPayment, Branch, Campaign, Client, Inquiry, SalesTarget, User
 
 Condition = sa.ColumnElement[bool]
 # actor -> the condition on the rows the actor sees; None: every row.
@@ -187,3 +187,17 @@ def campaigns(actor: Any) -> Condition | None:
     return sa.or_(
         Campaign.responsible_id == actor.id, named_by(Client.campaign_id, Campaign.id, condition)
     )
+
+
+def sales_targets(actor: Any) -> Condition | None:
+    """A head of sales sees the targets of the branches they head, a manager their own;
+    who sees every client sees every target."""
+    found = reach(actor)
+    if found is None:
+        return None
+    conditions: list[Condition] = []
+    if found.heads:
+        conditions.append(SalesTarget.branch_id.in_(head_branches(actor)))
+    if found.owner is not None:
+        conditions.append(SalesTarget.manager_id == found.owner)
+    return sa.or_(*conditions) if conditions else sa.false()

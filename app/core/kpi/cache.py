@@ -51,6 +51,7 @@ KPI_ENTITIES = (
     "branch",
     "user",
     "role",
+    "sales_target",
 )
 
 

@@ -41,6 +41,10 @@ DROP = lazy_gettext(
     "by more than 10 %"
 )
 ACTIVE = lazy_gettext("SP-2, active and passive attraction: a first-time client gets a card")
+SALES_PLAN = lazy_gettext(
+    "Marketing department rules, sales: a sales plan broken down to each person; appraisal "
+    "by sales plan completion"
+)
 LOSSES = lazy_gettext(
     "CRM control procedure: lost clients are analysed by reason and won back by regular "
     "return visits"
@@ -111,11 +115,18 @@ FIGURES = (
         "revenue",
         lazy_gettext("Revenue"),
         Kind.money,
-        lazy_gettext(
-            "Payments received within the period. The comparison with the plan comes with "
-            "the sales targets."
-        ),
+        lazy_gettext("Payments received within the period."),
         INDICATORS,
+    ),
+    Figure(
+        "plan_completion",
+        lazy_gettext("Sales plan completion"),
+        Kind.share,
+        lazy_gettext(
+            "Revenue over the revenue targets of the months that start within the period: a "
+            "manager's own target, a branch's total target (Sales → Sales targets)."
+        ),
+        SALES_PLAN,
     ),
     Figure(
         "profitability",

@@ -59,6 +59,7 @@ ATOMS = (
     "lost",
     "lost_clients",
     "won_back",
+    "revenue_plan",
 )
 # An inquiry counts under its client's branch and manager; a new caller's, of no client
 # card yet, under the branch its assignee works in and the assignee (as the row scope has
@@ -325,6 +326,7 @@ class KpiQuery:
                 sci_count=count(m.SurveyAnswer.id),
             ),
             self._losses(clients),
+            self._plan(),
         ]
         atoms = pd.concat(parts, axis=1).fillna(0.0)
         return atoms.reindex(columns=ATOMS, fill_value=0.0)
@@ -342,6 +344,46 @@ class KpiQuery:
             lost=ones(lost_on.between(self.start, self.end)),
             lost_clients=ones(sa.or_(won_back, lost_in_period)),
             won_back=ones(won_back),
+        )
+
+    def _plan(self) -> pd.DataFrame:
+        """The revenue targets of the months that start within the period: a manager's under
+        the manager, and what of a branch's total its managers' do not cover under the
+        branch with no manager, so that each level sums to its own plan."""
+        if self.touched is not None:
+            # A change of a client's records leaves the plan as kept; a target's change has
+            # the parts computed whole (store.EVERYTHING).
+            return _none("revenue_plan")
+        target = m.SalesTarget
+        rows = pd.read_sql(
+            sa.select(
+                target.month, target.branch_id, target.manager_id, target.revenue_target
+            ).where(target.month.between(self.start, self.end)),
+            db.session.connection(),
+        )
+        if rows.empty:
+            return _none("revenue_plan")
+        rows["revenue_target"] = rows["revenue_target"].astype(float)
+        people = rows[rows["manager_id"].notna()]
+        covered = people.groupby(["month", "branch_id"])["revenue_target"].sum()
+        totals = rows[rows["manager_id"].isna()].set_index(["month", "branch_id"])
+        rest = (totals["revenue_target"] - covered.reindex(totals.index, fill_value=0.0)).clip(
+            lower=0.0
+        )
+        plan = pd.concat(
+            [
+                people[["branch_id", "manager_id", "revenue_target"]],
+                rest.reset_index()[["branch_id", "revenue_target"]].assign(manager_id=float("nan")),
+            ]
+        )
+        plan = plan.rename(columns={"branch_id": "branch", "manager_id": "manager"}).assign(
+            assignee=NO_ASSIGNEE, block=NO_BLOCK, revenue_plan=lambda f: f["revenue_target"]
+        )
+        # A group's months summed: one row per group, as every part has.
+        return (
+            _grouped(plan[[*LEVELS, "revenue_plan"]])
+            .groupby(level=list(LEVELS), dropna=False)
+            .sum()
         )
 
     def _scale_answers(self, start: dt.date, end: dt.date) -> sa.Select[Any]:

@@ -78,6 +78,7 @@ def figures(atoms: pd.DataFrame, dimension: str | None) -> pd.DataFrame:
     frame["sci"] = ratio("sci_sum", "sci_count")
     frame["lost"] = sums["lost"]
     frame["win_back_rate"] = ratio("won_back", "lost_clients")
+    frame["plan_completion"] = ratio("revenue", "revenue_plan")
     for figure in FIGURES:
         if figure.kind == Kind.count:
             frame[figure.key] = frame[figure.key].fillna(0).astype(int)

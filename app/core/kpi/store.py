@@ -50,8 +50,9 @@ LINKS: dict[str, tuple[type, dict[str, str]]] = {
     "task": (m.Task, {"client_id": "client", "assignee_id": "user"}),
     "interaction": (m.Interaction, {"client_id": "client"}),
 }
-# A survey or its questions decide which answers and clients count at all.
-EVERYTHING = {"survey", "survey_question"}
+# A survey or its questions decide which answers and clients count at all; a sales target
+# is no client's record (its parts are the plan's, a few rows computed whole).
+EVERYTHING = {"survey", "survey_question", "sales_target"}
 # An entry for many records at once (the nightly value classes, demo data) names none.
 BULK = {"bulk_create", "bulk_update"}
 # Branches and roles are read when the parts are rolled up (names, a head's branches).

@@ -13,6 +13,7 @@ from app.core.services import (  # noqa: F401
     interaction,
     invoice,
     people,
+    sales_target,
     survey,
     task,
     values,

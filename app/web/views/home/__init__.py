@@ -41,7 +41,7 @@ from app.web.views.home.parts import SCOPE, Part
 from app.web.views.local_values import date_pattern, language, read_date
 from jobs.health import sweep_health
 
-SALES_KPIS = ("activity", "new_clients", "revenue", "profitability")
+SALES_KPIS = ("activity", "new_clients", "revenue", "plan_completion", "profitability")
 SERVICE_KPIS = ("inquiries", "timeliness", "complaints", "resolution_rate", "days_to_resolve")
 QUALITY_KPIS = ("timeliness", "resolution_rate", "days_to_resolve", "sci")
 LOSS_KPIS = ("lost", "win_back_rate")
@@ -49,6 +49,7 @@ COMPANY_KPIS = (
     "activity",
     "new_clients",
     "revenue",
+    "plan_completion",
     "profitability",
     "timeliness",
     "resolution_rate",
