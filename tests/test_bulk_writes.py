@@ -39,6 +39,8 @@ REVIEWED = {
     ("app/rules/actions.py", "guarded_update"): ({"*"}, "appends"),
     # Imports: new records validated by the guard, written at once with their entries.
     ("app/core/services/batch.py", "create_all"): ({"*"}, "appends"),
+    # The nightly value classes: the changed clients, one entry per kind of change.
+    ("app/core/services/value_class.py", "recompute"): ({"Client"}, "appends"),
     # The sweep's count of matches past a rule's horizon, not part of the definition.
     ("app/rules/actions.py", "skip"): ({"FollowUpRule"}, "derived"),
 }

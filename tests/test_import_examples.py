@@ -35,6 +35,7 @@ ENTITY_OF = {
     "payments": "payment",
     "complaints": "complaint",
     "campaigns": "campaign",
+    "sales_targets": "sales_target",
 }
 
 
