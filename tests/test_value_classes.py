@@ -116,7 +116,7 @@ def test_the_client_list_filters_by_class_and_the_card_shows_its_changes(app, pa
     assert "P1" in page and "P2" in page and ">P3<" not in page
     assert "Record Count:</strong> 2" in page
     card = browser.get(f"/clientview/show/{paying['P1'].id}").get_data(as_text=True)
-    assert "Value class changes" in card and "A: the top 80 % of revenue" in card
+    assert "Value class changes" in card and "A: top 80 % by revenue" in card
 
 
 def test_a_rule_may_test_the_class(users, as_user):

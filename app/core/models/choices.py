@@ -43,8 +43,9 @@ class ClientStatus(Choice):
 class ValueClass(Choice):
     """A client's value class by its paid revenue of the last 12 months (ABC analysis)."""
 
-    a = "a", _("A: the top 80 % of revenue")
-    b = "b", _("B: the next 15 %")
+    # ("% o" would read as a format placeholder to the translation tools.)
+    a = "a", _("A: top 80 % by revenue")
+    b = "b", _("B: next 15 % by revenue")
     c = "c", _("C: the rest")
 
 
