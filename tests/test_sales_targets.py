@@ -215,3 +215,18 @@ def test_the_printed_plan_in_russian(app, users, as_user, branch):
     assert {"2026-10-01 00:00:00", "1250000", "6", "60000"} <= {
         value.removesuffix(".0") for value in values
     }, values
+
+
+def test_the_form_offers_sellers_as_managers(app, branch):
+    """The manager drop-down lists sales managers and heads of sales, no one else."""
+    import re
+
+    from conftest import login
+
+    browser = app.test_client()
+    login(browser, "head_of_sales")
+    page = browser.get("/salestargetview/add").get_data(as_text=True)
+    select = page.split('id="manager"')[1].split("</select>")[0]
+    names = set(re.findall(r">([^<]+)</option>", select)) - {"—"}
+    assert "Sales Manager A" in names and "Head of Sales A" in names
+    assert not any(name.startswith(("Marketing", "Quality", "Director", "Admin")) for name in names)

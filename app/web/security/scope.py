@@ -4,8 +4,10 @@ entity declares (app/core/entities/, read through app/core/visible.py)."""
 from __future__ import annotations
 
 from flask_appbuilder.models.filters import BaseFilter
+from flask_appbuilder.security.sqla.models import Role
 
 from app.core.actor import current_actor
+from app.core.models import User
 from app.core.services.people import eligible
 from app.core.visible import condition_for
 
@@ -30,3 +32,13 @@ class EligibleUserFilter(BaseFilter):
 
     def apply(self, query, value):
         return query.filter(eligible(*value, actor=current_actor()))
+
+
+class HoldsRoleFilter(BaseFilter):
+    """FAB base filter on users: those holding one of the roles `value`, active."""
+
+    name = "Holds a role"
+    arg_name = None
+
+    def apply(self, query, value):
+        return query.filter(User.active.is_(True), User.roles.any(Role.name.in_(value)))

@@ -1,0 +1,16 @@
+"""Screens for the sales targets a head of sales sets."""
+
+from app.core.actor import HEAD_OF_SALES, SALES_MANAGER
+from app.web.security.scope import HoldsRoleFilter
+from app.web.views.base import QmsModelView
+
+# A target's manager is a seller (the service also asks that they work in its branch).
+SELLERS = {"manager": [["id", HoldsRoleFilter, (SALES_MANAGER, HEAD_OF_SALES)]]}
+
+
+class SalesTargetView(QmsModelView):
+    """Monthly targets per branch and manager, the newest month first."""
+
+    entity_key = "sales_target"
+    add_form_query_rel_fields = SELLERS
+    edit_form_query_rel_fields = SELLERS
