@@ -1,6 +1,8 @@
 """The demo's sales targets: for each branch, the month of the demo and the two before it,
-each manager's revenue and new clients and the branch's total (a tenth not yet broken
-down), with the branch's sales expense budget and, for the months past, its actual."""
+each manager's revenue (about what their clients paid that month, so that the plan's
+completion reads as a company's would) and new clients, and the branch's total (a tenth not
+yet broken down), with the branch's sales expense budget and, for the months past, its
+actual."""
 
 from __future__ import annotations
 
@@ -10,9 +12,11 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-from app.core.models import SalesTarget
+from app.core.models import Client, Invoice, Payment, SalesTarget
 
 MONTHS = 3
+# A manager's target when their clients paid nothing that month.
+FLOOR = Decimal(50_000)
 
 
 def _months(as_of: date) -> list[date]:
@@ -33,8 +37,14 @@ def seed_targets(session, as_of: date, managers: dict[int, list[int]], seed: int
     rng = random.Random(seed)
     added = 0
     for month in _months(as_of):
+        paid = _paid_by_owner(session, month)
         for branch_id, people in sorted(managers.items()):
-            revenue = [Decimal(rng.randrange(150, 400) * 1000) for _ in people]
+            revenue = [
+                max(
+                    FLOOR, paid.get(person, Decimal(0)) * Decimal(rng.randint(80, 125)) / 100
+                ).quantize(Decimal("1000"))
+                for person in people
+            ]
             clients = [rng.randint(2, 6) for _ in people]
             for manager_id, amount, count in zip(people, revenue, clients, strict=True):
                 session.add(
@@ -66,3 +76,16 @@ def seed_targets(session, as_of: date, managers: dict[int, list[int]], seed: int
             added += len(people) + 1
         session.flush()
     return added
+
+
+def _paid_by_owner(session, month: date) -> dict[int, Decimal]:
+    """What each manager's clients paid within the month (one grouped query)."""
+    following = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
+    rows = session.execute(
+        sa.select(Client.owner_id, sa.func.sum(Payment.amount))
+        .join(Invoice, Invoice.client_id == Client.id)
+        .join(Payment, Payment.invoice_id == Invoice.id)
+        .where(Payment.paid_on >= month, Payment.paid_on < following)
+        .group_by(Client.owner_id)
+    )
+    return {owner: Decimal(amount or 0) for owner, amount in rows}

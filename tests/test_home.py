@@ -211,3 +211,26 @@ def test_a_part_is_kept_until_what_it_reads_changes(app, work, users, make, monk
     work.owner_id = users["head_of_sales"].id
     db.session.commit()
     assert browser.get("/").status_code == 200 and len(computed) == 4
+
+
+def test_key_clients_name_their_branch_in_each_readers_language(app, make, users, branch):
+    """The director's key clients without a review, read first in English, then in
+    Chinese: the branch reads 莫斯科, not as the English reader's copy (the rows are shared
+    by every language)."""
+    from datetime import datetime
+
+    assert branch.name == "Moscow"
+    make.client(
+        users["sales_manager"],
+        name="Key Ltd",
+        is_key=True,
+        branch_id=branch.id,
+        created_on=datetime(2025, 1, 10),
+    )
+    browser = app.test_client()
+    login(browser, "director")
+    for language, word in (("en", "Moscow"), ("zh", "莫斯科")):
+        browser.get(f"/lang/{language}")
+        page = browser.get("/").get_data(as_text=True)
+        part = page.split('id="part-key_clients"')[1].split("</section>")[0]
+        assert "Key Ltd" in part and word in part, language

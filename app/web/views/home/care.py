@@ -186,11 +186,17 @@ def _key_clients(home, kind: InteractionKind, since: dt.date, created_before: dt
             .order_by(m.Client.name)
             .limit(ROWS)
         ).all()
-        rows = [
-            (client.id, client.name, str(client.owner or ""), str(client.branch or ""))
+        # The branch as stored: the rows are shared by readers of every language, who read
+        # it translated (_key_client_part).
+        return [
+            (
+                client.id,
+                client.name,
+                str(client.owner or ""),
+                client.branch.name if client.branch else "",
+            )
             for client in first
         ]
-        return rows
 
     rows = cached(
         "key_clients",
@@ -207,7 +213,11 @@ def _key_client_part(home, key, title, question) -> Part:
         gettext("Key clients"), count, show_count(count), tone="warning" if count else ""
     )
     rows = [
-        [Cell(name, record_link("ClientView", client_id)), Cell(owner), Cell(branch)]
+        [
+            Cell(name, record_link("ClientView", client_id)),
+            Cell(owner),
+            Cell(gettext(branch) if branch else ""),
+        ]
         for client_id, name, owner, branch in clients
     ]
     table = Table(
