@@ -230,3 +230,20 @@ def test_the_form_offers_sellers_as_managers(app, branch):
     names = set(re.findall(r">([^<]+)</option>", select)) - {"—"}
     assert "Sales Manager A" in names and "Head of Sales A" in names
     assert not any(name.startswith(("Marketing", "Quality", "Director", "Admin")) for name in names)
+
+
+def test_a_branch_total_reads_as_such_in_the_list(app, users, as_user, branch):
+    """The list names a row of no manager the branch's total, in the reader's language."""
+    from conftest import login
+
+    _target(
+        as_user,
+        users["head_of_sales"],
+        branch_id=branch.id,
+        revenue_target=Decimal("10"),
+        new_clients_target=1,
+    )
+    browser = app.test_client()
+    login(browser, "head_of_sales")
+    browser.get("/lang/ru")
+    assert "Итого по филиалу" in browser.get("/salestargetview/list/").get_data(as_text=True)

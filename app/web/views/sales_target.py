@@ -1,5 +1,7 @@
 """Screens for the sales targets a head of sales sets."""
 
+from flask_babel import gettext
+
 from app.core.actor import HEAD_OF_SALES, SALES_MANAGER
 from app.web.security.scope import HoldsRoleFilter
 from app.web.views.base import QmsModelView
@@ -14,3 +16,5 @@ class SalesTargetView(QmsModelView):
     entity_key = "sales_target"
     add_form_query_rel_fields = SELLERS
     edit_form_query_rel_fields = SELLERS
+    # A row of no manager is the branch's own: its total.
+    formatters_columns = {"manager": lambda value: str(value) if value else gettext("Branch total")}
