@@ -33,6 +33,18 @@ def _target(as_user, head, **fields) -> models.SalesTarget:
         return record
 
 
+def _managers(as_user, users, branch) -> models.SalesTarget:
+    """Manager A's October target of 2,000 and 3 new clients, set by their head."""
+    return _target(
+        as_user,
+        users["head_of_sales"],
+        branch_id=branch.id,
+        manager_id=users["sales_manager"].id,
+        revenue_target=Decimal("2000"),
+        new_clients_target=3,
+    )
+
+
 def test_a_head_sets_the_branch_total_and_each_managers_target(users, as_user, branch):
     """The month is kept as its first day; a manager's target that would take the managers
     past the total is refused naming both figures; so are a manager of another branch, a
@@ -48,14 +60,7 @@ def test_a_head_sets_the_branch_total_and_each_managers_target(users, as_user, b
         expense_budget=Decimal("150"),
     )
     assert total.month == OCTOBER
-    _target(
-        as_user,
-        head,
-        branch_id=branch.id,
-        manager_id=manager.id,
-        revenue_target=Decimal("2000"),
-        new_clients_target=3,
-    )
+    _managers(as_user, users, branch)
     refusals = [
         (
             {"manager_id": users["head_of_sales"].id, "revenue_target": Decimal("1500")},
@@ -94,14 +99,7 @@ def test_the_managers_may_not_exceed_the_total_once_it_is_lowered(users, as_user
     total = _target(
         as_user, head, branch_id=branch.id, revenue_target=Decimal("3000"), new_clients_target=5
     )
-    _target(
-        as_user,
-        head,
-        branch_id=branch.id,
-        manager_id=users["sales_manager"].id,
-        revenue_target=Decimal("2000"),
-        new_clients_target=3,
-    )
+    _managers(as_user, users, branch)
     with as_user(head):
         record = db.session.get(models.SalesTarget, total.id)
         record.revenue_target = Decimal("1000")
@@ -130,14 +128,7 @@ def test_sales_plan_completion_worked_out_by_hand(users, as_user, make, branch):
     _target(
         as_user, head, branch_id=branch.id, revenue_target=Decimal("4000"), new_clients_target=5
     )
-    _target(
-        as_user,
-        head,
-        branch_id=branch.id,
-        manager_id=manager.id,
-        revenue_target=Decimal("2000"),
-        new_clients_target=3,
-    )
+    _managers(as_user, users, branch)
     _target(
         as_user,
         head,

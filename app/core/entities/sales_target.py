@@ -11,6 +11,18 @@ from app.core.scope import sales_targets
 DECLARED: list[Entity] = []
 declare = DECLARED.append
 
+# Declared once: the list shows all but the notes, the form and the register all.
+FIELDS = (
+    "month",
+    "branch",
+    "manager",
+    "revenue_target",
+    "new_clients_target",
+    "expense_budget",
+    "expense_actual",
+    "notes",
+)
+
 declare(
     Entity(
         "sales_target",
@@ -18,40 +30,14 @@ declare(
         _("Sales target"),
         _("Sales targets"),
         fields=Fields(
-            list=(
-                "month",
-                "branch",
-                "manager",
-                "revenue_target",
-                "new_clients_target",
-                "expense_budget",
-                "expense_actual",
-            ),
+            list=FIELDS[:-1],
             search=("month", "branch", "manager"),
-            add=(
-                "month",
-                "branch",
-                "manager",
-                "revenue_target",
-                "new_clients_target",
-                "expense_budget",
-                "expense_actual",
-                "notes",
-            ),
+            add=FIELDS,
             order=("month", "revenue_target", "new_clients_target"),
             sort=("month", "desc"),
         ),
         menu=(MenuPlace(112, "Sales targets", _("Sales targets"), "fa-bullseye", "Sales"),),
-        register=(
-            "month",
-            "branch",
-            "manager",
-            "revenue_target",
-            "new_clients_target",
-            "expense_budget",
-            "expense_actual",
-            "notes",
-        ),
+        register=FIELDS,
         audit_period="month",
         import_key=("month", "branch", "manager"),
         scope=sales_targets,
