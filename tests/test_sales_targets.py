@@ -209,7 +209,8 @@ def test_the_printed_plan_in_russian(app, users, as_user, branch):
 
 
 def test_the_form_offers_sellers_as_managers(app, branch):
-    """The manager drop-down lists sales managers and heads of sales, no one else."""
+    """The manager drop-down lists sales managers and heads of sales, no one else; the
+    branch drop-down the branches the head heads."""
     import re
 
     from conftest import login
@@ -221,6 +222,9 @@ def test_the_form_offers_sellers_as_managers(app, branch):
     names = set(re.findall(r">([^<]+)</option>", select)) - {"—"}
     assert "Sales Manager A" in names and "Head of Sales A" in names
     assert not any(name.startswith(("Marketing", "Quality", "Director", "Admin")) for name in names)
+    branches = page.split('id="branch"')[1].split("</select>")[0]
+    offered = set(re.findall(r">([^<]+)</option>", branches)) - {"— choose —", "—"}
+    assert offered == {branch.name}
 
 
 def test_a_branch_total_reads_as_such_in_the_list(app, users, as_user, branch):

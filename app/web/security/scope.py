@@ -6,8 +6,9 @@ from __future__ import annotations
 from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.security.sqla.models import Role
 
-from app.core.actor import current_actor
-from app.core.models import User
+from app.core.actor import ADMIN, current_actor, role_names
+from app.core.models import Branch, User
+from app.core.scope import head_branches
 from app.core.services.people import eligible
 from app.core.visible import condition_for
 
@@ -42,3 +43,16 @@ class HoldsRoleFilter(BaseFilter):
 
     def apply(self, query, value):
         return query.filter(User.active.is_(True), User.roles.any(Role.name.in_(value)))
+
+
+class HeadedBranchFilter(BaseFilter):
+    """FAB base filter on branches: a head of sales' own (an administrator's: all)."""
+
+    name = "Headed branches"
+    arg_name = None
+
+    def apply(self, query, value):
+        actor = current_actor()
+        if actor is None or ADMIN in role_names(actor):
+            return query
+        return query.filter(Branch.id.in_(head_branches(actor)))
