@@ -18,8 +18,8 @@ from openpyxl.utils import get_column_letter
 from app.core import models as m
 from app.core.clock import business_now
 from app.core.kpi.figures import BY_KEY, FIGURES, Kind
-from app.core.kpi.losses import display_names, lost_clients, ranked
-from app.core.kpi.query import TOTAL
+from app.core.kpi.losses import lost_clients
+from app.core.kpi.query import TOTAL, display_names, ranked
 from app.core.kpi.report import kpi_report, quarter_name
 from app.core.models.choices import ValueClass
 from exports.xlsx import literal

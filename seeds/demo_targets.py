@@ -12,22 +12,12 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
+from app.core.kpi.query import months_up_to
 from app.core.models import Client, Invoice, Payment, SalesTarget
 
 MONTHS = 3
 # A manager's target when their clients paid nothing that month.
 FLOOR = Decimal(50_000)
-
-
-def _months(as_of: date) -> list[date]:
-    first = as_of.replace(day=1)
-    months = [first]
-    while len(months) < MONTHS:
-        previous = months[0]
-        months.insert(
-            0, date(previous.year - (previous.month == 1), (previous.month - 2) % 12 + 1, 1)
-        )
-    return months
 
 
 def seed_targets(session, as_of: date, managers: dict[int, list[int]], seed: int) -> int:
@@ -36,8 +26,8 @@ def seed_targets(session, as_of: date, managers: dict[int, list[int]], seed: int
         return 0  # demo data added to a database that has targets: none added
     rng = random.Random(seed)
     added = 0
-    for month in _months(as_of):
-        paid = _paid_by_owner(session, month)
+    for month, last in months_up_to(as_of, MONTHS):
+        paid = _paid_by_owner(session, month, last)
         for branch_id, people in sorted(managers.items()):
             revenue = [
                 max(
@@ -78,14 +68,13 @@ def seed_targets(session, as_of: date, managers: dict[int, list[int]], seed: int
     return added
 
 
-def _paid_by_owner(session, month: date) -> dict[int, Decimal]:
-    """What each manager's clients paid within the month (one grouped query)."""
-    following = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
+def _paid_by_owner(session, first: date, last: date) -> dict[int, Decimal]:
+    """What each manager's clients paid from `first` to `last` (one grouped query)."""
     rows = session.execute(
         sa.select(Client.owner_id, sa.func.sum(Payment.amount))
         .join(Invoice, Invoice.client_id == Client.id)
         .join(Payment, Payment.invoice_id == Invoice.id)
-        .where(Payment.paid_on >= month, Payment.paid_on < following)
+        .where(Payment.paid_on.between(first, last))
         .group_by(Client.owner_id)
     )
     return {owner: Decimal(amount or 0) for owner, amount in rows}

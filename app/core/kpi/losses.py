@@ -5,7 +5,6 @@ page and the KPI workbook read them."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,7 +15,6 @@ from app.core import models as m
 from app.core.kpi import query, rollup, store
 from app.core.kpi.query import Touched
 from app.core.models.choices import ClientStatus, ValueClass
-from app.extensions import db
 
 # What the parts are computed from.
 ENTITIES = ("client",)
@@ -93,19 +91,3 @@ def lost_clients() -> Losses:
         {_key(key): count for key, count in by_branch.items()},
         {(_key(branch), _key(manager)): count for (branch, manager), count in by_manager.items()},
     )
-
-
-def display_names(model: Any, ids: Iterable[int | None]) -> dict[int, str]:
-    """Records' names in the reader's language (a reference list's as translated), by id."""
-    ids = sorted(each for each in ids if each is not None)
-    return {
-        each.id: str(each) for each in db.session.scalars(sa.select(model).where(model.id.in_(ids)))
-    }
-
-
-def ranked(counts: dict, names: dict, none: str) -> list[tuple]:
-    """(key, name, count) of `counts`, most first, then by name; `none` names no key."""
-    rows = [
-        (key, names.get(key, none) if key is not None else none, n) for key, n in counts.items()
-    ]
-    return sorted(rows, key=lambda row: (-row[2], row[1]))

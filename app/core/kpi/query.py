@@ -7,6 +7,7 @@ figures are these parts within their scope, rolled up (app/core/kpi/rollup.py)."
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -541,3 +542,19 @@ def names(dimension: str, ids: Any) -> dict[Any, str]:
         sa.select(m.User.id, m.User.first_name + " " + m.User.last_name).where(m.User.id.in_(ids))
     )
     return dict(rows.all())
+
+
+def display_names(model: Any, ids: Iterable[int | None]) -> dict[int, str]:
+    """Records' names in the reader's language (a reference list's as translated), by id."""
+    ids = sorted(each for each in ids if each is not None)
+    return {
+        each.id: str(each) for each in db.session.scalars(sa.select(model).where(model.id.in_(ids)))
+    }
+
+
+def ranked(counts: dict, names: dict, none: str) -> list[tuple]:
+    """(key, name, count) of `counts`, most first, then by name; `none` names no key."""
+    rows = [
+        (key, names.get(key, none) if key is not None else none, n) for key, n in counts.items()
+    ]
+    return sorted(rows, key=lambda row: (-row[2], row[1]))

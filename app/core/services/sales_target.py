@@ -83,9 +83,11 @@ def _within_branch_total(change, target, branch_id, manager_id) -> None:
     """The managers' targets of the month add up to no more than the branch's total (when
     it is set), on each planned figure."""
     rows = change.session.execute(
-        sa.select(SalesTarget.id, SalesTarget.manager_id, *map(_column, PLANNED)).where(
-            SalesTarget.month == target.month, SalesTarget.branch_id == branch_id
-        )
+        sa.select(
+            SalesTarget.id,
+            SalesTarget.manager_id,
+            *(getattr(SalesTarget, field) for field in PLANNED),
+        ).where(SalesTarget.month == target.month, SalesTarget.branch_id == branch_id)
     ).all()
     mine = {"id": target.id, "manager_id": manager_id, **{f: getattr(target, f) for f in PLANNED}}
     rows = [row._asdict() for row in rows if row.id != target.id] + [mine]
@@ -106,7 +108,3 @@ def _within_branch_total(change, target, branch_id, manager_id) -> None:
                 ),
             )
     errors.raise_if_any()
-
-
-def _column(name: str):
-    return getattr(SalesTarget, name)

@@ -5,17 +5,16 @@ twelve months, activity drops, and the clients by source and segment."""
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
-import sqlalchemy as sa
 from babel.dates import format_skeleton
 from flask import url_for
 from flask_babel import gettext
 
-from app.core.kpi import client_counts, open_tasks
+from app.core.kpi import client_counts, open_tasks, query
 from app.core.kpi.figures import BY_KEY, Kind
 from app.core.kpi.report import quarter_name
 from app.core.models.choices import TaskStatus
-from app.extensions import db
 from app.web.kpi import cell, explained, number, show_figure, show_value
 from app.web.views.home.parts import (
     Cell,
@@ -188,37 +187,45 @@ def activity_drops(home) -> Part:
     return Part("drops", gettext("Activity-drop alerts"), table=table, note=home.period_note())
 
 
-def clients_by(home, column: str, model, title) -> Part:  # noqa: ARG001
-    """Clients the user sees by source or segment (from the kept parts), most first, each
-    bar one click from its clients; names in the reader's language."""
-    title = str(title)
-    by_value = client_counts.clients_by(column)
-    ids = [key for key in by_value if key is not None]
-    names = {
-        each.id: str(each) for each in db.session.scalars(sa.select(model).where(model.id.in_(ids)))
-    }
-    found = sorted(
-        (
-            (key, names.get(key, "") if key is not None else gettext("Not given"), count)
-            for key, count in by_value.items()
-        ),
-        key=lambda row: (-row[2], row[1]),
-    )
+def client_counts_chart(
+    found: list[tuple],
+    title: str,
+    header: str,
+    empty: str,
+    keys: tuple[str, str],
+    link: Callable[[int], str],
+) -> tuple[Chart, Table]:
+    """Clients by a value, from `found` (key, name, count) most first: a bar chart and its
+    table, each named value one click (`link(key)`) from its clients; `keys`: the chart's
+    and the table's."""
     labels = [label for _, label, _ in found]
     counts = [count for _, _, count in found]
     chart = Chart(
-        column,
+        keys[0],
         "bar",
         title,
         labels,
         [Series(gettext("Clients"), counts, [show_count(c) for c in counts])],
     )
     rows = [
-        [
-            Cell(label, list_url("ClientView", (Filter(column, "rel_o_m", key),)) if key else None),
-            Cell(show_count(count)),
-        ]
-        for (key, _, count), label in zip(found, labels, strict=True)
+        [Cell(label, link(key) if key else None), Cell(show_count(count))]
+        for key, label, count in found
     ]
-    table = Table([title, gettext("Clients")], rows, gettext("No clients."), column)
+    return chart, Table([header, gettext("Clients")], rows, empty, keys[1])
+
+
+def clients_by(home, column: str, model, title) -> Part:  # noqa: ARG001
+    """Clients the user sees by source or segment (from the kept parts), most first, each
+    bar one click from its clients; names in the reader's language."""
+    title = str(title)
+    by_value = client_counts.clients_by(column)
+    found = query.ranked(by_value, query.display_names(model, by_value), gettext("Not given"))
+    chart, table = client_counts_chart(
+        found,
+        title,
+        title,
+        gettext("No clients."),
+        (column, column),
+        lambda key: list_url("ClientView", (Filter(column, "rel_o_m", key),)),
+    )
     return Part(f"by_{column}", title, chart=chart, table=table)

@@ -6,14 +6,14 @@ from __future__ import annotations
 from flask_babel import gettext
 
 from app.core import models as m
-from app.core.kpi.losses import display_names, lost_clients, ranked
+from app.core.kpi.losses import lost_clients
+from app.core.kpi.query import display_names, ranked
 from app.core.models.choices import CampaignStatus, ClientStatus, ValueClass
+from app.web.views.home.figures import client_counts_chart
 from app.web.views.home.parts import (
     Cell,
-    Chart,
     Filter,
     Part,
-    Series,
     Table,
     counted,
     list_url,
@@ -45,27 +45,17 @@ def _lost(*filters: Filter) -> str:
 def lost_by_reason(home) -> Part:  # noqa: ARG001
     """The clients lost now by the reason given, most first, each one click from them."""
     losses = lost_clients()
-    names = display_names(m.LossReason, losses.by_reason)
-    found = ranked(losses.by_reason, names, gettext("Not given"))
-    labels = [label for _, label, _ in found]
-    counts = [count for _, _, count in found]
-    title = gettext("Lost clients by reason")
-    chart = Chart(
-        "lost_reasons",
-        "bar",
-        title,
-        labels,
-        [Series(gettext("Clients"), counts, [show_count(c) for c in counts])],
+    found = ranked(
+        losses.by_reason, display_names(m.LossReason, losses.by_reason), gettext("Not given")
     )
-    rows = [
-        [
-            Cell(label, _lost(Filter("loss_reason", "rel_o_m", key)) if key else None),
-            Cell(show_count(count)),
-        ]
-        for key, label, count in found
-    ]
-    table = Table(
-        [gettext("Reason"), gettext("Clients")], rows, gettext("No lost clients."), "lost"
+    title = gettext("Lost clients by reason")
+    chart, table = client_counts_chart(
+        found,
+        title,
+        gettext("Reason"),
+        gettext("No lost clients."),
+        ("lost_reasons", "lost"),
+        lambda key: _lost(Filter("loss_reason", "rel_o_m", key)),
     )
     numbers = [listed(gettext("Lost clients"), losses.total, "ClientView", LOST)]
     numbers += [
