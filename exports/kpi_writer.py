@@ -22,6 +22,7 @@ from app.core.kpi.losses import lost_clients
 from app.core.kpi.query import TOTAL, display_names, ranked
 from app.core.kpi.report import kpi_report, quarter_name
 from app.core.models.choices import ValueClass
+from app.core.models.reference import shown_name
 from exports.xlsx import literal
 
 GOOD = PatternFill("solid", fgColor="C6EFCE")
@@ -195,7 +196,11 @@ def write_kpi(start: dt.date, end: dt.date, target, exported_by: str) -> int:
     else:
         everyone = gettext("All (the clients you see)")
     unassigned = gettext("(none)")
-    branch_names = {TOTAL: everyone, **report.branch_names}
+    # Kept once for every language: the stored names, read in the reader's here.
+    branch_names = {
+        TOTAL: everyone,
+        **{key: shown_name(name) for key, name in report.branch_names.items()},
+    }
     manager_names = {TOTAL: everyone, **report.manager_names}
     for table, titles in ((by_branch, branch_names), (by_manager, manager_names)):
         for index in table.index:

@@ -237,6 +237,8 @@ def test_the_api_reports_in_the_callers_scope_and_language(app, data):
     assert [q["responses"] for q in quarters] == [0, 0, 1, 3] and quarters[0]["value"] is None
     by_branch = {row["id"]: row for row in answer.json["by_branch"]}
     assert by_branch[data["north"]]["figures"]["clients"]["value"] == 3
+    # A branch of the seeded list is named in the caller's language (Moscow: Москва).
+    assert by_branch[data["north"]]["name"] == "Москва"
     head = api_client(app, "head_of_sales").get(f"/api/v1/kpi/?{period}").json
     assert head["whole_company"] is False
     assert {row["id"] for row in head["by_branch"]} == {data["north"]}

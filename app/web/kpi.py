@@ -14,6 +14,7 @@ from app.core.clock import business_now
 from app.core.kpi.figures import BY_KEY, FIGURES, Figure, Kind
 from app.core.kpi.query import quarter_of
 from app.core.kpi.report import KpiReport, quarter_name
+from app.core.models.reference import shown_name
 from app.core.services.errors import DomainError
 from app.web.views.local_values import show_date, show_number
 
@@ -136,7 +137,10 @@ def report_json(report: KpiReport) -> dict:
         "figures": [
             {**describe(figure), **cell(figure, report.total[figure.key])} for figure in FIGURES
         ],
-        "by_branch": _groups(report.by_branch, report.branch_names),
+        "by_branch": _groups(
+            report.by_branch,
+            {key: shown_name(name) for key, name in report.branch_names.items()},
+        ),
         "by_manager": _groups(report.by_manager, report.manager_names),
         "sci_quarters": [
             {

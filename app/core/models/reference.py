@@ -8,6 +8,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.core.models.base import Audited, User, sa, user_fk
 
 
+def shown_name(name: str | None) -> str:
+    """A reference list's stored name as the reader reads it: the lists an installation
+    starts with are kept in English and read in the reader's language (seeds/reference.py);
+    a name added later reads as written."""
+    return gettext(name) if name else ""
+
+
 class ReferenceData(Audited):
     """A named entry of a reference list."""
 
@@ -16,9 +23,7 @@ class ReferenceData(Audited):
     name: Mapped[str] = mapped_column(sa.String(150), nullable=False, unique=True)
 
     def __str__(self) -> str:
-        # The lists an installation starts with are kept in English and read in the
-        # reader's language (seeds/reference.py); a name added later reads as written.
-        return gettext(self.name) if self.name else ""
+        return shown_name(self.name)
 
 
 class Branch(ReferenceData, Model):

@@ -9,13 +9,12 @@ from decimal import Decimal
 from typing import cast
 
 import sqlalchemy as sa
-from flask_babel import gettext
 from flask_babel import lazy_gettext as _
 
 from app.core.clock import business_zone
 from app.core.models.audit_log import AuditLog
 from app.core.models.choices import Choice
-from app.core.models.reference import ReferenceData
+from app.core.models.reference import ReferenceData, shown_name
 from app.core.models.user import User
 
 ACTION_LABELS = {
@@ -61,7 +60,7 @@ def _names(session, links: dict, changes: list[dict]) -> dict:
             sa.select(related.id, getattr(related, named_by)).where(related.id.in_(ids))
         )
         # A reference list's entry reads in the reader's language, as on its screens.
-        named = gettext if issubclass(related, ReferenceData) else str
+        named = shown_name if issubclass(related, ReferenceData) else str
         names |= {(related, pk): named(name) for pk, name in rows}
     return names
 

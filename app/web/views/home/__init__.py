@@ -32,6 +32,7 @@ from app.core.kpi.cache import KPI_ENTITIES, cached
 from app.core.kpi.query import quarter_of
 from app.core.kpi.report import KpiReport, kpi_report, kpi_trend
 from app.core.models import Branch, Segment, Source, User
+from app.core.models.reference import shown_name
 from app.core.scope import UNRESTRICTED, head_branches
 from app.core.services.errors import DomainError
 from app.extensions import db
@@ -281,7 +282,10 @@ def filter_choices(user, roles: set[str]) -> dict | None:
     )
     if not roles & UNRESTRICTED:
         sellers = sellers.where(User.branch_id.in_([row.id for row in branch_rows]))
-    return {"branches": branch_rows, "managers": db.session.execute(sellers).all()}
+    return {
+        "branches": [(row.id, shown_name(row.name)) for row in branch_rows],
+        "managers": db.session.execute(sellers).all(),
+    }
 
 
 class HomeView(IndexView):

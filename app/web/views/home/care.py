@@ -22,6 +22,7 @@ from app.core.models.choices import (
     InteractionKind,
     TaskStatus,
 )
+from app.core.models.reference import shown_name
 from app.core.visible import within_scope
 from app.extensions import db
 from app.web.views.home.parts import Cell, Filter, Number, Part, Table, counted, list_url, listed
@@ -216,7 +217,7 @@ def _key_client_part(home, key, title, question) -> Part:
         [
             Cell(name, record_link("ClientView", client_id)),
             Cell(owner),
-            Cell(gettext(branch) if branch else ""),
+            Cell(shown_name(branch)),
         ]
         for client_id, name, owner, branch in clients
     ]
