@@ -62,6 +62,10 @@ IMPORT_MAX_ROWS = 200_000
 IMPORT_BACKGROUND_ROWS = 5_000
 # Where files waiting for a worker's import are kept (default: instance/imports).
 IMPORT_DIR = None
+# Files of market research (questionnaires, data, reports): the largest taken (MB), and
+# where they are kept (default: instance/research).
+RESEARCH_FILE_MAX_MB = 20
+RESEARCH_FILE_DIR = None
 # Bank statements: the keys of the payer's tax ID in the client-bank exchange file, tried
 # in turn (ИНН in Russia; БИН or ИИН in Kazakhstan).
 BANK_STATEMENT_TAX_ID_KEYS = ("ПлательщикИНН", "ПлательщикБИН", "ПлательщикИИН")
@@ -181,6 +185,8 @@ ENVIRONMENT = {
     "QMS_IMPORT_MAX_ROWS": ("IMPORT_MAX_ROWS", int),
     "QMS_IMPORT_BACKGROUND_ROWS": ("IMPORT_BACKGROUND_ROWS", int),
     "QMS_IMPORT_DIR": ("IMPORT_DIR", str),
+    "QMS_RESEARCH_FILE_MAX_MB": ("RESEARCH_FILE_MAX_MB", int),
+    "QMS_RESEARCH_FILE_DIR": ("RESEARCH_FILE_DIR", str),
     "QMS_BANK_STATEMENT_TAX_ID_KEYS": (
         "BANK_STATEMENT_TAX_ID_KEYS",
         lambda value: tuple(key.strip() for key in value.split(",") if key.strip()),

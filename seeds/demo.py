@@ -53,6 +53,7 @@ from app.core.services.inquiry import answer_minutes
 from app.core.services.numbering import reserve
 from app.core.services.survey import STANDARD_QUESTIONNAIRE, recompute_scores
 from seeds.demo_campaigns import seed_campaigns
+from seeds.demo_research import seed_research
 from seeds.demo_rows import ClientRows
 from seeds.demo_targets import seed_targets
 
@@ -263,6 +264,7 @@ def _seed_demo(session, sm, clients, seed, as_of, password, progress) -> dict[st
         flag_modified(survey, "changed_on")
     session.flush()
     seed_campaigns(session, as_of, users["marketing"])
+    seed_research(session, as_of, users["marketing"])
     seed_targets(session, as_of, users["managers"], seed)
     # The classes the nightly job would have given the clients by the day of the demo.
     value_class.recompute(connection, as_of - timedelta(days=1))

@@ -255,6 +255,19 @@ DEFAULT_RULES = [
             "due": {"days": 5, "basis": WORKING},
         },
     },
+    {
+        "code": "research-report-overdue",
+        "name": _("Research report not in by its day"),
+        "entity": "research",
+        "trigger": {"kind": "after", "field": "due_on", "offset": {"days": 1}},
+        "conditions": [{"field": "status", "op": "in", "value": ["planned", "approved"]}],
+        "action": {
+            "type": "create_task",
+            "assignee": "owner",
+            "title": _("Report research {record}: it was due"),
+            "due": {"days": 2, "basis": WORKING},
+        },
+    },
 ]
 
 

@@ -23,11 +23,13 @@ from app.core.entities import ENTITIES
 from app.core.models import (
     Branch,
     Campaign,
+    Competitor,
     Complaint,
     Contact,
     Department,
     Industry,
     Invoice,
+    Research,
     Source,
     Survey,
     SurveyQuestion,
@@ -152,6 +154,26 @@ SAMPLES = {
             "conclusions": "Good stand",
         },
         ("conclusions", "Good stand, slow follow-up"),
+    ),
+    "research": (
+        lambda ref: {
+            "title": "Crud research",
+            "objective": "Know the buyers of ship parts",
+            "content": "Prices and suppliers they use",
+            "method": "interviews",
+            "starts_on": date(2026, 11, 1),
+            "due_on": date(2026, 11, 30),
+            "budget": Decimal("2000.00"),
+        },
+        ("content", "Prices, suppliers and delivery terms"),
+    ),
+    "competitor": (
+        lambda ref: {"name": "Crud Rival", "website": "https://rival.example", "market_share": 12},
+        ("strengths", "Low prices"),
+    ),
+    "research_competitor": (
+        lambda ref: {"research": ref["research"], "competitor": ref["competitor"]},
+        ("observation", "Cuts prices in spring"),
     ),
     "survey": (
         lambda ref: {
@@ -280,6 +302,14 @@ def ref(make, users, branch):
             targets="Leads",
             responsible_id=users["marketing"].id,
         ),
+        "research": Research(
+            title="Linked research",
+            objective="Why",
+            content="What",
+            starts_on=date(2026, 11, 1),
+            due_on=date(2026, 11, 30),
+        ),
+        "competitor": Competitor(name="Linked rival"),
         "survey": Survey(
             title="Answered survey",
             kind="planned",

@@ -272,7 +272,7 @@ def test_broken_definitions_are_refused_with_the_reason(ctx, tmp_path, body, mes
 def test_every_shipped_form_loads(ctx):
     """The forms of the standards: client card, communication record, complaint, corrective
     action report, questionnaire blank and filled, service review minutes; campaign plan
-    and evaluation; the monthly sales plan."""
+    and evaluation; the monthly sales plan; research plan and report, competitor card."""
     from exports.forms import all_forms
 
     forms = all_forms()
@@ -286,8 +286,10 @@ def test_every_shipped_form_loads(ctx):
         "campaign",
         "campaign_evaluation",
         "sales_target",
+        "research",
+        "competitor",
     }
-    assert len(forms) == 10
+    assert len(forms) == 13
 
 
 def test_cli_prints_a_form(app, card, tmp_path):
@@ -343,9 +345,21 @@ def test_every_form_prints_for_a_record_of_its_type(app, card, users):
         revenue_target=500000,
         new_clients_target=3,
     )
-    db.session.add_all([evaluation, target])
+    rival = models.Competitor(name="Printed rival", strengths="Price")
+    research = models.Research(
+        title="Printed research",
+        objective="Demand",
+        content="Buyers",
+        starts_on=date(2026, 11, 1),
+        due_on=date(2026, 11, 20),
+    )
+    db.session.add_all([evaluation, target, rival, research])
+    db.session.flush()
+    db.session.add(models.ResearchCompetitor(research_id=research.id, competitor_id=rival.id))
     db.session.commit()
     records = {
+        "research": ("researchview", research.id),
+        "competitor": ("competitorview", rival.id),
         "sales_target": ("salestargetview", target.id),
         "client": ("clientview", card.id),
         "campaign": ("campaignview", campaign.id),

@@ -35,6 +35,8 @@ ENTITY_OF = {
     "payments": "payment",
     "complaints": "complaint",
     "campaigns": "campaign",
+    "competitors": "competitor",
+    "research": "research",
     "sales_targets": "sales_target",
 }
 

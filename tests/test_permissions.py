@@ -10,6 +10,7 @@ from app.web.api import APIS
 from app.web.views import VIEWS
 from app.web.views.board import BOARDS
 from app.web.views.calendar import CalendarView
+from app.web.views.research import ResearchFileView
 from app.web.views.search import SearchView
 
 MISSING = 999_999
@@ -153,6 +154,9 @@ OWN_VIEW_ENDPOINTS = [
     (CalendarView, "show_calendar", "GET", "/", 200),
     (CalendarView, "feed_address", "POST", "/address", 302),
     (SearchView, "find", "GET", "/?q=zz", 200),
+    # A research's files: kept from its page, fetched by its readers.
+    (ResearchFileView, "upload", "POST", f"/upload/{MISSING}", 404),
+    (ResearchFileView, "download", "GET", f"/download/{MISSING}", 404),
 ]
 
 
@@ -170,6 +174,29 @@ def test_own_page_permission(app, browsers, role, view, method, http, path, code
         assert response.status_code == 302 and "/login/" in response.headers["Location"]
     elif allowed(role, view, method):
         assert response.status_code == code, response.status_code
+    else:
+        assert response.status_code == 403
+
+
+# API methods of their own: (resource, method, HTTP, path, what an allowed caller gets).
+OWN_API_ENDPOINTS = [
+    ("research_file", "upload", "POST", "/upload/", 400),
+    ("research_file", "download", "GET", f"/{MISSING}/download", 404),
+]
+
+
+@pytest.mark.parametrize("role", WHO, ids=_id)
+@pytest.mark.parametrize("resource, method, http, path, code", OWN_API_ENDPOINTS)
+def test_own_api_permission(app, tokens, role, resource, method, http, path, code):
+    """A research's files are kept through the API by its writers and fetched by its
+    readers; others get 403, anonymous callers 401."""
+    api = next(api for api in APIS if api.resource_name == resource)
+    headers = {"Authorization": f"Bearer {tokens[role]}"} if role else {}
+    response = app.test_client().open(f"/api/v1/{resource}{path}", method=http, headers=headers)
+    if role is None:
+        assert response.status_code == 401
+    elif allowed(role, api, method):
+        assert response.status_code == code, response.get_json()
     else:
         assert response.status_code == 403
 

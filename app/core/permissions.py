@@ -61,6 +61,8 @@ METHOD_PERMISSIONS = {
     # The calendar of due dates, and the user's own private calendar address.
     "show_calendar": READ,
     "feed_address": READ,
+    # A research's file kept (screen and API); "download" above fetches it.
+    "upload": WRITE,
     # The navbar's search (each kind of result checks its own entity's read).
     "find": READ,
 }

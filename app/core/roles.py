@@ -73,6 +73,10 @@ _MARKETING = {
     "Campaign": RW,
     "CampaignCost": RW,
     "CampaignEvaluation": RW,
+    "Research": RW,
+    "ResearchCompetitor": RW,
+    "ResearchFile": RW,
+    "Competitor": RW,
     "Task": RW,
     "KpiReport": R,
     "ClientValueChange": R,
@@ -86,7 +90,7 @@ ROLES: dict[str, dict[str, tuple]] = {
     HEAD_OF_SALES: {**_SALES, "Client": RW + (APPROVE,), "SalesTarget": RW, "KpiReport": R},
     MARKETING: _MARKETING,
     # Owns the process "client attraction and marketing": approves what marketing plans.
-    HEAD_OF_MARKETING: {**_MARKETING, "Campaign": RW + (APPROVE,)},
+    HEAD_OF_MARKETING: {**_MARKETING, "Campaign": RW + (APPROVE,), "Research": RW + (APPROVE,)},
     CUSTOMER_SERVICE: {
         **_all(R),
         "Client": RW,
@@ -146,6 +150,7 @@ PERSON_FIELDS: dict[tuple[str, str], tuple[str, ...]] = {
     ("Survey", "scope_manager"): (SALES_MANAGER, HEAD_OF_SALES),
     ("Campaign", "responsible"): (MARKETING, HEAD_OF_MARKETING),
     ("CampaignEvaluation", "evaluator"): (MARKETING, HEAD_OF_MARKETING),
+    ("Research", "responsible"): (MARKETING, HEAD_OF_MARKETING),
     ("Branch", "head"): (HEAD_OF_SALES,),
 }
 
@@ -209,7 +214,12 @@ def matrix_markdown() -> str:
     letters = {READ: "R", WRITE: "W", APPROVE: "A", VERIFY: "V"}
     read_only = {entity: "R" for entity in TRAILS + PERSONAL + REPORTS}
     for entity in ENTITIES + TRAILS + PERSONAL + REPORTS:
-        full = {"Client": "R W A", "Campaign": "R W A", "CorrectiveAction": "R W V"}
+        full = {
+            "Client": "R W A",
+            "Campaign": "R W A",
+            "Research": "R W A",
+            "CorrectiveAction": "R W V",
+        }
         cells = [{**full, **read_only}.get(entity, "R W")]
         cells += [
             " ".join(letters[a] for a in ROLES[role].get(entity, ())) or "—" for role in roles[1:]

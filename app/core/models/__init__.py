@@ -17,6 +17,7 @@ from app.core.models.invoice import Invoice
 from app.core.models.notification import Notification
 from app.core.models.payment import Payment
 from app.core.models.reference import Branch, Department, Industry, LossReason, Segment, Source
+from app.core.models.research import Competitor, Research, ResearchCompetitor, ResearchFile
 from app.core.models.sales_target import SalesTarget
 from app.core.models.security_event import SecurityEvent
 from app.core.models.sequence import NumberSequence
@@ -51,6 +52,10 @@ __all__ = [
     "Campaign",
     "CampaignCost",
     "CampaignEvaluation",
+    "Competitor",
+    "Research",
+    "ResearchCompetitor",
+    "ResearchFile",
     "NumberSequence",
     "AuditLog",
     "AuditHead",

@@ -152,6 +152,30 @@ class CampaignStatus(Choice):
     cancelled = "cancelled", lazy_pgettext("campaign", "Cancelled")
 
 
+class ResearchStatus(Choice):
+    # A research's own words: Russian agrees them with "исследование" (neuter).
+    planned = "planned", lazy_pgettext("research", "Planned")
+    approved = "approved", lazy_pgettext("research", "Approved")
+    reported = "reported", lazy_pgettext("research", "Reported")
+    reviewed = "reviewed", lazy_pgettext("research", "Reviewed")
+    cancelled = "cancelled", lazy_pgettext("research", "Cancelled")
+
+
+class ResearchMethod(Choice):
+    questionnaire = "questionnaire", _("Questionnaire")
+    interviews = "interviews", _("Interviews")
+    focus_group = "focus_group", _("Focus group")
+    desk = "desk", _("Desk research")
+    observation = "observation", _("Observation")
+    other = "other", _("Other method")
+
+
+class PricePosition(Choice):
+    cheaper = "cheaper", _("Cheaper than us")
+    similar = "similar", _("About our prices")
+    dearer = "dearer", _("Dearer than us")
+
+
 class InteractionKind(Choice):
     contact = "contact", _("Contact")
     return_visit = "return_visit", _("Return visit")

@@ -13,6 +13,8 @@ from app.core.services import (  # noqa: F401
     interaction,
     invoice,
     people,
+    research,
+    research_file,
     sales_target,
     survey,
     task,

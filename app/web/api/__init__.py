@@ -16,6 +16,7 @@ from app.web.api.follow_up_rule import FollowUpRuleApi
 from app.web.api.import_endpoint import ImportEndpointMixin
 from app.web.api.import_job import ImportJobApi
 from app.web.api.kpi import KpiApi
+from app.web.api.research_file import ResearchFileApi
 from app.web.views import screen_of
 from app.web.views.base import ReadOnlyView
 
@@ -29,6 +30,7 @@ _APIS = {
         ExportJobApi,
         FollowUpRuleApi,
         ImportJobApi,
+        ResearchFileApi,
     )
 }
 

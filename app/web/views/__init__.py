@@ -27,6 +27,7 @@ from app.web.views import (  # noqa: F401
     local_values,
     notification,
     reference,
+    research,
     sales_target,
     security_event,
     survey,

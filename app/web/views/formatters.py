@@ -11,7 +11,7 @@ from app.core.clock import business_zone
 from app.core.entities import ENTITIES
 from app.core.labels import role_label
 from app.core.models.task import MANUAL_ORIGIN, RULE_ORIGIN
-from app.web.views.local_values import show_date, show_datetime, show_number
+from app.web.views.local_values import show_count, show_date, show_datetime, show_number
 
 
 def choice_labels(enum_class):
@@ -44,6 +44,17 @@ def blank(value):
     if isinstance(value, (Decimal, float)):
         return show_number(value)
     return value
+
+
+def file_size(size) -> str:
+    """A file's size in the unit that reads best, in the reader's numbers."""
+    if size is None:
+        return ""
+    if size < 1024:
+        return gettext("%(size)s bytes", size=show_count(size))
+    if size < 1024 * 1024:
+        return gettext("%(size)s KB", size=show_number(Decimal(size) / 1024, "#,##0.0"))
+    return gettext("%(size)s MB", size=show_number(Decimal(size) / (1024 * 1024), "#,##0.0"))
 
 
 def yes_no(value) -> str:
