@@ -28,6 +28,8 @@ from jobs.connection import known_url
 from jobs.export import purge_exports
 from jobs.imports import load_watched_statements, purge_imports
 from jobs.kpi import HOURLY, prepare_home_figures
+from jobs.scorecards import DAILY as SCORECARDS_DAILY
+from jobs.scorecards import draft_scorecards
 from jobs.value_classes import NIGHTLY as VALUE_CLASSES_NIGHTLY
 from jobs.value_classes import recompute_value_classes
 
@@ -99,7 +101,8 @@ class QuietCronScheduler(CronScheduler):
 def build_scheduler(connection, interval: int, stop: threading.Event | None = None):
     """The scheduler with the sweep's dispatcher, the hourly purge of exported and imported
     files, the bank statement folder watched every few minutes, the audit trail's nightly
-    check, the clients' value classes nightly and the home pages' KPIs prepared hourly."""
+    check, the clients' value classes nightly, the home pages' KPIs prepared hourly and the
+    scorecards drafted early each day once their period is over."""
     scheduler = QuietCronScheduler(connection=connection, name=SCHEDULER_NAME, stop=stop)
     scheduler.register(enqueue_sweep, queue_name=SWEEP_QUEUE, interval=interval, ttl=interval * 2)
     scheduler.register(
@@ -123,6 +126,9 @@ def build_scheduler(connection, interval: int, stop: threading.Event | None = No
         queue_name=SWEEP_QUEUE,
         cron=VALUE_CLASSES_NIGHTLY,
         job_timeout=3600,
+    )
+    scheduler.register(
+        draft_scorecards, queue_name=SWEEP_QUEUE, cron=SCORECARDS_DAILY, job_timeout=3600
     )
     return scheduler
 
@@ -157,12 +163,14 @@ def stall_cause(config) -> tuple[str, dict | None]:
 def start_first_jobs(connection) -> None:
     """A new installation's quality officer need not wait for the night: the first check
     of the audit trail runs when the scheduler starts, if none is on record; and the home
-    pages' KPIs need not wait for the hour."""
+    pages' KPIs need not wait for the hour, nor a scorecard due for the next morning."""
     try:
         queue = Queue(SWEEP_QUEUE, connection=connection)
         if not connection.exists(AUDIT_RESULT_KEY):
             queue.enqueue(verify_audit_trail, job_timeout=6 * 3600)
         queue.enqueue(prepare_home_figures, job_timeout=3600)
+        # A scorecard due while no scheduler ran is drafted now rather than tomorrow.
+        queue.enqueue(draft_scorecards, job_timeout=3600)
     except redis.RedisError:
         log.warning("Could not ask for the first audit trail check and KPIs")
 

@@ -268,6 +268,23 @@ DEFAULT_RULES = [
             "due": {"days": 2, "basis": WORKING},
         },
     },
+    {
+        "code": "scorecard-due",
+        "name": _("Scorecard not approved 5 working days after it was drafted"),
+        "entity": "scorecard",
+        "trigger": {
+            "kind": "after",
+            "field": "drafted_on",
+            "offset": {"days": 5, "basis": WORKING},
+        },
+        "conditions": [{"field": "status", "op": "in", "value": ["draft", "reviewed"]}],
+        "action": {
+            "type": "create_task",
+            "assignee": "role:Head of Marketing",
+            "title": _("Approve scorecard {record}"),
+            "due": {"days": 2, "basis": WORKING},
+        },
+    },
 ]
 
 

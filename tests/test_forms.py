@@ -272,7 +272,8 @@ def test_broken_definitions_are_refused_with_the_reason(ctx, tmp_path, body, mes
 def test_every_shipped_form_loads(ctx):
     """The forms of the standards: client card, communication record, complaint, corrective
     action report, questionnaire blank and filled, service review minutes; campaign plan
-    and evaluation; the monthly sales plan; research plan and report, competitor card."""
+    and evaluation; the monthly sales plan; research plan and report, competitor card;
+    department scorecard."""
     from exports.forms import all_forms
 
     forms = all_forms()
@@ -288,8 +289,9 @@ def test_every_shipped_form_loads(ctx):
         "sales_target",
         "research",
         "competitor",
+        "scorecard",
     }
-    assert len(forms) == 13
+    assert len(forms) == 14
 
 
 def test_cli_prints_a_form(app, card, tmp_path):
@@ -303,6 +305,14 @@ def test_cli_prints_a_form(app, card, tmp_path):
     assert openpyxl.load_workbook(target).active["A2"].value == "Customer file registration form"
     refused = runner.invoke(export_group, ["form", "F-NONE", "1", "-o", str(target)])
     assert refused.exit_code != 0 and "no form" in refused.output
+
+
+def _drafted_scorecard():
+    from app.core.services import scorecard
+
+    made = scorecard.draft(db.session, "marketing", "monthly", date(2026, 10, 1), date(2026, 11, 2))
+    db.session.commit()
+    return made
 
 
 def test_every_form_prints_for_a_record_of_its_type(app, card, users):
@@ -357,7 +367,9 @@ def test_every_form_prints_for_a_record_of_its_type(app, card, users):
     db.session.flush()
     db.session.add(models.ResearchCompetitor(research_id=research.id, competitor_id=rival.id))
     db.session.commit()
+    scorecard = _drafted_scorecard()
     records = {
+        "scorecard": ("scorecardview", scorecard.id),
         "research": ("researchview", research.id),
         "competitor": ("competitorview", rival.id),
         "sales_target": ("salestargetview", target.id),

@@ -10,7 +10,8 @@ from app.web.api import APIS
 from app.web.views import VIEWS
 from app.web.views.board import BOARDS
 from app.web.views.calendar import CalendarView
-from app.web.views.research import ResearchFileView
+from app.web.views.research import ResearchFileView, ResearchView
+from app.web.views.scorecard import ScorecardView
 from app.web.views.search import SearchView
 
 MISSING = 999_999
@@ -157,6 +158,9 @@ OWN_VIEW_ENDPOINTS = [
     # A research's files: kept from its page, fetched by its readers.
     (ResearchFileView, "upload", "POST", f"/upload/{MISSING}", 404),
     (ResearchFileView, "download", "GET", f"/download/{MISSING}", 404),
+    # A scorecard computed again while a draft; its workbook.
+    (ScorecardView, "recompute", "POST", f"/recompute/{MISSING}", 404),
+    (ScorecardView, "workbook", "GET", f"/workbook/{MISSING}", 404),
 ]
 
 
@@ -240,6 +244,18 @@ def test_approve_permission(app, tokens, browsers, role):
     else:
         assert response.status_code == 403
         assert "Access is Denied" in _flashes(browsers[role])
+
+
+@pytest.mark.parametrize("role", WHO, ids=_id)
+@pytest.mark.parametrize("view", [ResearchView, ScorecardView], ids=lambda v: v.__name__)
+def test_marketing_approve_permission(app, browsers, role, view):
+    """Approving a research plan or a scorecard (list action) is for Admin and the head of
+    marketing."""
+    route = _route(app, view)
+    action = browsers[role].post(f"{route}/action_post", data={"action": "approve", "rowid": []})
+    assert action.status_code == 302
+    denied = "Access is Denied" in _flashes(browsers[role])
+    assert denied == (role is None or not allowed(role, view, "approve"))
 
 
 @pytest.mark.parametrize("role", WHO, ids=_id)

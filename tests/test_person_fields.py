@@ -38,6 +38,7 @@ RESOURCES = {
     "Survey": "survey",
     "Campaign": "campaign",
     "CampaignEvaluation": "campaign_evaluation",
+    "Research": "research",
     "Branch": "branch",
 }
 
@@ -127,6 +128,13 @@ def _record(entity: str, users, branch):
             exposure_score=4,
             conversion_score=3,
             conclusions="Worth repeating",
+        ),
+        "Research": lambda: models.Research(
+            title=f"Research {client.id}",
+            objective="Demand",
+            content="Buyers",
+            starts_on=date(2026, 11, 1),
+            due_on=date(2026, 11, 30),
         ),
         "Branch": lambda: db.session.get(models.Branch, branch.id),
     }

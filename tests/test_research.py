@@ -215,7 +215,8 @@ def _flashes(browser) -> str:
 
 def test_a_file_is_kept_and_served_to_readers_only(app, users, research):
     """Marketing uploads a PDF on the research's page; quality downloads it as uploaded,
-    under its name; a sales manager gets 403; the page lists it with its size."""
+    under its name, and so does a sales manager, who may not upload one; the page lists
+    it with its size."""
     browser = app.test_client()
     login(browser, "marketing")
     response = _upload(browser, research, "../../etc/Анкета.pdf", PDF)
@@ -240,7 +241,8 @@ def test_a_file_is_kept_and_served_to_readers_only(app, users, research):
     assert 'id="research-file-form"' not in page  # quality reads, and uploads nothing
     seller = app.test_client()
     login(seller, "sales_manager")
-    assert seller.get(f"/researchfileview/download/{record.id}").status_code == 403
+    assert seller.get(f"/researchfileview/download/{record.id}").data == PDF
+    assert _upload(seller, research, "mine.pdf", PDF).status_code == 403
 
 
 @pytest.mark.parametrize(

@@ -221,6 +221,17 @@ FIELD_LABELS = {
     "competitor": _("Competitor"),
     "research": _("Research"),
     "report_due": _("Report due"),
+    # Scorecards.
+    "period": _("Period"),
+    "drafted_on": _("Drafted on"),
+    "computed_at": _("Computed at"),
+    "scorecard": _("Scorecard"),
+    "indicator": _("Indicator"),
+    "value": _("Value"),
+    "goal": _("Goal"),
+    "computed": _("Computed by qms-crm"),
+    "entered_by": _("Entered by"),
+    "entered_at": _("Entered at"),
 }
 
 TITLES = {

@@ -63,6 +63,9 @@ METHOD_PERMISSIONS = {
     "feed_address": READ,
     # A research's file kept (screen and API); "download" above fetches it.
     "upload": WRITE,
+    # A draft scorecard's computed indicators worked out again; its workbook.
+    "recompute": WRITE,
+    "workbook": READ,
     # The navbar's search (each kind of result checks its own entity's read).
     "find": READ,
 }

@@ -49,7 +49,9 @@ class Fields:
         """The screen's FAB attributes (list_columns, …), each only where it has fields:
         an empty one keeps FAB's default."""
         listed = list(self.list or self.add)
-        edit = _expand(self.edit, list(self.add)) if self.add else []
+        # A record nobody adds (drafted by the system) may still be edited field by field.
+        editable = self.add or ... not in self.edit
+        edit = _expand(self.edit, list(self.add)) if editable else []
         attributes = {
             "list_columns": listed,
             "search_columns": list(self.search or listed),

@@ -61,6 +61,13 @@ _SALES = {
     "ClientValueChange": R,
     # Their own targets (a head of sales: their branches', which they set).
     "SalesTarget": R,
+    # Market research and competitors inform their selling; the departments' scorecards.
+    "Research": R,
+    "ResearchCompetitor": R,
+    "ResearchFile": R,
+    "Competitor": R,
+    "Scorecard": R,
+    "ScorecardLine": R,
     **{entity: R for entity in REFERENCE},
 }
 
@@ -77,6 +84,8 @@ _MARKETING = {
     "ResearchCompetitor": RW,
     "ResearchFile": RW,
     "Competitor": RW,
+    "Scorecard": RW,
+    "ScorecardLine": RW,
     "Task": RW,
     "KpiReport": R,
     "ClientValueChange": R,
@@ -90,7 +99,12 @@ ROLES: dict[str, dict[str, tuple]] = {
     HEAD_OF_SALES: {**_SALES, "Client": RW + (APPROVE,), "SalesTarget": RW, "KpiReport": R},
     MARKETING: _MARKETING,
     # Owns the process "client attraction and marketing": approves what marketing plans.
-    HEAD_OF_MARKETING: {**_MARKETING, "Campaign": RW + (APPROVE,), "Research": RW + (APPROVE,)},
+    HEAD_OF_MARKETING: {
+        **_MARKETING,
+        "Campaign": RW + (APPROVE,),
+        "Research": RW + (APPROVE,),
+        "Scorecard": RW + (APPROVE,),
+    },
     CUSTOMER_SERVICE: {
         **_all(R),
         "Client": RW,
@@ -218,6 +232,7 @@ def matrix_markdown() -> str:
             "Client": "R W A",
             "Campaign": "R W A",
             "Research": "R W A",
+            "Scorecard": "R W A",
             "CorrectiveAction": "R W V",
         }
         cells = [{**full, **read_only}.get(entity, "R W")]

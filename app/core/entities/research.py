@@ -54,7 +54,7 @@ declare(
             sort=("due_on", "desc"),
         ),
         menu=(
-            MenuPlace(188, "Market research", _("Market research"), "fa-microscope", "Marketing"),
+            MenuPlace(182, "Market research", _("Market research"), "fa-microscope", "Marketing"),
         ),
         register=(
             "title",
@@ -117,7 +117,7 @@ declare(
             order=("name", "region", "market_share"),
             sort=("name", "asc"),
         ),
-        menu=(MenuPlace(189, "Competitors", _("Competitors"), "fa-chess", "Marketing"),),
+        menu=(MenuPlace(183, "Competitors", _("Competitors"), "fa-chess", "Marketing"),),
         register=(
             "name",
             "website",

@@ -19,6 +19,7 @@ from app.core.models.payment import Payment
 from app.core.models.reference import Branch, Department, Industry, LossReason, Segment, Source
 from app.core.models.research import Competitor, Research, ResearchCompetitor, ResearchFile
 from app.core.models.sales_target import SalesTarget
+from app.core.models.scorecard import Scorecard, ScorecardLine
 from app.core.models.security_event import SecurityEvent
 from app.core.models.sequence import NumberSequence
 from app.core.models.survey import Survey, SurveyQuestion
@@ -60,6 +61,8 @@ __all__ = [
     "AuditLog",
     "AuditHead",
     "SalesTarget",
+    "Scorecard",
+    "ScorecardLine",
     "SecurityEvent",
     "FollowUpRule",
     "RuleFiring",

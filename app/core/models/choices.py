@@ -176,6 +176,48 @@ class PricePosition(Choice):
     dearer = "dearer", _("Dearer than us")
 
 
+class ScorecardDepartment(Choice):
+    """The departments the marketing department rules appraise."""
+
+    marketing = "marketing", _("Marketing department")
+    sales = "sales", _("Sales department")
+    service = "service", _("Customer service department")
+
+
+class ScorecardPeriod(Choice):
+    monthly = "monthly", _("Month")
+    yearly = "yearly", _("Year")
+
+
+class ScorecardStatus(Choice):
+    draft = "draft", lazy_pgettext("scorecard", "Draft")
+    reviewed = "reviewed", lazy_pgettext("scorecard", "Reviewed")
+    approved = "approved", lazy_pgettext("scorecard", "Approved")
+
+
+class Indicator(Choice):
+    """The appraisal's indicators (marketing department rules), each with its unit."""
+
+    research_completion = "research_completion", _("Research completion rate, %")
+    brand_awareness = "brand_awareness", _("Brand awareness, %")
+    campaign_effect = "campaign_effect", _("Campaign effect, participants' score (1–5)")
+    exposure = "exposure", _("Campaign exposure")
+    conversion = "conversion", _("Campaign conversion, %")
+    market_accuracy = "market_accuracy", _("Accuracy of market information, %")
+    plan_completion = "plan_completion", _("Sales plan completion, %")
+    new_clients = "new_clients", _("New clients")
+    satisfaction = "satisfaction", _("Client satisfaction, SCI (1–5)")
+    expense_to_budget = "expense_to_budget", _("Sales expense against budget, %")
+    reply_timeliness = "reply_timeliness", _("Inquiry reply timeliness, %")
+    complaint_resolution = "complaint_resolution", _("Complaint resolution rate, %")
+    return_visit_satisfaction = (
+        "return_visit_satisfaction",
+        _("Return-visit satisfaction (1–5)"),
+    )
+    suggestions = "suggestions", _("Client suggestions collected")
+    response_rate = "response_rate", _("Survey response rate, %")
+
+
 class InteractionKind(Choice):
     contact = "contact", _("Contact")
     return_visit = "return_visit", _("Return visit")

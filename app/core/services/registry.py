@@ -16,6 +16,7 @@ from app.core.services import (  # noqa: F401
     research,
     research_file,
     sales_target,
+    scorecard,
     survey,
     task,
     values,

@@ -29,6 +29,7 @@ from app.web.views import (  # noqa: F401
     reference,
     research,
     sales_target,
+    scorecard,
     security_event,
     survey,
     task,

@@ -114,6 +114,8 @@ PAGES = {
     MARKETING: (
         ("sci", figures.sci_quarters),
         ("campaigns", marketing.campaigns),
+        ("research", marketing.research),
+        ("scorecards", marketing.scorecards),
         ("drops", figures.activity_drops),
         ("by_source", _by_source),
         ("by_segment", _by_segment),
@@ -123,6 +125,8 @@ PAGES = {
     # The process owner's page is marketing's: the campaigns to approve come first.
     HEAD_OF_MARKETING: (
         ("campaigns", marketing.campaigns),
+        ("scorecards", marketing.scorecards),
+        ("research", marketing.research),
         ("sci", figures.sci_quarters),
         ("drops", figures.activity_drops),
         ("by_source", _by_source),
@@ -142,6 +146,7 @@ PAGES = {
         ("trend", figures.trend),
         ("key_clients", care.key_clients),
         ("service_reviews", care.service_reviews),
+        ("scorecards", marketing.scorecards),
         ("tasks", _mine),
     ),
     ADMIN: (("system", system.system_health),),
@@ -159,6 +164,8 @@ READS = {
     "nearing": ("invoice",),
     "prospects": ("client",),
     "campaigns": ("campaign",),
+    "research": ("research",),
+    "scorecards": ("scorecard", "scorecard_line"),
     "inquiries": ("inquiry",),
     "complaint_stages": ("complaint",),
     "follow_ups": ("complaint", "task"),
