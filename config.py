@@ -62,6 +62,11 @@ IMPORT_MAX_ROWS = 200_000
 IMPORT_BACKGROUND_ROWS = 5_000
 # Where files waiting for a worker's import are kept (default: instance/imports).
 IMPORT_DIR = None
+# Surveys answered through a public link: invitations one person may send per hour, the
+# longest a link is valid (days), and the link page's requests per client address.
+SURVEY_INVITATIONS_PER_HOUR = 200
+SURVEY_LINK_MAX_DAYS = 60
+SURVEY_LINK_RATE_LIMIT = "30 per minute"
 # Files of market research (questionnaires, data, reports): the largest taken (MB), and
 # where they are kept (default: instance/research).
 RESEARCH_FILE_MAX_MB = 20
@@ -186,6 +191,9 @@ ENVIRONMENT = {
     "QMS_IMPORT_BACKGROUND_ROWS": ("IMPORT_BACKGROUND_ROWS", int),
     "QMS_IMPORT_DIR": ("IMPORT_DIR", str),
     "QMS_RESEARCH_FILE_MAX_MB": ("RESEARCH_FILE_MAX_MB", int),
+    "QMS_SURVEY_INVITATIONS_PER_HOUR": ("SURVEY_INVITATIONS_PER_HOUR", int),
+    "QMS_SURVEY_LINK_MAX_DAYS": ("SURVEY_LINK_MAX_DAYS", int),
+    "QMS_SURVEY_LINK_RATE_LIMIT": ("SURVEY_LINK_RATE_LIMIT", str),
     "QMS_RESEARCH_FILE_DIR": ("RESEARCH_FILE_DIR", str),
     "QMS_BANK_STATEMENT_TAX_ID_KEYS": (
         "BANK_STATEMENT_TAX_ID_KEYS",

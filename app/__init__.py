@@ -134,6 +134,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from app.core import models  # noqa: F401  (registers the tables on Model.metadata)
     from app.core.services import audit, guard, registry
     from app.rules import definition as rule_definition  # noqa: F401  (its checks)
+    from app.web import public_survey
     from app.web.api import register_apis
     from app.web.security import csrf as csrf_protection
     from app.web.security import limits, login, sessions
@@ -163,6 +164,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     sessions.install(app)
     login.install(app)
     csrf_protection.install(app)
+    public_survey.install(app)
     register_commands(app)
     from app.core.kpi.store import SHELF
     from jobs.kpi import RedisShelf

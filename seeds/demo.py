@@ -42,6 +42,7 @@ from app.core.models import (
     Source,
     Survey,
     SurveyAnswer,
+    SurveyInvitation,
     SurveyQuestion,
     SurveyResponse,
     Task,
@@ -53,6 +54,7 @@ from app.core.services.inquiry import answer_minutes
 from app.core.services.numbering import reserve
 from app.core.services.survey import STANDARD_QUESTIONNAIRE, recompute_scores
 from seeds.demo_campaigns import seed_campaigns
+from seeds.demo_invitations import seed_invitations
 from seeds.demo_research import seed_research
 from seeds.demo_rows import ClientRows
 from seeds.demo_targets import seed_targets
@@ -265,10 +267,13 @@ def _seed_demo(session, sm, clients, seed, as_of, password, progress) -> dict[st
     session.flush()
     seed_campaigns(session, as_of, users["marketing"])
     seed_research(session, as_of, users["marketing"])
+    seed_invitations(session, as_of)
     seed_targets(session, as_of, users["managers"], seed)
     # The classes the nightly job would have given the clients by the day of the demo.
     value_class.recompute(connection, as_of - timedelta(days=1))
-    _fix_sequences(connection, tables + (Survey, SurveyQuestion, Campaign, CampaignCost))
+    _fix_sequences(
+        connection, tables + (Survey, SurveyQuestion, Campaign, CampaignCost, SurveyInvitation)
+    )
     session.commit()
     _refresh_statistics(session)
     return counts

@@ -74,7 +74,7 @@ def _search(page, list_url: str, field: str, text: str, rows: str) -> None:
     from playwright.sync_api import expect
 
     page.goto(list_url)
-    page.click("text=Search")
+    page.click('text="Search"')  # exactly: the menu holds "Market research"
     page.click("#filter_form .dropdown-toggle")
     page.click(f"#filter_form a.filter[name={field}]")
     page.fill("#filter_form .filters input[name^=_flt_]", text)  # "starts with"

@@ -34,6 +34,15 @@ REVIEWED = {
     ("seeds/demo.py", "_seed_demo"): (SEEDED, "appends"),
     # The demo's clients and requests that name a campaign: one entry per table.
     ("seeds/demo_campaigns.py", "_name"): ({"*"}, "appends"),
+    # The demo's survey invitations: one entry for them all.
+    ("seeds/demo_invitations.py", "seed_invitations"): ({"SurveyInvitation"}, "appends"),
+    # A survey link answered: the invitation claimed, then its response named, with an
+    # entry of its own; sent (or why not) after the e-mail, with an entry of its own.
+    ("app/web/public_survey.py", "_record"): ({"SurveyInvitation"}, "appends"),
+    ("app/core/services/survey_invitation.py", "_send_committed"): (
+        {"SurveyInvitation"},
+        "appends",
+    ),
     # The rule engine's tasks and guarded status / flag updates.
     ("app/rules/actions.py", "create_tasks"): ({"Task"}, "appends"),
     ("app/rules/actions.py", "guarded_update"): ({"*"}, "appends"),

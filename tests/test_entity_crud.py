@@ -10,7 +10,7 @@ CRUD test."""
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from enum import Enum
 
@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from conftest import api_client, empty_entity_tables, login
 from flask_appbuilder import Model
 
+from app.core.clock import business_now
 from app.core.entities import ENTITIES
 from app.core.models import (
     Branch,
@@ -155,6 +156,15 @@ SAMPLES = {
         },
         ("conclusions", "Good stand, slow follow-up"),
     ),
+    "survey_invitation": (
+        lambda ref: {
+            "survey": ref["open_survey"],
+            "contact": ref["contact"],
+            "language": "ru",
+            "valid_until": business_now().date() + timedelta(days=7),
+        },
+        ("language", "zh"),
+    ),
     "research": (
         lambda ref: {
             "title": "Crud research",
@@ -283,7 +293,7 @@ def ref(make, users, branch):
     db.session.add_all([department, open_survey])
     db.session.flush()
     records = {
-        "contact": Contact(client_id=client.id, full_name="Oleg Ivanov"),
+        "contact": Contact(client_id=client.id, full_name="Oleg Ivanov", email="oleg@example.com"),
         "invoice": Invoice(
             number="LINK-1",
             client_id=client.id,

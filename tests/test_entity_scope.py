@@ -32,6 +32,7 @@ OWNERS = {
     "corrective_action": ("complaint.client", "responsible_id"),
     "survey_response": ("client", None),
     "survey_answer": ("response.client", None),
+    "survey_invitation": ("client", None),
     "task": ("client", "assignee_id"),
     "notification": (None, "user_id"),
     "export_job": (None, "user_id"),

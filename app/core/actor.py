@@ -33,7 +33,8 @@ ANONYMOUS = _Anonymous()
 
 # The user a job or the command line acts for; a context variable, so that it belongs to
 # the thread (or task) that set it and never leaks to another request.
-_ACTING: ContextVar[Any] = ContextVar("qms_acting_user", default=None)
+_UNSET = object()
+_ACTING: ContextVar[Any] = ContextVar("qms_acting_user", default=_UNSET)
 
 
 @contextmanager
@@ -56,7 +57,7 @@ def current_actor() -> Any:
     or JWT); None outside requests (jobs, seeds, the command line acting as the system);
     ANONYMOUS in a request nobody is logged in to."""
     explicit = _ACTING.get()
-    if explicit is not None:
+    if explicit is not _UNSET:
         return explicit
     if not has_request_context():
         return None

@@ -232,6 +232,14 @@ FIELD_LABELS = {
     "computed": _("Computed by qms-crm"),
     "entered_by": _("Entered by"),
     "entered_at": _("Entered at"),
+    # Survey invitations.
+    "language": _("Language"),
+    "valid_until": _("Link works until"),
+    "state": _("State"),
+    "sent_at": _("Sent at"),
+    "send_error": _("Why it was not sent"),
+    "opened_at": _("Opened at"),
+    "answered_at": _("Answered at"),
 }
 
 TITLES = {

@@ -63,6 +63,8 @@ METHOD_PERMISSIONS = {
     "feed_address": READ,
     # A research's file kept (screen and API); "download" above fetches it.
     "upload": WRITE,
+    # A survey invitation's new link.
+    "send_again": WRITE,
     # A draft scorecard's computed indicators worked out again; its workbook.
     "recompute": WRITE,
     "workbook": READ,

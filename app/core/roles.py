@@ -53,6 +53,7 @@ _SALES = {
     "Survey": R,
     "SurveyQuestion": R,
     "SurveyResponse": R,
+    "SurveyInvitation": R,
     # The campaigns they took part in, what they cost and how they did (the row scope).
     "Campaign": R,
     "CampaignCost": R,
@@ -76,6 +77,7 @@ _MARKETING = {
     "Survey": RW,
     "SurveyQuestion": RW,
     "SurveyResponse": RW,
+    "SurveyInvitation": RW,
     "Segment": RW,
     "Campaign": RW,
     "CampaignCost": RW,

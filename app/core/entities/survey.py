@@ -8,6 +8,7 @@ from app.core.columns import Column
 from app.core.models import (
     Survey,
     SurveyAnswer,
+    SurveyInvitation,
     SurveyQuestion,
     SurveyResponse,
 )
@@ -91,6 +92,47 @@ declare(
         ),
         audit_period="answered_on",
         scope=_RESPONSES,
+    )
+)
+declare(
+    Entity(
+        "survey_invitation",
+        SurveyInvitation,
+        _("Survey invitation"),
+        _("Survey invitations"),
+        fields=Fields(
+            list=("survey", "contact", "client", "language", "valid_until", "state", "sent_at"),
+            search=("survey", "contact", "client", "language", "valid_until"),
+            add=("survey", "contact", "language", "valid_until"),
+            show=(
+                ...,
+                "client",
+                "state",
+                "sent_at",
+                "send_error",
+                "opened_at",
+                "answered_at",
+                "response",
+                "created_by",
+                "created_on",
+            ),
+            order=("valid_until", "sent_at"),
+            sort=("created_on", "desc"),
+        ),
+        menu=(MenuPlace(205, "Survey invitations", _("Invitations"), "fa-envelope", "Surveys"),),
+        register=(
+            "survey",
+            "contact",
+            "client",
+            "language",
+            "valid_until",
+            "sent_at",
+            "opened_at",
+            "answered_at",
+            Column("send_error", width=40),
+        ),
+        audit_period="created_on",
+        scope=of_client(SurveyInvitation.client_id),
     )
 )
 # Answers are part of their response: read and written under the response's permission.

@@ -145,6 +145,13 @@ MEASURES = (
         D.service,
         lazy_gettext("Survey responses of the period with the client's written comment."),
     ),
+    Measure(
+        I.response_rate,
+        D.service,
+        lazy_gettext(
+            "Survey invitations e-mailed within the period, the share answered through their link."
+        ),
+    ),
 )
 BY_INDICATOR = {measure.indicator: measure for measure in MEASURES}
 
@@ -273,6 +280,17 @@ def _suggestions(start: dt.date, end: dt.date) -> Decimal | None:
     return Decimal(count)
 
 
+def _response_rate(start: dt.date, end: dt.date) -> Decimal | None:
+    invitation = m.SurveyInvitation
+    sent, answered = _scalar(
+        sa.select(sa.func.count(), sa.func.count(invitation.answered_at)).where(
+            invitation.sent_at >= dt.datetime.combine(start, dt.time.min),
+            invitation.sent_at < dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min),
+        )
+    )
+    return _percent(answered, sent)
+
+
 _COMPUTE = {
     I.research_completion: _research_completion,
     I.campaign_effect: _campaign_effect,
@@ -286,6 +304,7 @@ _COMPUTE = {
     I.complaint_resolution: _kpi("resolution_rate"),
     I.return_visit_satisfaction: _return_visit_satisfaction,
     I.suggestions: _suggestions,
+    I.response_rate: _response_rate,
 }
 
 

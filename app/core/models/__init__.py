@@ -23,6 +23,7 @@ from app.core.models.scorecard import Scorecard, ScorecardLine
 from app.core.models.security_event import SecurityEvent
 from app.core.models.sequence import NumberSequence
 from app.core.models.survey import Survey, SurveyQuestion
+from app.core.models.survey_invitation import SurveyInvitation
 from app.core.models.survey_response import SurveyAnswer, SurveyResponse
 from app.core.models.task import Task
 from app.core.models.user import User
@@ -49,6 +50,7 @@ __all__ = [
     "SurveyQuestion",
     "SurveyAnswer",
     "SurveyResponse",
+    "SurveyInvitation",
     "Task",
     "Campaign",
     "CampaignCost",

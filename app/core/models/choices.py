@@ -218,6 +218,24 @@ class Indicator(Choice):
     response_rate = "response_rate", _("Survey response rate, %")
 
 
+class Language(Choice):
+    """The languages qms-crm speaks."""
+
+    en = "en", _("English")
+    ru = "ru", _("Russian")
+    zh = "zh", _("Chinese")
+
+
+class InvitationState(Choice):
+    """Where a survey invitation stands (worked out, not stored)."""
+
+    not_sent = "not_sent", _("Not sent")
+    sent = "sent", _("Sent")
+    opened = "opened", _("Opened")
+    answered = "answered", _("Answered")
+    expired = "expired", _("Expired")
+
+
 class InteractionKind(Choice):
     contact = "contact", _("Contact")
     return_visit = "return_visit", _("Return visit")

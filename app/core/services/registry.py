@@ -18,6 +18,7 @@ from app.core.services import (  # noqa: F401
     sales_target,
     scorecard,
     survey,
+    survey_invitation,
     task,
     values,
     working_calendar,
