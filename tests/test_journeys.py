@@ -415,3 +415,51 @@ def test_head_of_marketing_sees_a_lost_clients_win_back_task(journey, make, user
         "Win-back contact with Journey Lost Ltd"
     )
     head.shot("win-back-task")
+
+
+def test_head_of_marketing_approves_a_monthly_scorecard(journey, users):
+    """The scheduler has drafted last month's marketing scorecard; marketing enters the
+    accuracy of market information and the brand awareness from its page and marks it
+    reviewed; the head of marketing finds it awaiting approval on the home page, approves
+    it from its page, and it reads as approved and locked."""
+    from playwright.sync_api import expect
+
+    from jobs.scorecards import draft_scorecards
+
+    today = business_today()
+    draft_scorecards(today)
+    month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+    card = _one(models.Scorecard, department="marketing", period="monthly", starts_on=month)
+
+    walk = journey("marketing", "marketing")
+    page = walk.page
+    for indicator, value in (("market_accuracy", "85"), ("brand_awareness", "31.5")):
+        line = _one(models.ScorecardLine, scorecard_id=card.id, indicator=indicator)
+        page.goto(f"/scorecardview/show/{card.id}")
+        page.click(f"#scorecard-lines a[href$='/edit/{line.id}']")
+        page.fill("#value", value)
+        walk.save(indicator)
+    page.goto(f"/scorecardview/edit/{card.id}")
+    page.select_option("#status", "reviewed")
+    page.fill("#note", "A quiet month: two research reports in time.")
+    walk.save("reviewed")
+    accuracy = _one(models.ScorecardLine, scorecard_id=card.id, indicator="market_accuracy")
+    assert str(accuracy.value) == "85.00" and accuracy.entered_by_id == users["marketing"].id
+
+    head = journey("head_of_marketing", "head-of-marketing")
+    page = head.page
+    page.goto("/")
+    expect(page.locator("#part-scorecards")).to_contain_text("Marketing department")
+    head.shot("home-scorecards")
+    page.click(f"#part-scorecards a[href$='/show/{card.id}']")
+    page.click("#record-actions a:has-text('Approve')")
+    page.locator("#modal-confirm-ok:visible").click()
+    expect(page.locator(".alert-success").first).to_be_visible()
+    approved = _one(models.Scorecard, id=card.id)
+    assert (
+        approved.status == "approved" and approved.approved_by_id == users["head_of_marketing"].id
+    )
+    page.goto(f"/scorecardview/show/{card.id}")
+    expect(page.locator("#scorecard-lines .scorecard-enter")).to_have_count(0)
+    expect(page.locator("#scorecard-lines")).to_contain_text("Entered by Marketing A")
+    head.shot("approved")
