@@ -16,8 +16,8 @@ from app.core.models.choices import Language, SurveyKind, SurveyStatus
 from app.core.services import audit
 
 # One contact in this many (by id) is invited: a spread over every manager's clients.
-EVERY = 211
-LIMIT = 400
+EVERY = 7
+LIMIT = 60
 
 
 def seed_invitations(session, as_of: date) -> int:

@@ -99,6 +99,10 @@ def test_an_invitation_mails_a_link_in_the_contacts_language(app, as_user, users
         )
     ).all()
     assert entries == ["create", "update"]
+    browser = app.test_client()
+    login(browser, "marketing")
+    page = browser.get(f"/surveyinvitationview/show/{invitation.id}").get_data(as_text=True)
+    assert invitation.token_hash not in page and "Token" not in page
 
 
 @pytest.mark.parametrize(

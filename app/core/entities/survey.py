@@ -101,7 +101,7 @@ declare(
         _("Survey invitation"),
         _("Survey invitations"),
         fields=Fields(
-            list=("survey", "contact", "client", "language", "valid_until", "state", "sent_at"),
+            list=("survey", "contact", "language", "valid_until", "state", "sent_at"),
             search=("survey", "contact", "client", "language", "valid_until"),
             add=("survey", "contact", "language", "valid_until"),
             show=(

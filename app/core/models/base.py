@@ -18,6 +18,8 @@ TEXT_MAX = 20_000  # characters of a Text column, unless its info gives "max_len
 POSITIVE = {MINIMUM: (0, True)}
 NOT_NEGATIVE = {MINIMUM: (0, False)}
 FILLED_BY_SERVICE = "filled_by_service"
+# Kept for the machine only (a link token's hash): never shown, not even in a history.
+INTERNAL = {"internal": True}
 
 
 def filled_by_service(setting: str) -> dict:

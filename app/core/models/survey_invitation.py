@@ -7,7 +7,7 @@ from flask_appbuilder import Model
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.clock import business_now
-from app.core.models.base import Audited, choice, sa
+from app.core.models.base import INTERNAL, Audited, choice, sa
 from app.core.models.choices import InvitationState, Language
 
 # How long a new link works when the inviter gives no day.
@@ -44,7 +44,9 @@ class SurveyInvitation(Audited, Model):
     language: Mapped[Language] = choice(Language, default=Language.en)
     valid_until: Mapped[date] = mapped_column(sa.Date, nullable=False, default=link_expiry)
     # SHA-256 of the link's token: the token itself is only in the e-mail.
-    token_hash: Mapped[str] = mapped_column(sa.String(64), nullable=False, unique=True)
+    token_hash: Mapped[str] = mapped_column(
+        sa.String(64), nullable=False, unique=True, info=INTERNAL
+    )
     sent_at: Mapped[datetime | None] = mapped_column(sa.DateTime, index=True)
     # Why the e-mail did not go out (the SMTP server's answer).
     send_error: Mapped[str | None] = mapped_column(sa.Text)

@@ -108,13 +108,23 @@ def _readable(model, links, names, formatters):
     return readable
 
 
+# The system's work that records changes under a code of its own, as a reader names it.
+SYSTEM_WORK = {
+    "seed": _("demo data"),
+    "scorecards": _("scorecards drafted"),
+    "survey-link": _("a client's survey link"),
+    "value-classes": _("nightly value classes"),
+}
+
+
 def actor_label(actor: str, people: dict | None = None) -> str:
     """Who made a change: the person's name (the trail keeps the user name), or the
     system and what of it (a rule, a seed)."""
     if actor == "system":
         return str(_("System"))
     if actor.startswith("system:"):
-        return str(_("System (%(what)s)", what=actor.removeprefix("system:")))
+        code = actor.removeprefix("system:")
+        return str(_("System (%(what)s)", what=SYSTEM_WORK.get(code, code)))
     return (people or {}).get(actor, actor)
 
 
@@ -169,6 +179,7 @@ def described_changes(
     """Each audit row's changes as people read them: (field label, [old, new]) with links
     by name, choices by label and values through the screen's `formatters`."""
     changes = [json.loads(row.changes) if row.changes else {} for row in rows]
+    internal = {column.key for column in model.__table__.columns if column.info.get("internal")}
     links = _links(model)
     readable = _readable(model, links, _names(session, links, changes), formatters or {})
     return [
@@ -183,6 +194,7 @@ def described_changes(
             if isinstance(values, list)
             and len(values) == 2
             and field != "id"
+            and field not in internal
             and any(value not in (None, "") for value in values)
         ]
         for change in changes

@@ -98,6 +98,7 @@ def draft(session, department, period, day: dt.date, as_of: dt.date) -> Scorecar
         ends_on=ends_on,
         drafted_on=as_of,
         status=S.draft,
+        computed_at=business_now(),
     )
     with drafting(session):
         session.add(scorecard)
@@ -116,7 +117,6 @@ def draft(session, department, period, day: dt.date, as_of: dt.date) -> Scorecar
                 line.value, title = awareness
                 line.note = str(_("From the research “%(title)s”.", title=title))
             session.add(line)
-        scorecard.computed_at = business_now()
         session.flush()
     return scorecard
 

@@ -3,10 +3,11 @@ and the responses."""
 
 from flask import flash, redirect
 from flask_appbuilder.actions import action
+from flask_appbuilder.models.sqla.filters import FilterEqual, FilterNotEqual
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _
 
-from app.core.models.choices import InvitationState
+from app.core.models.choices import InvitationState, SurveyStatus
 from app.core.models.survey_invitation import link_expiry
 from app.core.services import survey_invitation
 from app.core.services.errors import DomainError
@@ -38,6 +39,12 @@ class SurveyInvitationView(QmsModelView):
 
     entity_key = "survey_invitation"
     formatters_columns = {"state": choice_labels(InvitationState)}
+    # A new invitation offers the open surveys and the contacts with an e-mail address
+    # (the service refuses the others).
+    add_form_query_rel_fields = {
+        "survey": [["status", FilterEqual, SurveyStatus.open]],
+        "contact": [["email", FilterNotEqual, None]],
+    }
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
