@@ -15,6 +15,9 @@ from app.core.rule_subjects import RuleSubject, column_fields
 DECLARED: list[Entity] = []
 declare = DECLARED.append
 
+# What a scorecard is: the department's and period's, and where it stands.
+HEADER = ("number", "department", "period", "starts_on", "ends_on", "status")
+
 declare(
     Entity(
         "scorecard",
@@ -27,12 +30,7 @@ declare(
             search=("department", "period", "status", "starts_on"),
             edit=("status", "note", "reason"),
             show=(
-                "number",
-                "department",
-                "period",
-                "starts_on",
-                "ends_on",
-                "status",
+                *HEADER,
                 "note",
                 "reason",
                 "drafted_on",
@@ -47,12 +45,7 @@ declare(
         ),
         menu=(MenuPlace(181, "Scorecards", _("Scorecards"), "fa-clipboard-check", "Marketing"),),
         register=(
-            "number",
-            "department",
-            "period",
-            "starts_on",
-            "ends_on",
-            "status",
+            *HEADER,
             "drafted_on",
             "reviewed_by",
             "reviewed_at",

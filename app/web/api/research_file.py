@@ -1,7 +1,7 @@
 """REST resource `research_file`: a market research's files, read and deleted like any
 record, `POST …/upload/` (multipart) to keep one and `GET …/<id>/download` to fetch it."""
 
-from flask import request, send_file
+from flask import request
 from flask_appbuilder.api import expose, safe
 from flask_appbuilder.security.decorators import protect
 from flask_babel import lazy_gettext as _
@@ -10,6 +10,7 @@ from app.core.models import Research
 from app.core.services import research_file
 from app.web.api.base import QmsModelRestApi
 from app.web.api.import_endpoint import no_file, uploaded
+from app.web.views.research import sent
 
 
 class ResearchFileApi(QmsModelRestApi):
@@ -98,14 +99,4 @@ class ResearchFileApi(QmsModelRestApi):
             404:
               $ref: '#/components/responses/404'
         """
-        record = self.datamodel.get(pk, self._base_filters)
-        path = research_file.path_of(record) if record is not None else None
-        if path is None or not path.is_file():
-            return self.response_404()
-        return send_file(
-            path,
-            mimetype=record.content_type,
-            as_attachment=True,
-            download_name=record.file_name,
-            max_age=0,
-        )
+        return sent(self.datamodel.get(pk, self._base_filters)) or self.response_404()

@@ -24,6 +24,21 @@ from app.web.views.formatters import file_size
 from app.web.views.local_values import show_date
 
 
+def sent(record):
+    """The file of a research file's record as a download under its own name (never shown
+    in the page), or None when there is no such record or file."""
+    path = research_file.path_of(record) if record is not None else None
+    if path is None or not path.is_file():
+        return None
+    return send_file(
+        path,
+        mimetype=record.content_type,
+        as_attachment=True,
+        download_name=record.file_name,
+        max_age=0,
+    )
+
+
 def report_due_label(due_on, late: bool) -> Markup:
     """The day the report is due, marked as late once it has passed without a report."""
     text = escape(show_date(due_on)) if due_on else Markup("")
@@ -97,19 +112,7 @@ class ResearchFileView(QmsModelView):
     @has_access
     def download(self, pk):
         """The file as it was uploaded, under its name, never shown in the page."""
-        record = self.visible(pk)
-        if record is None:
-            abort(404)
-        path = research_file.path_of(record)
-        if not path.is_file():
-            abort(404)
-        return send_file(
-            path,
-            mimetype=record.content_type,
-            as_attachment=True,
-            download_name=record.file_name,
-            max_age=0,
-        )
+        return sent(self.visible(pk)) or abort(404)
 
 
 class CompetitorView(QmsModelView):
