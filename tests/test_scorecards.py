@@ -87,6 +87,7 @@ def test_the_job_drafts_each_scorecard_once(ctx):
     with their indicators; running again drafts nothing more."""
     db.session.execute(sa.delete(Scorecard))
     db.session.commit()
+    before = db.session.scalar(sa.select(sa.func.max(AuditLog.id))) or 0
     first = draft_scorecards(FIRST_WORKING)
     assert sorted(first["drafted"]) == sorted(
         ["SC-2026-10-MKT", "SC-2026-10-SAL", "SC-2026-10-SRV", "SC-2025-MKT", "SC-2025-SAL"]
@@ -113,6 +114,7 @@ def test_the_job_drafts_each_scorecard_once(ctx):
             AuditLog.entity == "scorecard",
             AuditLog.action == "create",
             AuditLog.record_id.in_(ids),
+            AuditLog.id > before,
         )
     ).all()
     assert len(entries) == 6 and {entry.actor for entry in entries} == {"system:scorecards"}
