@@ -369,3 +369,18 @@ def test_the_api_enters_a_value_with_the_version_read(app, users):
     assert stale.status_code == 409
     shown = api_client(app, "director").get(f"/api/v1/scorecard/{card.id}").json["result"]
     assert shown["status"] == "draft" and shown["number"] == "SC-2026-10-MKT"
+
+
+def test_a_refused_review_on_the_form_names_the_indicators_units_and_all(app, users):
+    """Marked reviewed on its form with indicators still to enter: the form comes back
+    naming them, their units' "%" and all, in Russian (FAB's form formats each message)."""
+    card = _draft()
+    browser = app.test_client()
+    login(browser, "marketing")
+    browser.get("/lang/ru")
+    page = browser.post(
+        f"/scorecardview/edit/{card.id}", data={"status": "reviewed", "note": "", "reason": ""}
+    )
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200, text[-2000:]
+    assert "Точность рыночной информации, %" in text

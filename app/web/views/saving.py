@@ -38,7 +38,10 @@ class KeepsFormOnError(ModelView):
             for field, messages in error.messages.items():
                 # A hidden field (the version) has no row to show its message in.
                 if field in form and not isinstance(form[field], HiddenField):
-                    form[field].errors = list(form[field].errors or []) + messages
+                    # FAB's template passes each error through gettext, which applies
+                    # %-formatting: a "%" of the message (a unit) is written as "%%".
+                    shown = [message.replace("%", "%%") for message in messages]
+                    form[field].errors = list(form[field].errors or []) + shown
                 else:
                     flash(" ".join(messages), "danger")
             flash(str(_("Not saved: please correct the marked fields.")), "danger")
