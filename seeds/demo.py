@@ -267,7 +267,7 @@ def _seed_demo(session, sm, clients, seed, as_of, password, progress) -> dict[st
     session.flush()
     seed_campaigns(session, as_of, users["marketing"])
     seed_research(session, as_of, users["marketing"])
-    seed_invitations(session, as_of)
+    counts["survey_invitation"] = seed_invitations(session, as_of)
     seed_targets(session, as_of, users["managers"], seed)
     # The classes the nightly job would have given the clients by the day of the demo.
     value_class.recompute(connection, as_of - timedelta(days=1))
