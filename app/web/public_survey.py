@@ -16,7 +16,7 @@ from app.core.clock import business_now
 from app.core.models import SurveyAnswer, SurveyInvitation, SurveyQuestion, SurveyResponse
 from app.core.models.base import TEXT_MAX
 from app.core.models.choices import AnswerType, SurveyStatus
-from app.core.services import audit
+from app.core.services import audit, guard
 from app.core.services.errors import DomainError
 from app.core.services.survey_invitation import PUBLIC_WRITE, find
 from app.extensions import db
@@ -83,12 +83,9 @@ def answer(token: str):
 def _opened(invitation: SurveyInvitation) -> None:
     if invitation.opened_at is not None:
         return
-    db.session.info[PUBLIC_WRITE] = True
-    try:
+    with guard.marked(db.session, PUBLIC_WRITE):
         invitation.opened_at = business_now()
         db.session.commit()
-    finally:
-        db.session.info.pop(PUBLIC_WRITE, None)
 
 
 def _read(questions) -> tuple[dict, dict]:
@@ -146,7 +143,6 @@ def _record(invitation: SurveyInvitation, questions, answers: dict):
         )
     try:
         session.flush()
-        session.info[PUBLIC_WRITE] = True
         session.execute(
             sa.update(SurveyInvitation)
             .where(SurveyInvitation.id == invitation.id)
@@ -172,8 +168,6 @@ def _record(invitation: SurveyInvitation, questions, answers: dict):
         session.rollback()
         current_app.logger.info("survey link %s refused: %s", invitation.id, error.text())
         return _page(invitation, message=error.text(), status=410)
-    finally:
-        session.info.pop(PUBLIC_WRITE, None)
     return _page(invitation, message=gettext("Thank you: your answers are recorded."))
 
 

@@ -186,9 +186,8 @@ def compute(department: Any, start: dt.date, end: dt.date) -> dict[I, Decimal | 
 def _kpi(key: str, percent: bool = True) -> Any:
     def value(start: dt.date, end: dt.date) -> Decimal | None:
         figure = kpi_report(start, end, groups=False).total.get(key)
-        if figure is None or figure != figure:
-            return None
-        return _cents(figure * 100 if percent else figure)
+        # A rate of nothing is NaN, which _cents reads as no value.
+        return None if figure is None else _cents(figure * 100 if percent else figure)
 
     return value
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import sqlalchemy as sa
 from flask_appbuilder.security.sqla.models import User
@@ -184,6 +185,17 @@ def schedule(session: Session, name: str, key) -> None:
         session.info.setdefault(PENDING, defaultdict(set))[name].add(key)
 
 
+@contextmanager
+def marked(session: Session, key: str) -> Iterator[None]:
+    """`session.info[key]` set while the block runs: what a service writes inside, its checks
+    may tell from a person's edit (a scorecard's drafting, a survey link's opening)."""
+    session.info[key] = True
+    try:
+        yield
+    finally:
+        session.info.pop(key, None)
+
+
 def checks(model, on_delete: bool = False, order: int = 50, first: bool = False):
     """Register a check for new or changed (or deleted) records of `model`; models of low
     order are checked first; `first` puts this check before those already registered.
@@ -333,6 +345,7 @@ __all__ = [
     "after_flush",
     "checks",
     "install",
+    "marked",
     "recheck",
     "remembered",
     "run_scheduled",

@@ -5,7 +5,6 @@ locked; reopened only by them, with a reason the audit trail keeps."""
 from __future__ import annotations
 
 import datetime as dt
-from contextlib import contextmanager
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _
@@ -41,6 +40,7 @@ CODES = {D.marketing: "MKT", D.sales: "SAL", D.service: "SRV"}
 # What identifies a scorecard and its lines: fixed once drafted.
 FIXED = ("department", "period", "starts_on", "ends_on", "number")
 LINE_FIXED = ("scorecard_id", "indicator", "position", "computed", "goal")
+# Lines are written by this service only: while it drafts or recomputes.
 DRAFTING = "scorecard_drafting"
 
 
@@ -67,16 +67,6 @@ def number_of(department, period, starts_on: dt.date) -> str:
     return f"SC-{shown}-{CODES[D(department)]}"
 
 
-@contextmanager
-def drafting(session):
-    """Lines are written by this service only: while it drafts or recomputes."""
-    session.info[DRAFTING] = True
-    try:
-        yield
-    finally:
-        session.info.pop(DRAFTING, None)
-
-
 def draft(session, department, period, day: dt.date, as_of: dt.date) -> Scorecard | None:
     """The department's scorecard of the period holding `day`, drafted as of `as_of` with
     its computed indicators; None when it exists already (it is never drafted twice)."""
@@ -100,7 +90,7 @@ def draft(session, department, period, day: dt.date, as_of: dt.date) -> Scorecar
         status=S.draft,
         computed_at=business_now(),
     )
-    with drafting(session):
+    with guard.marked(session, DRAFTING):
         session.add(scorecard)
         values = indicators.compute(department, starts_on, ends_on)
         awareness = indicators.awareness_from_research(starts_on, ends_on)
@@ -127,7 +117,7 @@ def recompute(session, scorecard: Scorecard) -> int:
         raise DomainError({"status": _("Only a draft scorecard is computed again.")})
     values = indicators.compute(scorecard.department, scorecard.starts_on, scorecard.ends_on)
     changed = 0
-    with drafting(session):
+    with guard.marked(session, DRAFTING):
         for line in scorecard.lines:
             if line.computed and line.value != values.get(line.indicator):
                 line.value = values.get(line.indicator)

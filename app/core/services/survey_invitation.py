@@ -133,12 +133,9 @@ def send_again(session, invitation: SurveyInvitation) -> None:
     """A new link for an invitation not answered (the old one stops working)."""
     if invitation.answered_at is not None:
         raise DomainError({"status": _("Answered: the invitation is a record now.")})
-    session.info[PUBLIC_WRITE] = True
-    try:
+    with guard.marked(session, PUBLIC_WRITE):
         _issue(session, invitation)
         session.flush()
-    finally:
-        session.info.pop(PUBLIC_WRITE, None)
 
 
 def link(token: str) -> str:
