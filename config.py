@@ -156,6 +156,16 @@ CONTENT_SECURITY_POLICY = {
 REMEMBER_COOKIE_SAMESITE = "Lax"
 PERMANENT_SESSION_LIFETIME = 8 * 3600
 
+# Behind a reverse proxy, how many proxies' X-Forwarded-For/-Proto/-Host/-Prefix headers
+# to believe (1 behind one nginx). 0 believes none: a client could otherwise claim any
+# address, and the rate limits count per address.
+PROXY_HOPS = 0
+# Connections each process keeps to PostgreSQL (SQLAlchemy's pool; up to as many again
+# while busy): at least the threads of a web process. A statement running longer than
+# DATABASE_STATEMENT_TIMEOUT seconds is cancelled (0: never; set it for web processes).
+DATABASE_POOL_SIZE = 10
+DATABASE_STATEMENT_TIMEOUT = 0
+
 # Settings an operator may set through the environment, with their types.
 ENVIRONMENT = {
     "QMS_DATABASE_URL": ("SQLALCHEMY_DATABASE_URI", str),
@@ -202,6 +212,9 @@ ENVIRONMENT = {
     "QMS_BANK_STATEMENT_DIR": ("BANK_STATEMENT_DIR", str),
     "QMS_HTTPS": ("SESSION_COOKIE_SECURE", lambda value: value.lower() in ("1", "true", "yes")),
     "QMS_AUDIT_KEY": ("AUDIT_KEY", str),
+    "QMS_PROXY_HOPS": ("PROXY_HOPS", int),
+    "QMS_DATABASE_POOL_SIZE": ("DATABASE_POOL_SIZE", int),
+    "QMS_DATABASE_STATEMENT_TIMEOUT": ("DATABASE_STATEMENT_TIMEOUT", float),
     "QMS_MAX_REQUEST_MB": ("MAX_CONTENT_LENGTH", lambda value: int(float(value) * 1024 * 1024)),
 }
 

@@ -75,6 +75,22 @@ def _connection_settings(dbapi_connection, connection_record) -> None:
         dbapi_connection.commit()  # a session setting, kept across the pool's rollbacks
 
 
+def _engine_options(app: Flask) -> None:
+    """PostgreSQL's connection pool per process, a connection tested before use (after a
+    database restart the first request would otherwise meet a dead one), and the statement
+    timeout; settings given as SQLALCHEMY_ENGINE_OPTIONS win."""
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        return
+    options = {"pool_size": app.config["DATABASE_POOL_SIZE"], "pool_pre_ping": True}
+    timeout = app.config["DATABASE_STATEMENT_TIMEOUT"]
+    if timeout:
+        options["connect_args"] = {"options": f"-c statement_timeout={int(timeout * 1000)}"}
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+        **options,
+        **app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}),
+    }
+
+
 class QmsRequest(Request):
     """A body that is not JSON (or nested too deeply to read) is a 400 that says so."""
 
@@ -129,12 +145,18 @@ def create_app(overrides: dict | None = None) -> Flask:
     )
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         Path(app.config["SQLALCHEMY_DATABASE_URI"][10:]).parent.mkdir(parents=True, exist_ok=True)
+    _engine_options(app)
+    if app.config["PROXY_HOPS"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_prefix=hops)
 
     from app.cli import register_commands
     from app.core import models  # noqa: F401  (registers the tables on Model.metadata)
     from app.core.services import audit, guard, registry
     from app.rules import definition as rule_definition  # noqa: F401  (its checks)
-    from app.web import public_survey
+    from app.web import health, public_survey
     from app.web.api import register_apis
     from app.web.security import csrf as csrf_protection
     from app.web.security import limits, login, sessions
@@ -165,6 +187,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     login.install(app)
     csrf_protection.install(app)
     public_survey.install(app)
+    health.install(app)
     register_commands(app)
     from app.core.kpi.store import SHELF
     from jobs.kpi import RedisShelf

@@ -4,6 +4,9 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
 import sys
 
 import click
@@ -18,7 +21,7 @@ from app.rules.cli import rules_group
 from app.runner import run_all
 from app.web.security.passwords import WeakPassword
 from exports.cli import export_group
-from jobs.cli import worker_command
+from jobs.cli import scheduler_command, worker_command
 from seeds.cli import seed_group
 
 
@@ -40,12 +43,39 @@ def run_command(host: str, port: int, demo_clients: int) -> None:
     run_all(current_app._get_current_object(), host, port, demo_clients)
 
 
+@click.command("web", context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+@click.argument("gunicorn_options", nargs=-1, type=click.UNPROCESSED)
+@with_appcontext
+def web_command(gunicorn_options: tuple[str, ...]) -> None:
+    """Serve the app with gunicorn (app/gunicorn_conf.py; QMS_WEB_BIND, QMS_WEB_WORKERS,
+    QMS_WEB_THREADS), for the scale-out layout; gunicorn's own options may follow. Run
+    `qms init` first: this serves, it never upgrades the database."""
+    arguments = [sys.executable, "-m", "gunicorn", "-c", "python:app.gunicorn_conf"]
+    arguments += gunicorn_options
+    if current_app.config.get("REDIS_URL"):
+        os.execv(sys.executable, arguments)
+    # On the embedded default the processes share the embedded Redis this one starts, and
+    # stops once gunicorn has.
+    from jobs.connection import environment_for_children, stop_embedded
+
+    server = subprocess.Popen(arguments, env=environment_for_children(current_app.config))
+    for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(number, lambda number, _frame: server.send_signal(number))
+    try:
+        status = server.wait()
+    finally:
+        stop_embedded()
+    sys.exit(status)
+
+
 # Each feature's commands, from its own package.
 COMMANDS = (
     init_command,
     run_command,
+    web_command,
     seed_group,
     worker_command,
+    scheduler_command,
     rules_group,
     export_group,
     import_command,

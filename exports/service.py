@@ -38,7 +38,7 @@ from exports.register import (
     title_of,
     write_register,
 )
-from jobs.connection import connect
+from jobs.connection import connect, queued_job_id
 
 log = logging.getLogger(__name__)
 QUEUE = "exports"
@@ -214,7 +214,13 @@ def enqueue(job) -> None:
     from rq import Queue
 
     queue = Queue(QUEUE, connection=connect(current_app.config))
-    queue.enqueue("jobs.export.run_export", job.id, job_timeout=6 * 3600, failure_ttl=7 * 24 * 3600)
+    queue.enqueue(
+        "jobs.export.run_export",
+        job.id,
+        job_id=queued_job_id("export", job.id),
+        job_timeout=6 * 3600,
+        failure_ttl=7 * 24 * 3600,
+    )
 
 
 def run(job_id: int, reraise: bool = True) -> ExportJob:

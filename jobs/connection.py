@@ -13,6 +13,8 @@ from pathlib import Path
 
 import redis
 
+# The queues: rules and the scheduler's jobs, exports, imports (a worker may take a few).
+QUEUES = ("default", "exports", "imports")
 _EMBEDDED: dict[str, object] = {}
 # Threads of a web process may all ask at their first request.
 _STARTING = threading.Lock()
@@ -99,3 +101,9 @@ def connect(config, **options) -> redis.Redis:
 def environment_for_children(config) -> dict:
     """Environment for worker processes, pointing them at the same Redis."""
     return {**os.environ, "QMS_REDIS_URL": redis_url(config)}
+
+
+def queued_job_id(kind: str, record_id: int) -> str:
+    """The RQ job id of a record's background work (`export`, `import`): known from the
+    record alone, so that a lost job can be told from a queued one."""
+    return f"qms-{kind}-{record_id}"

@@ -1,5 +1,6 @@
-"""Health: a job that proves a worker reaches Redis and the database, and the sweep's
-health as the home and rule pages show it (its runs, and the queue when it stalls)."""
+"""Health: a job that proves a worker reaches Redis and the database, the sweep's health as
+the home and rule pages show it (its runs, and the queue when it stalls), and the detail
+the administrators' health endpoint gives (queues, workers, the scheduler, failed jobs)."""
 
 import datetime as dt
 
@@ -12,8 +13,9 @@ from app.core.clock import business_now, business_zone
 from app.core.models import Client, Invoice, Task
 from app.core.models.choices import RunStatus
 from app.extensions import db
-from jobs.connection import known_url
-from jobs.schedule import stall_cause
+from jobs.connection import QUEUES, known_url
+from jobs.leadership import holder, standing_by
+from jobs.schedule import SCHEDULER_NAME, last_scheduler_error, stall_cause
 
 
 def database_counts() -> dict[str, int]:
@@ -65,9 +67,6 @@ def sweep_health(session, now: dt.datetime | None = None) -> dict:
     return health
 
 
-QUEUES = ("default", "exports", "imports")
-
-
 def queue_health(config) -> dict | None:
     """Per queue: jobs waiting and jobs failed (kept a week); the workers alive and the
     oldest of their last heartbeats (UTC). None when Redis cannot be reached."""
@@ -107,3 +106,125 @@ def last_sweep(session) -> dict | None:
         return None
     seconds = (run.finished_at - run.started_at).total_seconds() if run.finished_at else None
     return {"started_at": run.started_at, "seconds": seconds, "status": RunStatus(run.status)}
+
+
+# The failed jobs the detail lists, newest first.
+FAILED_SHOWN = 20
+
+
+def _moment(value: dt.datetime | None) -> str | None:
+    """A moment (naive ones are UTC, as RQ keeps them) in ISO 8601 in the business zone."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value.astimezone(business_zone()).isoformat(timespec="seconds")
+
+
+def _reason(job) -> str:
+    """The last line of a failed job's traceback: the exception and its message."""
+    result = job.latest_result()
+    text = (result.exc_string if result is not None else None) or job.exc_info or ""
+    lines = [line for line in text.strip().splitlines() if line.strip()]
+    return lines[-1][:500] if lines else ""
+
+
+def _failed(connection) -> list[dict]:
+    from rq import Queue
+    from rq.job import Job
+    from rq.registry import FailedJobRegistry
+
+    found = []
+    for name in QUEUES:
+        registry = FailedJobRegistry(queue=Queue(name, connection=connection))
+        ids = registry.get_job_ids(0, FAILED_SHOWN - 1, desc=True)
+        for job in Job.fetch_many(ids, connection=connection):
+            if job is not None:
+                found.append(
+                    {
+                        "queue": name,
+                        "job": job.id,
+                        "function": job.func_name,
+                        "ended_at": _moment(job.ended_at),
+                        "reason": _reason(job),
+                    }
+                )
+    found.sort(key=lambda each: each["ended_at"] or "", reverse=True)
+    return found[:FAILED_SHOWN]
+
+
+def _workers(connection) -> list[dict]:
+    from rq import Worker
+
+    return [
+        {
+            "name": worker.name,
+            "host": worker.hostname,
+            "pid": worker.pid,
+            "queues": worker.queue_names(),
+            "state": str(worker.get_state()),
+            "job": worker.get_current_job_id(),
+            "last_heartbeat": _moment(worker.last_heartbeat),
+            "jobs_done": worker.successful_job_count,
+            "jobs_failed": worker.failed_job_count,
+        }
+        for worker in sorted(Worker.all(connection=connection), key=lambda each: each.name)
+    ]
+
+
+def _scheduler(connection) -> dict:
+    from rq.cron import CronScheduler
+
+    running = [each for each in CronScheduler.all(connection) if each.name == SCHEDULER_NAME]
+    error = last_scheduler_error(connection)
+    return {
+        "holder": holder(connection),
+        "standing_by": standing_by(connection),
+        "last_heartbeat": _moment(running[0].last_heartbeat) if running else None,
+        "last_error": (
+            {"at": _moment(dt.datetime.fromisoformat(error["at"])), "error": error["error"]}
+            if error
+            else None
+        ),
+    }
+
+
+def system_detail(config, session) -> dict:
+    """What an administrator (or a monitoring system) needs to see why the background work
+    lags: per queue the jobs waiting, running and failed; each worker with its last
+    heartbeat; who schedules and who waits; the last sweep; the newest failed jobs and why.
+    `redis` is false and the queue parts are absent when Redis cannot be reached."""
+    from rq import Queue
+    from rq.registry import FailedJobRegistry, StartedJobRegistry
+
+    sweep = last_sweep(session)
+    detail: dict = {
+        "last_sweep": sweep
+        and {
+            "started_at": _moment(sweep["started_at"].replace(tzinfo=business_zone())),
+            "seconds": sweep["seconds"],
+            "status": sweep["status"].value,
+        },
+    }
+    connection = redis.Redis.from_url(known_url(config), socket_timeout=2, socket_connect_timeout=2)
+    try:
+        queues = {}
+        for name in QUEUES:
+            queue = Queue(name, connection=connection)
+            queues[name] = {
+                "waiting": queue.count,
+                "running": StartedJobRegistry(queue=queue).count,
+                "failed": FailedJobRegistry(queue=queue).count,
+            }
+        detail |= {
+            "redis": True,
+            "queues": queues,
+            "workers": _workers(connection),
+            "scheduler": _scheduler(connection),
+            "failed_jobs": _failed(connection),
+        }
+    except redis.RedisError:
+        detail["redis"] = False
+    finally:
+        connection.close()
+    return detail

@@ -28,6 +28,8 @@ from jobs.connection import known_url
 from jobs.export import purge_exports
 from jobs.imports import load_watched_statements, purge_imports
 from jobs.kpi import HOURLY, prepare_home_figures
+from jobs.leadership import Leadership, LostLeadership
+from jobs.recovery import recover_stranded
 from jobs.scorecards import DAILY as SCORECARDS_DAILY
 from jobs.scorecards import draft_scorecards
 from jobs.value_classes import NIGHTLY as VALUE_CLASSES_NIGHTLY
@@ -42,6 +44,8 @@ SWEEP_RETRIES = 2
 SWEEP_RETRY_SECONDS = [10, 30]
 # Expired export files are looked for hourly.
 PURGE_SECONDS = 3600
+# How often exports and imports whose worker died are looked for.
+RECOVERY_SECONDS = 30
 # How often the bank statement folder (QMS_BANK_STATEMENT_DIR) is looked at.
 STATEMENT_SECONDS = 300
 # The last error that stopped the scheduler thread: {at, error}, read by the home page.
@@ -74,13 +78,22 @@ def enqueue_sweep() -> str:
 
 
 class QuietCronScheduler(CronScheduler):
-    """RQ's cron scheduler, run on a thread of the worker, which owns the signals: it stops
-    when its `stop` event is set (the worker stopping). Once it has registered, an error it
-    stopped with before is history."""
+    """RQ's cron scheduler, run on a thread of a process that owns the signals: it stops
+    when its `stop` event is set (the process stopping), or when its `leadership` lock is
+    no longer its own (`lost` then says so). Once it has registered, an error it stopped
+    with before is history."""
 
-    def __init__(self, *args, stop: threading.Event | None = None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        stop: threading.Event | None = None,
+        leadership: Leadership | None = None,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.stop = stop or threading.Event()
+        self.leadership = leadership
+        self.lost = False
 
     def _install_signal_handlers(self) -> None:
         pass
@@ -95,21 +108,42 @@ class QuietCronScheduler(CronScheduler):
     def heartbeat(self) -> None:
         if self.stop.is_set():
             raise StopRequested()
+        if self.leadership is not None:
+            try:
+                self.leadership.renew()
+            except LostLeadership:
+                log.warning("Another scheduler holds the lock: this one stops scheduling")
+                self.lost = True
+                raise StopRequested() from None
         super().heartbeat()
 
 
-def build_scheduler(connection, interval: int, stop: threading.Event | None = None):
+def build_scheduler(
+    connection,
+    interval: int,
+    stop: threading.Event | None = None,
+    leadership: Leadership | None = None,
+):
     """The scheduler with the sweep's dispatcher, the hourly purge of exported and imported
-    files, the bank statement folder watched every few minutes, the audit trail's nightly
-    check, the clients' value classes nightly, the home pages' KPIs prepared hourly and the
-    scorecards drafted early each day once their period is over."""
-    scheduler = QuietCronScheduler(connection=connection, name=SCHEDULER_NAME, stop=stop)
+    files, the recovery of exports and imports whose worker died, the bank statement folder
+    watched every few minutes, the audit trail's nightly check, the clients' value classes
+    nightly, the home pages' KPIs prepared hourly and the scorecards drafted early each day
+    once their period is over."""
+    scheduler = QuietCronScheduler(
+        connection=connection, name=SCHEDULER_NAME, stop=stop, leadership=leadership
+    )
     scheduler.register(enqueue_sweep, queue_name=SWEEP_QUEUE, interval=interval, ttl=interval * 2)
     scheduler.register(
         purge_exports, queue_name="exports", interval=PURGE_SECONDS, ttl=PURGE_SECONDS
     )
     scheduler.register(
         purge_imports, queue_name="imports", interval=PURGE_SECONDS, ttl=PURGE_SECONDS
+    )
+    scheduler.register(
+        recover_stranded,
+        queue_name=SWEEP_QUEUE,
+        interval=RECOVERY_SECONDS,
+        ttl=RECOVERY_SECONDS * 2,
     )
     scheduler.register(
         load_watched_statements,
@@ -175,37 +209,55 @@ def start_first_jobs(connection) -> None:
         log.warning("Could not ask for the first audit trail check and KPIs")
 
 
-def _supervise(app, connection, stop: threading.Event) -> None:
-    """Run the scheduler; when it stops with an error, record it and start it again."""
+def _record_error(connection, error: Exception) -> None:
+    at = datetime.now(UTC).isoformat(timespec="seconds")
+    try:
+        connection.hset(
+            SCHEDULER_ERROR_KEY,
+            mapping={"at": at, "error": f"{type(error).__name__}: {error}"[:500]},
+        )
+    except Exception:  # noqa: BLE001 (Redis itself may be what failed)
+        log.warning("Could not record the scheduler's error in Redis")
+
+
+def supervise(app, connection, stop: threading.Event) -> None:
+    """Until `stop` is set: wait for the scheduler's lock, then run the scheduler; when it
+    stops with an error, record it and start again; when another took the lock, wait."""
     failures = 0
-    start_first_jobs(connection)
-    while not stop.is_set():
-        scheduler = build_scheduler(connection, app.config["RULES_SWEEP_SECONDS"], stop)
-        try:
-            with app.app_context():
-                scheduler.start()
-            return
-        except Exception as error:  # noqa: BLE001 (any error: record it, start again)
-            log.exception("The cron scheduler stopped; it starts again shortly")
-            at = datetime.now(UTC).isoformat(timespec="seconds")
+    leadership = Leadership(connection)
+    try:
+        while not stop.is_set():
             try:
-                connection.hset(
-                    SCHEDULER_ERROR_KEY,
-                    mapping={"at": at, "error": f"{type(error).__name__}: {error}"[:500]},
+                if not leadership.wait(stop):
+                    return
+                log.info("This process holds the scheduler's lock: it schedules")
+                start_first_jobs(connection)
+                scheduler = build_scheduler(
+                    connection, app.config["RULES_SWEEP_SECONDS"], stop, leadership
                 )
-            except Exception:  # noqa: BLE001 (Redis itself may be what failed)
-                log.warning("Could not record the scheduler's error in Redis")
-        delay = RESTART_SECONDS[min(failures, len(RESTART_SECONDS) - 1)]
-        failures += 1
-        stop.wait(delay)
+                with app.app_context():
+                    scheduler.start()
+                if not scheduler.lost:
+                    return
+                failures = 0
+                continue
+            except Exception as error:  # noqa: BLE001 (any error: record it, start again)
+                log.exception("The cron scheduler stopped; it starts again shortly")
+                _record_error(connection, error)
+            leadership.release()
+            delay = RESTART_SECONDS[min(failures, len(RESTART_SECONDS) - 1)]
+            failures += 1
+            stop.wait(delay)
+    finally:
+        leadership.release()
 
 
 def start_in_background(connection, stop: threading.Event) -> threading.Thread:
-    """Start the supervised cron scheduler on a daemon thread (run it in exactly one
-    worker); setting `stop` ends it within WAKE_SECONDS."""
+    """Start the supervised cron scheduler on a daemon thread (it waits while another
+    process schedules); setting `stop` ends it within WAKE_SECONDS."""
     app = current_app._get_current_object()
     thread = threading.Thread(
-        target=_supervise, args=(app, connection, stop), name="qms-cron", daemon=True
+        target=supervise, args=(app, connection, stop), name="qms-cron", daemon=True
     )
     thread.start()
     return thread

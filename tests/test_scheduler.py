@@ -19,7 +19,7 @@ from conftest import login
 from app.core.models import RuleRun
 from app.extensions import db
 from jobs import connection as redis_connection
-from jobs import schedule
+from jobs import leadership, schedule
 
 pytestmark = pytest.mark.process
 
@@ -90,8 +90,8 @@ def test_a_scheduler_that_stops_is_recorded_and_started_again(app, redis, monkey
 
     built = []
 
-    def build(connection, interval, stop):
-        scheduler = schedule.build_scheduler.__wrapped__(connection, interval, stop)
+    def build(connection, interval, stop, leadership=None):
+        scheduler = schedule.build_scheduler.__wrapped__(connection, interval, stop, leadership)
         if not built:  # the first attempt carries the options that killed the thread
             scheduler.get_jobs()[0].job_options["retry"] = Retry(max=1)
         built.append(scheduler)
@@ -163,3 +163,34 @@ def test_home_page_names_why_sweeps_stopped(app, ctx, redis, situation, cause, w
     assert f'data-cause="{cause}"' in page and words in page
     if situation == "error":
         assert "2026-12-01 12:00" in page  # 09:00 UTC in the business zone (Moscow)
+
+
+def test_the_scheduler_lock_is_held_by_one_renewed_by_it_and_taken_over_once_lapsed(
+    app, redis, monkeypatch
+):
+    """One scheduler takes the lock and renews it; a second waits (and says so) while it
+    is held, takes it when it is freed or has lapsed; the first then finds it lost."""
+    monkeypatch.setattr(leadership, "LOCK_SECONDS", 1)
+    monkeypatch.setattr(leadership, "STANDBY_SECONDS", 0.1)
+    first, second = leadership.Leadership(redis), leadership.Leadership(redis)
+    assert first.wait(threading.Event())
+    first.renew()
+    assert leadership.holder(redis) == first.token.rsplit(":", 1)[0]
+    stop = threading.Event()
+    threading.Timer(0.5, stop.set).start()
+    assert not second.wait(stop)
+    assert leadership.standing_by(redis) == [second.token.rsplit(":", 1)[0]]
+    second.release()
+    assert leadership.standing_by(redis) == []
+    first.release()
+    assert second.wait(threading.Event())
+    with pytest.raises(leadership.LostLeadership):
+        first.renew()
+    # Not renewed, the lock lapses and a third takes it; the second has lost it.
+    time.sleep(1.2)
+    third = leadership.Leadership(redis)
+    assert third.wait(threading.Event())
+    with pytest.raises(leadership.LostLeadership):
+        second.renew()
+    third.release()
+    assert leadership.holder(redis) is None

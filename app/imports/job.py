@@ -26,7 +26,7 @@ from app.extensions import db
 from app.imports import bank_statement, service
 from app.imports.files import Limits, Table, read_table
 from app.imports.report import write_report
-from jobs.connection import connect
+from jobs.connection import connect, queued_job_id
 
 log = logging.getLogger(__name__)
 QUEUE = "imports"
@@ -120,7 +120,13 @@ def enqueue(job_id: int) -> None:
     from rq import Queue
 
     queue = Queue(QUEUE, connection=connect(current_app.config))
-    queue.enqueue("jobs.imports.run_import", job_id, job_timeout=6 * 3600, failure_ttl=7 * 86400)
+    queue.enqueue(
+        "jobs.imports.run_import",
+        job_id,
+        job_id=queued_job_id("import", job_id),
+        job_timeout=6 * 3600,
+        failure_ttl=7 * 86400,
+    )
 
 
 def run_stored(job_id: int) -> dict | None:

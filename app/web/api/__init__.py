@@ -13,6 +13,7 @@ from app.web.api.client import ClientApi
 from app.web.api.corrective_action import CorrectiveActionApi
 from app.web.api.export import ExportJobApi
 from app.web.api.follow_up_rule import FollowUpRuleApi
+from app.web.api.health import HealthApi
 from app.web.api.import_endpoint import ImportEndpointMixin
 from app.web.api.import_job import ImportJobApi
 from app.web.api.kpi import KpiApi
@@ -57,5 +58,5 @@ APIS = entity_apis()
 
 def register_apis(appbuilder) -> None:
     rison_schemas.install()
-    for api in (*APIS, KpiApi):
+    for api in (*APIS, KpiApi, HealthApi):
         appbuilder.add_api(api)

@@ -15,6 +15,8 @@ from flask_session.redis import RedisSessionInterface
 
 from jobs.connection import known_url, start_embedded
 
+# Paths that never have a session: the health probes (app/web/health.py).
+PROBES = frozenset({"/health/live", "/health/ready"})
 # While a new password is due, only these endpoints answer (and static files).
 PASSWORD_CHANGE_ENDPOINTS = {
     "ResetMyPasswordView.this_form_get",
@@ -64,6 +66,10 @@ class QmsSessionInterface(RedisSessionInterface):
         self.serializer.encoder = msgspec.msgpack.Encoder(enc_hook=_as_text)
 
     def open_session(self, app, request):
+        # A health probe reads no session and leaves none behind (nor fails when Redis is
+        # what is down: the readiness check says so).
+        if request.path in PROBES:
+            return self.make_null_session(app)
         if self.embedded_dir is not None:
             # A dictionary lookup once this process runs the server; a ping when it joined
             # another process's (every process of the embedded default may be the first).

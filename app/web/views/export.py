@@ -10,6 +10,7 @@ from app.web.security.scope import ScopeFilter
 from app.web.views.base import QmsModelView
 from app.web.views.export_list import send_export
 from exports.service import file_of
+from jobs.recovery import reason_shown
 
 
 class ExportJobView(QmsModelView):
@@ -20,6 +21,7 @@ class ExportJobView(QmsModelView):
     base_filters = [["id", ScopeFilter, None]]
     list_template = "appbuilder/general/model/list.html"
     show_template = "export_show.html"
+    formatters_columns = {"error": reason_shown}
 
     def show_extras(self, pk) -> dict:
         job = self.visible(pk)
@@ -30,6 +32,7 @@ class ExportJobView(QmsModelView):
             "export": job,
             "download_url": url_for("ExportJobView.download", pk=pk) if download else None,
             "working": job.status in (ExportStatus.queued, ExportStatus.running),
+            "error": reason_shown(job.error),
         }
 
     @expose("/download/<int:pk>")

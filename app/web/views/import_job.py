@@ -21,6 +21,7 @@ from app.imports.columns import import_fields
 from app.imports.revert import revert
 from app.web.security.scope import ScopeFilter
 from app.web.views.base import SCREENS, QmsModelView
+from jobs.recovery import reason_shown
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 WORKING = (ImportStatus.queued, ImportStatus.running)
@@ -34,7 +35,7 @@ class ImportJobView(QmsModelView):
     base_filters = [["id", ScopeFilter, None]]
     list_template = "appbuilder/general/model/list.html"
     show_template = "import_show.html"
-    formatters_columns = {"entity": lambda key: _many(key)}
+    formatters_columns = {"entity": lambda key: _many(key), "error": reason_shown}
 
     def show_extras(self, pk) -> dict:
         record = self.visible(pk)
@@ -65,6 +66,7 @@ class ImportJobView(QmsModelView):
             "may_report": bool(record.stored_name) and job.report_path(record.stored_name).exists(),
             "may_revert": mine and record.status == ImportStatus.applied,
             "record_urls": _record_urls(summary),
+            "error": reason_shown(record.error),
         }
 
     def _mine(self, pk):
