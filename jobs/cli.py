@@ -28,10 +28,12 @@ def _queue_names(context, parameter, value: str) -> tuple[str, ...]:
 @click.command("worker")
 @click.option(
     "--queues",
+    envvar="QMS_WORKER_QUEUES",
     default=",".join(QUEUES),
     show_default=True,
     callback=_queue_names,
-    help="The queues this worker takes jobs from, in order of priority (comma-separated).",
+    help="The queues this worker takes jobs from, in order of priority (comma-separated; "
+    "QMS_WORKER_QUEUES).",
 )
 @click.option("--burst", is_flag=True, help="Stop when the queues are empty.")
 @click.option("--with-scheduler/--without-scheduler", default=True, show_default=True)

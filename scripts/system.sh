@@ -1,4 +1,5 @@
-# System services the tests need: Debian's chromium and a PostgreSQL server.
+# System services the tests need: Debian's chromium, a PostgreSQL server and a Redis server
+# (the scale-out tests run redis-server next to the embedded one).
 PG_USER=qms
 PG_PASSWORD=qms-test-only
 
@@ -10,6 +11,7 @@ ensure_system_packages() {
     local missing=()
     command -v chromium >/dev/null || missing+=(chromium fonts-noto-cjk)
     ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || missing+=(postgresql)
+    command -v redis-server >/dev/null || missing+=(redis-server)
     if [ ${#missing[@]} -gt 0 ]; then
         echo "Installing ${missing[*]} ..." >&2
         as_root apt-get update -qq && \

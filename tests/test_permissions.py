@@ -7,6 +7,7 @@ from conftest import ROLE_NAMES, api_token, login, username_for
 from app.core.permissions import METHOD_PERMISSIONS, VERIFY, WRITE
 from app.core.roles import ROLES, holders
 from app.web.api import APIS
+from app.web.api.health import HealthApi
 from app.web.views import VIEWS
 from app.web.views.board import BOARDS
 from app.web.views.calendar import CalendarView
@@ -186,6 +187,8 @@ def test_own_page_permission(app, browsers, role, view, method, http, path, code
 OWN_API_ENDPOINTS = [
     ("research_file", "upload", "POST", "/upload/", 400),
     ("research_file", "download", "GET", f"/{MISSING}/download", 404),
+    # The system's health in detail, at /health/detail (administrators only).
+    ("health", "detail", "GET", "/detail", 200),
 ]
 
 
@@ -193,10 +196,12 @@ OWN_API_ENDPOINTS = [
 @pytest.mark.parametrize("resource, method, http, path, code", OWN_API_ENDPOINTS)
 def test_own_api_permission(app, tokens, role, resource, method, http, path, code):
     """A research's files are kept through the API by its writers and fetched by its
-    readers; others get 403, anonymous callers 401."""
-    api = next(api for api in APIS if api.resource_name == resource)
+    readers; the health detail is for administrators; others get 403, anonymous callers
+    401."""
+    api = next(api for api in (*APIS, HealthApi) if api.resource_name == resource)
     headers = {"Authorization": f"Bearer {tokens[role]}"} if role else {}
-    response = app.test_client().open(f"/api/v1/{resource}{path}", method=http, headers=headers)
+    base = api.route_base or f"/api/v1/{resource}"
+    response = app.test_client().open(f"{base}{path}", method=http, headers=headers)
     if role is None:
         assert response.status_code == 401
     elif allowed(role, api, method):

@@ -70,6 +70,8 @@ METHOD_PERMISSIONS = {
     "workbook": READ,
     # The navbar's search (each kind of result checks its own entity's read).
     "find": READ,
+    # The system's health in detail (administrators).
+    "detail": READ,
 }
 
 

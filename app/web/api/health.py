@@ -8,7 +8,7 @@ from flask import current_app
 from flask_appbuilder.api import BaseApi, expose, safe
 from flask_appbuilder.security.decorators import protect
 
-from app.core.permissions import READ
+from app.core.permissions import METHOD_PERMISSIONS
 from app.extensions import db
 from app.web.health import readiness
 from jobs.health import system_detail
@@ -23,7 +23,7 @@ class HealthApi(BaseApi):
     resource_name = "health"
     route_base = "/health"
     class_permission_name = SYSTEM_HEALTH
-    method_permission_name = {"detail": READ}
+    method_permission_name = {"detail": METHOD_PERMISSIONS["detail"]}
     openapi_spec_tag = "Health"
 
     @expose("/detail", methods=["GET"])
