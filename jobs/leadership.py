@@ -65,12 +65,23 @@ class Leadership:
         """Take the lock, trying every STANDBY_SECONDS until `stop` is set; whether it was
         taken."""
         while not stop.is_set():
-            if self.lock.acquire(blocking=False, token=self.token):
+            if self._take():
                 self.held = True
                 self.connection.delete(STANDBY_PREFIX + self.token)
                 return True
             self.connection.set(STANDBY_PREFIX + self.token, "", px=int(STANDBY_SECONDS * 3000))
             stop.wait(STANDBY_SECONDS)
+        return False
+
+    def _take(self) -> bool:
+        if self.lock.acquire(blocking=False, token=self.token):
+            return True
+        # Still ours from before Redis went away and came back with its append-only file:
+        # ours again at once, rather than after its expiry.
+        if self.connection.get(LOCK_KEY) == self.token.encode():
+            self.lock.local.token = self.token.encode()
+            self.lock.reacquire()
+            return True
         return False
 
     def renew(self) -> None:
