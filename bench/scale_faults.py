@@ -121,8 +121,10 @@ def inject_faults(layout, url: str, plan: dict, plan_path: Path, database_url: s
     since = _scalar(engine, "SELECT max(id) FROM rule_run") or 0
     time.sleep(30)
     director = _token(url, plan["exporter"], plan["password"])
-    asked = requests.get(f"{url}/api/v1/client/export/xlsx?q={plan['export_query']}",
-                         headers=director, timeout=120).json()  # fmt: skip
+    # Every client the director reads: the longest export there is.
+    asked = requests.get(f"{url}/api/v1/client/export/xlsx", headers=director, timeout=120)
+    assert asked.status_code == 202, asked.text[:300]
+    asked = asked.json()
     faults["worker killed mid export"] = _kill_mid_job(layout, engine, "export_job", asked["id"],
                                                        "export")  # fmt: skip
     importer = _token(url, plan["importer"], plan["password"])

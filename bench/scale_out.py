@@ -154,7 +154,7 @@ class Layout:
         self.settings = environment(
             database_url, self.redis.url, directory, SECRET,
             QMS_PROXY_HOPS=1, QMS_RULES_SWEEP_SECONDS=60, QMS_DATABASE_POOL_SIZE=5,
-            QMS_DATABASE_STATEMENT_TIMEOUT=60, QMS_EXPORT_BACKGROUND_ROWS=5000,
+            QMS_DATABASE_STATEMENT_TIMEOUT=60, QMS_EXPORT_BACKGROUND_ROWS=1000,
             QMS_IMPORT_BACKGROUND_ROWS=1000,
         )  # fmt: skip
         self.logs = directory / "logs"

@@ -116,6 +116,9 @@ class Entity:
     rules: Any = None  # what follow-up rules may read of it (RuleSubject); None: no rules
     # (actor, client condition) -> SQL condition; None: every row is visible.
     scope: Callable | None = None
+    # Its records may number in the millions (clients, their invoices…): a link to one is
+    # searched by the start of its name, never offered as a drop-down of them all.
+    many_rows: bool = False
 
     def shown(self) -> Fields:
         """The fields its screens and API show: as declared, else every column."""

@@ -37,6 +37,7 @@ declare(
         Client,
         _("Client"),
         _("Clients"),
+        many_rows=True,
         fields=Fields(
             list=(
                 "name",

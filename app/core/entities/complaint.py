@@ -34,6 +34,7 @@ declare(
         Complaint,
         _("Complaint"),
         _("Complaints"),
+        many_rows=True,
         fields=Fields(
             list=(
                 "number",

@@ -33,6 +33,7 @@ declare(
         Contact,
         _("Contact"),
         _("Contacts"),
+        many_rows=True,
         fields=Fields(
             list=("full_name", "client", "position", "phone", "email", "is_primary"),
             search=("full_name", "client", "phone", "email", "is_primary"),

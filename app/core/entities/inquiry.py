@@ -31,6 +31,7 @@ declare(
         Inquiry,
         _("Inbound request"),
         _("Inbound requests"),
+        many_rows=True,
         fields=Fields(
             list=(
                 "received_at",

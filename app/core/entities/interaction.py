@@ -36,6 +36,7 @@ declare(
         Interaction,
         _("Interaction"),
         _("Interactions and visits"),
+        many_rows=True,
         fields=Fields(
             list=(
                 "occurred_at",

@@ -36,6 +36,7 @@ declare(
         Invoice,
         _("Invoice"),
         _("Invoices"),
+        many_rows=True,
         fields=Fields(
             list=("number", "client", "issued_on", "amount", "currency", "status", "owner"),
             search=("number", "client", "status", "issued_on", "currency", "owner"),
@@ -88,6 +89,7 @@ declare(
         Payment,
         _("Payment"),
         _("Payments"),
+        many_rows=True,
         fields=Fields(
             list=("paid_on", "invoice", "amount", "reference"),
             search=("invoice", "paid_on", "reference"),

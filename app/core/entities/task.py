@@ -24,6 +24,7 @@ declare(
         Task,
         _("Task"),
         _("Tasks"),
+        many_rows=True,
         fields=Fields(
             list=("due_at", "title", "client", "assignee", "status", "origin"),
             search=("title", "client", "assignee", "status", "origin", "due_at"),

@@ -25,6 +25,7 @@ from app.core.services.errors import DomainError
 from app.core.services.history import history
 from app.core.visible import is_scoped
 from app.web.security.scope import EligibleUserFilter, ScopeFilter
+from app.web.views import named_search
 from app.web.views.datamodel import QmsInterface
 from app.web.views.export_list import ExportListMixin
 from app.web.views.fields import (
@@ -196,6 +197,10 @@ class QmsModelView(ExportListMixin, ImportListMixin, KeepsFormOnError):
             setattr(self, attribute, getattr(self, attribute) or _title(template, one))
         # A screen's own choice filters narrow the row scope's, never replace them.
         relations = scoped_relations(model)
+        self.search_form_extra_fields = {
+            **named_search.search_fields(model, self.search_columns),
+            **(self.search_form_extra_fields or {}),
+        }
         for attribute in (
             "add_form_query_rel_fields",
             "edit_form_query_rel_fields",
@@ -211,6 +216,7 @@ class QmsModelView(ExportListMixin, ImportListMixin, KeepsFormOnError):
                 },
             )
         super().__init__(**kwargs)
+        named_search.install(self)
         # A new record's required links start blank: FAB preselects the first record of the
         # list (the first client), which a hurried save then keeps. Blank is refused.
         # The empty choice reads "—" (FAB's showed "__None").
