@@ -173,6 +173,9 @@ def create_app(overrides: dict | None = None) -> Flask:
         appbuilder.init_app(app, db.session)
         register_views(appbuilder)
         register_apis(appbuilder)
+        from app.web.views.named_search import set_link_filters
+
+        app.jinja_env.filters["set_link_filters"] = set_link_filters
     # The services' checks, then the audit trail, on the app's sessions: db.session's, and
     # those a job opens on its own connection.
     registry.register()

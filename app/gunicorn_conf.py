@@ -19,8 +19,10 @@ threads = int(os.environ.get("QMS_WEB_THREADS") or 4)
 timeout = 60
 # On SIGTERM or a reload, requests and downloads under way get this long to finish.
 graceful_timeout = int(os.environ.get("QMS_WEB_GRACEFUL_SECONDS") or 30)
-# Behind nginx, which keeps its own connections to us open.
-keepalive = 5
+# Longer than any client keeps an idle connection to us (nginx's upstream keepalive_timeout
+# is 60 s): a connection we closed while the client was reusing it is a "connection reset"
+# for a request that never arrived. Idle connections wait in the poller, not in a thread.
+keepalive = 75
 # The proxy's X-Forwarded-* headers are believed by the app alone (QMS_PROXY_HOPS, one
 # place to trust them), not by gunicorn as well.
 forwarded_allow_ips = ""

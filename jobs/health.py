@@ -67,21 +67,35 @@ def sweep_health(session, now: dt.datetime | None = None) -> dict:
     return health
 
 
-def queue_health(config) -> dict | None:
-    """Per queue: jobs waiting and jobs failed (kept a week); the workers alive and the
-    oldest of their last heartbeats (UTC). None when Redis cannot be reached."""
-    from rq import Queue, Worker
-    from rq.registry import FailedJobRegistry
+def _probe(config) -> redis.Redis:
+    """A connection that gives up within two seconds: a health page must not hang."""
+    return redis.Redis.from_url(known_url(config), socket_timeout=2, socket_connect_timeout=2)
 
-    connection = redis.Redis.from_url(known_url(config), socket_timeout=2, socket_connect_timeout=2)
+
+def _queue_counts(connection) -> dict[str, dict[str, int]]:
+    """Per queue: jobs waiting, running and failed (failed ones are kept a week)."""
+    from rq import Queue
+    from rq.registry import FailedJobRegistry, StartedJobRegistry
+
+    counts = {}
+    for name in QUEUES:
+        queue = Queue(name, connection=connection)
+        counts[name] = {
+            "waiting": queue.count,
+            "running": StartedJobRegistry(queue=queue).count,
+            "failed": FailedJobRegistry(queue=queue).count,
+        }
+    return counts
+
+
+def queue_health(config) -> dict | None:
+    """Per queue: jobs waiting, running and failed; the workers alive and the oldest of
+    their last heartbeats (UTC). None when Redis cannot be reached."""
+    from rq import Worker
+
+    connection = _probe(config)
     try:
-        queues = {}
-        for name in QUEUES:
-            queue = Queue(name, connection=connection)
-            queues[name] = {
-                "waiting": queue.count,
-                "failed": FailedJobRegistry(queue=queue).count,
-            }
+        queues = _queue_counts(connection)
         workers = Worker.all(connection=connection)
         beats = [worker.last_heartbeat for worker in workers if worker.last_heartbeat]
         return {
@@ -194,9 +208,6 @@ def system_detail(config, session) -> dict:
     lags: per queue the jobs waiting, running and failed; each worker with its last
     heartbeat; who schedules and who waits; the last sweep; the newest failed jobs and why.
     `redis` is false and the queue parts are absent when Redis cannot be reached."""
-    from rq import Queue
-    from rq.registry import FailedJobRegistry, StartedJobRegistry
-
     sweep = last_sweep(session)
     detail: dict = {
         "last_sweep": sweep
@@ -206,19 +217,11 @@ def system_detail(config, session) -> dict:
             "status": sweep["status"].value,
         },
     }
-    connection = redis.Redis.from_url(known_url(config), socket_timeout=2, socket_connect_timeout=2)
+    connection = _probe(config)
     try:
-        queues = {}
-        for name in QUEUES:
-            queue = Queue(name, connection=connection)
-            queues[name] = {
-                "waiting": queue.count,
-                "running": StartedJobRegistry(queue=queue).count,
-                "failed": FailedJobRegistry(queue=queue).count,
-            }
         detail |= {
             "redis": True,
-            "queues": queues,
+            "queues": _queue_counts(connection),
             "workers": _workers(connection),
             "scheduler": _scheduler(connection),
             "failed_jobs": _failed(connection),

@@ -106,6 +106,11 @@ def _close(model, record_id: int, statuses, **values) -> bool:
     return bool(changed)
 
 
+def _fail(model, record_id: int, statuses, reason: str, now: dt.datetime) -> bool:
+    """Mark the record failed with the reason, unless it finished meanwhile."""
+    return _close(model, record_id, statuses, status="failed", error=reason, finished_at=now)
+
+
 def _recover_exports(connection, now: dt.datetime) -> dict[str, int]:
     pending = (ExportStatus.queued, ExportStatus.running)
     counts = {"requeued": 0, "failed": 0}
@@ -114,15 +119,8 @@ def _recover_exports(connection, now: dt.datetime) -> dict[str, int]:
         if verdict == "requeue":
             exports.enqueue(db.session.get(ExportJob, record.id))
             counts["requeued"] += 1
-        elif verdict == "stopped" and _close(
-            ExportJob,
-            record.id,
-            pending,
-            status=ExportStatus.failed,
-            error=EXPORT_STOPPED,
-            finished_at=now,
-        ):
-            counts["failed"] += 1
+        elif verdict == "stopped":
+            counts["failed"] += _fail(ExportJob, record.id, pending, EXPORT_STOPPED, now)
     return counts
 
 
@@ -160,15 +158,8 @@ def _recover_imports(connection, now: dt.datetime) -> dict[str, int]:
                 finished_at=now,
             )
             counts["applied"] += closed
-        elif _close(
-            ImportJob,
-            record.id,
-            pending,
-            status=ImportStatus.failed,
-            error=IMPORT_STOPPED,
-            finished_at=now,
-        ):
-            counts["failed"] += 1
+        else:
+            counts["failed"] += _fail(ImportJob, record.id, pending, IMPORT_STOPPED, now)
     return counts
 
 

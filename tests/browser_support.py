@@ -75,3 +75,28 @@ def shot(page, name: str) -> Path:
     path = SCREENS / f"{re.sub(r'[^A-Za-z0-9_.-]+', '-', name)}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def choose(page, selector: str, label: str, typed: str | None = None) -> None:
+    """Set a drop-down by its visible text: a link to an entity of many rows (a remote
+    select2) by typing the start of the name and clicking the record offered; any other
+    with Playwright's select_option."""
+    if "qms-remote-select" not in (page.get_attribute(selector, "class") or ""):
+        page.select_option(selector, label=label)
+        page.evaluate(f"window.jQuery && window.jQuery('{selector}').trigger('change')")
+        return
+    page.click(f"{selector} + .select2-container .select2-selection")
+    page.fill(".select2-container--open .select2-search__field", typed or label)
+    page.locator(".select2-results__option", has_text=label).first.click()
+
+
+def offered(page, selector: str, typed: str = "") -> list[str]:
+    """What a remote select offers for `typed` (its drop-down opened, read, closed)."""
+    page.click(f"{selector} + .select2-container .select2-selection")
+    page.fill(".select2-container--open .select2-search__field", typed)
+    page.wait_for_selector(".select2-results__option:not(.loading-results)")
+    page.wait_for_timeout(400)  # select2's delay before it asks, and the answer
+    page.wait_for_selector(".select2-results__option:not(.loading-results)")
+    texts = page.locator(".select2-results__option").all_inner_texts()
+    page.keyboard.press("Escape")
+    return texts

@@ -2,7 +2,7 @@
 a contact, and find the client with the list's search."""
 
 import pytest
-from browser_support import launch
+from browser_support import choose, launch, offered
 from browser_support import log_in as _log_in
 from conftest import PASSWORD
 
@@ -175,8 +175,9 @@ def test_edit_and_delete_from_the_record_page(page, make, users):
 
 
 def test_the_contact_list_follows_the_chosen_client(page, make, users):
-    """On a new complaint, choosing a client leaves only that client's contacts, named
-    with their client; the page loads nothing from another origin."""
+    """On a new complaint the client is found by typing the start of its name; the contact
+    then offers only that client's contacts, named with their client, and another client
+    chosen clears it; the page loads nothing from another origin."""
     from app.core.models import Contact
     from app.extensions import db
 
@@ -192,15 +193,13 @@ def test_the_contact_list_follows_the_chosen_client(page, make, users):
     )
     _log_in(page, "customer_service")
     page.goto("/complaintview/add")
-    page.select_option("#client", label="Bluewater Industries 39")
-    page.locator("#client").dispatch_event("change")
-    offered = page.eval_on_selector_all("#contact option", "options => options.map(o => o.text)")
-    assert "Alice Taylor — Bluewater Industries 39" in offered
-    assert "Alice Taylor — Oakfield Supplies" not in offered
-    page.select_option("#client", label="Oakfield Supplies")
-    page.evaluate("window.jQuery('#client').trigger('change')")
-    offered = page.eval_on_selector_all("#contact option", "options => options.map(o => o.text)")
-    assert offered[-1] == "Alice Taylor — Oakfield Supplies" and len(offered) == 2
+    choose(page, "#client", "Bluewater Industries 39", typed="Bluew")
+    shown = offered(page, "#contact", "Alice")
+    assert shown == ["Alice Taylor — Bluewater Industries 39"], shown
+    choose(page, "#client", "Oakfield Supplies", typed="Oak")
+    assert page.input_value("#contact") == "__None"
+    shown = offered(page, "#contact")
+    assert shown == ["Alice Taylor — Oakfield Supplies"], shown
     assert outside == []
 
 

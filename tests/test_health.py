@@ -5,6 +5,8 @@ scheduler and failed jobs with their reason."""
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 import sqlalchemy as sa
 from conftest import api_client
@@ -75,3 +77,31 @@ def test_detail_shows_queues_workers_and_a_failed_job_with_its_reason(app, redis
     assert detail["scheduler"] == {
         "holder": None, "standing_by": [], "last_heartbeat": None, "last_error": None,
     }  # fmt: skip
+
+
+def test_a_request_that_meets_the_database_away_is_told_to_come_back(tmp_path):
+    """503 with Retry-After and words (no server error, nothing internal), on a page
+    drawn without the database; JSON under /api/."""
+    from app import create_app
+
+    gone = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/missing/folder/qms.db",
+            "SECRET_KEY": "test-secret-key-that-is-long-enough-for-jwt-hs256",
+            "REDIS_EMBEDDED_DIR": str(tmp_path / "redis"),
+            "WTF_CSRF_ENABLED": False,
+            "RATELIMIT_ENABLED": False,
+        }
+    )
+    # The app made the database's folder; it goes, as a disk unmounted under it would.
+    shutil.rmtree(tmp_path / "missing")
+    client = gone.test_client()
+    page = client.post("/login/", data={"username": "someone", "password": "x" * 12})
+    assert page.status_code == 503 and page.headers["Retry-After"] == "15"
+    text = page.get_data(as_text=True)
+    assert "Try again in a minute" in text and "OperationalError" not in text
+    answer = client.post(
+        "/api/v1/security/login", json={"username": "a", "password": "b", "provider": "db"}
+    )
+    assert answer.status_code == 503 and "Try again" in answer.json["message"]
+    assert client.get("/health/ready").status_code == 503

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
-from browser_support import Watch, launch, log_in, shot
+from browser_support import Watch, choose, launch, log_in, shot
 
 from app.core import models
 from app.core.clock import business_now, business_today
@@ -41,9 +41,8 @@ class Journey:
         self.shot(f"{name}-saved")
 
     def choose(self, selector: str, label: str) -> None:
-        """A drop-down (select2 or plain) set by its visible text."""
-        self.page.select_option(selector, label=label)
-        self.page.evaluate(f"window.jQuery && window.jQuery('{selector}').trigger('change')")
+        """A drop-down (select2, remote or plain) set by its visible text."""
+        choose(self.page, selector, label)
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from app.web.api.health import HealthApi
 from app.web.views import VIEWS
 from app.web.views.board import BOARDS
 from app.web.views.calendar import CalendarView
+from app.web.views.invoice import InvoiceView
 from app.web.views.research import ResearchFileView, ResearchView
 from app.web.views.scorecard import ScorecardView
 from app.web.views.search import SearchView
@@ -156,6 +157,8 @@ OWN_VIEW_ENDPOINTS = [
     (CalendarView, "show_calendar", "GET", "/", 200),
     (CalendarView, "feed_address", "POST", "/address", 302),
     (SearchView, "find", "GET", "/?q=zz", 200),
+    # What a form's link to an entity of many rows may name (every entity screen has it).
+    (InvoiceView, "choices", "GET", "/choices/client?q=zz", 200),
     # A research's files: kept from its page, fetched by its readers.
     (ResearchFileView, "upload", "POST", f"/upload/{MISSING}", 404),
     (ResearchFileView, "download", "GET", f"/download/{MISSING}", 404),

@@ -72,6 +72,8 @@ METHOD_PERMISSIONS = {
     "find": READ,
     # The system's health in detail (administrators).
     "detail": READ,
+    # The records a form's link may name, by the start of their name (its writers).
+    "choices": WRITE,
 }
 
 

@@ -34,7 +34,9 @@
     }
     DEPENDENT.forEach(function (id) {
       var dependent = document.getElementById(id);
-      if (!dependent || dependent.tagName !== "SELECT") {
+      // A remote select (remote_select.js) asks for the chosen client's records itself.
+      if (!dependent || dependent.tagName !== "SELECT" ||
+          dependent.classList.contains("qms-remote-select")) {
         return;
       }
       var all = Array.prototype.slice.call(dependent.options);

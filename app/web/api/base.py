@@ -17,7 +17,6 @@ from app.web.security.scope import ScopeFilter
 from app.web.views import screen_of
 from app.web.views.base import scoped_relations
 from app.web.views.datamodel import QmsInterface
-from app.web.views.errors import answer, log_server_error
 from app.web.views.per_request import per_request_filters, per_request_schema
 
 
@@ -118,14 +117,6 @@ class QmsModelRestApi(ExportEndpointMixin, ModelRestApi):
         if message and message.startswith("400 Bad Request: "):
             message = message.removeprefix("400 Bad Request: ")
         return super().response_400(message=message)
-
-    def response_500(self, message: str | None = None):
-        """FAB's `@safe` answer to an unexpected error: logged with the request id, which
-        the answer gives instead of FAB's "Fatal error"."""
-        from werkzeug.exceptions import InternalServerError
-
-        log_server_error()
-        return answer(InternalServerError())
 
     def _record_operation(self, pk, operation):
         """A domain operation (approve, verify) on one record the caller may see: 404 when

@@ -2,8 +2,8 @@
 
 from contextlib import suppress
 
-from flask import abort, current_app, flash, g, redirect, request, url_for
-from flask_appbuilder import expose
+from flask import abort, current_app, flash, g, jsonify, redirect, request, url_for
+from flask_appbuilder import expose, has_access
 from flask_appbuilder.const import FLAMSG_ERR_SEC_ACCESS_DENIED
 from flask_appbuilder.fields import QuerySelectField
 from flask_appbuilder.widgets import ShowWidget
@@ -25,7 +25,7 @@ from app.core.services.errors import DomainError
 from app.core.services.history import history
 from app.core.visible import is_scoped
 from app.web.security.scope import EligibleUserFilter, ScopeFilter
-from app.web.views import named_search
+from app.web.views import named_search, remote_select
 from app.web.views.datamodel import QmsInterface
 from app.web.views.export_list import ExportListMixin
 from app.web.views.fields import (
@@ -231,6 +231,7 @@ class QmsModelView(ExportListMixin, ImportListMixin, KeepsFormOnError):
                     if form is self.add_form:
                         field.kwargs["allow_blank"] = True
                     field.kwargs["blank_text"] = _("— choose —") if required else "—"
+        remote_select.install(self)
 
     def render_template(self, template, **kwargs):
         """Show pages carry the record's history from the audit trail, and whatever
@@ -300,6 +301,13 @@ class QmsModelView(ExportListMixin, ImportListMixin, KeepsFormOnError):
     # so /<view>/download/<name> is a 404 rather than a KeyError for UPLOAD_FOLDER).
     def download(self, filename):  # noqa: ARG002
         abort(404)
+
+    @expose("/choices/<field>")
+    @has_access
+    def choices(self, field):
+        """The records a form's link to an entity of many rows may name, by the start of
+        their name (remote_select)."""
+        return jsonify(remote_select.choices(self, field))
 
     @expose("/action/<string:name>/<pk>", methods=["GET", "POST"])
     def action(self, name, pk):

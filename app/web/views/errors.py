@@ -4,7 +4,12 @@ id. Nothing internal (exception text, SQL) reaches the answer."""
 
 from __future__ import annotations
 
+import sys
+
+import redis
+import sqlalchemy as sa
 from flask import current_app, g, jsonify, render_template, request
+from flask_appbuilder.api import BaseApi
 from flask_babel import gettext
 from flask_limiter.errors import RateLimitExceeded
 from werkzeug.exceptions import (
@@ -86,7 +91,50 @@ def log_server_error(message: str = "") -> None:
     )
 
 
+# A request that met the database or Redis away (a restart, a fail-over) is told to come
+# back, with 503 and Retry-After, rather than given a server error: nothing was changed.
+UNAVAILABLE = (sa.exc.OperationalError, sa.exc.InterfaceError, sa.exc.DisconnectionError,
+               sa.exc.PendingRollbackError, redis.ConnectionError, redis.TimeoutError)  # fmt: skip
+RETRY_SECONDS = 15
+
+
+def unavailable(error: Exception):
+    """503 for a dependency that does not answer; the page drawn without the database if
+    need be (its menu reads the user's permissions from it)."""
+    current_app.logger.warning(
+        "Unavailable on %s %s (request %s): %s: %s",
+        request.method, request.path, g.get("request_id"), type(error).__name__,
+        str(error).splitlines()[0][:300] if str(error) else "",
+    )  # fmt: skip
+    message = gettext(
+        "qms-crm cannot reach its database or job queue for a moment; nothing was changed. "
+        "Try again in a minute."
+    )
+    headers = {"Retry-After": str(RETRY_SECONDS)}
+    try:
+        body, status = refusal(message, 503)
+    except Exception:  # noqa: BLE001 (the page itself needs what is away)
+        body, status = message, 503
+        headers["Content-Type"] = "text/plain; charset=utf-8"
+    return body, status, headers
+
+
+def api_server_error(api, message: str | None = None):  # noqa: ARG001 (FAB's text: internal)
+    """FAB's `@safe` answer to an unexpected error in any API (FAB's own among them): a
+    dependency away is a 503; anything else is logged with the request id, which the
+    answer gives instead of FAB's "Fatal error" or the exception's text."""
+    happening = sys.exc_info()[1]
+    if isinstance(happening, UNAVAILABLE):
+        return unavailable(happening)
+    log_server_error()
+    return answer(InternalServerError())
+
+
 def install(app) -> None:
+    # Every API's answer to an error it caught, FAB's included (its security API's login).
+    BaseApi.response_500 = api_server_error
     refused = (BadRequest, Forbidden, NotFound, MethodNotAllowed, RequestEntityTooLarge)
     for error in (*refused, TooManyRequests, InternalServerError):
         app.register_error_handler(error, answer)
+    for error in UNAVAILABLE:
+        app.register_error_handler(error, unavailable)

@@ -5,6 +5,7 @@ options took 2.5 s on a small database; a million could not be shown at all)."""
 
 from __future__ import annotations
 
+from flask import current_app
 from flask_appbuilder.models.filters import BaseFilter
 from flask_babel import lazy_gettext as _
 from wtforms import StringField
@@ -45,11 +46,39 @@ def search_fields(model, columns) -> dict:
 
 
 def install(view) -> None:
-    """The view's filters for those links: the start of the name only. FAB lists a
-    column's filters in two tables, the form's and the one the address's `_flt_<n>_<column>`
-    is looked up in; both must hold the same."""
+    """The view's filters for those links: the search offers the start of the name only.
+    FAB keeps a column's filters in two tables: the search form's, and the one the address's
+    `_flt_<n>_<column>` is looked up in. The name is first in both; FAB's own filters on the
+    link stay in the second after it, for the add button of a record's related list
+    (`set_link_filters`), which names the record by its id."""
     built = view._filters
     for name in named_links(view.datamodel.obj, view.search_columns):
-        replaced = [FilterRelatedStartsWith(name, view.datamodel)]
-        built.get_search_filters()[name] = replaced
-        built._all_filters[name] = replaced
+        by_name = FilterRelatedStartsWith(name, view.datamodel)
+        built.get_search_filters()[name] = [by_name]
+        built._all_filters[name] = [by_name, *built._all_filters.get(name, [])]
+
+
+def _table_at(path: str, filters) -> dict:
+    """The filter table of the screen `path` leads to (a related list's own `filters` are
+    built afresh, without the name filter that screen put first)."""
+    base = "/" + path.lstrip("/").split("/", 1)[0]
+    for view in current_app.appbuilder.baseviews:
+        if getattr(view, "route_base", None) == base and getattr(view, "_filters", None):
+            return view._filters._all_filters
+    return filters._all_filters
+
+
+def set_link_filters(path: str, filters) -> str:
+    """FAB's template filter of the same name (the add button of a related list carries the
+    record it belongs to), with each filter's index in the target screen's table rather
+    than FAB's fixed 0."""
+    arguments = []
+    table = _table_at(path, filters)
+    for each, value in filters.get_filters_values():
+        if each.is_related_view:
+            kinds = [type(candidate) for candidate in table.get(each.column_name, [])]
+            index = kinds.index(type(each)) if type(each) in kinds else 0
+            arguments.append(f"_flt_{index}_{each.column_name}={value}")
+    if not arguments:
+        return path
+    return path + ("&" if "?" in path else "?") + "&".join(arguments)
