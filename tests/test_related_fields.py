@@ -33,7 +33,7 @@ def _statements(app, path, browser) -> int:
 
 def test_a_new_complaint_finds_its_client_and_contact_by_typing(app, make, users):
     """The client and contact fields hold no option but the blank (the page does not grow
-    with the clients); the choices are asked for by the start of the name, within the row
+    with the clients); the choices are asked for by a part of the name, within the row
     scope, twenty at a time; a contact reads "name — client" and is offered among the
     chosen client's."""
     ours = make.client(users["sales_manager"], name="Bluewater Industries 39")
@@ -60,6 +60,10 @@ def test_a_new_complaint_finds_its_client_and_contact_by_typing(app, make, users
     second = [f"Bluewater {n}" for n in range(20, 30)] + ["Bluewater Industries 39"]
     assert texts("client", q="bluew", page=2) == (second, False)
     assert texts("client", q="%") == ([], False)
+    # A word inside the name finds it; those starting with it come first.
+    assert texts("client", q="industries")[0] == ["Bluewater Industries 39"]
+    make.client(users["sales_manager"], name="Industries Ahead")
+    assert texts("client", q="industries")[0] == ["Industries Ahead", "Bluewater Industries 39"]
     assert texts("contact", q="alice", client=theirs.id) == (["Alice Taylor — Oakfield Supplies"],
                                                               False)  # fmt: skip
     assert texts("contact", q="Alice")[0] == [
@@ -105,16 +109,16 @@ def test_a_manager_is_offered_only_their_clients_and_a_forged_one_is_refused(app
 )
 def test_a_list_filters_a_link_to_an_entity_of_many_rows_by_the_start_of_its_name(app, view):
     """Such a filter is a text box (the list renders no option per linked record) whose
-    one operation is "starts with" on the linked record's name."""
+    one operation is "contains" on the linked record's name."""
     built = next(each for each in app.appbuilder.baseviews if isinstance(each, view))
     for name in named_search.named_links(view.datamodel.obj, view.search_columns):
         filters = built._filters.get_search_filters()[name]
-        assert [type(each) for each in filters] == [named_search.FilterRelatedStartsWith]
+        assert [type(each) for each in filters] == [named_search.FilterRelatedContains]
         with app.test_request_context():
             assert "<select" not in str(built.search_form()[name]())
 
 
-def test_invoices_filtered_by_the_start_of_their_clients_name(app, make, users):
+def test_invoices_filtered_by_a_part_of_their_clients_name(app, make, users):
     """Within the row scope; '%' and '_' are letters, not patterns; the page holds no
     client drop-down however many clients there are."""
     manager = users["sales_manager"]
@@ -132,7 +136,8 @@ def test_invoices_filtered_by_the_start_of_their_clients_name(app, make, users):
 
     assert numbers("bluewater") == {"INV-PCT", "INV-BAY"}
     assert numbers("Bluewater 100%25") == {"INV-PCT"}
-    assert numbers("%25") == set()
+    assert numbers("%25") == {"INV-PCT"}  # a percent sign, not "anything"
+    assert numbers("water") == {"INV-PCT", "INV-BAY"}
     assert numbers("Oak") == {"INV-OAK"}
 
 

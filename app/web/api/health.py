@@ -25,6 +25,8 @@ class HealthApi(BaseApi):
     class_permission_name = SYSTEM_HEALTH
     method_permission_name = {"detail": METHOD_PERMISSIONS["detail"]}
     openapi_spec_tag = "Health"
+    # An administrator signed in on the screens opens it in the browser too.
+    allow_browser_login = True
 
     @expose("/detail", methods=["GET"])
     @protect()

@@ -1,5 +1,5 @@
 """A list's filter on a link to an entity of many rows (the client of an invoice, among a
-million clients) is typed: the start of the linked record's name. FAB's filter offers a
+million clients) is typed: a part of the linked record's name. FAB's filter offers a
 drop-down of every record in the user's scope, which the list page rendered whole (20,000
 options took 2.5 s on a small database; a million could not be shown at all)."""
 
@@ -13,18 +13,19 @@ from wtforms import StringField
 from app.core.entities import ENTITIES
 
 
-class FilterRelatedStartsWith(BaseFilter):
-    """Records whose linked record's name (its display field) starts with the text."""
+class FilterRelatedContains(BaseFilter):
+    """Records whose linked record's name (its display field) holds the text: a client is
+    known by a word of its name more than by its legal form before it (ООО «…»)."""
 
-    name = _("Starts with")
-    arg_name = "rel_sw"
+    name = _("Contains")
+    arg_name = "rel_ct"
 
     def apply(self, query, value):
         relation = getattr(self.model, self.column_name)
         target = relation.property.mapper.class_
         named = getattr(target, target.display_field)
         text = str(value).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        return query.filter(relation.has(named.ilike(f"{text}%", escape="\\")))
+        return query.filter(relation.has(named.ilike(f"%{text}%", escape="\\")))
 
 
 def named_links(model, columns) -> list[str]:
@@ -46,14 +47,14 @@ def search_fields(model, columns) -> dict:
 
 
 def install(view) -> None:
-    """The view's filters for those links: the search offers the start of the name only.
+    """The view's filters for those links: the search offers a part of the name only.
     FAB keeps a column's filters in two tables: the search form's, and the one the address's
     `_flt_<n>_<column>` is looked up in. The name is first in both; FAB's own filters on the
     link stay in the second after it, for the add button of a record's related list
     (`set_link_filters`), which names the record by its id."""
     built = view._filters
     for name in named_links(view.datamodel.obj, view.search_columns):
-        by_name = FilterRelatedStartsWith(name, view.datamodel)
+        by_name = FilterRelatedContains(name, view.datamodel)
         built.get_search_filters()[name] = [by_name]
         built._all_filters[name] = [by_name, *built._all_filters.get(name, [])]
 
