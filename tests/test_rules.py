@@ -279,8 +279,8 @@ def test_rule_and_calendar_edits_are_in_the_audit_trail(app, users):
 
 def test_scheduler_enqueues_a_sweep_that_a_worker_runs(app, ctx):
     """RQ's cron scheduler enqueues the sweep's dispatcher (and the hourly purges of expired
-    exports and imports, and the bank statement folder's look) on a real Redis; a worker
-    runs them, and then the sweep it enqueued."""
+    exports and imports, the recovery of lost exports and imports, and the bank statement
+    folder's look) on a real Redis; a worker runs them, and then the sweep it enqueued."""
     from jobs import connection as redis_connection
     from jobs.schedule import build_scheduler
     from jobs.worker import run_worker
@@ -294,6 +294,7 @@ def test_scheduler_enqueues_a_sweep_that_a_worker_runs(app, ctx):
             "jobs.export.purge_exports",
             "jobs.imports.purge_imports",
             "jobs.imports.load_watched_statements",
+            "jobs.recovery.recover_stranded",
         }
         assert enqueued["jobs.export.purge_exports"].queue_name == "exports"
         assert enqueued["jobs.imports.load_watched_statements"].queue_name == "imports"
@@ -326,7 +327,11 @@ def test_a_failed_sweep_job_is_retried_and_kept_on_record(app, ctx, monkeypatch)
     connection = redis_connection.connect(app.config)
     try:
         build_scheduler(connection, interval=60).enqueue_jobs()
-        [dispatcher] = Queue("default", connection=connection).jobs
+        [dispatcher] = [
+            job
+            for job in Queue("default", connection=connection).jobs
+            if job.func_name == "jobs.schedule.enqueue_sweep"
+        ]
         run_worker(app, burst=True, with_scheduler=False)
         job = Job.fetch(dispatcher.return_value(), connection=connection)
         assert (job.func_name, job.retry_intervals) == ("jobs.schedule.run_sweep", [10, 30])
