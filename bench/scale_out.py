@@ -30,7 +30,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from cluster_support import QmsProcess, RedisServer, Web, environment, wait_for  # noqa: E402
+from cluster_support import (  # noqa: E402
+    QmsProcess,
+    RedisServer,
+    Web,
+    environment,
+    free_port,
+    wait_for,
+)
 
 SECRET = "bench-secret-key-0123456789-abcdefghijklmnop"
 PASSWORD = "bench-password-1"
@@ -192,12 +199,14 @@ def embedded(clients: int, users: int, seconds: int, marker: str) -> dict:
     """`qms run` (SQLite, waitress, embedded Redis) under `users`: figures, and whether any
     answer or log line said "database is locked"."""
     directory = Path(tempfile.mkdtemp(prefix="qms-embedded-"))
-    settings = {**os.environ, "QMS_INSTANCE_DIR": str(directory), "QMS_ADMIN_PASSWORD": PASSWORD,
+    # `qms run` holds the admin's (and the demo users') password to its strength rule.
+    password = "Bench-quokka-lantern-42"
+    settings = {**os.environ, "QMS_INSTANCE_DIR": str(directory), "QMS_ADMIN_PASSWORD": password,
                 "QMS_PROXY_HOPS": "1", "QMS_EXPORT_BACKGROUND_ROWS": "2000",
                 "QMS_IMPORT_BACKGROUND_ROWS": "500"}  # fmt: skip
     settings.pop("QMS_DATABASE_URL", None)
     settings.pop("QMS_REDIS_URL", None)
-    port = Web("probe", settings, directory).port
+    port = free_port()
     server = QmsProcess("qms-run", ["run", "--port", str(port), "--demo-clients", str(clients)],
                         settings, directory / "logs").start()  # fmt: skip
     url = f"http://127.0.0.1:{port}"
@@ -212,7 +221,9 @@ def embedded(clients: int, users: int, seconds: int, marker: str) -> dict:
     try:
         if not wait_for(up, 1800, every=2):
             raise RuntimeError(server.output()[-3000:])
-        plan = prepare(f"sqlite:///{directory / 'qms.db'}", 0, marker, 1000)
+        plan = prepare(f"sqlite:///{directory / 'qms.db'}", 0, marker, 1000) | {
+            "password": password
+        }
         plan_path = RESULTS / "embedded-plan.json"
         plan_path.write_text(json.dumps(plan))
         figures, acks = run_load(url, plan_path, users, seconds, True, "embedded")
