@@ -110,6 +110,17 @@ def ensure_port_free(host: str, port: int) -> None:
             ) from error
 
 
+def serve_options(app) -> dict:
+    """waitress's settings for `qms run`. Behind a proxy (QMS_PROXY_HOPS), waitress must
+    keep the X-Forwarded-* headers it removes by default (3.x): the app's ProxyFix is the
+    one place that decides which to believe, as under gunicorn."""
+    return {
+        "threads": 8,
+        "ident": "qms-crm",
+        "clear_untrusted_proxy_headers": not app.config["PROXY_HOPS"],
+    }
+
+
 def run_all(app, host: str, port: int, demo_clients: int) -> None:
     from waitress import serve
 
@@ -128,7 +139,7 @@ def run_all(app, host: str, port: int, demo_clients: int) -> None:
     click.echo(f"Queue: Redis at {app.config['REDIS_URL']}")
     click.echo("Press Ctrl-C to stop the web server, the worker and the embedded Redis.")
     try:
-        serve(app, host=host, port=port, threads=8, ident="qms-crm")
+        serve(app, host=host, port=port, **serve_options(app))
     except KeyboardInterrupt:
         pass
     finally:

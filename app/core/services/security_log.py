@@ -1,6 +1,7 @@
 """Writes the security log, each event in a transaction of its own (a refused request's
 own transaction may be rolled back; the record of the refusal must not be)."""
 
+import logging
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
@@ -41,10 +42,17 @@ def record_refusal(response):
         user = g.get("user")
         signed_in = user is not None and getattr(user, "is_authenticated", False)
         if response.status_code == 429 or signed_in:
-            record(
-                RATE_LIMITED if response.status_code == 429 else PERMISSION_DENIED,
-                username=user.username if signed_in else None,
-                user_id=user.id if signed_in else None,
-                detail=f"{request.method} {request.path}",
-            )
+            try:
+                record(
+                    RATE_LIMITED if response.status_code == 429 else PERMISSION_DENIED,
+                    username=user.username if signed_in else None,
+                    user_id=user.id if signed_in else None,
+                    detail=f"{request.method} {request.path}",
+                )
+            except sa.exc.DBAPIError:
+                # The database away (a restart): the refusal still reaches its caller.
+                db.session.rollback()
+                logging.getLogger(__name__).warning(
+                    "Could not record a refusal of %s %s", request.method, request.path
+                )
     return response
