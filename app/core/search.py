@@ -75,9 +75,8 @@ def _clients(text: str) -> tuple[list[Any], bool]:
 def _numbered(model: Any, text: str) -> tuple[list[Any], bool]:
     """By number: exactly, or its beginning (numbers are kept in capitals: INV-…, CMP-…)."""
     wanted = text.upper()
-    pattern = wanted.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
     query = sa.select(model).where(
-        sa.or_(model.number == wanted, model.number.like(pattern, escape="\\"))
+        sa.or_(model.number == wanted, model.number.startswith(wanted, autoescape=True))
     )
     return _read(model, query, model.number)
 

@@ -24,8 +24,7 @@ class FilterRelatedContains(BaseFilter):
         relation = getattr(self.model, self.column_name)
         target = relation.property.mapper.class_
         named = getattr(target, target.display_field)
-        text = str(value).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        return query.filter(relation.has(named.ilike(f"%{text}%", escape="\\")))
+        return query.filter(relation.has(named.icontains(str(value), autoescape=True)))
 
 
 def named_links(model, columns) -> list[str]:

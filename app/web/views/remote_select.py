@@ -144,10 +144,9 @@ def choices(view, name: str) -> dict:
         return {"results": [], "pagination": {"more": False}}
     named = getattr(model, model.display_field)
     text = request.args.get("q", "")[:100]
-    text = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     # Anywhere in the name ("Альфа" finds АО «Альфа»); those starting with it first.
     statement = scoped(related, rel_fields.get(name, [])).where(
-        named.ilike(f"%{text}%", escape="\\")
+        named.icontains(text, autoescape=True)
     )
     client = request.args.get("client", "")
     if client.isdigit() and hasattr(model, "client_id"):
@@ -157,7 +156,7 @@ def choices(view, name: str) -> dict:
     if hasattr(model, "client"):  # a contact reads "name — client"
         statement = statement.options(sa.orm.selectinload(model.client))
     found = db.session.scalars(
-        statement.order_by(~named.ilike(f"{text}%", escape="\\"), named, model.id)
+        statement.order_by(~named.istartswith(text, autoescape=True), named, model.id)
         .offset((page - 1) * PAGE)
         .limit(PAGE + 1)
     ).all()
